@@ -1,0 +1,70 @@
+"""Frozen descriptions of what to simulate; the input of integration and code generation.
+
+A spec holds no values that change between runs (N, parameter values, durations are
+runtime data) — which is why the cache key of the generated code can be a hash of specs.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from ..units import Dimension
+from .parse import Equations
+
+# refractoriness: none, a time (constant or expression in seconds), or a condition
+REFRACTORY_NONE, REFRACTORY_TIME, REFRACTORY_CONDITION = "none", "time", "condition"
+
+
+@dataclass(frozen=True)
+class ExternalName:
+    """A name an expression takes from outside the model (namespace value or unit)."""
+
+    name: str
+    kind: str            # "constant" (runtime value, from the namespace) or "unit"
+    dim: Dimension
+    value: float | None = None   # for units only; constants are read at run time
+
+
+@dataclass(frozen=True)
+class NeuronSpec:
+    """Everything about a NeuronGroup that shapes its generated code."""
+
+    name: str
+    equations: Equations
+    threshold: str | None
+    reset: str | None
+    refractory_kind: str
+    refractory: str | None       # expression text (time or condition), or None
+    method: str
+    externals: tuple[ExternalName, ...]   # sorted by name
+
+    def key(self) -> str:
+        parts = [self.name, self.equations.text, repr(self.threshold), repr(self.reset),
+                 self.refractory_kind, repr(self.refractory), self.method]
+        parts += [f"{e.name}|{e.kind}|{e.dim.key()}|{e.value!r}" for e in self.externals]
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+    @property
+    def constants(self) -> tuple[str, ...]:
+        return tuple(e.name for e in self.externals if e.kind == "constant")
+
+
+@dataclass(frozen=True)
+class StateMonitorSpec:
+    """A StateMonitor: which expressions of which group, every how many steps."""
+
+    name: str
+    source: str
+    variables: tuple[str, ...]
+
+    def key(self) -> str:
+        return f"statemon|{self.name}|{self.source}|{','.join(self.variables)}"
+
+
+@dataclass(frozen=True)
+class SpikeMonitorSpec:
+    name: str
+    source: str
+
+    def key(self) -> str:
+        return f"spikemon|{self.name}|{self.source}"

@@ -1,0 +1,294 @@
+"""Checks on a parsed model, one rule per function; all problems are collected first.
+
+Each rule returns a list of errors instead of raising, so that a user sees every problem
+of a model at once (NESTML's habit). :func:`check_neuron_model` runs them all and returns
+a frozen :class:`~eqsim.equations.specs.NeuronSpec`.
+"""
+from __future__ import annotations
+
+import ast
+import numbers
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..errors import ConfigurationError, DimensionError, EqsimError, EquationError, \
+    EquationErrors
+from ..units import DIMENSIONLESS, UNITS, Dimension, Quantity, get_dimension
+from .expressions import (BOOLEAN, CONSTANTS, NOISE_DIM, NOISE_RE, SECOND, NameInfo,
+                          Snippet, infer_dimension, is_condition, names_in,
+                          parse_expression, parse_statements)
+from .parse import DIFFERENTIAL, PARAMETER, SUBEXPRESSION, Equations
+from .specs import (REFRACTORY_CONDITION, REFRACTORY_NONE, REFRACTORY_TIME, ExternalName,
+                    NeuronSpec)
+
+SPECIAL_NAMES = {
+    "t": NameInfo("special", SECOND),
+    "dt": NameInfo("special", SECOND),
+    "i": NameInfo("index", DIMENSIONLESS, integer=True),
+    "N": NameInfo("special", DIMENSIONLESS, integer=True),
+    "lastspike": NameInfo("variable", SECOND),
+    "not_refractory": NameInfo("variable", BOOLEAN),  # type: ignore[arg-type]
+}
+METHODS = ("auto", "exact", "linear", "exponential_euler", "euler", "rk2", "rk4",
+           "euler_maruyama", "heun")
+
+
+def namespace_dimension(name: str, value: Any, where: str) -> Dimension:
+    """The dimension of a namespace value; only scalars are runtime constants."""
+    if isinstance(value, Quantity):
+        if value.ndim != 0:
+            raise ConfigurationError(
+                f"namespace value '{name}' of {where} is an array; namespace values are "
+                "scalars", code="E117",
+                hint=f"declare '{name}' as a parameter in the model ('{name} : "
+                     f"{value.dim}') and assign the array to it")
+        return value.dim
+    if isinstance(value, (numbers.Number, np.number, np.bool_)) and not isinstance(
+            value, complex):
+        return DIMENSIONLESS
+    raise ConfigurationError(
+        f"namespace value '{name}' of {where} is a {type(value).__name__}; "
+        "expected a number or a quantity such as 10*ms", code="E117")
+
+
+class Resolver:
+    """Looks a name up in the model, the special names, the namespace, then units."""
+
+    def __init__(self, equations: Equations, namespace: Mapping[str, Any], where: str,
+                 extra: Mapping[str, NameInfo] | None = None):
+        self.model = {eq.name: NameInfo("subexpression" if eq.kind == SUBEXPRESSION
+                                        else "variable", eq.dim)
+                      for eq in equations.equations}
+        self.namespace = namespace
+        self.where = where
+        self.extra = dict(extra or {})
+        self.externals: dict[str, ExternalName] = {}
+
+    def __call__(self, name: str) -> NameInfo | None:
+        if name in self.model:
+            return self.model[name]
+        if name in self.extra:
+            return self.extra[name]
+        if name in SPECIAL_NAMES:
+            return SPECIAL_NAMES[name]
+        if NOISE_RE.match(name):
+            return NameInfo("noise", NOISE_DIM)
+        if name in self.namespace:
+            dim = namespace_dimension(name, self.namespace[name], self.where)
+            self.externals[name] = ExternalName(name, "constant", dim)
+            return NameInfo("constant", dim)
+        if name in UNITS:
+            unit = UNITS[name]
+            self.externals[name] = ExternalName(name, "unit", unit.dim, float(unit))
+            return NameInfo("unit", unit.dim, float(unit))
+        if name in CONSTANTS:
+            self.externals[name] = ExternalName(name, "unit", DIMENSIONLESS,
+                                                float(CONSTANTS[name]))
+            return NameInfo("unit", DIMENSIONLESS, float(CONSTANTS[name]))
+        return None
+
+
+def _dim_text(d) -> str:
+    return "a condition (true/false)" if d is BOOLEAN else str(d)
+
+
+def _expect(eq_name: str, got, want: Dimension, snippet: Snippet, node,
+            what: str) -> EqsimError | None:
+    if got is BOOLEAN and want.is_dimensionless:
+        return None
+    if got != want:
+        return DimensionError(
+            f"{what} is in {_dim_text(got)}, but it should be in {want}",
+            snippet.node_location(node), code="E205",
+            hint="check the units of each term" + (
+                "; a derivative d/dt has the units of its variable per second"
+                if "d" in what else ""))
+    return None
+
+
+def rule_equation_dimensions(eqs: Equations, resolve: Resolver) -> list[EqsimError]:
+    """Each right-hand side has the units its left-hand side declares."""
+    errors: list[EqsimError] = []
+    for eq in eqs.equations:
+        if eq.expr is None:
+            continue
+        try:
+            got = infer_dimension(eq.expr, eq.snippet, resolve)
+        except EqsimError as exc:
+            errors.append(exc)
+            continue
+        if eq.kind == DIFFERENTIAL:
+            err = _expect(eq.name, got, eq.dim / SECOND, eq.snippet, eq.expr,
+                          f"the right-hand side of d{eq.name}/dt")
+        else:
+            err = _expect(eq.name, got, eq.dim, eq.snippet, eq.expr,
+                          f"the right-hand side of '{eq.name}'")
+        if err is not None:
+            errors.append(err)
+    return errors
+
+
+def rule_noise_only_in_differential(eqs: Equations) -> list[EqsimError]:
+    """White noise (xi) may only appear in differential equations."""
+    errors: list[EqsimError] = []
+    for eq in eqs.of_kind(SUBEXPRESSION):
+        for n in ast.walk(eq.expr):
+            if isinstance(n, ast.Name) and NOISE_RE.match(n.id):
+                errors.append(EquationError(
+                    f"white noise '{n.id}' can only appear in a differential equation, "
+                    f"not in the subexpression '{eq.name}'", eq.snippet.node_location(n),
+                    code="E114", hint="move the noise term into the dx/dt equation"))
+    return errors
+
+
+def rule_no_cyclic_subexpressions(eqs: Equations) -> list[EqsimError]:
+    """Subexpressions must not refer to themselves, directly or through others."""
+    subs = {eq.name: eq for eq in eqs.of_kind(SUBEXPRESSION)}
+    deps = {name: [n for n in names_in(eq.expr) if n in subs] for name, eq in
+            subs.items()}
+    errors: list[EqsimError] = []
+    state: dict[str, int] = {}
+
+    def visit(name, path):
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            cycle = path[path.index(name):] + [name]
+            eq = subs[name]
+            errors.append(EquationError(
+                "subexpressions refer to each other in a cycle: " + " -> ".join(cycle),
+                eq.snippet.location(0, len(eq.snippet.text)), code="E113"))
+            return
+        state[name] = 1
+        for d in deps[name]:
+            visit(d, path + [name])
+        state[name] = 2
+
+    for name in subs:
+        visit(name, [])
+    return errors
+
+
+def check_threshold(text: str, resolve: Resolver, where: str) -> list[EqsimError]:
+    """A threshold is a condition over existing names."""
+    try:
+        node, snip = parse_expression(Snippet.whole(text, where), where)
+        dim = infer_dimension(node, snip, resolve)
+    except EqsimError as exc:
+        return [exc]
+    if dim is not BOOLEAN or not is_condition(node):
+        return [EquationError(f"{where} must be a condition such as 'v > -50*mV'",
+                              snip.location(0, len(snip.text)), code="E115")]
+    return []
+
+
+def check_statements(text: str, resolve: Resolver, eqs: Equations, where: str,
+                     writable: set[str]) -> list[EqsimError]:
+    """Reset-like statements assign to model variables with matching units."""
+    try:
+        statements = parse_statements(text, where)
+    except EqsimError as exc:
+        return [exc]
+    errors: list[EqsimError] = []
+    for target, op, value, snip, tnode in statements:
+        if target not in writable:
+            info = resolve(target)
+            kind = "unknown name" if info is None else f"{info.kind} '{target}'"
+            errors.append(EquationError(
+                f"cannot assign to {kind if info else repr(target) + ' (unknown name)'}",
+                snip.node_location(tnode), code="E116",
+                hint="statements may assign to the model's variables: " +
+                     ", ".join(sorted(writable))))
+            continue
+        try:
+            got = infer_dimension(value, snip, resolve)
+        except EqsimError as exc:
+            errors.append(exc)
+            continue
+        want = resolve(target).dim
+        if op in ("*=", "/="):
+            want = DIMENSIONLESS
+        err = _expect(target, got, want, snip, value,
+                      f"the value assigned to '{target}' ('{snip.segment(value)}')")
+        if err is not None:
+            errors.append(err)
+    return errors
+
+
+def check_refractory(refractory, resolve: Resolver, where: str,
+                     errors: list[EqsimError]) -> tuple[str, str | None]:
+    """Classify ``refractory=``: none, a time, or a condition."""
+    if refractory is None or refractory is False:
+        return REFRACTORY_NONE, None
+    if isinstance(refractory, Quantity) or isinstance(refractory, numbers.Number):
+        if get_dimension(refractory) != SECOND:
+            errors.append(DimensionError(
+                f"refractory of {where} must be a time, got {get_dimension(refractory)}",
+                code="E206", hint="e.g. refractory=5*ms"))
+        return REFRACTORY_TIME, "_refractory"
+    if isinstance(refractory, str):
+        try:
+            node, snip = parse_expression(Snippet.whole(refractory, f"refractory of "
+                                                                    f"{where}"))
+            dim = infer_dimension(node, snip, resolve)
+        except EqsimError as exc:
+            errors.append(exc)
+            return REFRACTORY_NONE, None
+        if dim is BOOLEAN:
+            return REFRACTORY_CONDITION, refractory
+        if dim != SECOND:
+            errors.append(DimensionError(
+                f"refractory of {where} must be a time or a condition, '{refractory}' is "
+                f"in {dim}", snip.location(0, len(snip.text)), code="E206"))
+        return REFRACTORY_TIME, refractory
+    errors.append(ConfigurationError(
+        f"refractory of {where} must be a time (5*ms), an expression string or a "
+        f"condition string, got {type(refractory).__name__}", code="E206"))
+    return REFRACTORY_NONE, None
+
+
+def check_neuron_model(name: str, equations: Equations, threshold: str | None,
+                       reset: str | None, refractory, method: str,
+                       namespace: Mapping[str, Any]) -> NeuronSpec:
+    """Run every rule on a NeuronGroup's model; raise all problems at once."""
+    where = f"group '{name}'"
+    resolve = Resolver(equations, namespace, where)
+    errors: list[EqsimError] = []
+    if method not in METHODS:
+        errors.append(ConfigurationError(
+            f"unknown integration method '{method}' for {where}", code="E301",
+            hint="choose one of: " + ", ".join(METHODS)))
+    errors += rule_equation_dimensions(equations, resolve)
+    errors += rule_noise_only_in_differential(equations)
+    errors += rule_no_cyclic_subexpressions(equations)
+    if threshold is not None:
+        if not isinstance(threshold, str):
+            errors.append(ConfigurationError(f"threshold of {where} must be a string",
+                                             code="E115"))
+        else:
+            errors += check_threshold(threshold, resolve, f"threshold of {where}")
+    writable = {eq.name for eq in equations.equations if eq.kind != SUBEXPRESSION}
+    if reset is not None:
+        if threshold is None:
+            errors.append(ConfigurationError(f"{where} has a reset but no threshold",
+                                             code="E115"))
+        if not isinstance(reset, str):
+            errors.append(ConfigurationError(f"reset of {where} must be a string",
+                                             code="E116"))
+        else:
+            errors += check_statements(reset, resolve, equations, f"reset of {where}",
+                                       writable)
+    ref_kind, ref_text = check_refractory(refractory, resolve, where, errors)
+    if ref_kind != REFRACTORY_NONE and threshold is None:
+        errors.append(ConfigurationError(f"{where} has a refractory period but no "
+                                         "threshold", code="E206"))
+    if errors:
+        raise errors[0] if len(errors) == 1 else EquationErrors(errors)
+    externals = tuple(sorted(resolve.externals.values(), key=lambda e: e.name))
+    if ref_kind == REFRACTORY_TIME and ref_text == "_refractory":
+        externals = tuple(sorted(externals + (ExternalName("_refractory", "constant",
+                                                           SECOND),),
+                                 key=lambda e: e.name))
+    return NeuronSpec(name, equations, threshold, reset, ref_kind, ref_text, method,
+                      externals)

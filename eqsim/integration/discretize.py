@@ -1,0 +1,417 @@
+"""Equations + method -> an ordered list of sympy assignments (no C here).
+
+:func:`lower_neuron_group` turns a :class:`~eqsim.equations.specs.NeuronSpec` into
+:class:`GroupKernels`: the state update (temporaries, then new values), the threshold
+condition, the reset statements, the refractoriness condition and the expressions a
+monitor can record. The same kernels are printed as C and as numpy code, so both backends
+execute the same arithmetic.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from ..equations.expressions import (NOISE_RE, Snippet, SympyContext, parse_expression,
+                                     parse_statements, to_sympy)
+from ..equations.parse import DIFFERENTIAL, PARAMETER, SUBEXPRESSION
+from ..equations.specs import REFRACTORY_CONDITION, REFRACTORY_TIME, NeuronSpec
+from ..equations.sympy_functions import RANDOM_FUNCTIONS, randn_
+from ..errors import IntegrationError
+from .methods import (AUTO_ORDER_ADDITIVE_NOISE, AUTO_ORDER_DETERMINISTIC,
+                      AUTO_ORDER_MULTIPLICATIVE_NOISE, EXPLICIT_METHODS)
+
+logger = logging.getLogger(__name__)
+
+T, DT, IDX, NSYM = (sp.Symbol("t", real=True), sp.Symbol("dt", positive=True),
+                    sp.Symbol("i", integer=True), sp.Symbol("N", integer=True))
+NOT_REFRACTORY = sp.Symbol("not_refractory")
+LASTSPIKE = sp.Symbol("lastspike", real=True)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """``target = expr``; targets starting with '_' are temporaries."""
+
+    target: str
+    expr: sp.Expr
+
+
+@dataclass(frozen=True)
+class GroupKernels:
+    """Everything the code printers need for one NeuronGroup."""
+
+    name: str
+    method: str
+    update: tuple[Assignment, ...]          # temporaries, then '_x_new' values
+    writes: tuple[tuple[str, sp.Expr], ...]  # state variable <- value (after update)
+    threshold: sp.Basic | None
+    reset: tuple[tuple[str, str, sp.Expr], ...]   # (target, op, value)
+    refractory: sp.Basic | None             # condition "is refractory now", or None
+    subexpressions: dict[str, sp.Expr] = field(default_factory=dict)
+    state: tuple[str, ...] = ()             # arrays with one value per neuron
+    shared: tuple[str, ...] = ()            # arrays with one value for the group
+    constants: tuple[str, ...] = ()         # runtime scalars (namespace values)
+    streams: int = 0                        # number of random-number call sites
+
+
+def _symbols_for(spec: NeuronSpec) -> dict[str, sp.Basic]:
+    symbols: dict[str, sp.Basic] = {"t": T, "dt": DT, "i": IDX, "N": NSYM,
+                                    "lastspike": LASTSPIKE,
+                                    "not_refractory": NOT_REFRACTORY}
+    for eq in spec.equations.equations:
+        if eq.kind != SUBEXPRESSION:
+            symbols[eq.name] = sp.Symbol(eq.name, real=True)
+    for ext in spec.externals:
+        if ext.kind == "constant":
+            symbols[ext.name] = sp.Symbol(ext.name, real=True)
+        else:
+            symbols[ext.name] = sp.Float(ext.value)
+    for name in spec.equations.noise_names:
+        symbols[name] = sp.Symbol(name, real=True)
+    return symbols
+
+
+def _subexpressions(spec: NeuronSpec, ctx: SympyContext) -> dict[str, sp.Expr]:
+    """Subexpressions in sympy, each with the others substituted (dependency order)."""
+    subs = {eq.name: eq for eq in spec.equations.of_kind(SUBEXPRESSION)}
+    done: dict[str, sp.Expr] = {}
+
+    def resolve(name):
+        if name in done:
+            return done[name]
+        eq = subs[name]
+        for n in _names(eq.expr):
+            if n in subs:
+                resolve(n)
+        local = dict(ctx.symbols)
+        local.update(done)
+        saved = ctx.symbols
+        ctx.symbols = local
+        try:
+            done[name] = to_sympy(eq.expr, ctx)
+        finally:
+            ctx.symbols = saved
+        return done[name]
+
+    for name in subs:
+        resolve(name)
+    return done
+
+
+def _names(node):
+    from ..equations.expressions import names_in
+    return names_in(node)
+
+
+def _convert(node, ctx: SympyContext, subexpressions: dict[str, sp.Expr]) -> sp.Basic:
+    saved = ctx.symbols
+    ctx.symbols = {**saved, **subexpressions}
+    try:
+        return to_sympy(node, ctx)
+    finally:
+        ctx.symbols = saved
+
+
+def _split_noise(rhs: sp.Expr, noise: list[sp.Symbol], var: str
+                 ) -> tuple[sp.Expr, dict[sp.Symbol, sp.Expr]]:
+    """rhs = f + sum_k g_k * xi_k; return f and the g_k (raise if not linear in xi)."""
+    f = rhs.subs({x: 0 for x in noise})
+    g = {}
+    for x in noise:
+        coeff = sp.diff(rhs, x)
+        if coeff.has(*noise):
+            raise IntegrationError(f"the equation of '{var}' is not linear in the noise "
+                                   f"term '{x}'", code="E302",
+                                   hint="write noise as '... + sigma*xi'")
+        if coeff != 0:
+            g[x] = coeff
+    return f, g
+
+
+def _has_random(expr: sp.Basic) -> bool:
+    return any(expr.has(fn) for fn in RANDOM_FUNCTIONS)
+
+
+def _linear_coefficients(f: dict[str, sp.Expr], variables: list[str]):
+    """Matrix M and vector b with f = M x + b, or None if f is not of that form with
+    coefficients free of the state and of t."""
+    syms = [sp.Symbol(v, real=True) for v in variables]
+    M = sp.zeros(len(syms), len(syms))
+    b = sp.zeros(len(syms), 1)
+    for r, v in enumerate(variables):
+        for c, s in enumerate(syms):
+            coeff = sp.diff(f[v], s)
+            if coeff.has(*syms) or coeff.has(T) or _has_random(coeff):
+                return None
+            M[r, c] = coeff
+        rest = f[v].subs({s: 0 for s in syms})
+        if rest.has(T) or _has_random(rest) or rest.has(*syms):
+            return None
+        b[r] = rest
+    return M, b
+
+
+def _exact(f: dict[str, sp.Expr], variables: list[str]) -> list[Assignment] | None:
+    """Exact update of a linear system with constant coefficients."""
+    lin = _linear_coefficients(f, variables)
+    if lin is None:
+        return None
+    M, b = lin
+    out: list[Assignment] = []
+    # Solve connected blocks separately; a single variable gets the closed form
+    # x + dt*(a*x + b)*exprel(a*dt), valid also for a = 0.
+    from ..equations.sympy_functions import exprel_
+    blocks = _blocks(M)
+    for block in blocks:
+        if len(block) == 1:
+            r = block[0]
+            x = sp.Symbol(variables[r], real=True)
+            a = M[r, r]
+            if a == 0:
+                new = x + DT * b[r]
+            else:
+                new = x + DT * (a * x + b[r]) * exprel_(a * DT)
+            out.append(Assignment(f"_{variables[r]}_new", new))
+            continue
+        sub_vars = [variables[r] for r in block]
+        n = len(block)
+        aug = sp.zeros(n + 1, n + 1)
+        for ii, r in enumerate(block):
+            for jj, c in enumerate(block):
+                aug[ii, jj] = M[r, c]
+            aug[ii, n] = b[r]
+        try:
+            E = (aug * DT).exp()
+        except Exception as exc:  # sympy could not find the matrix exponential
+            raise IntegrationError(
+                "sympy could not solve the linear system exactly "
+                f"({', '.join(sub_vars)}): {exc}", code="E303",
+                hint="use method='exponential_euler' or 'rk4'") from exc
+        xs = [sp.Symbol(v, real=True) for v in sub_vars] + [sp.Integer(1)]
+        for ii, v in enumerate(sub_vars):
+            new = sum(E[ii, jj] * xs[jj] for jj in range(n + 1))
+            out.append(Assignment(f"_{v}_new", new))
+    return out
+
+
+def _blocks(M: sp.Matrix) -> list[list[int]]:
+    """Weakly connected groups of variables in the coupling matrix, in index order."""
+    n = M.shape[0]
+    parent = list(range(n))
+
+    def find(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for r in range(n):
+        for c in range(n):
+            if r != c and M[r, c] != 0:
+                parent[find(r)] = find(c)
+    groups: dict[int, list[int]] = {}
+    for k in range(n):
+        groups.setdefault(find(k), []).append(k)
+    return sorted(groups.values())
+
+
+def _exponential_euler(f: dict[str, sp.Expr], variables: list[str]
+                       ) -> list[Assignment] | None:
+    """x_new = x + dt*(A*x + B)*exprel(A*dt) with A, B free of x (conditionally linear)."""
+    from ..equations.sympy_functions import exprel_
+    out = []
+    for v in variables:
+        x = sp.Symbol(v, real=True)
+        A = sp.diff(f[v], x)
+        if A.has(x) or _has_random(A):
+            return None
+        B = f[v].subs(x, 0)
+        if A == 0:
+            new = x + DT * B
+        else:
+            new = x + DT * (A * x + B) * exprel_(A * DT)
+        out.append(Assignment(f"_{v}_new", new))
+    return out
+
+
+def _explicit(method_name: str, f: dict[str, sp.Expr],
+              g: dict[str, dict[sp.Symbol, sp.Expr]], variables: list[str],
+              noise_streams: dict[sp.Symbol, int]) -> list[Assignment]:
+    """Apply an :class:`ExplicitMethod` description to the system."""
+    from sympy.parsing.sympy_parser import parse_expr
+
+    method = EXPLICIT_METHODS[method_name]
+    X, Tm, DTm = sp.Symbol("x"), sp.Symbol("t"), sp.Symbol("dt")
+    fF, gF = sp.Function("f"), sp.Function("G")
+    step_names = [name for name, _ in method.steps]
+    local = {"x": X, "t": Tm, "dt": DTm, "f": fF, "G": gF}
+    local.update({n: sp.Symbol(n) for n in step_names})
+    state_syms = {v: sp.Symbol(v, real=True) for v in variables}
+    dW = {xi: sp.sqrt(DT) * randn_(sp.Integer(s)) for xi, s in noise_streams.items()}
+
+    def instantiate(arg: sp.Expr, v: str) -> sp.Expr:
+        """A description expression (in x, k...) for the variable v."""
+        repl = {X: state_syms[v], Tm: T, DTm: DT}
+        repl.update({sp.Symbol(n): sp.Symbol(f"_{n}_{v}") for n in step_names})
+        return arg.xreplace(repl)
+
+    def apply(expr: sp.Expr, v: str) -> sp.Expr:
+        def call(fn, A, Tt):
+            point = {state_syms[w]: instantiate(A, w) for w in variables}
+            point[T] = instantiate(Tt, v)
+            if fn is fF:
+                return f[v].xreplace(point)
+            total = sp.Integer(0)
+            for xi, coeff in g[v].items():
+                total += coeff.xreplace(point) * dW[xi]
+            return total
+
+        def visit(e):
+            if isinstance(e, sp.Function) and e.func in (fF, gF):
+                return call(e.func, e.args[0], e.args[1])
+            if e.args:
+                return e.func(*[visit(a) for a in e.args])
+            return instantiate(e, v)
+
+        return visit(expr)
+
+    out = []
+    for name, text in method.steps:
+        template = parse_expr(text, local_dict=local, evaluate=False)
+        for v in variables:
+            target = f"_{v}_new" if name == "x_new" else f"_{name}_{v}"
+            out.append(Assignment(target, apply(template, v)))
+    return out
+
+
+def _choose(method: str, has_noise: bool, multiplicative: bool) -> list[str]:
+    if method != "auto":
+        return [method]
+    if not has_noise:
+        return list(AUTO_ORDER_DETERMINISTIC)
+    return list(AUTO_ORDER_MULTIPLICATIVE_NOISE if multiplicative
+                else AUTO_ORDER_ADDITIVE_NOISE)
+
+
+def discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, sp.Expr]
+               ) -> tuple[str, list[Assignment], list[tuple[str, sp.Expr]]]:
+    """Integrate the differential equations of ``spec`` over one step dt.
+
+    Returns the method actually used, the update assignments and the writes."""
+    eqs = spec.equations.of_kind(DIFFERENTIAL)
+    variables = [eq.name for eq in eqs]
+    if not variables:
+        return "none", [], []
+    noise_syms = [sp.Symbol(n, real=True) for n in spec.equations.noise_names]
+    f: dict[str, sp.Expr] = {}
+    g: dict[str, dict[sp.Symbol, sp.Expr]] = {}
+    for eq in eqs:
+        rhs = _convert(eq.expr, ctx, subexpressions)
+        f[eq.name], g[eq.name] = _split_noise(rhs, noise_syms, eq.name)
+    has_noise = any(g.values())
+    state = [sp.Symbol(v, real=True) for v in variables]
+    multiplicative = any(c.has(*state) for gv in g.values() for c in gv.values())
+    noise_streams = {}
+    for xi in noise_syms:
+        noise_streams[xi] = ctx.next_stream
+        ctx.streams.append((ctx.next_stream, "randn"))
+        ctx.next_stream += 1
+
+    candidates = _choose(spec.method, has_noise, multiplicative)
+    where = f"group '{spec.name}'"
+    for name in candidates:
+        method = "exact" if name == "linear" else name
+        if method in ("exact", "exponential_euler"):
+            if has_noise:
+                if spec.method != "auto":
+                    raise IntegrationError(
+                        f"method '{name}' of {where} cannot integrate white noise (xi)",
+                        code="E304", hint="use 'euler_maruyama' (additive noise) or "
+                                          "'heun'")
+                continue
+            assignments = (_exact if method == "exact" else _exponential_euler)(
+                f, variables)
+            if assignments is None:
+                if spec.method != "auto":
+                    why = ("linear with constant coefficients" if method == "exact"
+                           else "linear in each variable (conditionally linear)")
+                    raise IntegrationError(
+                        f"method '{name}' cannot integrate the equations of {where}: "
+                        f"they are not {why}", code="E305",
+                        hint="use method='auto' to pick a method that applies, or "
+                             "'rk4'/'euler'")
+                continue
+        else:
+            desc = EXPLICIT_METHODS[method]
+            if has_noise and not desc.stochastic:
+                raise IntegrationError(
+                    f"method '{name}' of {where} cannot integrate white noise (xi)",
+                    code="E304", hint="use 'euler_maruyama' or 'heun'")
+            if multiplicative and not desc.multiplicative:
+                raise IntegrationError(
+                    f"method '{name}' of {where} needs additive noise, but the noise "
+                    "coefficient depends on the state", code="E306",
+                    hint="use method='heun'")
+            assignments = _explicit(method, f, g, variables, noise_streams)
+        writes = []
+        for eq in eqs:
+            new = sp.Symbol(f"_{eq.name}_new", real=True)
+            if "unless refractory" in eq.flags:
+                value = sp.Piecewise((new, NOT_REFRACTORY), (sp.Symbol(eq.name,
+                                                                       real=True), True))
+            else:
+                value = new
+            writes.append((eq.name, value))
+        return method, assignments, writes
+    raise IntegrationError(f"no integration method applies to {where}", code="E305")
+
+
+def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
+    """All kernels of a NeuronGroup as sympy, ready for printing."""
+    t0 = time.perf_counter()
+    ctx = SympyContext(_symbols_for(spec))
+    subexpressions = _subexpressions(spec, ctx)
+    method, update, writes = discretize(spec, ctx, subexpressions)
+    where = f"group '{spec.name}'"
+    threshold = None
+    if spec.threshold is not None:
+        node, _ = parse_expression(Snippet.whole(spec.threshold, where))
+        threshold = _convert(node, ctx, subexpressions)
+    reset = []
+    if spec.reset is not None:
+        for target, op, value, _, _ in parse_statements(spec.reset, where):
+            reset.append((target, op, _convert(value, ctx, subexpressions)))
+    refractory = None
+    if spec.refractory_kind == REFRACTORY_TIME:
+        if spec.refractory == "_refractory":
+            duration = sp.Symbol("_refractory", real=True)
+        else:
+            node, _ = parse_expression(Snippet.whole(spec.refractory, where))
+            duration = _convert(node, ctx, subexpressions)
+        # Brian2's rule: refractory while timestep(t - lastspike) < timestep(duration)
+        from ..equations.sympy_functions import timestep_
+        refractory = sp.StrictLessThan(timestep_(T - LASTSPIKE, DT),
+                                       timestep_(duration, DT))
+    elif spec.refractory_kind == REFRACTORY_CONDITION:
+        node, _ = parse_expression(Snippet.whole(spec.refractory, where))
+        refractory = _convert(node, ctx, subexpressions)
+    state, shared = [], []
+    for eq in spec.equations.equations:
+        if eq.kind == SUBEXPRESSION:
+            continue
+        (shared if "shared" in eq.flags else state).append(eq.name)
+    if spec.refractory_kind != "none":
+        state.append("lastspike")
+    logger.debug("lowered %s with %s in %.3f s", spec.name, method,
+                 time.perf_counter() - t0)
+    return GroupKernels(
+        name=spec.name, method=method, update=tuple(update), writes=tuple(writes),
+        threshold=threshold, reset=tuple(reset), refractory=refractory,
+        subexpressions=subexpressions, state=tuple(state), shared=tuple(shared),
+        constants=spec.constants, streams=ctx.next_stream)
+
+
+__all__ = ["Assignment", "GroupKernels", "discretize", "lower_neuron_group", "PARAMETER"]

@@ -1,0 +1,93 @@
+"""Rewrites of update statements before printing: common subexpressions and hoisting.
+
+:func:`optimise` takes ordered assignments and the set of per-neuron ("vector") names and
+returns two ordered lists: scalar statements (evaluated once per step, e.g.
+``exp(-dt/tau)`` for a namespace constant ``tau``) and vector statements (evaluated per
+neuron). The rewrite is deterministic, so the same model prints the same source.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from ..equations.sympy_functions import RANDOM_FUNCTIONS
+
+Statement = tuple[str, sp.Basic]
+
+
+def _is_vector(expr: sp.Basic, vector: set[sp.Symbol]) -> bool:
+    if expr.free_symbols & vector:
+        return True
+    return any(expr.has(fn) for fn in RANDOM_FUNCTIONS)
+
+
+def _hoist(expr: sp.Basic, vector: set[sp.Symbol], scalars: list[Statement],
+           known: dict[sp.Basic, sp.Symbol], counter: list[int]) -> sp.Basic:
+    """Replace maximal loop-invariant subtrees of ``expr`` by scalar temporaries."""
+    if not _is_vector(expr, vector):
+        if expr.is_Atom or isinstance(expr, sp.logic.boolalg.BooleanAtom):
+            return expr
+        if isinstance(expr, sp.Mul) and all(a.is_Atom for a in expr.args):
+            return expr  # a product of plain names costs one multiplication anyway
+        if expr not in known:
+            name = f"_lio_{counter[0]}"
+            counter[0] += 1
+            known[expr] = sp.Symbol(name, real=True)
+            scalars.append((name, expr))
+        return known[expr]
+    if not expr.args or isinstance(expr, sp.Function) and expr.func in RANDOM_FUNCTIONS:
+        return expr
+    if isinstance(expr, sp.Piecewise):
+        pairs = [(_hoist(e, vector, scalars, known, counter),
+                  _hoist(c, vector, scalars, known, counter)) for e, c in expr.args]
+        return sp.Piecewise(*pairs, evaluate=False)
+    new_args = [_hoist(a, vector, scalars, known, counter) for a in expr.args]
+    return expr.func(*new_args, evaluate=False) if isinstance(
+        expr, (sp.Add, sp.Mul, sp.Pow)) else expr.func(*new_args)
+
+
+def _place_on_demand(replacements, statements: list[Statement]) -> list[Statement]:
+    """Put each cse temporary just before its first use: a temporary may depend on
+    the target of an earlier statement (rk4's k1), so it cannot simply go first."""
+    pending = {sym: expr for sym, expr in replacements}
+    out: list[Statement] = []
+
+    def need(expr):
+        for sym in sorted(expr.free_symbols & pending.keys(), key=str):
+            if sym in pending:
+                sub = pending.pop(sym)
+                need(sub)
+                out.append((str(sym), sub))
+
+    for name, expr in statements:
+        need(expr)
+        out.append((name, expr))
+    return out
+
+
+def optimise(statements: list[Statement], vector_names: set[str], prefix: str = "_cse"
+             ) -> tuple[list[Statement], list[Statement]]:
+    """Common-subexpression elimination, then hoisting of loop-invariant work.
+
+    ``statements`` is an ordered list of (target, expr); targets are kept. Returns
+    (scalar statements, vector statements), both in evaluation order."""
+    if not statements:
+        return [], []
+    targets = [name for name, _ in statements]
+    exprs = [expr for _, expr in statements]
+    replacements, reduced = sp.cse(exprs, symbols=sp.numbered_symbols(prefix, real=True),
+                                   order="canonical")
+    ordered = _place_on_demand(replacements, list(zip(targets, reduced)))
+    vector = {sp.Symbol(n, real=True) for n in vector_names}
+    vector |= {sp.Symbol(n) for n in vector_names}
+    scalars: list[Statement] = []
+    vectors: list[Statement] = []
+    known: dict[sp.Basic, sp.Symbol] = {}
+    counter = [0]
+    for name, expr in ordered:
+        if _is_vector(expr, vector) or not name.startswith("_"):
+            vector.add(sp.Symbol(name, real=True))
+            vector.add(sp.Symbol(name))
+            vectors.append((name, _hoist(expr, vector, scalars, known, counter)))
+        else:
+            scalars.append((name, expr))
+    return scalars, vectors
