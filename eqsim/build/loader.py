@@ -1,0 +1,19 @@
+"""Load a compiled module with ctypes and describe its entry point."""
+from __future__ import annotations
+
+import ctypes
+from pathlib import Path
+
+ENTRY = "eqsim_run"
+
+
+def load(path: Path):
+    """Open the shared library and return its ``eqsim_run`` function (ctypes)."""
+    lib = ctypes.CDLL(str(path))
+    fn = getattr(lib, ENTRY)
+    fn.restype = ctypes.c_int64
+    fn.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_double),
+                   ctypes.POINTER(ctypes.c_int64), ctypes.c_int64, ctypes.c_int64,
+                   ctypes.POINTER(ctypes.c_int64)]
+    fn._eqsim_lib = lib  # keep the library alive as long as the function
+    return fn

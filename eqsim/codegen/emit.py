@@ -1,0 +1,200 @@
+"""Kernels (sympy) -> source text for both backends, plus the layout of runtime data.
+
+:func:`emit` prints every kernel of a network with the C and the numpy printer and
+renders ``codegen_templates/c/network.c.j2`` and ``codegen_templates/numpy/network.py.j2``.
+The result, a :class:`SourceUnit`, also says which array, double and integer the
+generated code expects at which position; values (N, parameters, dt) are passed at run
+time, so they never change the source.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+import sympy as sp
+
+from ..equations.specs import NeuronSpec, SpikeMonitorSpec, StateMonitorSpec
+from ..integration.discretize import NOT_REFRACTORY, GroupKernels
+from ..integration.rewrite import optimise
+from .printer import c_name, print_c, print_numpy
+from .templates import render
+from .unit import RUN_BUFFER_FULL, RUN_DONE, RUN_NOT_FINITE, ArraySlot, SourceUnit
+
+logger = logging.getLogger(__name__)
+
+class _Layout:
+    def __init__(self):
+        self.arrays: list[ArraySlot] = []
+        self.dparams: list[str] = []
+        self.iparams: list[str] = []
+
+    def array(self, key: str, ctype: str) -> int:
+        self.arrays.append(ArraySlot(key, ctype))
+        return len(self.arrays) - 1
+
+    def dparam(self, key: str) -> int:
+        self.dparams.append(key)
+        return len(self.dparams) - 1
+
+    def iparam(self, key: str) -> int:
+        self.iparams.append(key)
+        return len(self.iparams) - 1
+
+
+def _symbols(exprs) -> set[str]:
+    names: set[str] = set()
+    for e in exprs:
+        if isinstance(e, sp.Basic):
+            names |= {s.name for s in e.free_symbols}
+    return names
+
+
+def _printed(statements, printer):
+    return [(c_name(n) if printer is print_c else n, printer(e)) for n, e in statements]
+
+
+def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) -> dict:
+    """Everything the templates need for one group, printed for both targets."""
+    g = spec.name
+    per_neuron = set(k.state) | ({"not_refractory"} if k.refractory is not None else set())
+    arrays = [{"name": v, "c": c_name(v), "slot": lay.array(f"{g}/{v}", "double"),
+               "ctype": "double"} for v in k.state]
+    if k.refractory is not None:
+        arrays.append({"name": "not_refractory", "c": "not_refractory",
+                       "slot": lay.array(f"{g}/not_refractory", "uint8_t"),
+                       "ctype": "uint8_t"})
+    shared = [{"name": v, "c": c_name(v), "slot": lay.array(f"{g}/{v}", "double")}
+              for v in k.shared]
+    spikes_slot = lay.array(f"{g}/_spikes", "int32_t")
+    constants = [{"name": c, "c": c_name(c), "slot": lay.dparam(f"{g}/{c}")}
+                 for c in k.constants]
+    ctx = {
+        "name": g, "gid": gid, "arrays": arrays, "shared": shared,
+        "constants": constants, "spikes_slot": spikes_slot,
+        "N_slot": lay.iparam(f"{g}/N"), "every_slot": lay.iparam(f"{g}/every"),
+        "offset_slot": lay.iparam(f"{g}/offset"), "key0_slot": lay.iparam(f"{g}/key0"),
+        "key1_slot": lay.iparam(f"{g}/key1"), "nspikes_slot": lay.iparam(f"{g}/nspikes"),
+        "dt_slot": lay.dparam(f"{g}/dt"),
+        "refractory": k.refractory is not None,
+    }
+    vector_names = per_neuron | {"i"}
+
+    # state update (refractoriness first, as Brian2 does)
+    statements = []
+    if k.refractory is not None:
+        statements.append(("not_refractory", sp.Not(k.refractory)))
+    statements += [(a.target, a.expr) for a in k.update]
+    statements += [(v, e) for v, e in k.writes]
+    scalars, vectors = optimise(statements, vector_names, prefix="_u")
+    written = [v for v, _ in k.writes]
+    upd_exprs = [e for _, e in scalars + vectors]
+    upd_vector = [(n, e) for n, e in vectors if n not in written and n != "not_refractory"]
+    upd_writes = [(n, e) for n, e in vectors if n in written]
+    ref_expr = [e for n, e in vectors if n == "not_refractory"]
+    used = _symbols(upd_exprs)
+    ctx["state_update"] = {
+        "loads": [a for a in arrays if a["name"] in used and a["name"] != "not_refractory"],
+        "index": "i" in used,
+        "c": {"scalars": _printed(scalars, print_c), "vectors": _printed(upd_vector, print_c),
+              "writes": [(n, print_c(e), j) for j, (n, e) in enumerate(upd_writes)],
+              "refractory": print_c(ref_expr[0]) if ref_expr else None},
+        "np": {"scalars": _printed(scalars, print_numpy),
+               "vectors": _printed(upd_vector, print_numpy),
+               "writes": [(n, print_numpy(e), j) for j, (n, e) in enumerate(upd_writes)],
+               "refractory": print_numpy(ref_expr[0]) if ref_expr else None},
+        "written": [n for n, _ in upd_writes],
+    }
+    # threshold
+    if k.threshold is not None:
+        scalars, vectors = optimise([("_cond", k.threshold)], vector_names, prefix="_t")
+        used = _symbols([e for _, e in scalars + vectors])
+        ctx["threshold"] = {
+            "loads": [a for a in arrays if a["name"] in used],
+            "index": "i" in used,
+            "c": {"scalars": _printed(scalars, print_c),
+                  "vectors": _printed(vectors[:-1], print_c), "cond": print_c(vectors[-1][1])},
+            "np": {"scalars": _printed(scalars, print_numpy),
+                   "vectors": _printed(vectors[:-1], print_numpy),
+                   "cond": print_numpy(vectors[-1][1])},
+        }
+    else:
+        ctx["threshold"] = None
+    # reset: statements in order, each sees the previous ones (no cse across them)
+    if k.reset:
+        used = _symbols([e for _, _, e in k.reset]) | {t for t, _, _ in k.reset}
+        ctx["reset"] = {
+            "loads": [a for a in arrays if a["name"] in used],
+            "index": "i" in used,
+            "stores": [a for a in arrays if a["name"] in {t for t, _, _ in k.reset}],
+            "c": [(c_name(t), op, print_c(e)) for t, op, e in k.reset],
+            "np": [(t, op[:-1] or None, print_numpy(e)) for t, op, e in k.reset],
+        }
+    else:
+        ctx["reset"] = None
+    return ctx
+
+
+def _recorded_expr(k: GroupKernels, var: str) -> sp.Basic:
+    if var in k.subexpressions:
+        return k.subexpressions[var]
+    if var == "not_refractory":
+        return NOT_REFRACTORY
+    return sp.Symbol(var, real=True)
+
+
+def _statemon_context(m: StateMonitorSpec, k: GroupKernels, arrays: list[dict],
+                      lay: _Layout) -> dict:
+    exprs = [_recorded_expr(k, v) for v in m.variables]
+    used = _symbols(exprs)
+    return {
+        "name": m.name, "source": m.source,
+        "loads": [a for a in arrays if a["name"] in used],
+        "index": "i" in used,
+        "indices_slot": lay.array(f"{m.name}/_indices", "int32_t"),
+        "nidx_slot": lay.iparam(f"{m.name}/n_indices"),
+        "every_slot": lay.iparam(f"{m.name}/every"),
+        "count_slot": lay.iparam(f"{m.name}/count"),
+        "capacity_slot": lay.iparam(f"{m.name}/capacity"),
+        "vars": [{"name": v, "slot": lay.array(f"{m.name}/{v}", "double"),
+                  "c": print_c(e), "np": print_numpy(e)} for v, e in zip(m.variables,
+                                                                          exprs)],
+    }
+
+
+def _spikemon_context(m: SpikeMonitorSpec, lay: _Layout) -> dict:
+    return {
+        "name": m.name, "source": m.source,
+        "i_slot": lay.array(f"{m.name}/_i", "int32_t"),
+        "step_slot": lay.array(f"{m.name}/_step", "int64_t"),
+        "counts_slot": lay.array(f"{m.name}/_counts", "int64_t"),
+        "count_slot": lay.iparam(f"{m.name}/count"),
+        "capacity_slot": lay.iparam(f"{m.name}/capacity"),
+    }
+
+
+def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
+         state_monitors: list[StateMonitorSpec],
+         spike_monitors: list[SpikeMonitorSpec]) -> SourceUnit:
+    """Render the C and numpy sources of a network."""
+    t0 = time.perf_counter()
+    lay = _Layout()
+    dt_base_slot = lay.dparam("_network/dt")
+    gctx = [_group_context(spec, k, gid, lay) for gid, (spec, k) in enumerate(groups)]
+    by_name = {spec.name: (k, ctx) for (spec, k), ctx in zip(groups, gctx)}
+    smons = [_statemon_context(m, by_name[m.source][0], by_name[m.source][1]["arrays"],
+                               lay) for m in state_monitors]
+    spmons = [_spikemon_context(m, lay) for m in spike_monitors]
+    for g in gctx:
+        g["statemons"] = [m for m in smons if m["source"] == g["name"]]
+        g["spikemons"] = [m for m in spmons if m["source"] == g["name"]]
+    context = dict(groups=gctx, statemons=smons, spikemons=spmons,
+                   dt_base_slot=dt_base_slot, RUN_DONE=RUN_DONE,
+                   RUN_BUFFER_FULL=RUN_BUFFER_FULL, RUN_NOT_FINITE=RUN_NOT_FINITE)
+    common_h = render("c/common.h")
+    c_source = render("c/network.c.j2", common_h=common_h, **context)
+    numpy_source = render("numpy/network.py.j2", **context)
+    logger.debug("emitted %d groups in %.3f s", len(groups), time.perf_counter() - t0)
+    return SourceUnit(c_source=c_source, numpy_source=numpy_source,
+                      arrays=lay.arrays, dparams=lay.dparams, iparams=lay.iparams,
+                      methods={spec.name: k.method for spec, k in groups},
+                      written={g["name"]: g["state_update"]["written"] for g in gctx})

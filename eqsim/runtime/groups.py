@@ -1,0 +1,255 @@
+"""NeuronGroup: state arrays (one numpy array per variable) and their user interface."""
+from __future__ import annotations
+
+import numbers
+import secrets
+from dataclasses import replace
+from typing import Any, Mapping
+
+import numpy as np
+
+from .. import rng
+from ..equations.expressions import (BOOLEAN, SECOND, Snippet, evaluate, infer_dimension,
+                                     parse_expression)
+from ..equations.parse import DIFFERENTIAL, PARAMETER, SUBEXPRESSION, parse_equations
+from ..equations.specs import REFRACTORY_NONE, REFRACTORY_TIME, NeuronSpec
+from ..equations.validate import Resolver, check_neuron_model
+from ..errors import ConfigurationError, DimensionError, EqsimError
+from ..units import DIMENSIONLESS, UNITS, Dimension, Quantity, get_dimension
+from .clock import Clock, as_time, defaultclock
+
+LASTSPIKE_INIT = -1e4  # seconds; Brian2's initial value (never refractory at t = 0)
+_INIT_STEP = 1 << 62   # random numbers of string initialisers use steps from here on
+
+
+def _check_N(N) -> int:
+    if isinstance(N, (bool, np.bool_)) or not isinstance(N, (numbers.Integral,)):
+        raise ConfigurationError(f"N must be a positive integer, got {N!r}", code="E702")
+    if N < 1 or N > 2 ** 31 - 1:
+        raise ConfigurationError(f"N must be between 1 and 2**31 - 1, got {N}",
+                                 code="E702")
+    return int(N)
+
+
+def _check_name(name) -> str | None:
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+        raise ConfigurationError(f"name must be an identifier not starting with '_', "
+                                 f"got {name!r}", code="E703")
+    return name
+
+
+class NeuronGroup:
+    """A group of N neurons with the same model equations (Brian2's NeuronGroup).
+
+    >>> from eqsim.units import ms, mV
+    >>> G = NeuronGroup(3, "dv/dt = -v/tau : volt", namespace={"tau": 10*ms})
+    >>> G.v = "i*mV"
+    >>> G.v
+    [0. 1. 2.] * mV
+    """
+
+    _kind = "neurongroup"
+
+    def __init__(self, N: int, model: str, threshold: str | None = None,
+                 reset: str | None = None, refractory: Any = False,
+                 method: str = "auto", namespace: Mapping[str, Any] | None = None,
+                 dt: Quantity | None = None, name: str | None = None,
+                 seed: int | None = None):
+        object.__setattr__(self, "_ready", False)
+        self.N = _check_N(N)
+        self._name = _check_name(name)
+        self.namespace = dict(namespace) if namespace is not None else {}
+        label = self._name or self._kind
+        self.equations = parse_equations(model, where=f"model of group '{label}'")
+        self.spec: NeuronSpec = check_neuron_model(
+            label, self.equations, threshold, reset, refractory, method, self.namespace)
+        self._refractory_value = refractory if self.spec.refractory == "_refractory" \
+            else None
+        self.clock = Clock(dt, name=f"clock of {label}") if dt is not None else None
+        self.seed = int(seed) if seed is not None else secrets.randbits(32)
+        self._init_calls = 0
+        self.t_ = 0.0   # updated by the Network after each run
+        self.arrays: dict[str, np.ndarray] = {}
+        for eq in self.equations.equations:
+            if eq.kind == SUBEXPRESSION:
+                continue
+            size = 1 if "shared" in eq.flags else self.N
+            self.arrays[eq.name] = np.zeros(size)
+        if self.spec.refractory_kind != REFRACTORY_NONE:
+            self.arrays["lastspike"] = np.full(self.N, LASTSPIKE_INIT)
+            self.arrays["not_refractory"] = np.ones(self.N, dtype=np.uint8)
+        self.arrays["_spikes"] = np.zeros(self.N, dtype=np.int32)
+        object.__setattr__(self, "_ready", True)
+
+    # ---- naming (a Network names unnamed objects) ------------------------------------
+    @property
+    def name(self) -> str:
+        return self._name or self._kind
+
+    def _set_name(self, name: str) -> None:
+        self._name = name
+        self.spec = replace(self.spec, name=name)
+
+    @property
+    def dt_(self) -> float:
+        return (self.clock or defaultclock).dt_
+
+    @property
+    def dt(self) -> Quantity:
+        return Quantity(self.dt_, SECOND)
+
+    # ---- variables -------------------------------------------------------------------
+    def _dimension_of(self, name: str) -> Dimension:
+        if name in ("lastspike",):
+            return SECOND
+        return self.equations[name].dim
+
+    def variables(self) -> list[str]:
+        """Names of the model's variables and subexpressions."""
+        extra = ["lastspike", "not_refractory"] if "lastspike" in self.arrays else []
+        return list(self.equations.names) + extra
+
+    def __getattr__(self, name: str):
+        if name.startswith("_") or not self.__dict__.get("_ready", False):
+            raise AttributeError(name)
+        if name.endswith("_") and name[:-1] in self.__dict__.get("arrays", {}):
+            return self.arrays[name[:-1]]  # Brian2's v_: plain SI values
+        arrays = self.__dict__["arrays"]
+        if name in arrays:
+            if name == "not_refractory":
+                return arrays[name].astype(bool)
+            dim = self._dimension_of(name)
+            arr = arrays[name]
+            return Quantity(arr, dim) if not dim.is_dimensionless else arr
+        if name in self.equations:
+            eq = self.equations[name]
+            return self._evaluate(eq.expr, eq.snippet, eq.dim)
+        raise AttributeError(f"group '{self.name}' has no variable '{name}' (it has: "
+                             f"{', '.join(self.variables())})")
+
+    def __setattr__(self, name: str, value) -> None:
+        if not self.__dict__.get("_ready", False) or name.startswith("_") or \
+                name in self.__dict__ or name in type(self).__dict__ or \
+                name in ("N", "namespace", "equations", "spec", "clock", "seed",
+                         "arrays", "t_"):
+            object.__setattr__(self, name, value)
+            return
+        if name.endswith("_") and name[:-1] in self.arrays:
+            self._assign(name[:-1], value, plain=True)
+            return
+        if name in self.arrays:
+            self._assign(name, value)
+            return
+        if name in self.equations:
+            raise ConfigurationError(f"'{name}' of group '{self.name}' is a "
+                                     "subexpression and cannot be assigned", code="E704")
+        raise ConfigurationError(f"group '{self.name}' has no variable '{name}'",
+                                 code="E704", hint="variables: " +
+                                 ", ".join(self.variables()))
+
+    def _assign(self, name: str, value, plain: bool = False) -> None:
+        target = self.arrays[name]
+        dim = DIMENSIONLESS if name == "not_refractory" else self._dimension_of(name)
+        if isinstance(value, str):
+            node, snip = parse_expression(
+                Snippet.whole(value, f"value assigned to {self.name}.{name}"))
+            got = infer_dimension(node, snip, self._resolver())
+            if got is BOOLEAN:
+                got = DIMENSIONLESS
+            if got != dim:
+                raise DimensionError(
+                    f"'{value}' is in {got}, but {self.name}.{name} is in {dim}",
+                    snip.location(0, len(snip.text)), code="E204")
+            result = self._evaluate(node, snip, dim, raw=True)
+        else:
+            if not plain and get_dimension(value) != dim:
+                raise DimensionError(
+                    f"cannot assign a value in {get_dimension(value)} to "
+                    f"{self.name}.{name}, which is in {dim}", code="E204",
+                    hint=f"multiply by a unit of {dim}" if not dim.is_dimensionless
+                    else "assign a plain number")
+            result = np.asarray(value.view(np.ndarray) if isinstance(value, Quantity)
+                                else value, dtype=float)
+        try:
+            target[...] = np.broadcast_to(result, target.shape)
+        except ValueError:
+            raise ConfigurationError(
+                f"cannot assign {np.shape(result)} values to {self.name}.{name}, which "
+                f"has {target.shape[0]}", code="E705") from None
+
+    # ---- string expressions on the state ---------------------------------------------
+    def _resolver(self) -> Resolver:
+        return Resolver(self.equations, self.namespace, f"group '{self.name}'")
+
+    def _evaluate(self, node, snippet, dim, raw: bool = False):
+        """Evaluate an expression over all neurons with numpy (initialisers, reads)."""
+        resolve = self._resolver()
+        infer_dimension(node, snippet, resolve)
+        index = np.arange(self.N)
+        subs = {eq.name: eq for eq in self.equations.of_kind(SUBEXPRESSION)}
+        call = self._init_calls
+        self._init_calls += 1
+        obj = rng.object_id(self.name)
+
+        def random(kind, site):
+            step = _INIT_STEP + call
+            fn = rng.uniform if kind == "rand" else rng.normal
+            return fn(self.seed, obj, index, step, site)
+
+        def values(name):
+            if name in self.arrays:
+                return self.arrays[name]  # shared variables broadcast from shape (1,)
+            if name in subs:
+                return evaluate(subs[name].expr, values, random)
+            if name == "i":
+                return index.astype(float)
+            if name == "N":
+                return float(self.N)
+            if name == "t":
+                return self.t_
+            if name == "dt":
+                return self.dt_
+            info = resolve(name)
+            if info.kind == "constant":
+                return float(np.asarray(self.namespace[name]))
+            return info.value
+
+        with np.errstate(all="ignore"):
+            result = np.broadcast_to(np.asarray(evaluate(node, values, random),
+                                                dtype=float), (self.N,)).copy()
+        if raw:
+            return result
+        return Quantity(result, dim) if not dim.is_dimensionless else result
+
+    def constant_values(self) -> dict[str, float]:
+        """Current SI values of the runtime constants (namespace values, refractory)."""
+        out = {}
+        for ext in self.spec.externals:
+            if ext.kind != "constant":
+                continue
+            if ext.name == "_refractory":
+                out[ext.name] = as_time(self._refractory_value,
+                                        f"refractory of '{self.name}'", allow_zero=True)
+                continue
+            if ext.name not in self.namespace:
+                raise ConfigurationError(f"'{ext.name}' was removed from the namespace of "
+                                         f"group '{self.name}'", code="E706")
+            value = self.namespace[ext.name]
+            if get_dimension(value) != ext.dim:
+                raise DimensionError(
+                    f"namespace value '{ext.name}' of group '{self.name}' changed units "
+                    f"from {ext.dim} to {get_dimension(value)}", code="E207")
+            out[ext.name] = float(np.asarray(value))
+        return out
+
+    def __len__(self) -> int:
+        return self.N
+
+    def __repr__(self) -> str:
+        return f"NeuronGroup({self.N}, name={self.name!r}, method={self.spec.method!r})"
+
+
+__all__ = ["NeuronGroup", "LASTSPIKE_INIT", "DIFFERENTIAL", "PARAMETER", "EqsimError",
+           "UNITS"]

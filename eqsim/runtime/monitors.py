@@ -1,0 +1,246 @@
+"""SpikeMonitor and StateMonitor: buffers the compiled loop fills, and their views."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..equations.expressions import SECOND
+from ..equations.specs import SpikeMonitorSpec, StateMonitorSpec
+from ..errors import ConfigurationError
+from ..units import DIMENSIONLESS, Quantity
+from .clock import Clock, defaultclock
+from .groups import NeuronGroup, _check_name
+
+SPIKE_BUFFER_MIN = 1 << 16
+
+
+class SpikeMonitor:
+    """Records the spikes of a group: ``.t``, ``.i``, ``.count``, ``.spike_trains()``."""
+
+    _kind = "spikemonitor"
+
+    def __init__(self, source: NeuronGroup, name: str | None = None):
+        if not isinstance(source, NeuronGroup):
+            raise ConfigurationError(f"SpikeMonitor needs a NeuronGroup, got "
+                                     f"{type(source).__name__}", code="E710")
+        if source.spec.threshold is None:
+            raise ConfigurationError(f"group '{source.name}' has no threshold, so it "
+                                     "never spikes", code="E710")
+        self.source = source
+        self._name = _check_name(name)
+        self._i_chunks: list[np.ndarray] = []
+        self._step_chunks: list[np.ndarray] = []
+        self._dt_chunks: list[float] = []
+        self.counts = np.zeros(source.N, dtype=np.int64)
+        self._cache = None
+
+    @property
+    def name(self) -> str:
+        return self._name or self._kind
+
+    def _set_name(self, name: str) -> None:
+        self._name = name
+
+    @property
+    def spec(self) -> SpikeMonitorSpec:
+        return SpikeMonitorSpec(self.name, self.source.name)
+
+    # buffers for one compiled call
+    def _buffers(self, n_steps: int) -> dict[str, np.ndarray]:
+        cap = max(SPIKE_BUFFER_MIN, 4 * self.source.N)
+        return {"_i": np.zeros(cap, dtype=np.int32), "_step": np.zeros(cap, dtype=np.int64),
+                "_counts": self.counts, "capacity": cap}
+
+    def _collect(self, buffers: dict, n: int, dt: float) -> None:
+        if n:
+            self._i_chunks.append(buffers["_i"][:n].copy())
+            self._step_chunks.append(buffers["_step"][:n].copy())
+            self._dt_chunks.append(dt)
+            self._cache = None
+
+    def _append(self, i: np.ndarray, step: int, dt: float) -> None:
+        """Record spikes from the numpy backend."""
+        if len(i):
+            self._i_chunks.append(np.asarray(i, dtype=np.int32).copy())
+            self._step_chunks.append(np.full(len(i), step, dtype=np.int64))
+            self._dt_chunks.append(dt)
+            np.add.at(self.counts, i, 1)
+            self._cache = None
+
+    def _data(self):
+        if self._cache is None:
+            if self._i_chunks:
+                i = np.concatenate(self._i_chunks)
+                t = np.concatenate([s * dt for s, dt in zip(self._step_chunks,
+                                                           self._dt_chunks)])
+            else:
+                i, t = np.zeros(0, dtype=np.int32), np.zeros(0)
+            self._cache = (i, t)
+        return self._cache
+
+    def _state(self):
+        return (list(self._i_chunks), list(self._step_chunks), list(self._dt_chunks),
+                self.counts.copy())
+
+    def _restore(self, state) -> None:
+        i, s, d, counts = state
+        self._i_chunks, self._step_chunks, self._dt_chunks = list(i), list(s), list(d)
+        self.counts[:] = counts
+        self._cache = None
+
+    @property
+    def i(self) -> np.ndarray:
+        """Index of the neuron of each spike, in time order."""
+        return self._data()[0]
+
+    @property
+    def t(self) -> Quantity:
+        """Time of each spike."""
+        return Quantity(self._data()[1], SECOND)
+
+    @property
+    def t_(self) -> np.ndarray:
+        return self._data()[1]
+
+    @property
+    def it(self):
+        return self.i, self.t
+
+    @property
+    def count(self) -> np.ndarray:
+        """Number of spikes of each neuron."""
+        return self.counts.copy()
+
+    @property
+    def num_spikes(self) -> int:
+        return int(self.counts.sum())
+
+    def spike_trains(self) -> dict[int, Quantity]:
+        """Spike times of every neuron: {index: times}."""
+        i, t = self._data()
+        order = np.argsort(i, kind="stable")
+        bounds = np.searchsorted(i[order], np.arange(self.source.N + 1))
+        return {k: Quantity(t[order[bounds[k]:bounds[k + 1]]], SECOND)
+                for k in range(self.source.N)}
+
+    def __repr__(self) -> str:
+        return f"SpikeMonitor({self.source.name}, {self.num_spikes} spikes)"
+
+
+class StateMonitor:
+    """Records variables of a group over time: ``.t`` and one ``(neurons, times)`` array
+    per variable, e.g. ``mon.v[0]`` is the trace of the first recorded neuron."""
+
+    _kind = "statemonitor"
+
+    def __init__(self, source: NeuronGroup, variables, record=True, dt=None,
+                 name: str | None = None):
+        if not isinstance(source, NeuronGroup):
+            raise ConfigurationError(f"StateMonitor needs a NeuronGroup, got "
+                                     f"{type(source).__name__}", code="E711")
+        if isinstance(variables, str):
+            variables = [variables]
+        variables = list(variables)
+        known = source.variables()
+        for v in variables:
+            if v not in known:
+                raise ConfigurationError(
+                    f"StateMonitor: group '{source.name}' has no variable '{v}'",
+                    code="E711", hint="variables: " + ", ".join(known))
+        if not variables:
+            raise ConfigurationError("StateMonitor needs at least one variable",
+                                     code="E711")
+        if record is True:
+            idx = np.arange(source.N)
+        elif record is False or record is None:
+            idx = np.zeros(0, dtype=np.int64)
+        else:
+            idx = np.atleast_1d(np.asarray(record))
+            if idx.dtype == bool or not np.issubdtype(idx.dtype, np.integer):
+                raise ConfigurationError("record= takes True, False or neuron indices",
+                                         code="E711")
+            bad = idx[(idx < 0) | (idx >= source.N)]
+            if bad.size:
+                raise ConfigurationError(
+                    f"StateMonitor: index {int(bad[0])} is out of range for group "
+                    f"'{source.name}' of {source.N} neurons", code="E711")
+        self.source = source
+        self.variables = tuple(variables)
+        self.record = idx.astype(np.int32)
+        self.clock = Clock(dt, name="StateMonitor clock") if dt is not None else None
+        self._name = _check_name(name)
+        self._chunks: dict[str, list[np.ndarray]] = {v: [] for v in self.variables}
+        self._t_chunks: list[np.ndarray] = []
+        self._cache: dict[str, np.ndarray] = {}
+
+    @property
+    def name(self) -> str:
+        return self._name or self._kind
+
+    def _set_name(self, name: str) -> None:
+        self._name = name
+
+    @property
+    def dt_(self) -> float:
+        return (self.clock or self.source.clock or defaultclock).dt_
+
+    @property
+    def spec(self) -> StateMonitorSpec:
+        return StateMonitorSpec(self.name, self.source.name, self.variables)
+
+    def _buffers(self, n_records: int) -> dict[str, np.ndarray]:
+        n = len(self.record)
+        bufs = {v: np.zeros((max(n_records, 1), n)) for v in self.variables}
+        bufs["_indices"] = self.record
+        return bufs
+
+    def _collect(self, buffers: dict, rows: int, times: np.ndarray) -> None:
+        if rows:
+            for v in self.variables:
+                self._chunks[v].append(buffers[v][:rows].copy())
+            self._t_chunks.append(np.asarray(times[:rows], dtype=float))
+            self._cache.clear()
+
+    def _state(self):
+        return ({v: list(c) for v, c in self._chunks.items()}, list(self._t_chunks))
+
+    def _restore(self, state) -> None:
+        chunks, t = state
+        self._chunks = {v: list(c) for v, c in chunks.items()}
+        self._t_chunks = list(t)
+        self._cache.clear()
+
+    def _values(self, var: str) -> np.ndarray:
+        if var not in self._cache:
+            chunks = self._chunks[var]
+            data = (np.concatenate(chunks, axis=0) if chunks
+                    else np.zeros((0, len(self.record))))
+            self._cache[var] = np.ascontiguousarray(data.T)
+        return self._cache[var]
+
+    @property
+    def t(self) -> Quantity:
+        return Quantity(self.t_, SECOND)
+
+    @property
+    def t_(self) -> np.ndarray:
+        return np.concatenate(self._t_chunks) if self._t_chunks else np.zeros(0)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        plain = name.endswith("_") and name[:-1] in self.__dict__.get("variables", ())
+        var = name[:-1] if plain else name
+        if var in self.__dict__.get("variables", ()):
+            values = self._values(var)
+            if var == "not_refractory":
+                return values.astype(bool)
+            dim = (SECOND if var == "lastspike" else self.source.equations[var].dim)
+            if plain or dim == DIMENSIONLESS:
+                return values
+            return Quantity(values, dim)
+        raise AttributeError(f"StateMonitor records {', '.join(self.variables)}; "
+                             f"not '{name}'")
+
+    def __repr__(self) -> str:
+        return (f"StateMonitor({self.source.name}, {list(self.variables)}, "
+                f"{len(self.record)} neurons, {len(self.t_)} samples)")

@@ -1,0 +1,421 @@
+"""Network: collects objects, gets their code ready (cached), runs the loop in chunks.
+
+``run`` makes one compiled call per chunk of steps; between chunks Python only drains
+monitor buffers, reports progress and checks for Ctrl-C, so an interrupted run leaves a
+consistent state (time, variables and monitors agree) that a later ``run`` continues.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import rng
+from .._version import __version__
+from ..build.cache import BuildInfo, build_and_load, front_lookup, front_store
+from ..codegen.templates import generator_fingerprint
+from ..codegen.unit import RUN_BUFFER_FULL, RUN_NOT_FINITE, SourceUnit
+from ..config import Config, get_config
+from ..equations.expressions import SECOND
+from ..errors import ConfigurationError, SimulationError
+from ..units import Quantity
+from .backends import CBackend, NumpyBackend, RunData
+from .clock import as_time, defaultclock
+from .groups import NeuronGroup
+from .monitors import SpikeMonitor, StateMonitor
+from .progress import make_reporter
+
+logger = logging.getLogger(__name__)
+
+BACKENDS = ("c", "numpy")
+TARGET_CHUNK_SECONDS = 0.2
+MAX_RECORD_BYTES = 64 << 20
+
+
+@dataclass
+class BuildProducts:
+    """Every intermediate of getting a network's code ready (``Network.build()``)."""
+
+    specs: list
+    kernels: list | None
+    unit: SourceUnit
+    info: BuildInfo
+    front_key: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Network:
+    """A set of groups and monitors simulated together.
+
+    >>> from eqsim.units import ms, mV
+    >>> G = NeuronGroup(2, "dv/dt = (1*mV - v)/(10*ms) : volt", method="exact")
+    >>> net = Network(G)
+    >>> net.run(1*ms, backend="numpy")
+    >>> round(float(G.v[0] / mV), 6)
+    0.095163
+    """
+
+    def __init__(self, *objects, name: str = "network", config: Config | None = None):
+        self.name = name
+        self.objects: list = []
+        self.config = config or get_config()
+        self._step = 0
+        self._dt_base: float | None = None
+        self._prepared_for: tuple | None = None
+        self._products: BuildProducts | None = None
+        self._backend = None
+        self._backend_name: str | None = None
+        self._data: RunData | None = None
+        self._stored: dict[str, dict] = {}
+        self.build_info: BuildInfo | None = None
+        self.add(*objects)
+
+    # ---- objects ---------------------------------------------------------------------
+    def add(self, *objects) -> None:
+        for obj in objects:
+            if isinstance(obj, (list, tuple, set)):
+                self.add(*obj)
+                continue
+            if not isinstance(obj, (NeuronGroup, SpikeMonitor, StateMonitor)):
+                raise ConfigurationError(f"cannot add a {type(obj).__name__} to a "
+                                         "Network", code="E720")
+            if obj not in self.objects:
+                self.objects.append(obj)
+        self._prepared_for = None
+
+    def remove(self, *objects) -> None:
+        for obj in objects:
+            self.objects.remove(obj)
+        self._prepared_for = None
+
+    @property
+    def groups(self) -> list[NeuronGroup]:
+        return [o for o in self.objects if isinstance(o, NeuronGroup)]
+
+    @property
+    def state_monitors(self) -> list[StateMonitor]:
+        return [o for o in self.objects if isinstance(o, StateMonitor)]
+
+    @property
+    def spike_monitors(self) -> list[SpikeMonitor]:
+        return [o for o in self.objects if isinstance(o, SpikeMonitor)]
+
+    @property
+    def t(self) -> Quantity:
+        return Quantity(self.t_, SECOND)
+
+    @property
+    def t_(self) -> float:
+        return self._step * (self._dt_base or defaultclock.dt_)
+
+    # ---- preparation -----------------------------------------------------------------
+    def _assign_names(self) -> None:
+        used: set[str] = set()
+        for obj in self.objects:
+            if obj._name is not None:
+                if obj._name in used:
+                    raise ConfigurationError(f"two objects in the network are called "
+                                             f"'{obj._name}'", code="E721",
+                                             hint="give each object a unique name=")
+                used.add(obj._name)
+        for obj in self.objects:
+            if obj._name is None:
+                base, k = obj._kind, 0
+                name = base
+                while name in used:
+                    k += 1
+                    name = f"{base}_{k}"
+                obj._set_name(name)
+                used.add(name)
+
+    def _check_sources(self) -> None:
+        for m in self.state_monitors + self.spike_monitors:
+            if m.source not in self.objects:
+                raise ConfigurationError(f"{type(m).__name__} '{m.name}' records group "
+                                         f"'{m.source.name}', which is not in the network",
+                                         code="E722", hint="add the group to the Network")
+
+    def _clocks(self) -> tuple[float, dict]:
+        dts = {id(g): g.dt_ for g in self.groups}
+        dts.update({id(m): m.dt_ for m in self.state_monitors})
+        if not dts:
+            raise ConfigurationError("the network has no group to simulate", code="E723")
+        base = self._dt_base if self._dt_base is not None else min(dts.values())
+        every = {}
+        for obj in self.groups + self.state_monitors:
+            ratio = dts[id(obj)] / base
+            k = int(round(ratio))
+            if k < 1 or abs(ratio - k) > 1e-9 * k:
+                raise ConfigurationError(
+                    f"dt of '{obj.name}' ({dts[id(obj)]:g} s) is not a multiple of the "
+                    f"network's smallest dt ({base:g} s)", code="E724")
+            every[id(obj)] = k
+        return base, every
+
+    def _front_key(self, backend: str) -> str:
+        h = hashlib.sha256(f"eqsim {__version__} {generator_fingerprint()}".encode())
+        for g in self.groups:
+            h.update(g.spec.key().encode())
+        for m in self.state_monitors + self.spike_monitors:
+            h.update(m.spec.key().encode())
+        return h.hexdigest()
+
+    def build(self, backend: str = "c") -> BuildProducts:
+        """Get the code ready (front cache, sympy, templates, gcc) and return every
+        intermediate: specs, kernels (None on a front-cache hit), source, build info."""
+        if backend not in BACKENDS:
+            raise ConfigurationError(f"unknown backend '{backend}'", code="E725",
+                                     hint="choose 'c' (default) or 'numpy'")
+        self._assign_names()
+        self._check_sources()
+        t0 = time.perf_counter()
+        info = BuildInfo()
+        key = self._front_key(backend)
+        specs = [g.spec for g in self.groups]
+        cached = front_lookup(self.config, key)
+        kernels = None
+        unit = None
+        if cached is not None:
+            try:
+                unit = SourceUnit.from_json(cached)
+                info.front_cache_hit = True
+            except (ValueError, TypeError, KeyError):
+                unit = None
+        if unit is None:
+            from ..codegen.emit import emit
+            from ..integration.discretize import lower_neuron_group
+            t1 = time.perf_counter()
+            kernels = [lower_neuron_group(s) for s in specs]
+            info.timings["integration"] = time.perf_counter() - t1
+            t1 = time.perf_counter()
+            unit = emit(list(zip(specs, kernels)), [m.spec for m in self.state_monitors],
+                        [m.spec for m in self.spike_monitors])
+            info.timings["codegen"] = time.perf_counter() - t1
+            front_store(self.config, key, unit.to_json())
+        info.timings["front"] = time.perf_counter() - t0
+        return BuildProducts(specs, kernels, unit, info, key)
+
+    def _prepare(self, backend: str) -> None:
+        signature = (backend, tuple(id(o) for o in self.objects),
+                     tuple(g.spec.key() for g in self.groups))
+        if self._prepared_for == signature:
+            return
+        products = self.build(backend)
+        t0 = time.perf_counter()
+        if backend == "c":
+            fn = build_and_load(products.unit.c_source, self.config, products.info)
+            self._backend = CBackend(fn)
+        else:
+            self._backend = NumpyBackend(products.unit, self.groups, self.state_monitors,
+                                         self.spike_monitors)
+        products.info.timings["module"] = time.perf_counter() - t0
+        self._products = products
+        self.build_info = products.info
+        self._backend_name = backend
+        self._data = RunData(products.unit)
+        self._prepared_for = signature
+        logger.info("network ready (%s): %s", backend, {
+            k: round(v, 3) for k, v in products.info.timings.items()})
+
+    def _bind(self, every: dict) -> None:
+        """Point the run data at the current arrays and parameter values."""
+        data = self._data
+        data.set_d("_network/dt", self._dt_base)
+        for g in self.groups:
+            for var, arr in g.arrays.items():
+                key = f"{g.name}/{var}"
+                if data.has_array(key):
+                    data.set_array(key, arr)
+            for cname, value in g.constant_values().items():
+                data.set_d(f"{g.name}/{cname}", value)
+            data.set_d(f"{g.name}/dt", g.dt_)
+            data.set_i(f"{g.name}/N", g.N)
+            data.set_i(f"{g.name}/every", every[id(g)])
+            data.set_i(f"{g.name}/offset", 0)
+            k0, k1 = rng.keys(g.seed, rng.object_id(g.name))
+            data.set_i(f"{g.name}/key0", k0)
+            data.set_i(f"{g.name}/key1", k1)
+        for m in self.state_monitors:
+            data.set_i(f"{m.name}/n_indices", len(m.record))
+            data.set_i(f"{m.name}/every", every[id(m)])
+        for m in self.spike_monitors:
+            data.set_array(f"{m.name}/_counts", m.counts)
+
+    # ---- running ---------------------------------------------------------------------
+    def run(self, duration: Quantity, report=None, report_period=None,
+            backend: str = "c") -> None:
+        """Simulate for ``duration``; a second call continues where this one stopped.
+
+        report: None, "text" / "stdout", "tqdm", or a callable ``f(elapsed, completed,
+        start, duration)`` (Brian2's signature). In Jupyter the default is a tqdm bar.
+        """
+        seconds = as_time(duration, "duration of run", allow_zero=True)
+        self._prepare(backend)
+        base, every = self._clocks()
+        if self._dt_base is None:
+            self._dt_base = base
+        n_total = int(round(seconds / self._dt_base))
+        if n_total == 0:
+            return
+        self._bind(every)
+        reporter = make_reporter(report, report_period, seconds, self.t_)
+        interrupted = _InterruptFlag()
+        start_step = self._step
+        chunk = self._initial_chunk()
+        t_start = time.perf_counter()
+        with interrupted:
+            while self._step < start_step + n_total:
+                n = min(chunk, start_step + n_total - self._step)
+                t0 = time.perf_counter()
+                self._run_chunk(n, every)
+                elapsed = time.perf_counter() - t0
+                if elapsed > 0:
+                    chunk = max(1, min(int(chunk * TARGET_CHUNK_SECONDS / elapsed) + 1,
+                                       chunk * 4, self._max_chunk()))
+                reporter.update(time.perf_counter() - t_start,
+                                (self._step - start_step) / n_total)
+                if interrupted.hit:
+                    reporter.close()
+                    raise KeyboardInterrupt(
+                        f"run interrupted at t = {self.t_:.6g} s; the state is consistent "
+                        "and run() continues from here")
+        reporter.close()
+        self._sync_time()
+
+    def _initial_chunk(self) -> int:
+        neurons = sum(g.N for g in self.groups) or 1
+        return max(1, min(self._max_chunk(), 200_000 // neurons + 1))
+
+    def _max_chunk(self) -> int:
+        per_step = sum(8 * len(m.record) * len(m.variables) for m in self.state_monitors)
+        return max(1, MAX_RECORD_BYTES // per_step) if per_step else 1 << 30
+
+    def _sync_time(self) -> None:
+        for g in self.groups:
+            g.t_ = self.t_
+
+    def _run_chunk(self, n: int, every: dict) -> None:
+        data = self._data
+        step0 = self._step
+        records = {}
+        for m in self.state_monitors:
+            e = every[id(m)]
+            first = -(-step0 // e) * e
+            rows = max(0, -(-(step0 + n) // e) - (-(-step0 // e)))
+            bufs = m._buffers(rows)
+            for var in m.variables:
+                data.set_array(f"{m.name}/{var}", bufs[var])
+            data.set_array(f"{m.name}/_indices", bufs["_indices"])
+            data.set_i(f"{m.name}/count", 0)
+            data.set_i(f"{m.name}/capacity", rows if len(m.record) else 1 << 62)
+            records[id(m)] = (bufs, first, e)
+        spike_bufs = {}
+        for m in self.spike_monitors:
+            bufs = m._buffers(n)
+            data.set_array(f"{m.name}/_i", bufs["_i"])
+            data.set_array(f"{m.name}/_step", bufs["_step"])
+            data.set_i(f"{m.name}/count", 0)
+            data.set_i(f"{m.name}/capacity", bufs["capacity"])
+            spike_bufs[id(m)] = bufs
+        done = 0
+        while done < n:
+            code = self._backend.run(data, step0 + done, n - done)
+            steps = int(data.out[0])
+            done += steps
+            self._step = step0 + done
+            for m in self.spike_monitors:
+                m._collect(spike_bufs[id(m)], data.get_i(f"{m.name}/count"),
+                           self._dt_base)
+                data.set_i(f"{m.name}/count", 0)
+            if code == RUN_BUFFER_FULL:
+                continue
+            if code == RUN_NOT_FINITE:
+                self._collect_records(records, data)
+                self._sync_time()
+                self._raise_not_finite(data)
+            break
+        self._collect_records(records, data)
+
+    def _collect_records(self, records: dict, data: RunData) -> None:
+        for m in self.state_monitors:
+            bufs, first, e = records[id(m)]
+            rows = data.get_i(f"{m.name}/count") if len(m.record) else 0
+            if not len(m.record):
+                continue
+            times = (first + e * np.arange(rows)) * self._dt_base
+            m._collect(bufs, rows, times)
+            data.set_i(f"{m.name}/count", 0)
+
+    def _raise_not_finite(self, data: RunData) -> None:
+        gid, var, neuron, step = (int(x) for x in data.out[1:5])
+        group = self.groups[gid]
+        name = self._products.unit.written[group.name][var]
+        t = step * self._dt_base
+        value = group.arrays[name][neuron]
+        raise SimulationError(
+            f"{name} of neuron {neuron} in group '{group.name}' became {value} at "
+            f"t = {t * 1e3:.6g} ms (step {step})", code="E601",
+            hint="the state up to this step is kept for inspection; a smaller dt, "
+                 "another method= or bounded parameters usually fix this")
+
+    # ---- store / restore ------------------------------------------------------------
+    def store(self, name: str = "default") -> None:
+        """Remember the whole state (variables, time, monitor contents) under ``name``."""
+        self._stored[name] = {
+            "step": self._step, "dt": self._dt_base,
+            "arrays": {id(g): {k: a.copy() for k, a in g.arrays.items()}
+                       for g in self.groups},
+            "monitors": {id(m): m._state() for m in self.state_monitors +
+                         self.spike_monitors},
+        }
+
+    def restore(self, name: str = "default") -> None:
+        """Go back to a state saved with ``store(name)``."""
+        if name not in self._stored:
+            raise ConfigurationError(f"no stored state called '{name}'", code="E726",
+                                     hint="call net.store(name) first; stored: " +
+                                          ", ".join(self._stored) or "none")
+        state = self._stored[name]
+        self._step, self._dt_base = state["step"], state["dt"]
+        for g in self.groups:
+            for k, a in state["arrays"][id(g)].items():
+                g.arrays[k][...] = a
+        for m in self.state_monitors + self.spike_monitors:
+            m._restore(state["monitors"][id(m)])
+        self._sync_time()
+
+    def __repr__(self) -> str:
+        return f"Network({', '.join(o.name for o in self.objects)})"
+
+
+class _InterruptFlag:
+    """Turns Ctrl-C during a run into a flag checked between chunks."""
+
+    def __init__(self):
+        self.hit = False
+        self._old = None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._old = signal.getsignal(signal.SIGINT)
+
+            def handler(signum, frame):
+                if self.hit:  # a second Ctrl-C: give up waiting
+                    raise KeyboardInterrupt
+                self.hit = True
+
+            signal.signal(signal.SIGINT, handler)
+        return self
+
+    def __exit__(self, *exc):
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+        return False
+
+
+__all__ = ["Network", "BuildProducts"]
