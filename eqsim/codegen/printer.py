@@ -249,3 +249,10 @@ def print_c(expr, symbol_map: dict[str, str] | None = None) -> str:
 
 def print_numpy(expr, symbol_map: dict[str, str] | None = None) -> str:
     return NumpyPrinter(symbol_map).doprint(expr)
+
+
+# sympy's printers define _print_exp, _print_sqrt, ... of their own; route every function
+# in our tables through _print_Function so that both targets use exactly these names.
+for _printer in (CPrinter, NumpyPrinter):
+    for _name in _printer._funcs:
+        setattr(_printer, f"_print_{_name}", _SharedRules._print_Function)

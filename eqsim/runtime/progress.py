@@ -7,11 +7,10 @@ from ..errors import ConfigurationError
 
 
 def in_jupyter() -> bool:
-    try:
-        from IPython import get_ipython  # type: ignore
-    except ImportError:
+    ipython = sys.modules.get("IPython")  # never import IPython just to ask
+    if ipython is None:
         return False
-    shell = get_ipython()
+    shell = ipython.get_ipython()
     return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
 
