@@ -14,13 +14,14 @@ from ..equations.sympy_functions import RANDOM_FUNCTIONS
 Statement = tuple[str, sp.Basic]
 
 
-def _is_vector(expr: sp.Basic, vector: set[sp.Symbol]) -> bool:
-    if expr.free_symbols & vector:
+def _is_vector(expr: sp.Basic, vector: set[str]) -> bool:
+    """Does ``expr`` differ between neurons (per-neuron names or random numbers)?"""
+    if any(s.name in vector for s in expr.free_symbols):
         return True
     return any(expr.has(fn) for fn in RANDOM_FUNCTIONS)
 
 
-def _hoist(expr: sp.Basic, vector: set[sp.Symbol], scalars: list[Statement],
+def _hoist(expr: sp.Basic, vector: set[str], scalars: list[Statement],
            known: dict[sp.Basic, sp.Symbol], counter: list[int]) -> sp.Basic:
     """Replace maximal loop-invariant subtrees of ``expr`` by scalar temporaries."""
     if not _is_vector(expr, vector):
@@ -77,16 +78,14 @@ def optimise(statements: list[Statement], vector_names: set[str], prefix: str = 
     replacements, reduced = sp.cse(exprs, symbols=sp.numbered_symbols(prefix, real=True),
                                    order="canonical")
     ordered = _place_on_demand(replacements, list(zip(targets, reduced)))
-    vector = {sp.Symbol(n, real=True) for n in vector_names}
-    vector |= {sp.Symbol(n) for n in vector_names}
+    vector = set(vector_names)
     scalars: list[Statement] = []
     vectors: list[Statement] = []
     known: dict[sp.Basic, sp.Symbol] = {}
     counter = [0]
     for name, expr in ordered:
         if _is_vector(expr, vector) or not name.startswith("_"):
-            vector.add(sp.Symbol(name, real=True))
-            vector.add(sp.Symbol(name))
+            vector.add(name)
             vectors.append((name, _hoist(expr, vector, scalars, known, counter)))
         else:
             scalars.append((name, expr))
