@@ -106,7 +106,8 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
     }
     # threshold
     if k.threshold is not None:
-        scalars, vectors = optimise([("_cond", k.threshold)], vector_names, prefix="_t")
+        scalars, vectors = optimise([("_cond", k.threshold)], vector_names, prefix="_t",
+                                    outputs=frozenset({"_cond"}))
         used = _symbols([e for _, e in scalars + vectors])
         ctx["threshold"] = {
             "loads": [a for a in arrays if a["name"] in used],

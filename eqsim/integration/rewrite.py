@@ -65,11 +65,13 @@ def _place_on_demand(replacements, statements: list[Statement]) -> list[Statemen
     return out
 
 
-def optimise(statements: list[Statement], vector_names: set[str], prefix: str = "_cse"
-             ) -> tuple[list[Statement], list[Statement]]:
+def optimise(statements: list[Statement], vector_names: set[str], prefix: str = "_cse",
+             outputs: frozenset[str] = frozenset()) -> tuple[list[Statement],
+                                                             list[Statement]]:
     """Common-subexpression elimination, then hoisting of loop-invariant work.
 
-    ``statements`` is an ordered list of (target, expr); targets are kept. Returns
+    ``statements`` is an ordered list of (target, expr); targets are kept, and targets
+    that are state variables or listed in ``outputs`` stay per-neuron. Returns
     (scalar statements, vector statements), both in evaluation order."""
     if not statements:
         return [], []
@@ -84,7 +86,7 @@ def optimise(statements: list[Statement], vector_names: set[str], prefix: str = 
     known: dict[sp.Basic, sp.Symbol] = {}
     counter = [0]
     for name, expr in ordered:
-        if _is_vector(expr, vector) or not name.startswith("_"):
+        if _is_vector(expr, vector) or not name.startswith("_") or name in outputs:
             vector.add(name)
             vectors.append((name, _hoist(expr, vector, scalars, known, counter)))
         else:

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import rng
 from ..equations.expressions import (BOOLEAN, SECOND, Snippet, evaluate, infer_dimension,
-                                     parse_expression)
+                                     parse_expression, uses_function)
 from ..equations.parse import DIFFERENTIAL, PARAMETER, SUBEXPRESSION, parse_equations
 from ..equations.specs import REFRACTORY_NONE, REFRACTORY_TIME, NeuronSpec
 from ..equations.validate import Resolver, check_neuron_model
@@ -60,7 +60,8 @@ class NeuronGroup:
         object.__setattr__(self, "_ready", False)
         self.N = _check_N(N)
         self._name = _check_name(name)
-        self.namespace = dict(namespace) if namespace is not None else {}
+        # the caller's dict itself: values are read again at every run (as in Brian2)
+        self.namespace = namespace if namespace is not None else {}
         label = self._name or self._kind
         self.equations = parse_equations(model, where=f"model of group '{label}'")
         self.spec: NeuronSpec = check_neuron_model(
@@ -190,7 +191,8 @@ class NeuronGroup:
         index = np.arange(self.N)
         subs = {eq.name: eq for eq in self.equations.of_kind(SUBEXPRESSION)}
         call = self._init_calls
-        self._init_calls += 1
+        if uses_function(node, {"rand", "randn"}):
+            self._init_calls += 1  # each initialiser with random numbers gets new ones
         obj = rng.object_id(self.name)
 
         def random(kind, site):

@@ -335,6 +335,7 @@ class Network:
             if code == RUN_BUFFER_FULL:
                 continue
             if code == RUN_NOT_FINITE:
+                self._step += 1  # the failing step's update has happened
                 self._collect_records(records, data)
                 self._sync_time()
                 self._raise_not_finite(data)
