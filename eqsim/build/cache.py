@@ -133,7 +133,7 @@ def _build_into(root: Path | None, key: str, source: str, config: Config, info: 
     try:
         so = compile_module(source, work, toolchain, flags)
     except CompileError as exc:
-        if root is None or not (work / "module.c").exists():
+        if root is None or not hasattr(exc, "first_error"):
             raise
         # keep the failed source in failed/<key>, and say so in the message
         failed = root / "failed" / key

@@ -1,0 +1,54 @@
+"""Every example runs as written (at a small size) and writes its picture; the README's
+and the docs' Python snippets run."""
+import re
+import runpy
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+EXAMPLES = {
+    "adex_demo.py": ["--duration", "150"],
+    "hh_fi_curve.py": ["--N", "8", "--duration", "200"],
+}
+
+
+def test_every_example_is_tested():
+    assert {p.name for p in (ROOT / "examples").glob("*.py")} == set(EXAMPLES)
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_example_runs(name, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "figure.png"
+    monkeypatch.setattr(sys, "argv", [name, *EXAMPLES[name], "--out", str(out)])
+    monkeypatch.chdir(tmp_path)
+    runpy.run_path(str(ROOT / "examples" / name), run_name="__main__")
+    text = capsys.readouterr().out
+    assert f"wrote {out}" in text
+    assert out.stat().st_size > 10_000
+    assert list(tmp_path.iterdir()) == [out]  # nothing else lands in the working dir
+
+
+def test_adex_demo_shows_the_patterns(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["adex_demo.py", "--out", str(tmp_path / "a.png")])
+    runpy.run_path(str(ROOT / "examples" / "adex_demo.py"), run_name="__main__")
+    rows = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()
+            if line and line.split()[0] in ("tonic", "adapting", "bursting")}
+    tonic_first, tonic_last = float(rows["tonic"][2]), float(rows["tonic"][4])
+    adapt_first, adapt_last = float(rows["adapting"][2]), float(rows["adapting"][4])
+    assert abs(tonic_last / tonic_first - 1) < 0.2      # tonic: ISIs roughly constant
+    assert adapt_last > 3 * adapt_first                   # adapting: ISIs grow
+
+
+def _python_blocks(path):
+    return re.findall(r"```python\n(.*?)```", path.read_text(), re.S)
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/running.md"])
+def test_doc_snippets_run(doc, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    blocks = _python_blocks(ROOT / doc)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, doc, "exec"), {})

@@ -1,0 +1,157 @@
+"""Every error code in eqsim has a trigger here, and docs/errors.md lists every code."""
+import re
+import stat
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import eqsim as eq
+from eqsim.codegen.printer import print_c
+from eqsim.errors import EqsimError
+from eqsim.units import mV, ms, nA
+
+from ..conftest import ROOT
+
+M = "dv/dt = -v/tau : volt"
+NS = {"tau": 10 * ms}
+
+
+def group(model=M, **kw):
+    kw.setdefault("namespace", NS)
+    return eq.NeuronGroup(2, model, **kw)
+
+
+def run(*objects, **kw):
+    eq.Network(*objects).run(1 * ms, **kw)
+
+
+def _gcc_that_cannot_start(tmp_path, monkeypatch):
+    fake = tmp_path / "fakecc"
+    fake.write_bytes(b"\x00\x01not a program")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EQSIM_CC", str(fake))
+    monkeypatch.setenv("EQSIM_CACHE_DIR", str(tmp_path / "c"))
+    run(group(M.replace("10", "11")))
+
+
+def _sympy_failure(tmp_path, monkeypatch):
+    def boom(self, *a, **k):
+        raise ValueError("simulated failure")
+    monkeypatch.setattr(sp.Matrix, "exp", boom)
+    monkeypatch.setenv("EQSIM_CACHE_DIR", str(tmp_path / "c"))
+    G = group("dv/dt = (w - v)/tau : volt\ndw/dt = -w/(3*ms) : volt", method="exact")
+    eq.Network(G).build("numpy")
+
+
+def _no_cache_dir(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("EQSIM_CACHE_DIR", str(blocker / "sub"))
+    run(group(M.replace("tau", "(12*ms)"), namespace={}))
+
+
+def _namespace_entry_removed(tmp_path, monkeypatch):
+    ns = {"tau": 10 * ms}
+    G = group(namespace=ns)
+    net = eq.Network(G)
+    net.run(1 * ms)
+    del ns["tau"]
+    net.run(1 * ms)
+
+
+def _namespace_units_changed(tmp_path, monkeypatch):
+    ns = {"tau": 10 * ms}
+    G = group(namespace=ns)
+    net = eq.Network(G)
+    net.run(1 * ms)
+    ns["tau"] = 10 * mV
+    net.run(1 * ms)
+
+
+def _blow_up(tmp_path, monkeypatch):
+    G = group("dv/dt = v*v/(mV*ms) : volt", method="euler", namespace={})
+    G.v = 5 * mV
+    eq.Network(G).run(5 * ms)
+
+
+TRIGGERS = {
+    "E101": lambda tp, mp: group("dv/dt = (1 + : volt"),
+    "E102": lambda tp, mp: group("dv/dt = " + "-" * 200 + "v/tau : volt"),
+    "E103": lambda tp, mp: group("dv/dt = v.real/tau : volt"),
+    "E104": lambda tp, mp: group("dv/dt = foo(v)/tau : volt"),
+    "E105": lambda tp, mp: group("dv/dt = exp(v/mV, 2)*mV/tau : volt"),
+    "E106": lambda tp, mp: group(threshold="v > 0*mV", reset="v > 3*mV"),
+    "E107": lambda tp, mp: group("dv/dt = -v/taux : volt"),
+    "E108": lambda tp, mp: group("dv/dt = -v/tau : mV"),
+    "E109": lambda tp, mp: group("dv/dt = -v/tau : volt (unless bored)"),
+    "E110": lambda tp, mp: group("v : volt\nv : volt"),
+    "E111": lambda tp, mp: group("N : 1"),
+    "E112": lambda tp, mp: group("dv/dt = -v/tau"),
+    "E113": lambda tp, mp: group("a = b : 1\nb = a : 1"),
+    "E114": lambda tp, mp: group("n = xi*sqrt(ms) : 1"),
+    "E115": lambda tp, mp: group(threshold="v"),
+    "E116": lambda tp, mp: group(threshold="v > 0*mV", reset="tau = 1*ms"),
+    "E117": lambda tp, mp: group(namespace={"tau": "10 ms"}),
+    "E201": lambda tp, mp: group("dv/dt = (v + 1*nA)/tau : volt"),
+    "E202": lambda tp, mp: group("dv/dt = exp(v)/tau : volt"),
+    "E203": lambda tp, mp: group("dv/dt = v**(v/mV)/tau : volt"),
+    "E204": lambda tp, mp: setattr(group(), "v", 1 * nA),
+    "E205": lambda tp, mp: group("dv/dt = -v : volt"),
+    "E206": lambda tp, mp: group(threshold="v > 0*mV", refractory=3 * mV),
+    "E207": _namespace_units_changed,
+    "E301": lambda tp, mp: group(method="leapfrog"),
+    "E302": lambda tp, mp: run(group("dv/dt = -v/tau + xi*xi*mV : volt")),
+    "E303": _sympy_failure,
+    "E304": lambda tp, mp: run(group("dv/dt = -v/tau + mV*xi/sqrt(tau) : volt",
+                                     method="rk4")),
+    "E305": lambda tp, mp: run(group("dv/dt = -v*v/(tau*mV) : volt", method="exact")),
+    "E306": lambda tp, mp: run(group("dv/dt = -v/tau + v*xi/sqrt(tau) : volt",
+                                     method="euler_maruyama")),
+    "E401": lambda tp, mp: print_c(sp.Function("mystery")(sp.Symbol("x"))),
+    "E402": lambda tp, mp: print_c(sp.Piecewise((1, sp.Symbol("x") > 0))),
+    "E501": lambda tp, mp: (mp.setenv("EQSIM_CC", "no-such-cc"), run(group(
+        M.replace("tau", "(17*ms)"), namespace={}))),
+    "E502": _gcc_that_cannot_start,
+    "E503": lambda tp, mp: (mp.setenv("EQSIM_EXTRA_CFLAGS", "-include /no/such.h"),
+                            mp.setenv("EQSIM_CACHE_DIR", str(tp / "c")),
+                            run(group())),
+    "E511": _no_cache_dir,
+    "E601": _blow_up,
+    "E701": lambda tp, mp: eq.Network(group()).run(-1 * ms),
+    "E702": lambda tp, mp: eq.NeuronGroup(-1, M),
+    "E703": lambda tp, mp: eq.NeuronGroup(1, M, name="1st", namespace=NS),
+    "E704": lambda tp, mp: setattr(group(), "u", 3),
+    "E705": lambda tp, mp: setattr(group(), "v", np.ones(5) * mV),
+    "E706": _namespace_entry_removed,
+    "E710": lambda tp, mp: eq.SpikeMonitor(group()),
+    "E711": lambda tp, mp: eq.StateMonitor(group(), "w"),
+    "E720": lambda tp, mp: eq.Network("not an object"),
+    "E721": lambda tp, mp: run(eq.NeuronGroup(1, "v : 1", name="a"),
+                               eq.NeuronGroup(1, "v : 1", name="a")),
+    "E722": lambda tp, mp: run(eq.StateMonitor(group(), "v")),
+    "E723": lambda tp, mp: run(),
+    "E724": lambda tp, mp: run(eq.NeuronGroup(1, "v : 1", dt=0.1 * ms),
+                               eq.NeuronGroup(1, "v : 1", dt=0.15 * ms)),
+    "E725": lambda tp, mp: run(group(), backend="fortran"),
+    "E726": lambda tp, mp: eq.Network(group()).restore("nothing"),
+    "E727": lambda tp, mp: run(group(), report="loud"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(TRIGGERS))
+def test_code_is_triggered(code, tmp_path, monkeypatch):
+    with pytest.raises(EqsimError) as err:
+        TRIGGERS[code](tmp_path, monkeypatch)
+    codes = {err.value.code} | {e.code for e in getattr(err.value, "errors", [])}
+    assert code in codes, str(err.value)
+    assert f"[{err.value.code}]" in str(err.value)
+
+
+def test_every_code_in_the_source_is_triggered_and_documented():
+    source = "\n".join(p.read_text() for p in (ROOT / "eqsim").rglob("*.py"))
+    used = set(re.findall(r'code="(E\d+)"', source))
+    docs = set(re.findall(r"^\| (E\d+) \|", (ROOT / "docs" / "errors.md").read_text(),
+                          re.M))
+    assert used <= set(TRIGGERS), sorted(used - set(TRIGGERS))
+    assert used <= docs, sorted(used - docs)
