@@ -13,10 +13,12 @@ import time
 
 import sympy as sp
 
+from .. import rng
 from ..equations.specs import NeuronSpec, SpikeMonitorSpec, StateMonitorSpec
 from ..integration.discretize import NOT_REFRACTORY, GroupKernels
 from ..integration.rewrite import optimise
-from .printer import c_name, print_c, print_numpy
+from ..equations.sympy_functions import RANDOM_FUNCTIONS
+from .printer import c_name, print_c, print_numpy, random_block_name
 from .templates import render
 from .unit import RUN_BUFFER_FULL, RUN_DONE, RUN_NOT_FINITE, ArraySlot, SourceUnit
 
@@ -92,12 +94,22 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
     upd_writes = [(n, e) for n, e in vectors if n in written]
     ref_expr = [e for n, e in vectors if n == "not_refractory"]
     used = _symbols(upd_exprs)
+    # random numbers of the per-neuron statements are drawn a block of neurons at a time
+    calls = sorted({c for _, e in vectors for c in e.atoms(*RANDOM_FUNCTIONS)},
+                   key=lambda c: (int(c.args[0]), type(c).__name__))
+    random = [{"buffer": random_block_name(c), "kind": type(c).__name__[:-1],
+               "stream": int(c.args[0])} for c in calls]
+
+    def cb(statements):
+        return [(c_name(n), print_c(e, random_blocks=bool(random))) for n, e in statements]
+
     ctx["state_update"] = {
         "loads": [a for a in arrays if a["name"] in used and a["name"] != "not_refractory"],
         "index": "i" in used,
-        "c": {"scalars": _printed(scalars, print_c), "vectors": _printed(upd_vector, print_c),
-              "writes": [(n, print_c(e), j) for j, (n, e) in enumerate(upd_writes)],
-              "refractory": print_c(ref_expr[0]) if ref_expr else None},
+        "c": {"scalars": _printed(scalars, print_c), "vectors": cb(upd_vector),
+              "writes": [(n, code, j) for j, (n, code) in enumerate(cb(upd_writes))],
+              "refractory": print_c(ref_expr[0]) if ref_expr else None,
+              "random": random},
         "np": {"scalars": _printed(scalars, print_numpy),
                "vectors": _printed(upd_vector, print_numpy),
                "writes": [(n, print_numpy(e), j) for j, (n, e) in enumerate(upd_writes)],
@@ -191,7 +203,7 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
     context = dict(groups=gctx, statemons=smons, spikemons=spmons,
                    dt_base_slot=dt_base_slot, RUN_DONE=RUN_DONE,
                    RUN_BUFFER_FULL=RUN_BUFFER_FULL, RUN_NOT_FINITE=RUN_NOT_FINITE)
-    common_h = render("c/common.h")
+    common_h = render("c/common.h.j2", **rng.c_tables())
     c_source = render("c/network.c.j2", common_h=common_h, **context)
     numpy_source = render("numpy/network.py.j2", **context)
     logger.debug("emitted %d groups in %.3f s", len(groups), time.perf_counter() - t0)

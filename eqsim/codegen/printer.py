@@ -112,9 +112,11 @@ class CPrinter(_SharedRules, C99CodePrinter):
     _funcs = _C_FUNCS
     _sqrt, _pow = "sqrt", "pow"
 
-    def __init__(self, symbol_map: dict[str, str] | None = None):
+    def __init__(self, symbol_map: dict[str, str] | None = None,
+                 random_blocks: bool = False):
         super().__init__({"strict": False})
         self.symbol_map = symbol_map or {}
+        self.random_blocks = random_blocks
 
     def _float(self, value: float) -> str:
         return _float_literal(value)
@@ -163,9 +165,13 @@ class CPrinter(_SharedRules, C99CodePrinter):
         return f"fmin(fmax({x}, {lo}), {hi})"
 
     def _print_rand_(self, expr):
+        if self.random_blocks:  # drawn for a block of neurons before the loop body
+            return f"{random_block_name(expr)}[_j]"
         return f"eqsim_rand(_key0, _key1, _rng_index, _step, {int(expr.args[0])}u)"
 
     def _print_randn_(self, expr):
+        if self.random_blocks:
+            return f"{random_block_name(expr)}[_j]"
         return f"eqsim_randn(_key0, _key1, _rng_index, _step, {int(expr.args[0])}u)"
 
     def _print_timestep_(self, expr):
@@ -243,8 +249,14 @@ class NumpyPrinter(_SharedRules, PythonCodePrinter):
         return f"_timestep({self._print(expr.args[0])}, {self._print(expr.args[1])})"
 
 
-def print_c(expr, symbol_map: dict[str, str] | None = None) -> str:
-    return CPrinter(symbol_map).doprint(expr)
+def random_block_name(call) -> str:
+    """The C buffer holding one block of the numbers of a rand_()/randn_() call site."""
+    return f"_{type(call).__name__[:-1]}_block{int(call.args[0])}"
+
+
+def print_c(expr, symbol_map: dict[str, str] | None = None,
+            random_blocks: bool = False) -> str:
+    return CPrinter(symbol_map, random_blocks).doprint(expr)
 
 
 def print_numpy(expr, symbol_map: dict[str, str] | None = None) -> str:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from eqsim import rng
-from eqsim.codegen.templates import template_dir
+from eqsim.codegen.templates import render
 
 # Random123 kat_vectors: philox4x32 10 rounds (counter, key) -> output
 KAT = [
@@ -29,7 +29,7 @@ def test_numpy_philox_known_answers(ctr, key, expected):
 def c_philox(tmp_path_factory):
     d = tmp_path_factory.mktemp("philox")
     src = d / "kat.c"
-    src.write_text((template_dir() / "c" / "common.h").read_text() + """
+    src.write_text(render("c/common.h.j2", **rng.c_tables()) + """
 void kat(uint32_t *c, uint32_t k0, uint32_t k1) { eqsim_philox(c, k0, k1); }
 double uni(uint32_t k0, uint32_t k1, int64_t i, int64_t s, uint32_t st) {
     return eqsim_rand(k0, k1, i, s, st); }
@@ -66,6 +66,18 @@ def test_c_and_numpy_draw_the_same_numbers(c_philox):
         assert np.allclose(n, nc, rtol=1e-14, atol=1e-14)
 
 
+def test_ziggurat_tail_and_wedge_paths_agree_with_c(c_philox):
+    """Enough draws that tail (|x| > 3.44) and wedge rejections happen many times."""
+    k0, k1 = rng.keys(7, 99)
+    idx = np.arange(300_000)
+    n = rng.normal(7, 99, idx, 3, 2)
+    assert np.sum(np.abs(n) > rng.ZIG_R) > 50
+    sel = np.flatnonzero(np.abs(n) > rng.ZIG_R)[:200]
+    sel = np.concatenate([sel, np.arange(2000)])
+    nc = np.array([c_philox.nrm(k0, k1, int(i), 3, 2) for i in sel])
+    assert np.allclose(n[sel], nc, rtol=1e-14, atol=1e-14)
+
+
 def test_distributions():
     idx = np.arange(200_000)
     u = rng.uniform(1, 2, idx, 5, 0)
@@ -73,6 +85,13 @@ def test_distributions():
     assert abs(u.mean() - 0.5) < 5 * np.sqrt(1 / 12 / len(u))
     n = rng.normal(1, 2, idx, 5, 0)
     assert abs(n.mean()) < 5 / np.sqrt(len(n)) and abs(n.var() - 1) < 0.02
+    # the normal distribution's shape: tail fractions and fourth moment
+    from math import erf, sqrt
+    for z in (1.0, 2.0, 3.0, 3.5):
+        expected = 1 - erf(z / sqrt(2))
+        se = sqrt(expected * (1 - expected) / len(n))
+        assert abs(np.mean(np.abs(n) > z) - expected) < 5 * se
+    assert abs(np.mean(n ** 4) - 3) < 0.1
     hist, _ = np.histogram(u, bins=20, range=(0, 1))
     expected = len(u) / 20
     assert ((hist - expected) ** 2 / expected).sum() < 45  # chi2, 19 dof, p ~ 1e-3
