@@ -13,7 +13,6 @@ import sympy as sp
 from sympy.printing.c import C99CodePrinter
 from sympy.printing.pycode import PythonCodePrinter
 
-from ..equations import sympy_functions as sf
 from ..errors import CodegenError
 
 C_KEYWORDS = frozenset("""auto break case char const continue default do double else enum

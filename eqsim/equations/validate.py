@@ -18,7 +18,7 @@ from ..units import DIMENSIONLESS, UNITS, Dimension, Quantity, get_dimension
 from .expressions import (BOOLEAN, CONSTANTS, NOISE_DIM, NOISE_RE, SECOND, NameInfo,
                           Snippet, infer_dimension, is_condition, names_in,
                           parse_expression, parse_statements)
-from .parse import DIFFERENTIAL, PARAMETER, SUBEXPRESSION, Equations
+from .parse import DIFFERENTIAL, SUBEXPRESSION, Equations
 from .specs import (REFRACTORY_CONDITION, REFRACTORY_NONE, REFRACTORY_TIME, ExternalName,
                     NeuronSpec)
 

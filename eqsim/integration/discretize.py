@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from ..equations.expressions import (NOISE_RE, Snippet, SympyContext, parse_expression,
+from ..equations.expressions import (Snippet, SympyContext, parse_expression,
                                      parse_statements, to_sympy)
 from ..equations.parse import DIFFERENTIAL, PARAMETER, SUBEXPRESSION
 from ..equations.specs import REFRACTORY_CONDITION, REFRACTORY_TIME, NeuronSpec

@@ -8,7 +8,7 @@ are fixed.
 from __future__ import annotations
 
 from ..errors import ConfigurationError
-from ..units import Quantity, check_units, get_dimension
+from ..units import Quantity, check_units
 from ..equations.expressions import SECOND
 
 DEFAULT_DT = 1e-4  # 0.1 ms, as in Brian2
@@ -52,4 +52,4 @@ def as_time(value, what: str, allow_zero: bool = False) -> float:
 
 defaultclock = Clock(name="defaultclock")
 
-__all__ = ["Clock", "defaultclock", "as_time", "get_dimension"]
+__all__ = ["Clock", "defaultclock", "as_time"]

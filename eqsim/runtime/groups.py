@@ -11,11 +11,11 @@ import numpy as np
 from .. import rng
 from ..equations.expressions import (BOOLEAN, SECOND, Snippet, evaluate, infer_dimension,
                                      parse_expression, uses_function)
-from ..equations.parse import DIFFERENTIAL, PARAMETER, SUBEXPRESSION, parse_equations
-from ..equations.specs import REFRACTORY_NONE, REFRACTORY_TIME, NeuronSpec
+from ..equations.parse import SUBEXPRESSION, parse_equations
+from ..equations.specs import REFRACTORY_NONE, NeuronSpec
 from ..equations.validate import Resolver, check_neuron_model
-from ..errors import ConfigurationError, DimensionError, EqsimError
-from ..units import DIMENSIONLESS, UNITS, Dimension, Quantity, get_dimension
+from ..errors import ConfigurationError, DimensionError
+from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
 from .clock import Clock, as_time, defaultclock
 
 LASTSPIKE_INIT = -1e4  # seconds; Brian2's initial value (never refractory at t = 0)
@@ -253,5 +253,4 @@ class NeuronGroup:
         return f"NeuronGroup({self.N}, name={self.name!r}, method={self.spec.method!r})"
 
 
-__all__ = ["NeuronGroup", "LASTSPIKE_INIT", "DIFFERENTIAL", "PARAMETER", "EqsimError",
-           "UNITS"]
+__all__ = ["NeuronGroup", "LASTSPIKE_INIT"]

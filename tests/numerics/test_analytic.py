@@ -1,9 +1,8 @@
 """Exact integration against closed-form solutions (relative error < 1e-9)."""
 import numpy as np
-import pytest
 
 import eqsim as eq
-from eqsim.units import mV, ms, nA, Mohm
+from eqsim.units import mV, ms, Mohm
 
 REL = 1e-9
 
