@@ -174,7 +174,7 @@ class CPrinter(_SharedRules, C99CodePrinter):
         return f"eqsim_randn(_key0, _key1, _rng_index, _step, {int(expr.args[0])}u)"
 
     def _print_timestep_(self, expr):
-        return f"eqsim_timestep({self._print(expr.args[0])}, {self._print(expr.args[1])})"
+        return f"eqsim_timestep({self._print(expr.args[0])})"
 
 
 class NumpyPrinter(_SharedRules, PythonCodePrinter):
@@ -245,7 +245,7 @@ class NumpyPrinter(_SharedRules, PythonCodePrinter):
         return f"_randn({int(expr.args[0])})"
 
     def _print_timestep_(self, expr):
-        return f"_timestep({self._print(expr.args[0])}, {self._print(expr.args[1])})"
+        return f"_timestep({self._print(expr.args[0])})"
 
 
 def random_block_name(call) -> str:

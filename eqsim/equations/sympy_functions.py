@@ -63,5 +63,7 @@ RANDOM_FUNCTIONS = (rand_, randn_)
 
 
 class timestep_(sp.Function):
-    """Brian2's timestep(t, dt): the integer number of steps in t, int((t + dt/1000)/dt)."""
-    nargs = 2
+    """Brian2's timestep(t, dt), the whole number of steps in t, taking t/dt:
+    int(t/dt + 1/1000). (Brian2 divides (t + dt/1000) by dt; the results agree unless
+    t/dt lies within 1e-13 of n - 1/1000, which times made of steps never do.)"""
+    nargs = 1

@@ -393,8 +393,9 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
             duration = _convert(node, ctx, subexpressions)
         # Brian2's rule: refractory while timestep(t - lastspike) < timestep(duration)
         from ..equations.sympy_functions import timestep_
-        refractory = sp.StrictLessThan(timestep_(T - LASTSPIKE, DT),
-                                       timestep_(duration, DT))
+        # (written with t/dt as a product, so that 1/dt is computed once per step)
+        refractory = sp.StrictLessThan(timestep_((T - LASTSPIKE) * (1 / DT)),
+                                       timestep_(duration * (1 / DT)))
     elif spec.refractory_kind == REFRACTORY_CONDITION:
         node, _ = parse_expression(Snippet.whole(spec.refractory, where))
         refractory = _convert(node, ctx, subexpressions)
