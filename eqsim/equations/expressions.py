@@ -456,7 +456,7 @@ def to_sympy(node: ast.AST, ctx: SympyContext):
             cls = {ast.Lt: sp.StrictLessThan, ast.LtE: sp.LessThan,
                    ast.Gt: sp.StrictGreaterThan, ast.GtE: sp.GreaterThan,
                    ast.Eq: sp.Eq, ast.NotEq: sp.Ne}[type(op)]
-            return cls(left, right)
+            return cls(left, right, evaluate=False)
         if isinstance(n, ast.BinOp):
             a, b = _as_number(visit(n.left)), _as_number(visit(n.right))
             if isinstance(n.op, ast.Add):

@@ -9,43 +9,50 @@ from __future__ import annotations
 import sympy as sp
 
 
-class rand_(sp.Function):
+class _RealFunction(sp.Function):
+    """An opaque function with a real value (so that sympy can compare it)."""
+
+    is_real = True
+    is_extended_real = True
+
+
+class rand_(_RealFunction):
     """Uniform random number in [0, 1); the argument numbers the call site (stream)."""
     nargs = 1
 
 
-class randn_(sp.Function):
+class randn_(_RealFunction):
     """Standard normal random number; the argument numbers the call site (stream)."""
     nargs = 1
 
 
-class int_(sp.Function):
+class int_(_RealFunction):
     """Truncation towards zero, as C's (int) cast and Brian2's int()."""
     nargs = 1
 
 
-class clip_(sp.Function):
+class clip_(_RealFunction):
     nargs = 3
 
 
-class exprel_(sp.Function):
+class exprel_(_RealFunction):
     """(exp(x) - 1)/x, with the value 1 at x = 0."""
     nargs = 1
 
 
-class expm1_(sp.Function):
+class expm1_(_RealFunction):
     nargs = 1
 
 
-class log1p_(sp.Function):
+class log1p_(_RealFunction):
     nargs = 1
 
 
-class fmod_(sp.Function):
+class fmod_(_RealFunction):
     nargs = 2
 
 
-class bool_to_float(sp.Function):
+class bool_to_float(_RealFunction):
     """1.0 where the condition holds, else 0.0 (a condition used as a number)."""
     nargs = 1
 
@@ -62,7 +69,7 @@ SYMPY_FUNCTIONS = {
 RANDOM_FUNCTIONS = (rand_, randn_)
 
 
-class timestep_(sp.Function):
+class timestep_(_RealFunction):
     """Brian2's timestep(t, dt), the whole number of steps in t, taking t/dt:
     int(t/dt + 1/1000). (Brian2 divides (t + dt/1000) by dt; the results agree unless
     t/dt lies within 1e-13 of n - 1/1000, which times made of steps never do.)"""

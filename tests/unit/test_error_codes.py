@@ -118,6 +118,7 @@ TRIGGERS = {
                             run(group())),
     "E511": _no_cache_dir,
     "E601": _blow_up,
+    "E730": lambda tp, mp: eq.PoissonGroup(3, 5 * mV),
     "E701": lambda tp, mp: eq.Network(group()).run(-1 * ms),
     "E702": lambda tp, mp: eq.NeuronGroup(-1, M),
     "E703": lambda tp, mp: eq.NeuronGroup(1, M, name="1st", namespace=NS),
