@@ -16,11 +16,12 @@ from .runtime.groups import NeuronGroup
 from .runtime.inputs import PoissonGroup
 from .runtime.monitors import SpikeMonitor, StateMonitor
 from .runtime.network import Network
+from .runtime.synapses import Synapses
 from .inspect import show_code
 
 _logging.getLogger("eqsim").addHandler(_logging.NullHandler())
 
-__all__ = ["NeuronGroup", "PoissonGroup", "Network", "SpikeMonitor", "StateMonitor", "Clock",
+__all__ = ["NeuronGroup", "PoissonGroup", "Synapses", "Network", "SpikeMonitor", "StateMonitor", "Clock",
            "defaultclock", "units", "show_code", "__version__", "EqsimError",
            "EquationError", "DimensionError", "IntegrationError", "CodegenError",
            "CompileError", "SimulationError", "ConfigurationError"]

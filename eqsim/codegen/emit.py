@@ -20,6 +20,7 @@ from ..integration.rewrite import optimise
 from ..equations.sympy_functions import RANDOM_FUNCTIONS
 from .printer import c_name, print_c, print_numpy, random_block_name
 from .templates import render
+from .emit_synapses import synapse_context
 from .unit import RUN_BUFFER_FULL, RUN_DONE, RUN_NOT_FINITE, ArraySlot, SourceUnit
 
 logger = logging.getLogger(__name__)
@@ -187,7 +188,8 @@ def _spikemon_context(m: SpikeMonitorSpec, lay: _Layout) -> dict:
 
 def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
          state_monitors: list[StateMonitorSpec],
-         spike_monitors: list[SpikeMonitorSpec]) -> SourceUnit:
+         spike_monitors: list[SpikeMonitorSpec],
+         synapses: list[tuple] = ()) -> SourceUnit:
     """Render the C and numpy sources of a network."""
     t0 = time.perf_counter()
     lay = _Layout()
@@ -200,7 +202,10 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
     for g in gctx:
         g["statemons"] = [m for m in smons if m["source"] == g["name"]]
         g["spikemons"] = [m for m in spmons if m["source"] == g["name"]]
-    context = dict(groups=gctx, statemons=smons, spikemons=spmons,
+    group_by_name = {g["name"]: g for g in gctx}
+    sctx = [synapse_context(spec, k, sid, lay, group_by_name)
+            for sid, (spec, k) in enumerate(synapses)]
+    context = dict(groups=gctx, statemons=smons, spikemons=spmons, synapses=sctx,
                    dt_base_slot=dt_base_slot, RUN_DONE=RUN_DONE,
                    RUN_BUFFER_FULL=RUN_BUFFER_FULL, RUN_NOT_FINITE=RUN_NOT_FINITE)
     common_h = render("c/common.h.j2", **rng.c_tables())
@@ -210,4 +215,7 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
     return SourceUnit(c_source=c_source, numpy_source=numpy_source,
                       arrays=lay.arrays, dparams=lay.dparams, iparams=lay.iparams,
                       methods={spec.name: k.method for spec, k in groups},
-                      written={g["name"]: g["state_update"]["written"] for g in gctx})
+                      written={g["name"]: g["state_update"]["written"] for g in gctx},
+                      pathways={s["name"]: {
+                          p: [s[p]["fast"], s[p]["writes_pre"]] if s[p] else None
+                          for p in ("pre", "post")} for s in sctx})

@@ -26,6 +26,8 @@ class SourceUnit:
     iparams: list[str]
     methods: dict[str, str]
     written: dict[str, list[str]] = field(default_factory=dict)  # group -> NaN-checked
+    # synapses -> {"pre"/"post": [only adds to target variables, writes source variables]}
+    pathways: dict[str, dict] = field(default_factory=dict)
 
     def to_json(self) -> str:
         d = asdict(self)

@@ -29,6 +29,11 @@ ALLOWED_FLAGS = {
     SUBEXPRESSION: ("shared", "constant over dt"),
     PARAMETER: ("constant", "shared"),
 }
+SYNAPSE_FLAGS = {
+    DIFFERENTIAL: ("clock-driven", "event-driven"),
+    SUBEXPRESSION: ("summed", "shared", "constant over dt"),
+    PARAMETER: ("constant", "shared"),
+}
 _START = re.compile(r"^\s*(d\s*[A-Za-z_]\w*\s*/\s*dt|[A-Za-z_]\w*)\s*(=(?!=)|:)")
 _DIFF_LHS = re.compile(r"^\s*d\s*([A-Za-z_]\w*)\s*/\s*dt\s*$")
 _FLAGS = re.compile(r"^(?P<unit>.*?)\s*\((?P<flags>[A-Za-z_ ,]*)\)\s*$", re.S)
@@ -158,7 +163,8 @@ def parse_unit(text: str, snippet: Snippet) -> Dimension:
     return dim
 
 
-def _parse_one(parts: list[tuple[int, str]], source: str, where: str) -> Equation:
+def _parse_one(parts: list[tuple[int, str]], source: str, where: str,
+               flags_allowed: dict) -> Equation:
     joined = "\n".join(t for _, t in parts)
     first_line = parts[0][0]
     whole = _snippet(parts, source, where, 0, len(joined))
@@ -208,7 +214,7 @@ def _parse_one(parts: list[tuple[int, str]], source: str, where: str) -> Equatio
         raise EquationError(f"'{name}' is {what} and cannot be a model variable",
                             whole.location(name_off, len(name)), code="E111",
                             hint="rename the variable")
-    allowed = ALLOWED_FLAGS[kind]
+    allowed = flags_allowed[kind]
     for flag in flags:
         if flag not in allowed:
             raise EquationError(
@@ -218,7 +224,8 @@ def _parse_one(parts: list[tuple[int, str]], source: str, where: str) -> Equatio
     return Equation(kind, name, dim, unit_text.strip(), flags, expr, rhs, first_line)
 
 
-def parse_equations(text: str, where: str = "model") -> Equations:
+def parse_equations(text: str, where: str = "model",
+                    flags: dict | None = None) -> Equations:
     """Parse a model string; every problem found is reported (EquationErrors if several).
 
     >>> eqs = parse_equations("dv/dt = -v/tau : volt\\ntau : second")
@@ -235,7 +242,7 @@ def parse_equations(text: str, where: str = "model") -> Equations:
     seen: dict[str, int] = {}
     for parts in _logical_lines(text):
         try:
-            eq = _parse_one(parts, text, where)
+            eq = _parse_one(parts, text, where, flags or ALLOWED_FLAGS)
         except EqsimError as exc:
             errors.append(exc)
             continue
@@ -254,4 +261,4 @@ def parse_equations(text: str, where: str = "model") -> Equations:
 
 
 __all__ = ["Equation", "Equations", "parse_equations", "parse_unit", "DIFFERENTIAL",
-           "SUBEXPRESSION", "PARAMETER", "ALLOWED_FLAGS", "DIMENSIONLESS"]
+           "SUBEXPRESSION", "PARAMETER", "ALLOWED_FLAGS", "SYNAPSE_FLAGS", "DIMENSIONLESS"]

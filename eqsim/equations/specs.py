@@ -68,3 +68,31 @@ class SpikeMonitorSpec:
 
     def key(self) -> str:
         return f"spikemon|{self.name}|{self.source}"
+
+
+@dataclass(frozen=True)
+class SynapseSpec:
+    """Everything about a Synapses object that shapes its generated code."""
+
+    name: str
+    source: str
+    target: str
+    equations: Equations
+    on_pre: str | None
+    on_post: str | None
+    delay_kind: str            # "none", "scalar" (one delay) or "per_synapse"
+    method: str
+    externals: tuple[ExternalName, ...]
+    pre_vars: tuple[tuple[str, str], ...]    # (name, dimension key) of source variables
+    post_vars: tuple[tuple[str, str], ...]   # ... and of target variables
+
+    def key(self) -> str:
+        parts = ["synapses", self.name, self.source, self.target, self.equations.text,
+                 repr(self.on_pre), repr(self.on_post), self.delay_kind, self.method,
+                 repr(self.pre_vars), repr(self.post_vars)]
+        parts += [f"{e.name}|{e.kind}|{e.dim.key()}|{e.value!r}" for e in self.externals]
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+    @property
+    def constants(self) -> tuple[str, ...]:
+        return tuple(e.name for e in self.externals if e.kind == "constant")

@@ -20,7 +20,7 @@ from .expressions import (BOOLEAN, CONSTANTS, NOISE_DIM, NOISE_RE, SECOND, NameI
                           parse_expression, parse_statements)
 from .parse import DIFFERENTIAL, SUBEXPRESSION, Equations
 from .specs import (REFRACTORY_CONDITION, REFRACTORY_NONE, REFRACTORY_TIME, ExternalName,
-                    NeuronSpec)
+                    NeuronSpec, SynapseSpec)
 
 SPECIAL_NAMES = {
     "t": NameInfo("special", SECOND),
@@ -292,3 +292,142 @@ def check_neuron_model(name: str, equations: Equations, threshold: str | None,
                                  key=lambda e: e.name))
     return NeuronSpec(name, equations, threshold, reset, ref_kind, ref_text, method,
                       externals)
+
+
+# ---- synapses ------------------------------------------------------------------------
+
+SYNAPSE_SPECIAL = {
+    "t": NameInfo("special", SECOND), "dt": NameInfo("special", SECOND),
+    "i": NameInfo("index", DIMENSIONLESS, integer=True),
+    "j": NameInfo("index", DIMENSIONLESS, integer=True),
+    "N_pre": NameInfo("special", DIMENSIONLESS, integer=True),
+    "N_post": NameInfo("special", DIMENSIONLESS, integer=True),
+    "lastupdate": NameInfo("variable", SECOND),
+}
+
+
+class SynapseResolver(Resolver):
+    """Names in a Synapses model: its own variables, ``x_pre``/``x_post`` of the groups,
+    unsuffixed names of the target group (Brian2's implicit ``_post``), the namespace,
+    then units."""
+
+    def __init__(self, equations: Equations, namespace, where: str,
+                 pre: Mapping[str, Dimension], post: Mapping[str, Dimension]):
+        super().__init__(equations, namespace, where, extra=SYNAPSE_SPECIAL)
+        self.model = {eq.name: NameInfo("subexpression" if eq.kind == SUBEXPRESSION
+                                        else "variable", eq.dim)
+                      for eq in equations.equations if "summed" not in eq.flags}
+        self.pre, self.post = dict(pre), dict(post)
+
+    def __call__(self, name: str) -> NameInfo | None:
+        if name in self.model or name in SYNAPSE_SPECIAL:
+            return super().__call__(name)
+        if name.endswith("_pre") and name[:-4] in self.pre:
+            return NameInfo("pre", self.pre[name[:-4]])
+        if name.endswith("_post") and name[:-5] in self.post:
+            return NameInfo("post", self.post[name[:-5]])
+        if name in self.post and name not in SPECIAL_NAMES:
+            return NameInfo("post", self.post[name])
+        if name in SPECIAL_NAMES:  # t, dt of neurons; i and N mean nothing here
+            return None
+        return super().__call__(name)
+
+
+def canonical_name(name: str, resolve: SynapseResolver) -> str:
+    """``ge`` -> ``ge_post`` when it is the target's variable (implicit suffix)."""
+    info = resolve(name)
+    if info is not None and info.kind == "post" and not name.endswith("_post"):
+        return f"{name}_post"
+    return name
+
+
+def rule_no_shadowing(eqs: Equations, pre, post, where: str) -> list[EqsimError]:
+    """A synaptic variable may not reuse the name of a pre- or postsynaptic variable,
+    nor end in _pre/_post (except the target of a summed variable)."""
+    errors: list[EqsimError] = []
+    for eq in eqs.equations:
+        if "summed" in eq.flags:
+            continue
+        if eq.name in post or eq.name in pre:
+            side = "target" if eq.name in post else "source"
+            errors.append(EquationError(
+                f"synaptic variable '{eq.name}' of {where} shadows a variable of the "
+                f"{side} group", Snippet.whole(eqs.text, where).location(0), code="E118",
+                hint=f"rename it (e.g. '{eq.name}_syn'); write '{eq.name}_post' or "
+                     f"'{eq.name}_pre' to use the group's variable"))
+        elif eq.name.endswith(("_pre", "_post")):
+            errors.append(EquationError(
+                f"synaptic variable '{eq.name}' of {where} ends in _pre/_post, which "
+                "refer to the groups' variables", code="E118",
+                hint="only a (summed) variable may be named after a group variable"))
+    return errors
+
+
+def rule_summed_targets(eqs: Equations, post, where: str) -> list[EqsimError]:
+    """A summed variable writes a parameter of the target group, in its units."""
+    errors: list[EqsimError] = []
+    for eq in eqs.of_kind(SUBEXPRESSION):
+        if "summed" not in eq.flags:
+            continue
+        base = eq.name[:-5] if eq.name.endswith("_post") else None
+        if base is None or base not in post:
+            errors.append(EquationError(
+                f"summed variable '{eq.name}' of {where} must name a variable of the "
+                "target group with the suffix _post", code="E119",
+                hint="e.g. 'g_syn_post = g*s : siemens (summed)'"))
+        elif post[base] != eq.dim:
+            errors.append(DimensionError(
+                f"summed variable '{eq.name}' is declared in {eq.dim}, but the target "
+                f"variable is in {post[base]}", code="E205"))
+    return errors
+
+
+def check_synapse_model(name: str, equations: Equations, on_pre: str | None,
+                        on_post: str | None, delay_kind: str, method: str,
+                        namespace: Mapping[str, Any], source: str, target: str,
+                        pre: Mapping[str, Dimension], post: Mapping[str, Dimension],
+                        pre_writable: set[str], post_writable: set[str]) -> SynapseSpec:
+    """Run every rule on a Synapses model; raise all problems at once."""
+    where = f"synapses '{name}'"
+    resolve = SynapseResolver(equations, namespace, where, pre, post)
+    errors: list[EqsimError] = []
+    if method not in METHODS:
+        errors.append(ConfigurationError(
+            f"unknown integration method '{method}' for {where}", code="E301",
+            hint="choose one of: " + ", ".join(METHODS)))
+    errors += rule_no_shadowing(equations, pre, post, where)
+    errors += rule_summed_targets(equations, post, where)
+    errors += rule_noise_only_in_differential(equations)
+    errors += rule_no_cyclic_subexpressions(equations)
+    plain = Equations(equations.text, tuple(eq for eq in equations.equations
+                                            if "summed" not in eq.flags), where)
+    errors += rule_equation_dimensions(plain, resolve)
+    for eq in equations.of_kind(SUBEXPRESSION):
+        if "summed" in eq.flags:
+            try:
+                got = infer_dimension(eq.expr, eq.snippet, resolve)
+                err = _expect(eq.name, got, eq.dim, eq.snippet, eq.expr,
+                              f"the right-hand side of '{eq.name}'")
+                if err is not None:
+                    errors.append(err)
+            except EqsimError as exc:
+                errors.append(exc)
+    writable = {eq.name for eq in equations.equations
+                if eq.kind != SUBEXPRESSION} | {f"{v}_pre" for v in pre_writable} | {
+        f"{v}_post" for v in post_writable} | set(post_writable)
+    for label, text in (("on_pre", on_pre), ("on_post", on_post)):
+        if text is None:
+            continue
+        if not isinstance(text, str):
+            errors.append(ConfigurationError(f"{label} of {where} must be a string",
+                                             code="E116"))
+            continue
+        errors += check_statements(text, resolve, equations, f"{label} of {where}",
+                                   writable)
+    if errors:
+        raise errors[0] if len(errors) == 1 else EquationErrors(errors)
+    externals = tuple(sorted(resolve.externals.values(), key=lambda e: e.name))
+    return SynapseSpec(name, source, target, equations, on_pre, on_post, delay_kind,
+                       method, externals,
+                       tuple(sorted((k, v.key()) for k, v in pre.items())),
+                       tuple(sorted((k, v.key()) for k, v in post.items())))

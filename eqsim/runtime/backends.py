@@ -84,7 +84,7 @@ class NumpyBackend:
     name = "numpy"
 
     def __init__(self, unit: SourceUnit, groups: list, state_monitors: list,
-                 spike_monitors: list):
+                 spike_monitors: list, synapses: list = ()):
         namespace: dict = {}
         code = compile(unit.numpy_source, "<eqsim numpy kernels>", "exec")
         exec(code, namespace)  # our own generated code, never a user string
@@ -92,6 +92,8 @@ class NumpyBackend:
         self.groups = groups
         self.state_monitors = state_monitors
         self.spike_monitors = spike_monitors
+        self.synapses = list(synapses)
+        self.pathway_flags = [unit.pathways.get(S.name, {}) for S in self.synapses]
 
     def _group_state(self, data: RunData, gid: int, g) -> SimpleNamespace:
         name = g.name
@@ -105,9 +107,99 @@ class NumpyBackend:
             offset=data.get_i(f"{name}/offset"), seed=g.seed,
             object_id=rng.object_id(name), constants=consts, arrays=arrays)
 
+    def _synapse_state(self, data: RunData, S) -> SimpleNamespace:
+        from .. import rng
+        name = S.name
+        syn = {a.key.split("/", 1)[1]: data.arrays[k] for k, a in enumerate(data.unit.arrays)
+               if a.key.startswith(name + "/") and not a.key.split("/", 1)[1].startswith("_")}
+        consts = {key.split("/", 1)[1]: data.get_d(key) for key in data.unit.dparams
+                  if key.startswith(name + "/")}
+        return SimpleNamespace(
+            syn=syn, pre=S.source.arrays, post=S.target.arrays,
+            syn_pre=data.array(f"{name}/_pre"), syn_post=data.array(f"{name}/_post"),
+            constants=consts, dt=S.source.dt_, N_pre=S.source.N, N_post=S.target.N,
+            seed=S.seed, object_id=rng.object_id(name))
+
+    def _apply(self, fn, state, t, step, syn, fast: bool, writes_pre: bool) -> None:
+        """Run a pathway's statements for the synapses ``syn`` in the order given, with
+        the result of running them one synapse after the other (as the C loop does)."""
+        if not len(syn):
+            return
+        ipre, jpost = state.syn_pre[syn], state.syn_post[syn]
+        with np.errstate(all="ignore"):
+            if fast:
+                fn(state, t, step, syn, ipre, jpost)
+                return
+            if writes_pre:
+                for k in range(len(syn)):
+                    fn(state, t, step, syn[k:k + 1], ipre[k:k + 1], jpost[k:k + 1])
+                return
+            # rounds: the r-th synapse onto each target neuron goes in round r
+            order = np.argsort(jpost, kind="stable")
+            sorted_j = jpost[order]
+            starts = np.flatnonzero(np.r_[True, sorted_j[1:] != sorted_j[:-1]])
+            rank_sorted = np.arange(len(syn)) - np.repeat(starts, np.diff(np.r_[starts,
+                                                                                len(syn)]))
+            rank = np.empty(len(syn), dtype=np.int64)
+            rank[order] = rank_sorted
+            for r in range(int(rank.max()) + 1):
+                sel = np.flatnonzero(rank == r)
+                fn(state, t, step, syn[sel], ipre[sel], jpost[sel])
+
+    def _deliver_pre(self, data: RunData, S, state, sid: int, t: float, step: int,
+                     spikes) -> None:
+        name = S.name
+        ptr = data.array(f"{name}/_pre_ptr")
+        q_pre, q_step = data.array(f"{name}/_q_pre"), data.array(f"{name}/_q_step")
+        q_cur = data.array(f"{name}/_q_cur")
+        cap = data.get_i(f"{name}/_q_cap")
+        head, tail = data.get_i(f"{name}/_q_head"), data.get_i(f"{name}/_q_tail")
+        for pre in (spikes if spikes is not None else ()):
+            e = head % cap
+            q_pre[e], q_step[e], q_cur[e] = pre, step, ptr[pre]
+            head += 1
+        per_synapse = data.has_array(f"{name}/_order")
+        if per_synapse:
+            order, delay = data.array(f"{name}/_order"), data.array(f"{name}/_delay_steps")
+        else:
+            D = data.get_i(f"{name}/_delay_steps")
+        delivered = []
+        for e in range(tail, head):
+            slot = e % cap
+            age = step - q_step[slot]
+            cur, end = int(q_cur[slot]), int(ptr[q_pre[slot] + 1])
+            if per_synapse:
+                block = order[cur:end]
+                n = int(np.searchsorted(delay[block], age, side="right"))
+                delivered.append(block[:n])
+                cur += n
+            elif age >= D:
+                delivered.append(np.arange(cur, end))
+                cur = end
+            q_cur[slot] = cur
+        while tail < head and q_cur[tail % cap] >= ptr[q_pre[tail % cap] + 1]:
+            tail += 1
+        data.set_i(f"{name}/_q_head", head)
+        data.set_i(f"{name}/_q_tail", tail)
+        if delivered:
+            syn = np.concatenate(delivered).astype(np.int64)
+            flags = self.pathway_flags[sid]["pre"]
+            self._apply(self.ns[f"syn_pre_{sid}"], state, t, step, syn, *flags)
+
+    def _deliver_post(self, data: RunData, S, state, sid: int, t: float, step: int,
+                      spikes) -> None:
+        name = S.name
+        ptr, order = data.array(f"{name}/_post_ptr"), data.array(f"{name}/_post_order")
+        syn = [order[ptr[j]:ptr[j + 1]] for j in spikes]
+        if syn:
+            flags = self.pathway_flags[sid]["post"]
+            self._apply(self.ns[f"syn_post_{sid}"], state, t, step,
+                        np.concatenate(syn).astype(np.int64), False, flags[1])
+
     def run(self, data: RunData, step: int, n: int) -> int:
         ns = self.ns
         states = [self._group_state(data, gid, g) for gid, g in enumerate(self.groups)]
+        sstates = [self._synapse_state(data, S) for S in self.synapses]
         every = [data.get_i(f"{g.name}/every") for g in self.groups]
         dt_base = data.get_d("_network/dt")
         for s in range(step, step + n):
@@ -116,6 +208,11 @@ class NumpyBackend:
             for m in self.spike_monitors:
                 cap = data.get_i(f"{m.name}/capacity")
                 if data.get_i(f"{m.name}/count") + m.source.N > cap:
+                    return RUN_BUFFER_FULL
+            for S in self.synapses:
+                if data.has_array(f"{S.name}/_q_pre") and data.get_i(
+                        f"{S.name}/_q_head") - data.get_i(f"{S.name}/_q_tail") + \
+                        S.source.N > data.get_i(f"{S.name}/_q_cap"):
                     return RUN_BUFFER_FULL
             for m in self.state_monitors:
                 m_every = data.get_i(f"{m.name}/every")
@@ -133,6 +230,12 @@ class NumpyBackend:
                 for v, vals in values.items():
                     data.array(f"{m.name}/{v}").reshape(-1, len(idx))[row] = vals
                 data.set_i(f"{m.name}/count", row + 1)
+            for sid, S in enumerate(self.synapses):
+                k = 0
+                while f"summed_{sid}_{k}" in ns:
+                    with np.errstate(all="ignore"):
+                        ns[f"summed_{sid}_{k}"](sstates[sid], t, s)
+                    k += 1
             for gid, g in enumerate(self.groups):
                 if s % every[gid]:
                     continue
@@ -160,6 +263,12 @@ class NumpyBackend:
                         data.array(f"{m.name}/_step")[c:c + len(spk)] = s
                         np.add.at(data.array(f"{m.name}/_counts"), spk, 1)
                         data.set_i(f"{m.name}/count", c + len(spk))
+            for sid, S in enumerate(self.synapses):
+                src, tgt = self.groups.index(S.source), self.groups.index(S.target)
+                if f"syn_pre_{sid}" in ns and not s % every[src]:
+                    self._deliver_pre(data, S, sstates[sid], sid, t, s, spikes.get(src))
+                if f"syn_post_{sid}" in ns and spikes.get(tgt) is not None:
+                    self._deliver_post(data, S, sstates[sid], sid, t, s, spikes[tgt])
             for gid, g in enumerate(self.groups):
                 spk = spikes.get(gid)
                 if spk is None or not len(spk) or f"reset_{gid}" not in ns:

@@ -28,6 +28,7 @@ from .backends import CBackend, NumpyBackend, RunData
 from .clock import as_time, defaultclock
 from .groups import NeuronGroup
 from .monitors import SpikeMonitor, StateMonitor
+from .synapses import Synapses
 from .progress import make_reporter
 
 logger = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ class Network:
             if isinstance(obj, (list, tuple, set)):
                 self.add(*obj)
                 continue
-            if not isinstance(obj, (NeuronGroup, SpikeMonitor, StateMonitor)):
+            if not isinstance(obj, (NeuronGroup, SpikeMonitor, StateMonitor, Synapses)):
                 raise ConfigurationError(f"cannot add a {type(obj).__name__} to a "
                                          "Network", code="E720")
             if obj not in self.objects:
@@ -100,6 +101,10 @@ class Network:
     @property
     def state_monitors(self) -> list[StateMonitor]:
         return [o for o in self.objects if isinstance(o, StateMonitor)]
+
+    @property
+    def synapses(self) -> list[Synapses]:
+        return [o for o in self.objects if isinstance(o, Synapses)]
 
     @property
     def spike_monitors(self) -> list[SpikeMonitor]:
@@ -134,6 +139,12 @@ class Network:
                 used.add(name)
 
     def _check_sources(self) -> None:
+        for S in self.synapses:
+            for what, g in (("source", S.source), ("target", S.target)):
+                if g not in self.objects:
+                    raise ConfigurationError(
+                        f"the {what} group '{g.name}' of synapses '{S.name}' is not in "
+                        "the network", code="E722", hint="add the group to the Network")
         for m in self.state_monitors + self.spike_monitors:
             if m.source not in self.objects:
                 raise ConfigurationError(f"{type(m).__name__} '{m.name}' records group "
@@ -161,6 +172,8 @@ class Network:
         h = hashlib.sha256(f"eqsim {__version__} {generator_fingerprint()}".encode())
         for g in self.groups:
             h.update(g.spec.key().encode())
+        for S in self.synapses:
+            h.update(S.spec.key().encode())
         for m in self.state_monitors + self.spike_monitors:
             h.update(m.spec.key().encode())
         return h.hexdigest()
@@ -190,11 +203,15 @@ class Network:
             from ..codegen.emit import emit
             from ..integration.discretize import lower_neuron_group
             t1 = time.perf_counter()
+            from ..integration.synaptic import lower_synapses
             kernels = [lower_neuron_group(s) for s in specs]
+            syn_specs = [S.spec for S in self.synapses]
+            syn_kernels = [lower_synapses(s) for s in syn_specs]
             info.timings["integration"] = time.perf_counter() - t1
             t1 = time.perf_counter()
             unit = emit(list(zip(specs, kernels)), [m.spec for m in self.state_monitors],
-                        [m.spec for m in self.spike_monitors])
+                        [m.spec for m in self.spike_monitors],
+                        list(zip(syn_specs, syn_kernels)))
             info.timings["codegen"] = time.perf_counter() - t1
             front_store(self.config, key, unit.to_json())
         info.timings["front"] = time.perf_counter() - t0
@@ -202,7 +219,8 @@ class Network:
 
     def _prepare(self, backend: str) -> None:
         signature = (backend, tuple(id(o) for o in self.objects),
-                     tuple(g.spec.key() for g in self.groups))
+                     tuple(g.spec.key() for g in self.groups),
+                     tuple(S.spec.key() for S in self.synapses))
         if self._prepared_for == signature:
             return
         products = self.build(backend)
@@ -212,7 +230,7 @@ class Network:
             self._backend = CBackend(fn)
         else:
             self._backend = NumpyBackend(products.unit, self.groups, self.state_monitors,
-                                         self.spike_monitors)
+                                         self.spike_monitors, self.synapses)
         products.info.timings["module"] = time.perf_counter() - t0
         self._products = products
         self.build_info = products.info
@@ -240,6 +258,8 @@ class Network:
             k0, k1 = rng.keys(g.seed, rng.object_id(g.name))
             data.set_i(f"{g.name}/key0", k0)
             data.set_i(f"{g.name}/key1", k1)
+        for S in self.synapses:
+            S._bind(data, self._dt_base)
         for m in self.state_monitors:
             data.set_i(f"{m.name}/n_indices", len(m.record))
             data.set_i(f"{m.name}/every", every[id(m)])
@@ -325,6 +345,8 @@ class Network:
         done = 0
         while done < n:
             code = self._backend.run(data, step0 + done, n - done)
+            for S in self.synapses:
+                S._read_back(data)
             steps = int(data.out[0])
             done += steps
             self._step = step0 + done
@@ -333,6 +355,8 @@ class Network:
                            self._dt_base)
                 data.set_i(f"{m.name}/count", 0)
             if code == RUN_BUFFER_FULL:
+                for S in self.synapses:
+                    S._grow_queue(data)
                 continue
             if code == RUN_NOT_FINITE:
                 self._step += 1  # the failing step's update has happened
@@ -373,6 +397,7 @@ class Network:
                        for g in self.groups},
             "monitors": {id(m): m._state() for m in self.state_monitors +
                          self.spike_monitors},
+            "synapses": {id(S): S._state() for S in self.synapses},
         }
 
     def restore(self, name: str = "default") -> None:
@@ -388,6 +413,8 @@ class Network:
                 g.arrays[k][...] = a
         for m in self.state_monitors + self.spike_monitors:
             m._restore(state["monitors"][id(m)])
+        for S in self.synapses:
+            S._restore(state["synapses"][id(S)])
         self._sync_time()
 
     def __repr__(self) -> str:

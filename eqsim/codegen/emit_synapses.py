@@ -1,0 +1,105 @@
+"""Synapses -> template context: queue, delivery bodies of on_pre/on_post, summed
+variables, printed for C and numpy (the loops live in the templates)."""
+from __future__ import annotations
+
+from ..equations.specs import SynapseSpec
+from ..integration.synaptic import SynapseKernels
+from .printer import c_name, print_c, print_numpy
+
+
+def _names(exprs) -> set[str]:
+    out: set[str] = set()
+    for e in exprs:
+        out |= {s.name for s in e.free_symbols}
+    return out
+
+
+def _pathway(k: SynapseKernels, statements, syn_arrays, pre_slots, post_slots) -> dict:
+    """Loads, statements and stores of one pathway (on_pre or on_post) per synapse."""
+    exprs = [e for _, _, e in statements] + [e for _, e in k.event_driven]
+    used = _names(exprs) | {t for t, _, _ in statements}
+    if k.event_driven:
+        used |= {v for v, _ in k.event_driven} | {"lastupdate"}
+    targets = {t for t, _, _ in statements} | (
+        {v for v, _ in k.event_driven} | {"lastupdate"} if k.event_driven else set())
+    syn = [a for a in syn_arrays if a["name"] in used]
+    pre = [{"name": n, "local": n, "slot": pre_slots[n[:-4]]} for n in sorted(used)
+           if n.endswith("_pre") and n[:-4] in pre_slots]
+    post = [{"name": n, "local": n, "slot": post_slots[n[:-5]]} for n in sorted(used)
+            if n.endswith("_post") and n[:-5] in post_slots]
+    post_names = {p["name"] for p in post}
+    fast = (not k.event_driven and all(
+        op == "+=" and t.endswith("_post") and not (_names([e]) & (post_names | targets))
+        for t, op, e in statements))
+    return {
+        "syn_loads": syn, "pre_loads": pre, "post_loads": post,
+        "syn_stores": [a for a in syn if a["name"] in targets],
+        "pre_stores": [p for p in pre if p["name"] in targets],
+        "post_stores": [p for p in post if p["name"] in targets],
+        "uses_i": "i" in used, "uses_j": "j" in used,
+        "event_c": [print_c(e) for _, e in k.event_driven],
+        "event_np": [print_numpy(e) for _, e in k.event_driven],
+        "event_vars": [c_name(v) for v, _ in k.event_driven],
+        "c": [(c_name(t), op, print_c(e)) for t, op, e in statements],
+        "np": [(t, op[:-1] or None, print_numpy(e)) for t, op, e in statements],
+        "fast": fast,
+        "writes_pre": any(t.endswith("_pre") for t, _, _ in statements),
+    }
+
+
+def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
+                    groups: dict[str, dict]) -> dict:
+    name = spec.name
+    src, tgt = groups[spec.source], groups[spec.target]
+    syn_arrays = [{"name": v, "c": c_name(v), "slot": lay.array(f"{name}/{v}", "double")}
+                  for v in k.variables]
+    pre_slots = {a["name"]: a["slot"] for a in src["arrays"]}
+    post_slots = {a["name"]: a["slot"] for a in tgt["arrays"]}
+    ctx = {
+        "name": name, "sid": sid, "src": src, "tgt": tgt, "syn_arrays": syn_arrays,
+        "pre_slot": lay.array(f"{name}/_pre", "int32_t"),
+        "post_slot": lay.array(f"{name}/_post", "int32_t"),
+        "N_slot": lay.iparam(f"{name}/N"),
+        "key0_slot": lay.iparam(f"{name}/key0"), "key1_slot": lay.iparam(f"{name}/key1"),
+        "constants": [{"name": c, "c": c_name(c), "slot": lay.dparam(f"{name}/{c}")}
+                      for c in k.constants],
+        "per_synapse": k.delay_kind == "per_synapse",
+        "pre": None, "post": None, "summed": [],
+    }
+    if k.on_pre:
+        ctx["pre"] = _pathway(k, k.on_pre, syn_arrays, pre_slots, post_slots)
+        ctx["pre"].update({
+            "ptr_slot": lay.array(f"{name}/_pre_ptr", "int64_t"),
+            "q_pre_slot": lay.array(f"{name}/_q_pre", "int32_t"),
+            "q_step_slot": lay.array(f"{name}/_q_step", "int64_t"),
+            "q_cur_slot": lay.array(f"{name}/_q_cur", "int64_t"),
+            "head_slot": lay.iparam(f"{name}/_q_head"),
+            "tail_slot": lay.iparam(f"{name}/_q_tail"),
+            "cap_slot": lay.iparam(f"{name}/_q_cap"),
+            "delay_slot": (lay.array(f"{name}/_delay_steps", "int32_t")
+                           if ctx["per_synapse"] else None),
+            "order_slot": (lay.array(f"{name}/_order", "int32_t")
+                           if ctx["per_synapse"] else None),
+            "delay_islot": lay.iparam(f"{name}/_delay_steps"),
+        })
+    if k.on_post:
+        ctx["post"] = _pathway(k, k.on_post, syn_arrays, pre_slots, post_slots)
+        ctx["post"].update({
+            "ptr_slot": lay.array(f"{name}/_post_ptr", "int64_t"),
+            "order_slot": lay.array(f"{name}/_post_order", "int32_t"),
+        })
+    for var, expr in k.summed:
+        used = _names([expr])
+        ctx["summed"].append({
+            "target": var, "target_slot": post_slots[var],
+            "syn_loads": [a for a in syn_arrays if a["name"] in used],
+            "pre_loads": [{"name": n, "local": n, "slot": pre_slots[n[:-4]]}
+                          for n in sorted(used) if n.endswith("_pre")],
+            "post_loads": [{"name": n, "local": n, "slot": post_slots[n[:-5]]}
+                           for n in sorted(used) if n.endswith("_post")],
+            "uses_i": "i" in used, "uses_j": "j" in used,
+            "c": print_c(expr), "np": print_numpy(expr)})
+    return ctx
+
+
+__all__ = ["synapse_context"]

@@ -1,0 +1,120 @@
+"""Synapses -> sympy kernels: on_pre/on_post statements, event-driven updates, summed
+variables. Names are canonical: a synaptic variable ``w``, a source variable ``v_pre``,
+a target variable ``ge_post`` (also when the model wrote plain ``ge``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..equations.expressions import SympyContext, parse_statements, to_sympy
+from ..equations.parse import DIFFERENTIAL, SUBEXPRESSION
+from ..equations.specs import SynapseSpec
+from ..errors import IntegrationError
+from .discretize import DT, T, _exact, _exponential_euler
+
+EVENT_DT = sp.Symbol("_edt", positive=True)
+
+
+@dataclass(frozen=True)
+class SynapseKernels:
+    name: str
+    source: str
+    target: str
+    on_pre: tuple[tuple[str, str, sp.Basic], ...]     # (canonical target, op, value)
+    on_post: tuple[tuple[str, str, sp.Basic], ...]
+    event_driven: tuple[tuple[str, sp.Basic], ...]     # var <- value after _edt seconds
+    summed: tuple[tuple[str, sp.Basic], ...]           # target variable <- sum of value
+    variables: tuple[str, ...]                         # per-synapse arrays
+    constants: tuple[str, ...]
+    delay_kind: str
+    streams: int = 0
+
+
+def _symbols(spec: SynapseSpec) -> dict[str, sp.Basic]:
+    symbols: dict[str, sp.Basic] = {
+        "t": T, "dt": DT, "i": sp.Symbol("i", real=True), "j": sp.Symbol("j", real=True),
+        "N_pre": sp.Symbol("N_pre", real=True), "N_post": sp.Symbol("N_post", real=True),
+        "lastupdate": sp.Symbol("lastupdate", real=True)}
+    for name, _ in spec.pre_vars:
+        symbols[f"{name}_pre"] = sp.Symbol(f"{name}_pre", real=True)
+    for name, _ in spec.post_vars:
+        symbols[name] = symbols[f"{name}_post"] = sp.Symbol(f"{name}_post", real=True)
+    for eq in spec.equations.equations:
+        if eq.kind != SUBEXPRESSION:
+            symbols[eq.name] = sp.Symbol(eq.name, real=True)
+    for ext in spec.externals:
+        symbols[ext.name] = (sp.Symbol(ext.name, real=True) if ext.kind == "constant"
+                             else sp.Float(ext.value))
+    return symbols
+
+
+def _canonical(name: str, spec: SynapseSpec) -> str:
+    posts = {n for n, _ in spec.post_vars}
+    model = {eq.name for eq in spec.equations.equations}
+    if name not in model and name in posts:
+        return f"{name}_post"
+    return name
+
+
+def lower_synapses(spec: SynapseSpec) -> SynapseKernels:
+    """All kernels of a Synapses object as sympy, ready for printing."""
+    ctx = SympyContext(_symbols(spec))
+    subs: dict[str, sp.Basic] = {}
+    for eq in spec.equations.of_kind(SUBEXPRESSION):
+        if "summed" in eq.flags:
+            continue
+        saved = ctx.symbols
+        ctx.symbols = {**saved, **subs}
+        subs[eq.name] = to_sympy(eq.expr, ctx)
+        ctx.symbols = saved
+
+    def convert(node):
+        saved = ctx.symbols
+        ctx.symbols = {**saved, **subs}
+        try:
+            return to_sympy(node, ctx)
+        finally:
+            ctx.symbols = saved
+
+    where = f"synapses '{spec.name}'"
+    event = [eq for eq in spec.equations.of_kind(DIFFERENTIAL) if "event-driven" in eq.flags]
+    clock = [eq for eq in spec.equations.of_kind(DIFFERENTIAL)
+             if "event-driven" not in eq.flags]
+    if clock:
+        raise IntegrationError(
+            f"clock-driven synaptic equations ({', '.join(e.name for e in clock)}) of "
+            f"{where} are not supported yet", code="E307",
+            hint="mark them (event-driven) if they only change at spikes, or model the "
+                 "variable in the target group")
+    event_driven: list[tuple[str, sp.Basic]] = []
+    if event:
+        f = {eq.name: convert(eq.expr) for eq in event}
+        variables = [eq.name for eq in event]
+        solved = _exact(f, variables) or _exponential_euler(f, variables)
+        if solved is None:
+            raise IntegrationError(
+                f"the event-driven equations of {where} must be linear so that they can "
+                "be solved exactly between events", code="E308")
+        for assignment in solved:
+            var = assignment.target[1:-4]  # "_x_new" -> "x"
+            event_driven.append((var, assignment.expr.xreplace({DT: EVENT_DT})))
+
+    def statements(text):
+        if text is None:
+            return ()
+        out = []
+        for target, op, value, _, _ in parse_statements(text, where):
+            out.append((_canonical(target, spec), op, convert(value)))
+        return tuple(out)
+
+    on_pre, on_post = statements(spec.on_pre), statements(spec.on_post)
+    summed = tuple((eq.name[:-5], convert(eq.expr))
+                   for eq in spec.equations.of_kind(SUBEXPRESSION) if "summed" in eq.flags)
+    variables = tuple(eq.name for eq in spec.equations.equations
+                      if eq.kind != SUBEXPRESSION)
+    if event:
+        variables += ("lastupdate",)
+    return SynapseKernels(spec.name, spec.source, spec.target, on_pre, on_post,
+                          tuple(event_driven), summed, variables, spec.constants,
+                          spec.delay_kind, ctx.next_stream)

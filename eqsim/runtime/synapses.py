@@ -1,0 +1,543 @@
+"""Synapses: per-synapse state, connectivity (sorted by presynaptic neuron), delays."""
+from __future__ import annotations
+
+import numbers
+import secrets
+from dataclasses import replace
+from typing import Any, Mapping
+
+import numpy as np
+
+from .. import rng
+from ..equations.expressions import (BOOLEAN, SECOND, Snippet, evaluate, infer_dimension,
+                                     parse_expression, uses_function)
+from ..equations.parse import SUBEXPRESSION, SYNAPSE_FLAGS, parse_equations
+from ..equations.specs import SynapseSpec
+from ..equations.validate import SynapseResolver, check_synapse_model
+from ..errors import ConfigurationError, DimensionError
+from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
+from . import connect as gen
+from .clock import as_time
+from .groups import NeuronGroup, _check_name
+
+_INIT_STEP = 1 << 61  # random numbers of synapse initialisers and p(i, j)
+
+
+def _group_variables(group: NeuronGroup) -> dict[str, Dimension]:
+    out = {eq.name: eq.dim for eq in group.equations.equations if eq.kind != SUBEXPRESSION}
+    if "lastspike" in group.arrays:
+        out["lastspike"] = SECOND
+    return out
+
+
+class Synapses:
+    """Connections from a source group to a target group (Brian2's Synapses).
+
+    >>> from eqsim.units import ms, mV
+    >>> G = NeuronGroup(3, "dv/dt = -v/(10*ms) : volt", threshold="v > 1*mV",
+    ...                 reset="v = 0*mV")
+    >>> S = Synapses(G, G, "w : volt", on_pre="v_post += w", delay=1*ms)
+    >>> S.connect(i=[0, 1], j=[1, 2])
+    >>> S.w = "0.5*mV*(i + 1)"
+    >>> S.w
+    [0.5 1. ] * mV
+    """
+
+    _kind = "synapses"
+
+    def __init__(self, source: NeuronGroup, target: NeuronGroup | None = None,
+                 model: str = "", on_pre: str | None = None, on_post: str | None = None,
+                 delay: Quantity | None = None, method: str = "auto",
+                 namespace: Mapping[str, Any] | None = None, name: str | None = None,
+                 seed: int | None = None):
+        object.__setattr__(self, "_ready", False)
+        target = source if target is None else target
+        for what, g in (("source", source), ("target", target)):
+            if not isinstance(g, NeuronGroup):
+                raise ConfigurationError(f"the {what} of Synapses must be a group, got "
+                                         f"{type(g).__name__}", code="E743")
+        if source.spec.threshold is None and on_pre is not None:
+            raise ConfigurationError(f"on_pre needs spikes, but the source group "
+                                     f"'{source.name}' has no threshold", code="E743")
+        if target.spec.threshold is None and on_post is not None:
+            raise ConfigurationError(f"on_post needs spikes, but the target group "
+                                     f"'{target.name}' has no threshold", code="E743")
+        self.source, self.target = source, target
+        self._name = _check_name(name)
+        self.namespace = namespace if namespace is not None else {}
+        label = self._name or self._kind
+        self.equations = parse_equations(model, where=f"model of synapses '{label}'",
+                                         flags=SYNAPSE_FLAGS)
+        self._pre_dims = _group_variables(source)
+        self._post_dims = _group_variables(target)
+        pre_writable = {v for v in self._pre_dims if v != "lastspike"}
+        post_writable = {v for v in self._post_dims if v != "lastspike"}
+        self._spec = check_synapse_model(
+            label, self.equations, on_pre, on_post, "scalar", method, self.namespace,
+            source.name, target.name, self._pre_dims, self._post_dims, pre_writable,
+            post_writable)
+        self.seed = int(seed) if seed is not None else secrets.randbits(32)
+        self._connect_calls = 0
+        self._init_calls = 0
+        self._scalar_delay = 0.0 if delay is None else as_time(delay, "delay",
+                                                               allow_zero=True)
+        self._delay_given = delay is not None
+        self.arrays: dict[str, np.ndarray] = {"_pre": np.zeros(0, np.int32),
+                                              "_post": np.zeros(0, np.int32)}
+        for eq in self.equations.equations:
+            if eq.kind != SUBEXPRESSION:
+                self.arrays[eq.name] = np.zeros(0)
+        if any("event-driven" in eq.flags for eq in self.equations.equations):
+            self.arrays["lastupdate"] = np.zeros(0)
+        self.arrays["delay"] = None  # per-synapse delays once assigned
+        object.__setattr__(self, "_ready", True)
+
+    # ---- names and spec --------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._name or self._kind
+
+    def _set_name(self, name: str) -> None:
+        self._name = name
+
+    @property
+    def spec(self) -> SynapseSpec:
+        kind = "per_synapse" if self.arrays["delay"] is not None else "scalar"
+        return replace(self._spec, name=self.name, source=self.source.name,
+                       target=self.target.name, delay_kind=kind)
+
+    def __len__(self) -> int:
+        return int(self.arrays["_pre"].shape[0])
+
+    @property
+    def N(self) -> int:
+        return len(self)
+
+    @property
+    def i(self) -> np.ndarray:
+        """Presynaptic index of each synapse."""
+        return self.arrays["_pre"].copy()
+
+    @property
+    def j(self) -> np.ndarray:
+        """Postsynaptic index of each synapse."""
+        return self.arrays["_post"].copy()
+
+    # ---- connect ---------------------------------------------------------------------
+    def connect(self, condition: str | bool | None = None, i=None, j=None, p=1.0,
+                n: int = 1, *, in_degree: int | None = None,
+                out_degree: int | None = None, total: int | None = None,
+                matrix=None, autapses: bool = True, multapses: bool = True,
+                seed: int | None = None) -> None:
+        """Create synapses (Brian2's connect, plus NEST's degree rules).
+
+        ``condition``: a string over i, j and pre/post variables, or True (all to all);
+        ``i``/``j``: explicit arrays (or ``j="i"`` for one-to-one); ``p``: probability,
+        a number or an expression; ``n``: synapses per chosen pair; ``in_degree``,
+        ``out_degree``, ``total``: fixed numbers; ``matrix``: dense or scipy.sparse
+        (n_pre, n_post), its non-zero entries become synapses (values -> ``S.matrix_values``);
+        ``seed``: makes the random choices reproducible."""
+        n_pre, n_post = self.source.N, self.target.N
+        call = self._connect_calls
+        self._connect_calls += 1
+        gen_rng = np.random.default_rng([self.seed if seed is None else int(seed), call])
+        if not isinstance(n, (numbers.Integral,)) or n < 0:
+            raise ConfigurationError("n (synapses per pair) must be an integer >= 0",
+                                     code="E741")
+        self.matrix_values = None
+        if matrix is not None:
+            i_arr, j_arr, values = gen.from_matrix(matrix)
+            self._check_shape(matrix)
+            self.matrix_values = values
+        elif in_degree is not None:
+            i_arr, j_arr = gen.fixed_in_degree(n_pre, n_post, int(in_degree), gen_rng,
+                                               autapses, multapses)
+        elif out_degree is not None:
+            i_arr, j_arr = gen.fixed_out_degree(n_pre, n_post, int(out_degree), gen_rng,
+                                                autapses, multapses)
+        elif total is not None:
+            i_arr, j_arr = gen.fixed_total_number(n_pre, n_post, int(total), gen_rng,
+                                                  autapses)
+        elif isinstance(j, str) and j.strip() == "i" and i is None:
+            if n_pre != n_post:
+                raise ConfigurationError(
+                    f"one-to-one (j='i') needs groups of the same size, got {n_pre} and "
+                    f"{n_post}", code="E740")
+            i_arr = j_arr = np.arange(n_pre, dtype=np.int32)
+        elif i is not None or j is not None:
+            i_arr, j_arr = self._explicit(i, j)
+        else:
+            i_arr, j_arr = self._generated(condition, p, gen_rng, autapses, call)
+        if n != 1:
+            i_arr, j_arr = np.repeat(i_arr, n), np.repeat(j_arr, n)
+        self._add(i_arr, j_arr)
+
+    def _check_shape(self, matrix) -> None:
+        shape = matrix.shape
+        if tuple(shape) != (self.source.N, self.target.N):
+            raise ConfigurationError(
+                f"connectivity matrix has shape {tuple(shape)}, expected "
+                f"({self.source.N}, {self.target.N}) (sources, targets)", code="E740")
+
+    def _explicit(self, i, j):
+        if i is None or j is None:
+            raise ConfigurationError("connect(i=..., j=...) needs both arrays",
+                                     code="E740")
+        i_arr = np.atleast_1d(np.asarray(i))
+        j_arr = np.atleast_1d(np.asarray(j))
+        for name, arr in (("i", i_arr), ("j", j_arr)):
+            if arr.size and not np.issubdtype(arr.dtype, np.integer):
+                raise ConfigurationError(f"connect: {name} must hold integer indices",
+                                         code="E740")
+        if i_arr.size == 1 and j_arr.size > 1:
+            i_arr = np.full(j_arr.shape, i_arr[0])
+        if j_arr.size == 1 and i_arr.size > 1:
+            j_arr = np.full(i_arr.shape, j_arr[0])
+        if i_arr.shape != j_arr.shape:
+            raise ConfigurationError(
+                f"connect: i has {i_arr.size} entries but j has {j_arr.size}; they must "
+                "have the same length", code="E740")
+        for name, arr, size, group in (("i", i_arr, self.source.N, self.source),
+                                       ("j", j_arr, self.target.N, self.target)):
+            bad = arr[(arr < 0) | (arr >= size)]
+            if bad.size:
+                raise ConfigurationError(
+                    f"connect: index {name}={int(bad[0])} is out of range for group "
+                    f"'{group.name}' of {size} neurons", code="E740")
+        return i_arr.astype(np.int32), j_arr.astype(np.int32)
+
+    def _resolver(self) -> SynapseResolver:
+        return SynapseResolver(self.equations, self.namespace,
+                               f"synapses '{self.name}'", self._pre_dims, self._post_dims)
+
+    def _pair_values(self, i_idx: np.ndarray, j_idx: np.ndarray, syn: np.ndarray | None):
+        """A value lookup for expressions over synapses or candidate pairs."""
+        resolve = self._resolver()
+
+        def values(name):
+            if name == "i":
+                return i_idx.astype(float)
+            if name == "j":
+                return j_idx.astype(float)
+            if name == "N_pre":
+                return float(self.source.N)
+            if name == "N_post":
+                return float(self.target.N)
+            if name in ("t", "dt"):
+                return self.source.t_ if name == "t" else self.source.dt_
+            if syn is not None and name in self.arrays and self.arrays[name] is not None:
+                return self.arrays[name][syn]
+            info = resolve(name)
+            if info is None:
+                raise ConfigurationError(f"unknown name '{name}'", code="E107")
+            if info.kind == "pre":
+                base = name[:-4]
+                return self.source.arrays[base][i_idx]
+            if info.kind == "post":
+                base = name[:-5] if name.endswith("_post") else name
+                return self.target.arrays[base][j_idx]
+            if info.kind == "constant":
+                return float(np.asarray(self.namespace[name]))
+            return info.value
+        return values
+
+    def _expression(self, text: str, what: str, want, i_idx, j_idx, syn=None):
+        node, snip = parse_expression(Snippet.whole(text, f"{what} of synapses "
+                                                          f"'{self.name}'"))
+        got = infer_dimension(node, snip, self._resolver())
+        if want is BOOLEAN:
+            if got is not BOOLEAN:
+                raise ConfigurationError(f"{what} must be a condition, '{text}' is not",
+                                         code="E744")
+        elif got is BOOLEAN:
+            if not want.is_dimensionless:
+                raise DimensionError(f"{what} must be in {want}, '{text}' is a condition",
+                                     code="E204")
+        elif got != want:
+            raise DimensionError(f"{what} '{text}' is in {got}, it must be in {want}",
+                                 snip.location(0, len(snip.text)), code="E204")
+        call = self._init_calls
+        if uses_function(node, {"rand", "randn"}):
+            self._init_calls += 1
+        obj = rng.object_id(self.name)
+        index = np.arange(len(i_idx)) if syn is None else syn
+
+        def random(kind, site):
+            fn = rng.uniform if kind == "rand" else rng.normal
+            return fn(self.seed, obj, index, _INIT_STEP + call, site)
+
+        with np.errstate(all="ignore"):
+            return evaluate(node, self._pair_values(i_idx, j_idx, syn), random)
+
+    def _generated(self, condition, p, gen_rng, autapses, call):
+        n_pre, n_post = self.source.N, self.target.N
+        if condition is None or condition is True:
+            cond = None
+        elif condition is False:
+            return np.zeros(0, np.int32), np.zeros(0, np.int32)
+        elif isinstance(condition, str):
+            cond = condition
+        else:
+            raise ConfigurationError("condition must be a string or True", code="E744")
+        if isinstance(p, str):
+            p_text = p
+        else:
+            p_value = float(p)
+            if not 0 <= p_value <= 1:
+                raise ConfigurationError(f"p must be between 0 and 1, got {p_value}",
+                                         code="E741")
+            p_text = None
+        if cond is None and p_text is None:
+            return gen.bernoulli_pairs(n_pre, n_post, p_value, gen_rng, autapses)
+
+        def keep(i_idx, j_idx):
+            mask = np.ones(i_idx.shape, dtype=bool)
+            if not autapses:
+                mask &= i_idx != j_idx
+            if cond is not None:
+                mask &= np.broadcast_to(self._expression(
+                    cond, "condition", BOOLEAN, i_idx, j_idx), i_idx.shape)
+            if p_text is not None:
+                prob = np.broadcast_to(self._expression(p_text, "p", DIMENSIONLESS,
+                                                        i_idx, j_idx), i_idx.shape)
+                mask &= gen_rng.random(i_idx.shape) < prob
+            elif p_value < 1:
+                mask &= gen_rng.random(i_idx.shape) < p_value
+            return mask
+
+        return gen.filtered_pairs(n_pre, n_post, keep)
+
+    def _add(self, i_arr: np.ndarray, j_arr: np.ndarray) -> None:
+        """Append synapses, keeping all arrays sorted by presynaptic index (stable)."""
+        old = len(self)
+        pre = np.concatenate([self.arrays["_pre"], i_arr.astype(np.int32)])
+        order = np.argsort(pre, kind="stable") if old else None
+        if order is not None and np.all(order == np.arange(len(order))):
+            order = None
+        for key, arr in list(self.arrays.items()):
+            if arr is None:
+                continue
+            if key == "_pre":
+                new = pre
+            elif key == "_post":
+                new = np.concatenate([arr, j_arr.astype(np.int32)])
+            elif key == "delay":
+                new = np.concatenate([arr, np.full(len(i_arr), self._scalar_delay)])
+            else:
+                new = np.concatenate([arr, np.zeros(len(i_arr), dtype=arr.dtype)])
+            self.arrays[key] = new if order is None else new[order]
+
+    # ---- variables -------------------------------------------------------------------
+    def __getattr__(self, name: str):
+        if name.startswith("_") or not self.__dict__.get("_ready", False):
+            raise AttributeError(name)
+        arrays = self.__dict__["arrays"]
+        plain = name.endswith("_") and name[:-1] in arrays
+        var = name[:-1] if plain else name
+        if var == "delay":
+            values = arrays["delay"] if arrays["delay"] is not None else np.full(
+                len(self), self._scalar_delay)
+            return values if plain else Quantity(values, SECOND)
+        if var in arrays and not var.startswith("_"):
+            dim = SECOND if var == "lastupdate" else self.equations[var].dim
+            return arrays[var] if plain or dim.is_dimensionless else Quantity(
+                arrays[var], dim)
+        raise AttributeError(f"synapses '{self.name}' have no variable '{name}'")
+
+    def __setattr__(self, name: str, value) -> None:
+        if not self.__dict__.get("_ready", False) or name.startswith("_") or \
+                name in self.__dict__ or name in type(self).__dict__ or \
+                name in ("namespace", "equations", "seed", "arrays", "source",
+                         "target", "matrix_values"):
+            object.__setattr__(self, name, value)
+            return
+        plain = name.endswith("_") and (name[:-1] in self.arrays)
+        var = name[:-1] if plain else name
+        if var == "delay":
+            self._assign_delay(value)
+            return
+        if var in self.arrays and not var.startswith("_"):
+            self._assign(var, value, plain)
+            return
+        raise ConfigurationError(f"synapses '{self.name}' have no variable '{name}'",
+                                 code="E704", hint="variables: " + ", ".join(
+                                     k for k in self.arrays if not k.startswith("_")))
+
+    def _values_for(self, value, dim: Dimension, what: str, plain: bool = False):
+        n = len(self)
+        if isinstance(value, str):
+            syn = np.arange(n)
+            result = self._expression(value, what, dim, self.arrays["_pre"],
+                                      self.arrays["_post"], syn)
+        elif callable(value):
+            result = value(self.arrays["_pre"].copy(), self.arrays["_post"].copy())
+            if not plain and get_dimension(result) != dim:
+                raise DimensionError(f"the function for {what} returned values in "
+                                     f"{get_dimension(result)}, expected {dim}",
+                                     code="E204")
+        else:
+            if not plain and get_dimension(value) != dim:
+                raise DimensionError(
+                    f"cannot assign a value in {get_dimension(value)} to {what}, which is "
+                    f"in {dim}", code="E204")
+            result = value
+        result = np.asarray(result.view(np.ndarray) if isinstance(result, Quantity)
+                            else result, dtype=float)
+        try:
+            return np.broadcast_to(result, (n,)).copy()
+        except ValueError:
+            raise ConfigurationError(
+                f"cannot assign {result.size} values to {what} of {n} synapses",
+                code="E705") from None
+
+    def _assign(self, var: str, value, plain: bool) -> None:
+        dim = SECOND if var == "lastupdate" else self.equations[var].dim
+        self.arrays[var][...] = self._values_for(value, dim, f"{self.name}.{var}", plain)
+
+    def _assign_delay(self, value) -> None:
+        values = self._values_for(value, SECOND, f"{self.name}.delay")
+        if np.any(values < 0) or not np.all(np.isfinite(values)):
+            bad = values[(values < 0) | ~np.isfinite(values)][0]
+            raise ConfigurationError(f"delays must be finite and >= 0, got {bad} s in "
+                                     f"synapses '{self.name}'", code="E745")
+        self.arrays["delay"] = values
+
+    def delay_steps(self, dt: float) -> np.ndarray | int:
+        """Delays in time steps, rounded to the nearest step (as Brian2 does)."""
+        if self.arrays["delay"] is None:
+            return int(np.floor(self._scalar_delay / dt + 0.5))
+        return np.floor(self.arrays["delay"] / dt + 0.5).astype(np.int32)
+
+    def constant_values(self) -> dict[str, float]:
+        out = {}
+        for ext in self.spec.externals:
+            if ext.kind != "constant":
+                continue
+            value = self.namespace[ext.name]
+            if get_dimension(value) != ext.dim:
+                raise DimensionError(
+                    f"namespace value '{ext.name}' of synapses '{self.name}' changed "
+                    f"units from {ext.dim} to {get_dimension(value)}", code="E207")
+            out[ext.name] = float(np.asarray(value))
+        return out
+
+    # ---- runtime binding (used by Network) ------------------------------------------
+
+    def _bind(self, data, dt: float) -> None:
+        """Point the run data at this object's arrays; build the delivery indices."""
+        name = self.name
+        pre, post = self.arrays["_pre"], self.arrays["_post"]
+        data.set_array(f"{name}/_pre", pre)
+        data.set_array(f"{name}/_post", post)
+        for var in self._spec_variables():
+            data.set_array(f"{name}/{var}", self.arrays[var])
+        for cname, value in self.constant_values().items():
+            data.set_d(f"{name}/{cname}", value)
+        data.set_i(f"{name}/N", len(self))
+        k0, k1 = rng.keys(self.seed, rng.object_id(name))
+        data.set_i(f"{name}/key0", k0)
+        data.set_i(f"{name}/key1", k1)
+        version = (len(self), id(pre), self.arrays["delay"] is not None and
+                   self.arrays["delay"].tobytes().__hash__(), dt)
+        if data.has_array(f"{name}/_pre_ptr"):
+            if getattr(self, "_index_version", None) != version:
+                self._index = {"ptr": np.searchsorted(pre, np.arange(self.source.N + 1)
+                                                      ).astype(np.int64)}
+                steps = self.delay_steps(dt)
+                if isinstance(steps, np.ndarray):
+                    self._index["delay_steps"] = steps
+                    self._index["order"] = np.lexsort((steps, pre)).astype(np.int32)
+                else:
+                    self._index["delay"] = steps
+                if getattr(self, "_queue", None) is not None and self._queue["head"] > \
+                        self._queue["tail"]:
+                    import logging
+                    logging.getLogger(__name__).warning(
+                        "synapses '%s' changed between runs: spikes in flight are dropped",
+                        name)
+                self._queue = None
+                self._index_version = version
+            if getattr(self, "_queue", None) is None:
+                cap = max(1024, 4 * self.source.N)
+                self._queue = {"pre": np.zeros(cap, np.int32), "step": np.zeros(cap, np.int64),
+                               "cur": np.zeros(cap, np.int64), "head": 0, "tail": 0}
+            data.set_array(f"{name}/_pre_ptr", self._index["ptr"])
+            if data.has_array(f"{name}/_order"):
+                data.set_array(f"{name}/_order", self._index["order"])
+                data.set_array(f"{name}/_delay_steps", self._index["delay_steps"])
+            data.set_i(f"{name}/_delay_steps", int(self._index.get("delay", 0)))
+            q = self._queue
+            data.set_array(f"{name}/_q_pre", q["pre"])
+            data.set_array(f"{name}/_q_step", q["step"])
+            data.set_array(f"{name}/_q_cur", q["cur"])
+            data.set_i(f"{name}/_q_head", q["head"])
+            data.set_i(f"{name}/_q_tail", q["tail"])
+            data.set_i(f"{name}/_q_cap", len(q["pre"]))
+        if data.has_array(f"{name}/_post_ptr"):
+            order = np.argsort(post, kind="stable").astype(np.int32)
+            self._post_index = (np.searchsorted(post[order], np.arange(self.target.N + 1)
+                                                ).astype(np.int64), order)
+            data.set_array(f"{name}/_post_ptr", self._post_index[0])
+            data.set_array(f"{name}/_post_order", self._post_index[1])
+
+
+    def _spec_variables(self) -> list[str]:
+        return [k for k, v in self.arrays.items() if v is not None and not k.startswith("_")
+                and k != "delay"]
+
+
+    def _read_back(self, data) -> None:
+        if getattr(self, "_queue", None) is not None and data.has_array(f"{self.name}/_q_pre"):
+            self._queue["head"] = data.get_i(f"{self.name}/_q_head")
+            self._queue["tail"] = data.get_i(f"{self.name}/_q_tail")
+
+
+    def _grow_queue(self, data) -> None:
+        """Double the spike queue if the next step might not fit; keeps events in order."""
+        q = getattr(self, "_queue", None)
+        if q is None:
+            return
+        cap = len(q["pre"])
+        live = q["head"] - q["tail"]
+        if live + self.source.N <= cap:
+            return
+        new_cap = max(2 * cap, live + 2 * self.source.N)
+        idx = np.arange(q["tail"], q["head"]) % cap
+        new = {"pre": np.zeros(new_cap, np.int32), "step": np.zeros(new_cap, np.int64),
+               "cur": np.zeros(new_cap, np.int64), "head": live, "tail": 0}
+        for key in ("pre", "step", "cur"):
+            new[key][:live] = q[key][idx]
+        self._queue = new
+        name = self.name
+        data.set_array(f"{name}/_q_pre", new["pre"])
+        data.set_array(f"{name}/_q_step", new["step"])
+        data.set_array(f"{name}/_q_cur", new["cur"])
+        data.set_i(f"{name}/_q_head", live)
+        data.set_i(f"{name}/_q_tail", 0)
+        data.set_i(f"{name}/_q_cap", new_cap)
+
+
+    def _state(self):
+        q = getattr(self, "_queue", None)
+        return ({k: (None if v is None else v.copy()) for k, v in self.arrays.items()},
+                None if q is None else {k: (v.copy() if isinstance(v, np.ndarray) else v)
+                                        for k, v in q.items()},
+                getattr(self, "_index_version", None))
+
+
+    def _restore(self, state) -> None:
+        arrays, queue, version = state
+        for k, v in arrays.items():
+            if v is None or self.arrays.get(k) is None or len(v) != len(self.arrays[k]):
+                self.arrays[k] = None if v is None else v.copy()
+            else:
+                self.arrays[k][...] = v
+        self._queue = queue and {k: (v.copy() if isinstance(v, np.ndarray) else v)
+                                 for k, v in queue.items()}
+        self._index_version = version
+
+
+    def __repr__(self) -> str:
+        return (f"Synapses({self.source.name} -> {self.target.name}, {len(self)} "
+                f"synapses, name={self.name!r})")
+
