@@ -36,7 +36,7 @@ SYNAPSE_FLAGS = {
 }
 _START = re.compile(r"^\s*(d\s*[A-Za-z_]\w*\s*/\s*dt|[A-Za-z_]\w*)\s*(=(?!=)|:)")
 _DIFF_LHS = re.compile(r"^\s*d\s*([A-Za-z_]\w*)\s*/\s*dt\s*$")
-_FLAGS = re.compile(r"^(?P<unit>.*?)\s*\((?P<flags>[A-Za-z_ ,]*)\)\s*$", re.S)
+_FLAGS = re.compile(r"^(?P<unit>.*?)\s*\((?P<flags>[A-Za-z_ ,-]*)\)\s*$", re.S)
 
 
 @dataclass(frozen=True)

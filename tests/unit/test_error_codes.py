@@ -75,6 +75,23 @@ def _blow_up(tmp_path, monkeypatch):
     eq.Network(G).run(5 * ms)
 
 
+def spiking():
+    return group(threshold="v > 1*mV", reset="v = 0*mV")
+
+
+def run_syn(model, **kw):
+    G = spiking()
+    S = eq.Synapses(G, G, model, namespace=NS, **kw)
+    S.connect(j="i")
+    run(G, S)
+
+
+def _negative_delay(tmp_path, monkeypatch):
+    S = eq.Synapses(spiking(), spiking(), on_pre="v += 1*mV")
+    S.connect()
+    S.delay = "-1*ms + 0*ms*i"
+
+
 TRIGGERS = {
     "E101": lambda tp, mp: group("dv/dt = (1 + : volt"),
     "E102": lambda tp, mp: group("dv/dt = " + "-" * 200 + "v/tau : volt"),
@@ -119,6 +136,18 @@ TRIGGERS = {
     "E511": _no_cache_dir,
     "E601": _blow_up,
     "E730": lambda tp, mp: eq.PoissonGroup(3, 5 * mV),
+    "E118": lambda tp, mp: eq.Synapses(spiking(), spiking(), "v : volt",
+                                       on_pre="v_post += v"),
+    "E119": lambda tp, mp: eq.Synapses(spiking(), spiking(), "g_post = 1*mV : volt (summed)"),
+    "E307": lambda tp, mp: run_syn("dx/dt = -x/tau : 1 (clock-driven)", on_pre="x += 1"),
+    "E308": lambda tp, mp: run_syn("dx/dt = -x*x/tau : 1 (event-driven)", on_pre="x += 1"),
+    "E740": lambda tp, mp: eq.Synapses(spiking(), spiking()).connect(i=[0, 1, 2], j=[0, 1]),
+    "E741": lambda tp, mp: eq.Synapses(spiking(), spiking()).connect(p=1.5),
+    "E742": lambda tp, mp: __import__("eqsim.runtime.connect", fromlist=["x"]).ring_lattice(
+        5, 3),
+    "E743": lambda tp, mp: eq.Synapses(group(), group(), on_pre="v += 1*mV"),
+    "E744": lambda tp, mp: eq.Synapses(spiking(), spiking()).connect("i + j"),
+    "E745": _negative_delay,
     "E701": lambda tp, mp: eq.Network(group()).run(-1 * ms),
     "E702": lambda tp, mp: eq.NeuronGroup(-1, M),
     "E703": lambda tp, mp: eq.NeuronGroup(1, M, name="1st", namespace=NS),
