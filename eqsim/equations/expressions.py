@@ -97,8 +97,12 @@ class Snippet:
         return self.location(start, end - start)
 
     def segment(self, node: ast.AST) -> str:
-        seg = ast.get_source_segment(self.text, node)
-        return seg if seg is not None else ast.unparse(node)
+        """The source text of ``node`` (statements are parsed from multi-line text, so
+        only the columns of a node refer to this snippet)."""
+        if "\n" not in self.text and getattr(node, "end_col_offset", None) is not None \
+                and node.lineno == node.end_lineno:
+            return self.text[node.col_offset:node.end_col_offset]
+        return ast.unparse(node)
 
 
 def _syntax_error(snippet: Snippet, exc: BaseException, what: str) -> EquationError:

@@ -309,11 +309,8 @@ class Synapses:
 
     def _add(self, i_arr: np.ndarray, j_arr: np.ndarray) -> None:
         """Append synapses, keeping all arrays sorted by presynaptic index (stable)."""
-        old = len(self)
         pre = np.concatenate([self.arrays["_pre"], i_arr.astype(np.int32)])
-        order = np.argsort(pre, kind="stable") if old else None
-        if order is not None and np.all(order == np.arange(len(order))):
-            order = None
+        order = None if np.all(pre[1:] >= pre[:-1]) else np.argsort(pre, kind="stable")
         for key, arr in list(self.arrays.items()):
             if arr is None:
                 continue
