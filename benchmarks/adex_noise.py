@@ -152,10 +152,12 @@ def run_eqsim(args):
     spikes = int(mon.num_spikes)
     res = base_result(args)
     res.update(
-        eqsim_version=getattr(eq, "__version__", "?"),
+        eqsim_version=getattr(eq, "__version__", "?"), eqsim_file=eq.__file__,
         cache_dir=os.environ.get("EQSIM_CACHE_DIR", ""),
         compiled=bool(info.compiled), front_cache_hit=bool(info.front_cache_hit),
         module_cache_hit=bool(info.module_cache_hit),
+        rebuilt_corrupt=bool(info.rebuilt_corrupt), source_key=info.source_key[:16],
+        front_key=getattr(getattr(net, "_products", None), "front_key", "")[:16],
         wall_import_s=t_import, wall_setup_s=t_setup, wall_prepare_s=prepare,
         wall_compile_s=tm.get("compile", 0.0) if info.compiled else 0.0,
         wall_run_s=run_s, wall_net_run_s=t_total_run,

@@ -124,9 +124,10 @@ def table(summary):
         lines.append(
             f"| {cfg} | {s['n']} | {fmt(s['wall_import_s'])} | "
             f"{fmt(s['wall_prepare_s'], '.3f')} | {fmt(s['wall_to_first_step_s'], '.3f')} | "
-            f"{fmt(s['wall_run_s'])} | {s['wall_run_s'] / eq_run:.2f}× | "
+            f"{fmt(s['wall_run_s'])} | {fmt(s['wall_run_s'] / eq_run if eq_run else None)}× | "
             f"{fmt(s['peak_rss_mb'], '.0f')} | {s['spikes']:.0f} | "
-            f"{fmt(s['rate_hz'])} | {100 * (s['rate_hz'] / eq_rate - 1):+.1f} % |")
+            f"{fmt(s['rate_hz'])} | "
+            f"{fmt(100 * (s['rate_hz'] / eq_rate - 1) if eq_rate else None, '+.1f')} % |")
     return "\n".join(lines)
 
 
@@ -140,6 +141,10 @@ def main():
                    help="python of a Brian2 virtualenv (default $BRIAN2_VENV/bin/python "
                         "or /work/venvs/brian2/bin/python); '' = eqsim only")
     p.add_argument("--eqsim-python", default=sys.executable)
+    p.add_argument("--eqsim-ref", default=None,
+                   help="benchmark this git commit/ref of eqsim (extracted with "
+                        "'git archive' into a temporary directory) instead of the "
+                        "working tree; use it when the tree is being edited meanwhile")
     p.add_argument("--configs", default=",".join(CONFIGS),
                    help="comma-separated subset of " + ",".join(CONFIGS))
     p.add_argument("--out", default=DEFAULT_OUT)
@@ -152,12 +157,37 @@ def main():
         configs = [c for c in configs if not c.startswith("brian2")]
     common = ["--N", str(args.N), "--duration", str(args.duration),
               "--seed", str(args.seed)]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = REPO + (os.pathsep + env["PYTHONPATH"]
-                                if env.get("PYTHONPATH") else "")
-
+    tmp_root = tempfile.mkdtemp(prefix="eqsim_bench_")
+    src = REPO
     info = machine_info()
     info["brian2"] = b2_version
+    git = ["git", "-C", REPO]
+    try:
+        if args.eqsim_ref:
+            commit = subprocess.run(git + ["rev-parse", args.eqsim_ref], check=True,
+                                    capture_output=True, text=True).stdout.strip()
+            src = os.path.join(tmp_root, "src")
+            os.makedirs(src)
+            archive = subprocess.run(git + ["archive", commit], check=True,
+                                     capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", src], input=archive, check=True)
+            # byte-compile now, so that no timed run pays for it
+            subprocess.run([args.eqsim_python, "-m", "compileall", "-q",
+                            os.path.join(src, "eqsim")], check=True)
+            info["eqsim_source"] = f"git archive {commit}"
+        else:
+            commit = subprocess.run(git + ["rev-parse", "HEAD"], capture_output=True,
+                                    text=True).stdout.strip()
+            dirty = subprocess.run(git + ["status", "--porcelain", "--", "eqsim",
+                                          "codegen_templates"], capture_output=True,
+                                   text=True).stdout.strip()
+            info["eqsim_source"] = f"working tree at {commit}" + (
+                " with uncommitted changes" if dirty else "")
+    except (OSError, subprocess.CalledProcessError) as exc:
+        info["eqsim_source"] = f"working tree ({exc})"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"]
+                               if env.get("PYTHONPATH") else "")
     log("machine:", json.dumps(info))
 
     if "brian2-runtime" in configs:
@@ -166,7 +196,6 @@ def main():
                  "runtime", "--N", "100", "--duration", "0.001"], label="warmup")
 
     results = []
-    tmp_root = tempfile.mkdtemp(prefix="eqsim_bench_")
     try:
         for rep in range(args.repeats):
             cache = os.path.join(tmp_root, f"cache{rep}")

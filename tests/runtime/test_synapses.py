@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import eqsim as eq
 from eqsim.errors import ConfigurationError, DimensionError, EquationError
-from eqsim.units import Hz, ms, mV, nS, second
+from eqsim.units import Hz, ms, mV, nS
 
 
 def spikers(N, name=None):
