@@ -13,15 +13,15 @@ from .errors import (CodegenError, CompileError, ConfigurationError, DimensionEr
                      EqsimError, EquationError, IntegrationError, SimulationError)
 from .runtime.clock import Clock, defaultclock
 from .runtime.groups import NeuronGroup
-from .runtime.inputs import PoissonGroup
-from .runtime.monitors import SpikeMonitor, StateMonitor
+from .runtime.inputs import PoissonGroup, SpikeGeneratorGroup
+from .runtime.monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .runtime.network import Network
 from .runtime.synapses import Synapses
 from .inspect import show_code
 
 _logging.getLogger("eqsim").addHandler(_logging.NullHandler())
 
-__all__ = ["NeuronGroup", "PoissonGroup", "Synapses", "Network", "SpikeMonitor", "StateMonitor", "Clock",
+__all__ = ["PopulationRateMonitor", "NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "Network", "SpikeMonitor", "StateMonitor", "Clock",
            "defaultclock", "units", "show_code", "__version__", "EqsimError",
            "EquationError", "DimensionError", "IntegrationError", "CodegenError",
            "CompileError", "SimulationError", "ConfigurationError"]

@@ -267,6 +267,16 @@ def _rebuild(value, exponents):
     return Quantity(value, Dimension(exponents))
 
 
+def as_quantity(value: Any) -> Any:
+    """A list or tuple of quantities of one dimension as one Quantity array."""
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, Quantity)
+                                                          for v in value):
+        dims = {v.dim for v in value}
+        if len(dims) == 1:
+            return Quantity(np.array([float(v) for v in value]), dims.pop())
+    return value
+
+
 def check_units(value: Any, dim: Dimension, what: str) -> None:
     """Raise a DimensionError naming ``what`` unless ``value`` has dimension ``dim``."""
     got = get_dimension(value)

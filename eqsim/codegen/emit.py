@@ -79,7 +79,13 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
         "key1_slot": lay.iparam(f"{g}/key1"), "nspikes_slot": lay.iparam(f"{g}/nspikes"),
         "dt_slot": lay.dparam(f"{g}/dt"),
         "refractory": k.refractory is not None,
+        "generator": None,
     }
+    if spec.generator:
+        ctx["generator"] = {"i_slot": lay.array(f"{g}/_gen_i", "int32_t"),
+                            "step_slot": lay.array(f"{g}/_gen_step", "int64_t"),
+                            "n_slot": lay.iparam(f"{g}/_gen_n"),
+                            "period_slot": lay.iparam(f"{g}/_gen_period")}
     vector_names = per_neuron | {"i"}
 
     # state update (refractoriness first, as Brian2 does)
@@ -183,6 +189,7 @@ def _spikemon_context(m: SpikeMonitorSpec, lay: _Layout) -> dict:
         "counts_slot": lay.array(f"{m.name}/_counts", "int64_t"),
         "count_slot": lay.iparam(f"{m.name}/count"),
         "capacity_slot": lay.iparam(f"{m.name}/capacity"),
+        "rate": m.rate,
     }
 
 
@@ -202,6 +209,8 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
     for g in gctx:
         g["statemons"] = [m for m in smons if m["source"] == g["name"]]
         g["spikemons"] = [m for m in spmons if m["source"] == g["name"]]
+        for m in g["spikemons"]:  # room needed per step: one count, or N spikes
+            m["need"] = "1" if m["rate"] else f"_ip[{g['N_slot']}]"
     group_by_name = {g["name"]: g for g in gctx}
     sctx = [synapse_context(spec, k, sid, lay, group_by_name)
             for sid, (spec, k) in enumerate(synapses)]

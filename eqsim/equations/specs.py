@@ -37,10 +37,12 @@ class NeuronSpec:
     refractory: str | None       # expression text (time or condition), or None
     method: str
     externals: tuple[ExternalName, ...]   # sorted by name
+    generator: bool = False               # spikes come from a table (SpikeGeneratorGroup)
 
     def key(self) -> str:
         parts = [self.name, self.equations.text, repr(self.threshold), repr(self.reset),
-                 self.refractory_kind, repr(self.refractory), self.method]
+                 self.refractory_kind, repr(self.refractory), self.method,
+                 repr(self.generator)]
         parts += [f"{e.name}|{e.kind}|{e.dim.key()}|{e.value!r}" for e in self.externals]
         return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
@@ -65,9 +67,10 @@ class StateMonitorSpec:
 class SpikeMonitorSpec:
     name: str
     source: str
+    rate: bool = False   # record the number of spikes per step instead of each spike
 
     def key(self) -> str:
-        return f"spikemon|{self.name}|{self.source}"
+        return f"spikemon|{self.name}|{self.source}|{self.rate}"
 
 
 @dataclass(frozen=True)

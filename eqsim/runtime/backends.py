@@ -103,6 +103,8 @@ class NumpyBackend:
                   for k, a in enumerate(data.unit.arrays) if a.key.startswith(name + "/")}
         from .. import rng
         return SimpleNamespace(
+            every=data.get_i(f"{name}/every"),
+            gen_period=data.get_i(f"{name}/_gen_period") if g.spec.generator else 0,
             N=data.get_i(f"{name}/N"), dt=data.get_d(f"{name}/dt"),
             offset=data.get_i(f"{name}/offset"), seed=g.seed,
             object_id=rng.object_id(name), constants=consts, arrays=arrays)
@@ -207,7 +209,8 @@ class NumpyBackend:
             data.out[0] = s - step
             for m in self.spike_monitors:
                 cap = data.get_i(f"{m.name}/capacity")
-                if data.get_i(f"{m.name}/count") + m.source.N > cap:
+                need = 1 if m.spec.rate else m.source.N
+                if data.get_i(f"{m.name}/count") + need > cap:
                     return RUN_BUFFER_FULL
             for S in self.synapses:
                 if data.has_array(f"{S.name}/_q_pre") and data.get_i(
@@ -256,7 +259,12 @@ class NumpyBackend:
                 data.set_i(f"{g.name}/nspikes", len(spk))
                 data.array(f"{g.name}/_spikes")[:len(spk)] = spk
                 for m in self.spike_monitors:
-                    if m.source is g:
+                    if m.source is g and m.spec.rate:
+                        c = data.get_i(f"{m.name}/count")
+                        data.array(f"{m.name}/_i")[c] = len(spk)
+                        data.array(f"{m.name}/_step")[c] = s
+                        data.set_i(f"{m.name}/count", c + 1)
+                    elif m.source is g:
                         c = data.get_i(f"{m.name}/count")
                         data.array(f"{m.name}/_i")[c:c + len(spk)] = spk + states[
                             gid].offset

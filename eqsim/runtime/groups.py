@@ -94,6 +94,11 @@ class NeuronGroup:
         self.spec = replace(self.spec, name=name)
 
     @property
+    def can_spike(self) -> bool:
+        """Does this group emit spikes (a threshold, or a table of spikes)?"""
+        return self.spec.threshold is not None or self.spec.generator
+
+    @property
     def dt_(self) -> float:
         return (self.clock or defaultclock).dt_
 

@@ -1,4 +1,5 @@
-"""Spike sources: PoissonGroup (constant, per-neuron or time-varying rates)."""
+"""Spike sources: PoissonGroup (constant, per-neuron or time-varying rates) and
+SpikeGeneratorGroup (replay of given spikes)."""
 from __future__ import annotations
 
 from typing import Any, Mapping
@@ -6,7 +7,10 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import ConfigurationError
-from ..units import Hz, Quantity, get_dimension
+from dataclasses import replace
+
+from ..equations.expressions import SECOND
+from ..units import Hz, Quantity, as_quantity, check_units, get_dimension, second
 from .groups import NeuronGroup
 
 HZ_DIM = get_dimension(Hz)
@@ -44,3 +48,86 @@ class PoissonGroup(NeuronGroup):
 
     def __repr__(self) -> str:
         return f"PoissonGroup({self.N}, name={self.name!r})"
+
+
+class SpikeGeneratorGroup(NeuronGroup):
+    """Replays given spikes: neuron ``indices[k]`` fires at ``times[k]`` (Brian2's
+    SpikeGeneratorGroup). With ``period`` > 0 the pattern repeats every period.
+
+    Times are rounded to the nearest time step; two spikes of one neuron in the same
+    step are an error. Build one from a monitor with ``from_monitor`` or from a file
+    written by ``SpikeMonitor.save`` with ``from_file``.
+    """
+
+    _kind = "spikegeneratorgroup"
+
+    def __init__(self, N: int, indices, times, period=None, dt: Quantity | None = None,
+                 name: str | None = None):
+        super().__init__(N, "", dt=dt, name=name)
+        self.spec = replace(self.spec, generator=True)
+        self.set_spikes(indices, times, period)
+
+    def set_spikes(self, indices, times, period=None) -> None:
+        """Replace the spikes (and period) to replay."""
+        idx = np.atleast_1d(np.asarray(indices))
+        if idx.size and not np.issubdtype(idx.dtype, np.integer):
+            raise ConfigurationError("SpikeGeneratorGroup: indices must be integers",
+                                     code="E746")
+        times = as_quantity(times)
+        check_units(times, SECOND, "times of SpikeGeneratorGroup")
+        t = np.atleast_1d(np.asarray(times.view(np.ndarray) if isinstance(times, Quantity)
+                                     else times, dtype=float))
+        if idx.shape != t.shape:
+            raise ConfigurationError(
+                f"SpikeGeneratorGroup: {idx.size} indices but {t.size} times",
+                code="E746")
+        if idx.size and (idx.min() < 0 or idx.max() >= self.N):
+            bad = int(idx[(idx < 0) | (idx >= self.N)][0])
+            raise ConfigurationError(f"SpikeGeneratorGroup: index {bad} is out of range "
+                                     f"for {self.N} neurons", code="E746")
+        if t.size and (np.any(t < 0) or not np.all(np.isfinite(t))):
+            raise ConfigurationError("SpikeGeneratorGroup: times must be finite and >= 0",
+                                     code="E746")
+        per = 0.0 if period is None else float(np.asarray(period))
+        if period is not None:
+            check_units(period, SECOND, "period of SpikeGeneratorGroup")
+            if per < 0 or (per > 0 and t.size and t.max() >= per):
+                raise ConfigurationError(
+                    "SpikeGeneratorGroup: the period must be 0 or longer than every "
+                    "spike time", code="E746")
+        self._gen_indices, self._gen_times, self._gen_period = idx.astype(np.int32), t, per
+
+    def _prepare_table(self) -> tuple[int, int]:
+        """Spikes as (step, index) sorted by step, for the group's dt."""
+        dt = self.dt_
+        steps = np.floor(self._gen_times / dt + 0.5).astype(np.int64)
+        order = np.lexsort((self._gen_indices, steps))
+        steps, idx = steps[order], self._gen_indices[order]
+        same = (steps[1:] == steps[:-1]) & (idx[1:] == idx[:-1])
+        if np.any(same):
+            k = int(np.flatnonzero(same)[0])
+            raise ConfigurationError(
+                f"SpikeGeneratorGroup '{self.name}': neuron {int(idx[k])} has two spikes "
+                f"in the time step at {steps[k] * dt * 1e3:g} ms", code="E746",
+                hint="use a smaller dt or remove one of the spikes")
+        period_steps = int(round(self._gen_period / dt)) if self._gen_period else 0
+        self.arrays["_gen_i"] = np.ascontiguousarray(idx, dtype=np.int32)
+        self.arrays["_gen_step"] = np.ascontiguousarray(steps, dtype=np.int64)
+        return len(steps), period_steps
+
+    @classmethod
+    def from_monitor(cls, monitor, N: int | None = None, name: str | None = None,
+                     **kw) -> "SpikeGeneratorGroup":
+        """Replay what a SpikeMonitor recorded."""
+        return cls(N if N is not None else monitor.source.N, monitor.i, monitor.t,
+                   name=name, **kw)
+
+    @classmethod
+    def from_file(cls, path, name: str | None = None, **kw) -> "SpikeGeneratorGroup":
+        """Replay spikes saved by ``SpikeMonitor.save(path)`` (an .npz file)."""
+        with np.load(path) as data:
+            return cls(int(data["N"]), data["i"], data["t"] * second, name=name, **kw)
+
+    def __repr__(self) -> str:
+        return (f"SpikeGeneratorGroup({self.N}, {len(self._gen_indices)} spikes, "
+                f"name={self.name!r})")

@@ -6,11 +6,13 @@ import numpy as np
 from ..equations.expressions import SECOND
 from ..equations.specs import SpikeMonitorSpec, StateMonitorSpec
 from ..errors import ConfigurationError
-from ..units import DIMENSIONLESS, Quantity
+from ..units import DIMENSIONLESS, Quantity, get_dimension
+from ..units import Hz as _Hz
 from .clock import Clock, defaultclock
 from .groups import NeuronGroup, _check_name
 
 SPIKE_BUFFER_MIN = 1 << 16
+HZ = get_dimension(_Hz)
 
 
 class SpikeMonitor:
@@ -22,7 +24,7 @@ class SpikeMonitor:
         if not isinstance(source, NeuronGroup):
             raise ConfigurationError(f"SpikeMonitor needs a NeuronGroup, got "
                                      f"{type(source).__name__}", code="E710")
-        if source.spec.threshold is None:
+        if not source.can_spike:
             raise ConfigurationError(f"group '{source.name}' has no threshold, so it "
                                      "never spikes", code="E710")
         self.source = source
@@ -113,6 +115,12 @@ class SpikeMonitor:
     @property
     def num_spikes(self) -> int:
         return int(self.counts.sum())
+
+    def save(self, path) -> None:
+        """Write the spikes to an .npz file (``i``, ``t`` in seconds, ``N``) that
+        ``SpikeGeneratorGroup.from_file`` replays."""
+        i, t = self._data()
+        np.savez(path, i=i, t=t, N=np.int64(self.source.N))
 
     def spike_trains(self) -> dict[int, Quantity]:
         """Spike times of every neuron: {index: times}."""
@@ -244,3 +252,76 @@ class StateMonitor:
     def __repr__(self) -> str:
         return (f"StateMonitor({self.source.name}, {list(self.variables)}, "
                 f"{len(self.record)} neurons, {len(self.t_)} samples)")
+
+
+class PopulationRateMonitor(SpikeMonitor):
+    """The instantaneous rate of a group (spikes per neuron per second in each step):
+    ``.t``, ``.rate``, ``.smooth_rate(window, width)``."""
+
+    _kind = "ratemonitor"
+
+    @property
+    def spec(self) -> SpikeMonitorSpec:
+        return SpikeMonitorSpec(self.name, self.source.name, rate=True)
+
+    def _buffers(self, n_steps: int) -> dict[str, np.ndarray]:
+        cap = n_steps + 1
+        return {"_i": np.zeros(cap, dtype=np.int32), "_step": np.zeros(cap, dtype=np.int64),
+                "_counts": self.counts, "capacity": cap}
+
+    def _collect(self, buffers: dict, n: int, dt: float) -> None:
+        if n:
+            self._i_chunks.append(buffers["_i"][:n].copy())
+            self._step_chunks.append(buffers["_step"][:n].copy())
+            self._dt_chunks.append(dt)
+            self._cache = None
+
+    def _data(self):
+        if self._cache is None:
+            if self._i_chunks:
+                counts = np.concatenate(self._i_chunks)
+                t = np.concatenate([s * dt for s, dt in zip(self._step_chunks,
+                                                           self._dt_chunks)])
+            else:
+                counts, t = np.zeros(0, dtype=np.int32), np.zeros(0)
+            self._cache = (counts, t)
+        return self._cache
+
+    @property
+    def rate(self) -> Quantity:
+        """Spikes per neuron per second in each recorded step."""
+        counts, _ = self._data()
+        return Quantity(counts / (self.source.N * self.source.dt_), HZ)
+
+    @property
+    def num_spikes(self) -> int:
+        return int(self._data()[0].sum())
+
+    def smooth_rate(self, window: str = "gaussian", width=None) -> Quantity:
+        """The rate smoothed with a Gaussian (width = standard deviation) or a flat
+        window (width = its length), as in Brian2."""
+        if width is None:
+            raise ConfigurationError("smooth_rate needs width= (a time)", code="E712")
+        from .clock import as_time
+        dt = self.source.dt_
+        w = as_time(width, "width of smooth_rate")
+        rate = self.rate.view(np.ndarray)
+        if window == "gaussian":
+            half = int(np.ceil(4 * w / dt))
+            x = np.arange(-half, half + 1) * dt
+            kernel = np.exp(-0.5 * (x / w) ** 2)
+        elif window == "flat":
+            n = max(1, int(round(w / dt)))
+            kernel = np.ones(n + (1 - n % 2))
+        else:
+            raise ConfigurationError(f"unknown window '{window}'", code="E712",
+                                     hint="use 'gaussian' or 'flat'")
+        kernel /= kernel.sum()
+        return Quantity(np.convolve(rate, kernel, mode="same"), HZ)
+
+    def spike_trains(self):
+        raise ConfigurationError("a PopulationRateMonitor keeps rates, not spikes; use a "
+                                 "SpikeMonitor for spike trains", code="E712")
+
+    def __repr__(self) -> str:
+        return f"PopulationRateMonitor({self.source.name}, {len(self.t_)} samples)"

@@ -27,7 +27,7 @@ from ..units import Quantity
 from .backends import CBackend, NumpyBackend, RunData
 from .clock import as_time, defaultclock
 from .groups import NeuronGroup
-from .monitors import SpikeMonitor, StateMonitor
+from .monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
 from .synapses import Synapses
 from .progress import make_reporter
 
@@ -252,6 +252,12 @@ class Network:
             for cname, value in g.constant_values().items():
                 data.set_d(f"{g.name}/{cname}", value)
             data.set_d(f"{g.name}/dt", g.dt_)
+            if g.spec.generator:
+                n, period = g._prepare_table()
+                data.set_array(f"{g.name}/_gen_i", g.arrays["_gen_i"])
+                data.set_array(f"{g.name}/_gen_step", g.arrays["_gen_step"])
+                data.set_i(f"{g.name}/_gen_n", n)
+                data.set_i(f"{g.name}/_gen_period", period)
             data.set_i(f"{g.name}/N", g.N)
             data.set_i(f"{g.name}/every", every[id(g)])
             data.set_i(f"{g.name}/offset", 0)

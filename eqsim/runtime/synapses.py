@@ -56,10 +56,10 @@ class Synapses:
             if not isinstance(g, NeuronGroup):
                 raise ConfigurationError(f"the {what} of Synapses must be a group, got "
                                          f"{type(g).__name__}", code="E743")
-        if source.spec.threshold is None and on_pre is not None:
+        if not source.can_spike and on_pre is not None:
             raise ConfigurationError(f"on_pre needs spikes, but the source group "
                                      f"'{source.name}' has no threshold", code="E743")
-        if target.spec.threshold is None and on_post is not None:
+        if not target.can_spike and on_post is not None:
             raise ConfigurationError(f"on_post needs spikes, but the target group "
                                      f"'{target.name}' has no threshold", code="E743")
         self.source, self.target = source, target

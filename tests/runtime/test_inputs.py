@@ -54,3 +54,62 @@ def test_bad_rates():
         eq.PoissonGroup(3, 5 * ms)
     with pytest.raises(eq.ConfigurationError, match=">= 0"):
         eq.PoissonGroup(3, -5 * Hz)
+
+
+# ---- SpikeGeneratorGroup and PopulationRateMonitor ---------------------------------------
+
+def test_spike_generator_replays_exactly(backend):
+    idx, times = [0, 2, 1, 0, 2], [1.0, 1.0, 2.04, 3.5, 3.5]
+    G = eq.SpikeGeneratorGroup(3, idx, np.array(times) * ms, name="gen")
+    mon = eq.SpikeMonitor(G)
+    eq.Network(G, mon).run(5 * ms, backend=backend)
+    # sorted by time, then index; 2.04 ms is rounded to the nearest step, 2.0 ms
+    assert list(mon.i) == [0, 2, 1, 0, 2]
+    assert np.allclose(mon.t / ms, [1.0, 1.0, 2.0, 3.5, 3.5])
+
+
+def test_spike_generator_period_and_continuation(backend):
+    G = eq.SpikeGeneratorGroup(2, [1, 0], [0.5, 1.2] * ms, period=2 * ms, name="per")
+    mon = eq.SpikeMonitor(G)
+    net = eq.Network(G, mon)
+    net.run(3 * ms, backend=backend)
+    net.run(4 * ms, backend=backend)
+    assert np.allclose(mon.t / ms, [0.5, 1.2, 2.5, 3.2, 4.5, 5.2, 6.5])
+
+
+def test_replay_a_saved_monitor_into_another_network(tmp_path, backend):
+    P = eq.PoissonGroup(20, 50 * Hz, seed=2, name="src")
+    rec = eq.SpikeMonitor(P)
+    eq.Network(P, rec).run(100 * ms, backend=backend)
+    rec.save(tmp_path / "spikes.npz")
+    G = eq.SpikeGeneratorGroup.from_file(tmp_path / "spikes.npz", name="replay")
+    H = eq.SpikeGeneratorGroup.from_monitor(rec, name="replay2")
+    m1, m2 = eq.SpikeMonitor(G), eq.SpikeMonitor(H)
+    eq.Network(G, H, m1, m2).run(100 * ms, backend=backend)
+    for m in (m1, m2):
+        assert np.array_equal(m.i, rec.i) and np.allclose(m.t_, rec.t_, atol=1e-12)
+
+
+def test_spike_generator_errors():
+    with pytest.raises(eq.ConfigurationError, match="out of range"):
+        eq.SpikeGeneratorGroup(2, [0, 5], [1, 2] * ms)
+    with pytest.raises(eq.ConfigurationError, match="two spikes"):
+        G = eq.SpikeGeneratorGroup(2, [0, 0], [1, 1.02] * ms)
+        eq.Network(G).run(2 * ms)
+    with pytest.raises(eq.ConfigurationError, match="period"):
+        eq.SpikeGeneratorGroup(2, [0], [3] * ms, period=2 * ms)
+
+
+def test_population_rate_monitor(backend):
+    N = 1000 if backend == "c" else 300
+    P = eq.PoissonGroup(N, 20 * Hz, seed=3, name="p")
+    rate, spikes = eq.PopulationRateMonitor(P), eq.SpikeMonitor(P)
+    eq.Network(P, rate, spikes).run(500 * ms, backend=backend)
+    assert len(rate.t) == 5000 and rate.num_spikes == spikes.num_spikes
+    counts = np.bincount(np.round(spikes.t_ / 1e-4).astype(int), minlength=5000)
+    assert np.allclose(rate.rate / Hz, counts / N / 1e-4)
+    assert _within_3_sigma(spikes.num_spikes, 20, N, 0.5)
+    smooth = rate.smooth_rate("gaussian", width=10 * ms) / Hz
+    assert abs(np.mean(smooth[500:-500]) - 20) < 3
+    flat = rate.smooth_rate("flat", width=10 * ms) / Hz
+    assert flat.shape == smooth.shape
