@@ -167,6 +167,11 @@ def run_eqsim(args):
         peak_rss_mb=peak_rss_self_mb(), sympy_imported="sympy" in sys.modules,
     )
     res["wall_to_first_step_s"] = t_import + t_setup + prepare
+    try:
+        from eqsim.codegen.templates import template_dir
+        res["eqsim_templates"] = str(template_dir())
+    except ImportError:
+        pass
     return res
 
 

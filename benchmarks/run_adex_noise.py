@@ -171,6 +171,11 @@ def main():
             archive = subprocess.run(git + ["archive", commit], check=True,
                                      capture_output=True).stdout
             subprocess.run(["tar", "-x", "-C", src], input=archive, check=True)
+            # the wheel ships the templates as eqsim.codegen_templates; do the same here,
+            # or an editable install of the working tree would lend its templates
+            tpl = os.path.join(src, "codegen_templates")
+            if os.path.isdir(tpl):
+                shutil.copytree(tpl, os.path.join(src, "eqsim", "codegen_templates"))
             # byte-compile now, so that no timed run pays for it
             subprocess.run([args.eqsim_python, "-m", "compileall", "-q",
                             os.path.join(src, "eqsim")], check=True)
@@ -209,6 +214,9 @@ def main():
                     cmd = [args.eqsim_python, SCRIPT, "--simulator", "eqsim",
                            "--cache-dir", cache] + common
                     res = run_one(cmd, env=env, label=cfg)
+                    for key in ("eqsim_file", "eqsim_templates"):
+                        if not str(res.get(key, src)).startswith(src):
+                            raise RuntimeError(f"{cfg} used {res[key]}, not {src}")
                 else:
                     target = cfg.split("-", 1)[1]
                     cmd = [args.brian2_python, SCRIPT, "--simulator", "brian2",

@@ -27,7 +27,7 @@ from ..units import Quantity
 from .backends import CBackend, NumpyBackend, RunData
 from .clock import as_time, defaultclock
 from .groups import NeuronGroup
-from .monitors import PopulationRateMonitor, SpikeMonitor, StateMonitor
+from .monitors import SpikeMonitor, StateMonitor
 from .synapses import Synapses
 from .progress import make_reporter
 
