@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..codegen.unit import RUN_BUFFER_FULL, RUN_DONE, RUN_NOT_FINITE, SourceUnit
+from .groups import group_of
 
 _DTYPES = {"double": np.float64, "int32_t": np.int32, "int64_t": np.int64,
            "uint8_t": np.uint8}
@@ -118,6 +119,7 @@ class NumpyBackend:
                   if key.startswith(name + "/")}
         return SimpleNamespace(
             syn=syn, pre=S.source.arrays, post=S.target.arrays,
+            pre_off=data.get_i(f"{name}/_pre_off"), post_off=data.get_i(f"{name}/_post_off"),
             syn_pre=data.array(f"{name}/_pre"), syn_post=data.array(f"{name}/_post"),
             constants=consts, dt=S.source.dt_, N_pre=S.source.N, N_post=S.target.N,
             seed=S.seed, object_id=rng.object_id(name))
@@ -156,7 +158,8 @@ class NumpyBackend:
         q_cur = data.array(f"{name}/_q_cur")
         cap = data.get_i(f"{name}/_q_cap")
         head, tail = data.get_i(f"{name}/_q_head"), data.get_i(f"{name}/_q_tail")
-        for pre in (spikes if spikes is not None else ()):
+        local = [] if spikes is None else spikes - state.pre_off
+        for pre in (p for p in local if 0 <= p < S.source.N):
             e = head % cap
             q_pre[e], q_step[e], q_cur[e] = pre, step, ptr[pre]
             head += 1
@@ -192,7 +195,8 @@ class NumpyBackend:
                       spikes) -> None:
         name = S.name
         ptr, order = data.array(f"{name}/_post_ptr"), data.array(f"{name}/_post_order")
-        syn = [order[ptr[j]:ptr[j + 1]] for j in spikes]
+        local = spikes - state.post_off
+        syn = [order[ptr[j]:ptr[j + 1]] for j in local if 0 <= j < S.target.N]
         if syn:
             flags = self.pathway_flags[sid]["post"]
             self._apply(self.ns[f"syn_post_{sid}"], state, t, step,
@@ -215,7 +219,7 @@ class NumpyBackend:
             for S in self.synapses:
                 if data.has_array(f"{S.name}/_q_pre") and data.get_i(
                         f"{S.name}/_q_head") - data.get_i(f"{S.name}/_q_tail") + \
-                        S.source.N > data.get_i(f"{S.name}/_q_cap"):
+                        group_of(S.source).N > data.get_i(f"{S.name}/_q_cap"):
                     return RUN_BUFFER_FULL
             for m in self.state_monitors:
                 m_every = data.get_i(f"{m.name}/every")
@@ -272,7 +276,8 @@ class NumpyBackend:
                         np.add.at(data.array(f"{m.name}/_counts"), spk, 1)
                         data.set_i(f"{m.name}/count", c + len(spk))
             for sid, S in enumerate(self.synapses):
-                src, tgt = self.groups.index(S.source), self.groups.index(S.target)
+                src = self.groups.index(group_of(S.source))
+                tgt = self.groups.index(group_of(S.target))
                 if f"syn_pre_{sid}" in ns and not s % every[src]:
                     self._deliver_pre(data, S, sstates[sid], sid, t, s, spikes.get(src))
                 if f"syn_post_{sid}" in ns and spikes.get(tgt) is not None:

@@ -254,8 +254,98 @@ class NeuronGroup:
     def __len__(self) -> int:
         return self.N
 
+    def __getitem__(self, key) -> "Subgroup":
+        """A contiguous subgroup, ``G[:3200]``."""
+        return _subgroup(self, key)
+
     def __repr__(self) -> str:
         return f"NeuronGroup({self.N}, name={self.name!r}, method={self.spec.method!r})"
 
 
 __all__ = ["NeuronGroup", "LASTSPIKE_INIT"]
+
+
+class Subgroup:
+    """A contiguous slice of a group, ``G[100:200]``: a source or target of Synapses, a
+    monitor's source, and a view for reading and writing variables. Indices inside it
+    start at 0 (as in Brian2)."""
+
+    def __init__(self, parent: NeuronGroup, start: int, stop: int):
+        self.parent, self.start, self.stop = parent, start, stop
+
+    @property
+    def N(self) -> int:
+        return self.stop - self.start
+
+    def __len__(self) -> int:
+        return self.N
+
+    @property
+    def name(self) -> str:
+        return f"{self.parent.name}[{self.start}:{self.stop}]"
+
+    @property
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {k: (v[self.start:self.stop] if v.shape[0] == self.parent.N else v)
+                for k, v in self.parent.arrays.items() if not k.startswith("_")}
+
+    def __getattr__(self, name: str):
+        if name.startswith("_") or name in ("parent", "start", "stop"):
+            raise AttributeError(name)
+        if name in ("equations", "spec", "can_spike", "namespace", "dt_", "dt", "seed",
+                    "t_", "clock"):
+            return getattr(self.parent, name)
+        value = getattr(self.parent, name)
+        return value[self.start:self.stop]
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in ("parent", "start", "stop"):
+            object.__setattr__(self, name, value)
+            return
+        current = getattr(self.parent, name)
+        if isinstance(value, str):
+            full = self.parent._evaluate(*parse_expression(Snippet.whole(
+                value, f"value assigned to {self.name}.{name}")),
+                self.parent._dimension_of(name), raw=True)
+            new = np.array(self.parent.arrays[name], copy=True)
+            new[self.start:self.stop] = np.asarray(full)[self.start:self.stop] \
+                if np.ndim(full) else full
+            setattr(self.parent, name + "_", new)
+            return
+        new = np.array(current.view(np.ndarray) if isinstance(current, Quantity)
+                       else current, dtype=float, copy=True)
+        dim = get_dimension(current)
+        if get_dimension(value) != dim:
+            raise DimensionError(f"cannot assign a value in {get_dimension(value)} to "
+                                 f"{self.name}.{name}, which is in {dim}", code="E204")
+        new[self.start:self.stop] = np.asarray(value.view(np.ndarray) if isinstance(
+            value, Quantity) else value, dtype=float)
+        setattr(self.parent, name + "_", new)
+
+    def __repr__(self) -> str:
+        return f"Subgroup({self.name})"
+
+
+def _subgroup(self, key) -> Subgroup:
+    if isinstance(key, (int, np.integer)):
+        k = int(key) + (self.N if key < 0 else 0)
+        key = slice(k, k + 1)
+    if not isinstance(key, slice) or key.step not in (None, 1):
+        raise ConfigurationError("subgroups are contiguous slices such as G[:100]",
+                                 code="E707")
+    start, stop, _ = key.indices(self.N)
+    if stop <= start:
+        raise ConfigurationError(f"the subgroup {key} of '{self.name}' is empty",
+                                 code="E707")
+    return Subgroup(self, start, stop)
+
+
+
+
+def group_of(obj) -> NeuronGroup:
+    """The NeuronGroup behind a group or subgroup."""
+    return obj.parent if isinstance(obj, Subgroup) else obj
+
+
+def offset_of(obj) -> int:
+    return obj.start if isinstance(obj, Subgroup) else 0

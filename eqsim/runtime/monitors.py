@@ -9,7 +9,7 @@ from ..errors import ConfigurationError
 from ..units import DIMENSIONLESS, Quantity, get_dimension
 from ..units import Hz as _Hz
 from .clock import Clock, defaultclock
-from .groups import NeuronGroup, _check_name
+from .groups import NeuronGroup, Subgroup, _check_name
 
 SPIKE_BUFFER_MIN = 1 << 16
 HZ = get_dimension(_Hz)
@@ -21,6 +21,14 @@ class SpikeMonitor:
     _kind = "spikemonitor"
 
     def __init__(self, source: NeuronGroup, name: str | None = None):
+        self._range = None
+        if isinstance(source, Subgroup):  # record the parent, keep the slice's spikes
+            if type(self) is not SpikeMonitor:
+                raise ConfigurationError(f"{type(self).__name__} of a subgroup is not "
+                                         "supported; monitor the whole group",
+                                         code="E710")
+            self._range = (source.start, source.stop)
+            source = source.parent
         if not isinstance(source, NeuronGroup):
             raise ConfigurationError(f"SpikeMonitor needs a NeuronGroup, got "
                                      f"{type(source).__name__}", code="E710")
@@ -54,8 +62,12 @@ class SpikeMonitor:
 
     def _collect(self, buffers: dict, n: int, dt: float) -> None:
         if n:
-            self._i_chunks.append(buffers["_i"][:n].copy())
-            self._step_chunks.append(buffers["_step"][:n].copy())
+            i, steps = buffers["_i"][:n], buffers["_step"][:n]
+            if self._range is not None:
+                keep = (i >= self._range[0]) & (i < self._range[1])
+                i, steps = i[keep] - self._range[0], steps[keep]
+            self._i_chunks.append(i.copy())
+            self._step_chunks.append(steps.copy())
             self._dt_chunks.append(dt)
             self._cache = None
 
@@ -110,11 +122,18 @@ class SpikeMonitor:
     @property
     def count(self) -> np.ndarray:
         """Number of spikes of each neuron."""
+        if self._range is not None:
+            return self.counts[self._range[0]:self._range[1]].copy()
         return self.counts.copy()
 
     @property
     def num_spikes(self) -> int:
-        return int(self.counts.sum())
+        return int(self.count.sum())
+
+    @property
+    def N(self) -> int:
+        """Number of neurons monitored."""
+        return self.source.N if self._range is None else self._range[1] - self._range[0]
 
     def save(self, path) -> None:
         """Write the spikes to an .npz file (``i``, ``t`` in seconds, ``N``) that
@@ -126,9 +145,9 @@ class SpikeMonitor:
         """Spike times of every neuron: {index: times}."""
         i, t = self._data()
         order = np.argsort(i, kind="stable")
-        bounds = np.searchsorted(i[order], np.arange(self.source.N + 1))
+        bounds = np.searchsorted(i[order], np.arange(self.N + 1))
         return {k: Quantity(t[order[bounds[k]:bounds[k + 1]]], SECOND)
-                for k in range(self.source.N)}
+                for k in range(self.N)}
 
     def __repr__(self) -> str:
         return f"SpikeMonitor({self.source.name}, {self.num_spikes} spikes)"
@@ -142,6 +161,11 @@ class StateMonitor:
 
     def __init__(self, source: NeuronGroup, variables, record=True, dt=None,
                  name: str | None = None):
+        offset, limit = 0, getattr(source, "N", 0)
+        if isinstance(source, Subgroup):  # record the parent at shifted indices
+            offset, n_sub, source = source.start, source.N, source.parent
+            if record is True:
+                record = np.arange(n_sub)
         if not isinstance(source, NeuronGroup):
             raise ConfigurationError(f"StateMonitor needs a NeuronGroup, got "
                                      f"{type(source).__name__}", code="E711")
@@ -166,14 +190,14 @@ class StateMonitor:
             if idx.dtype == bool or not np.issubdtype(idx.dtype, np.integer):
                 raise ConfigurationError("record= takes True, False or neuron indices",
                                          code="E711")
-            bad = idx[(idx < 0) | (idx >= source.N)]
+            bad = idx[(idx < 0) | (idx >= limit)]
             if bad.size:
                 raise ConfigurationError(
                     f"StateMonitor: index {int(bad[0])} is out of range for group "
-                    f"'{source.name}' of {source.N} neurons", code="E711")
+                    f"'{source.name}' of {limit} neurons", code="E711")
         self.source = source
         self.variables = tuple(variables)
-        self.record = idx.astype(np.int32)
+        self.record = (idx + offset).astype(np.int32)
         self.clock = Clock(dt, name="StateMonitor clock") if dt is not None else None
         self._name = _check_name(name)
         self._chunks: dict[str, list[np.ndarray]] = {v: [] for v in self.variables}

@@ -26,7 +26,7 @@ from ..errors import ConfigurationError, SimulationError
 from ..units import Quantity
 from .backends import CBackend, NumpyBackend, RunData
 from .clock import as_time, defaultclock
-from .groups import NeuronGroup
+from .groups import NeuronGroup, group_of
 from .monitors import SpikeMonitor, StateMonitor
 from .synapses import Synapses
 from .progress import make_reporter
@@ -140,7 +140,8 @@ class Network:
 
     def _check_sources(self) -> None:
         for S in self.synapses:
-            for what, g in (("source", S.source), ("target", S.target)):
+            for what, g in (("source", group_of(S.source)), ("target",
+                                                              group_of(S.target))):
                 if g not in self.objects:
                     raise ConfigurationError(
                         f"the {what} group '{g.name}' of synapses '{S.name}' is not in "

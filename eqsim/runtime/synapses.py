@@ -18,7 +18,7 @@ from ..errors import ConfigurationError, DimensionError
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
 from . import connect as gen
 from .clock import as_time
-from .groups import NeuronGroup, _check_name
+from .groups import NeuronGroup, Subgroup, _check_name, group_of, offset_of
 
 _INIT_STEP = 1 << 61  # random numbers of synapse initialisers and p(i, j)
 
@@ -53,7 +53,7 @@ class Synapses:
         object.__setattr__(self, "_ready", False)
         target = source if target is None else target
         for what, g in (("source", source), ("target", target)):
-            if not isinstance(g, NeuronGroup):
+            if not isinstance(g, (NeuronGroup, Subgroup)):
                 raise ConfigurationError(f"the {what} of Synapses must be a group, got "
                                          f"{type(g).__name__}", code="E743")
         if not source.can_spike and on_pre is not None:
@@ -74,7 +74,8 @@ class Synapses:
         post_writable = {v for v in self._post_dims if v != "lastspike"}
         self._spec = check_synapse_model(
             label, self.equations, on_pre, on_post, "scalar", method, self.namespace,
-            source.name, target.name, self._pre_dims, self._post_dims, pre_writable,
+            group_of(source).name, group_of(target).name, self._pre_dims,
+            self._post_dims, pre_writable,
             post_writable)
         self.seed = int(seed) if seed is not None else secrets.randbits(32)
         self._connect_calls = 0
@@ -103,8 +104,8 @@ class Synapses:
     @property
     def spec(self) -> SynapseSpec:
         kind = "per_synapse" if self.arrays["delay"] is not None else "scalar"
-        return replace(self._spec, name=self.name, source=self.source.name,
-                       target=self.target.name, delay_kind=kind)
+        return replace(self._spec, name=self.name, source=group_of(self.source).name,
+                       target=group_of(self.target).name, delay_kind=kind)
 
     def __len__(self) -> int:
         return int(self.arrays["_pre"].shape[0])
@@ -431,6 +432,10 @@ class Synapses:
         for cname, value in self.constant_values().items():
             data.set_d(f"{name}/{cname}", value)
         data.set_i(f"{name}/N", len(self))
+        data.set_i(f"{name}/_pre_off", offset_of(self.source))
+        data.set_i(f"{name}/_pre_n", self.source.N)
+        data.set_i(f"{name}/_post_off", offset_of(self.target))
+        data.set_i(f"{name}/_post_n", self.target.N)
         k0, k1 = rng.keys(self.seed, rng.object_id(name))
         data.set_i(f"{name}/key0", k0)
         data.set_i(f"{name}/key1", k1)
@@ -455,7 +460,7 @@ class Synapses:
                 self._queue = None
                 self._index_version = version
             if getattr(self, "_queue", None) is None:
-                cap = max(1024, 4 * self.source.N)
+                cap = max(1024, 4 * group_of(self.source).N)
                 self._queue = {"pre": np.zeros(cap, np.int32), "step": np.zeros(cap, np.int64),
                                "cur": np.zeros(cap, np.int64), "head": 0, "tail": 0}
             data.set_array(f"{name}/_pre_ptr", self._index["ptr"])
@@ -496,9 +501,10 @@ class Synapses:
             return
         cap = len(q["pre"])
         live = q["head"] - q["tail"]
-        if live + self.source.N <= cap:
+        most = group_of(self.source).N  # spikes one step may add (the C check uses this)
+        if live + most <= cap:
             return
-        new_cap = max(2 * cap, live + 2 * self.source.N)
+        new_cap = max(2 * cap, live + 2 * most)
         idx = np.arange(q["tail"], q["head"]) % cap
         new = {"pre": np.zeros(new_cap, np.int32), "step": np.zeros(new_cap, np.int64),
                "cur": np.zeros(new_cap, np.int64), "head": live, "tail": 0}

@@ -254,3 +254,31 @@ def test_bad_input_is_caught_before_running():
         eq.Synapses(spikers(2), B, "x : volt", on_pre="x_post += x")
     with pytest.raises(ConfigurationError, match="no threshold"):
         eq.Synapses(B, A, on_pre="x_post += 1*mV")
+
+
+# ---- subgroups ---------------------------------------------------------------------------
+
+def test_subgroups_as_sources_targets_and_monitor_sources(backend):
+    src = spikers(10, "src")
+    src.ts = "0.1*ms*(i + 1)"
+    dst = receivers(6, "dst")
+    S = eq.Synapses(src[4:8], dst[2:5], on_pre="x_post += (i + 1)*mV*N_pre", name="sub")
+    S.connect(i=[0, 3], j=[2, 0])
+    spk = eq.SpikeMonitor(src[4:8])
+    tr = eq.StateMonitor(dst[2:5], "x", record=True)
+    eq.Network(src, dst, S, spk, tr).run(2 * ms, backend=backend)
+    # source subgroup neurons 0 and 3 are src neurons 4 and 7; targets 2, 0 -> dst 4, 2
+    assert list(dst.x / mV) == [0, 0, 4 * 4, 0, 1 * 4, 0]
+    assert list(spk.i) == [0, 1, 2, 3] and np.allclose(spk.t / ms, [0.5, 0.6, 0.7, 0.8])
+    assert list(spk.count) == [1, 1, 1, 1]
+    assert tr.x.shape[0] == 3 and float(tr.x_[2, -1]) == pytest.approx(4e-3)
+
+
+def test_subgroup_variables_view():
+    G = eq.NeuronGroup(10, "v : volt")
+    G[:4].v = 3 * mV
+    G[8:].v = np.array([1, 2]) * mV
+    assert list(G.v / mV) == [3, 3, 3, 3, 0, 0, 0, 0, 1, 2]
+    assert list(G[8:].v / mV) == [1, 2]
+    with pytest.raises(ConfigurationError, match="contiguous"):
+        G[::2]

@@ -148,6 +148,7 @@ TRIGGERS = {
     "E743": lambda tp, mp: eq.Synapses(group(), group(), on_pre="v += 1*mV"),
     "E744": lambda tp, mp: eq.Synapses(spiking(), spiking()).connect("i + j"),
     "E745": _negative_delay,
+    "E707": lambda tp, mp: group()[::2],
     "E712": lambda tp, mp: eq.PopulationRateMonitor(spiking()).smooth_rate(),
     "E746": lambda tp, mp: eq.SpikeGeneratorGroup(2, [0, 1], [1 * ms]),
     "E701": lambda tp, mp: eq.Network(group()).run(-1 * ms),
