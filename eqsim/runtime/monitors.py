@@ -23,7 +23,7 @@ class SpikeMonitor:
     def __init__(self, source: NeuronGroup, name: str | None = None):
         self._range = None
         if isinstance(source, Subgroup):  # record the parent, keep the slice's spikes
-            if type(self) is not SpikeMonitor:
+            if isinstance(self, PopulationRateMonitor):
                 raise ConfigurationError(f"{type(self).__name__} of a subgroup is not "
                                          "supported; monitor the whole group",
                                          code="E710")

@@ -1,0 +1,36 @@
+"""Brian2-style scripts run with `from eqsim import *` unchanged otherwise."""
+import json
+import math
+from pathlib import Path
+
+from ..conftest import run_python
+
+SCRIPTS = Path(__file__).parent / "scripts"
+
+
+def _run(name, extra=None):
+    proc = run_python((SCRIPTS / name).read_text(), extra)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_cuba_script():
+    out = _run("cuba.py")
+    # p = 0.08 of 800 x 1000 and 200 x 1000 pairs, within 5 sigma
+    assert abs(out["n_exc"] - 64000) < 5 * math.sqrt(64000)
+    assert abs(out["n_inh"] - 16000) < 5 * math.sqrt(16000)
+    assert 0 < out["first"] < out["spikes"] and out["t"] > 0.9   # second run continued
+    assert 1 < out["rate"] < 100
+
+
+def test_seed_makes_scripts_reproducible():
+    assert _run("cuba.py") == _run("cuba.py")
+
+
+def test_scopes_store_restore_defaultclock():
+    out = _run("scopes.py")
+    assert math.isclose(out["v1"], 1 - math.exp(-1), rel_tol=1e-9)
+    assert math.isclose(out["v2"], 1 - math.exp(-2), rel_tol=1e-9)
+    assert out["v2_again"] == out["v2"]
+    assert out["samples"] == 20
+    assert out["G_untouched"] == out["v2"]
