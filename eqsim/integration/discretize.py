@@ -359,7 +359,8 @@ def discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, sp
         writes = []
         for eq in eqs:
             new = sp.Symbol(f"_{eq.name}_new", real=True)
-            if "unless refractory" in eq.flags:
+            # (unless refractory) means nothing for a group without refractoriness
+            if "unless refractory" in eq.flags and spec.refractory_kind != "none":
                 value = sp.Piecewise((new, NOT_REFRACTORY), (sp.Symbol(eq.name,
                                                                        real=True), True))
             else:
