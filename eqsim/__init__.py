@@ -20,6 +20,7 @@ from .brian2_compat import (NeuronGroup, PoissonGroup, PopulationRateMonitor,
                             collect, restore, run, seed, start_scope, store)
 from .errors import (CodegenError, CompileError, ConfigurationError, DimensionError,
                      EqsimError, EquationError, IntegrationError, SimulationError)
+from . import topology
 from .inspect import show_code
 from .runtime.clock import Clock, defaultclock
 from .runtime.network import Network
@@ -30,7 +31,7 @@ _logging.getLogger("eqsim").addHandler(_logging.NullHandler())
 __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network", "Clock",
            "defaultclock", "run", "start_scope", "seed", "store", "restore", "collect",
-           "units", "show_code", "__version__", "EqsimError", "EquationError",
+           "units", "topology", "show_code", "__version__", "EqsimError", "EquationError",
            "DimensionError", "IntegrationError", "CodegenError", "CompileError",
            "SimulationError", "ConfigurationError", "arange", "array", "cos", "exp",
            "linspace", "log", "mean", "ones", "pi", "sin", "sqrt", "zeros",

@@ -11,6 +11,8 @@ from .conftest import ROOT
 EXAMPLES = {
     "adex_demo.py": ["--duration", "150"],
     "hh_fi_curve.py": ["--N", "8", "--duration", "200"],
+    "stdp_song2000.py": ["--duration", "2", "--inputs", "200"],
+    "replay.py": ["--duration", "100"],
 }
 
 

@@ -138,3 +138,23 @@ def test_tsodyks_markram_matches_the_analytic_recursion(backend):
         x = 1 + (x - 1) * np.exp(-isi / tau_d)
     assert np.allclose(released, expected, rtol=1e-9)
     assert expected[3] > expected[0]   # facilitation
+
+
+def test_song_2000_weights_become_bimodal(tmp_path, capsys):
+    """The Song, Miller & Abbott (2000) setup, 100 s: mass piles up at both ends.
+    Uniform weights would put 10 % in each end bin; after 100 s each end bin holds
+    more than twice that and the middle is depleted."""
+    import runpy
+    import sys
+    from ..conftest import ROOT
+    argv = sys.argv
+    sys.argv = ["stdp_song2000.py", "--duration", "100", "--out", str(tmp_path / "w.png")]
+    try:
+        runpy.run_path(str(ROOT / "examples" / "stdp_song2000.py"), run_name="__main__")
+    finally:
+        sys.argv = argv
+    line = [x for x in capsys.readouterr().out.splitlines() if x.startswith("weights")][0]
+    low, high, middle = (float(p.split("%")[0].split()[-1]) / 100
+                         for p in line.split(","))
+    assert low > 0.2 and high > 0.15
+    assert middle / 8 < 0.1   # the 8 middle bins hold less than the uniform 10 % each
