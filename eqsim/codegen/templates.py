@@ -6,12 +6,13 @@ from pathlib import Path
 
 
 def template_dir() -> Path:
-    """Where the templates are: inside the installed package, else in the source tree."""
-    try:
-        import eqsim.codegen_templates as pkg  # installed wheel
-        return Path(pkg.__file__).parent
-    except ImportError:
-        return Path(__file__).resolve().parents[2] / "codegen_templates"
+    """Where the templates are: beside this source tree when it has them (a checkout, or
+    an editable install), else inside the installed wheel (eqsim.codegen_templates)."""
+    source_tree = Path(__file__).resolve().parents[2] / "codegen_templates"
+    if (source_tree / "c" / "network.c.j2").is_file():
+        return source_tree
+    import eqsim.codegen_templates as pkg
+    return Path(pkg.__file__).parent
 
 
 @lru_cache(maxsize=1)
