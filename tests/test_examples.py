@@ -47,10 +47,11 @@ def _python_blocks(path):
     return re.findall(r"```python\n(.*?)```", path.read_text(), re.S)
 
 
-@pytest.mark.parametrize("doc", ["README.md", "docs/running.md"])
+@pytest.mark.parametrize("doc", ["README.md", "docs/running.md", "docs/synapses.md"])
 def test_doc_snippets_run(doc, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     blocks = _python_blocks(ROOT / doc)
     assert blocks
+    namespace: dict = {}  # the blocks of one page build on each other
     for block in blocks:
-        exec(compile(block, doc, "exec"), {})
+        exec(compile(block, doc, "exec"), namespace)
