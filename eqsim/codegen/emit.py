@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from types import SimpleNamespace
 
 import sympy as sp
 
@@ -204,7 +205,7 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
     gctx = [_group_context(spec, k, gid, lay) for gid, (spec, k) in enumerate(groups)]
     by_name = {spec.name: (k, ctx) for (spec, k), ctx in zip(groups, gctx)}
     smons = [_statemon_context(m, by_name[m.source][0], by_name[m.source][1]["arrays"],
-                               lay) for m in state_monitors]
+                               lay) for m in state_monitors if m.source in by_name]
     spmons = [_spikemon_context(m, lay) for m in spike_monitors]
     for g in gctx:
         g["statemons"] = [m for m in smons if m["source"] == g["name"]]
@@ -214,6 +215,10 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
     group_by_name = {g["name"]: g for g in gctx}
     sctx = [synapse_context(spec, k, sid, lay, group_by_name)
             for sid, (spec, k) in enumerate(synapses)]
+    no_subexpressions = SimpleNamespace(subexpressions={})
+    for s in sctx:  # StateMonitors of synaptic variables
+        s["statemons"] = [_statemon_context(m, no_subexpressions, s["syn_arrays"], lay)
+                          for m in state_monitors if m.source == s["name"]]
     context = dict(groups=gctx, statemons=smons, spikemons=spmons, synapses=sctx,
                    dt_base_slot=dt_base_slot, RUN_DONE=RUN_DONE,
                    RUN_BUFFER_FULL=RUN_BUFFER_FULL, RUN_NOT_FINITE=RUN_NOT_FINITE)

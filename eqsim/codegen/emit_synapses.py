@@ -47,12 +47,39 @@ def _pathway(k: SynapseKernels, statements, syn_arrays, pre_slots, post_slots) -
     }
 
 
+def _clock_driven(k: SynapseKernels, syn_arrays, pre_slots, post_slots) -> dict:
+    """The per-synapse state update of clock-driven equations (every step)."""
+    from ..integration.rewrite import optimise
+    written = {a["name"] for a in syn_arrays}
+    vector = written | {f"{n}_pre" for n in pre_slots} | {f"{n}_post" for n in post_slots}
+    vector |= {"i", "j"}
+    scalars, vectors = optimise(list(k.update), vector, prefix="_su")
+    writes = [(n, e) for n, e in vectors if n in written]
+    temps = [(n, e) for n, e in vectors if n not in written]
+    used = _names([e for _, e in scalars + vectors])
+    return {
+        "syn_loads": [a for a in syn_arrays if a["name"] in used],
+        "pre_loads": [{"name": n, "local": n, "slot": pre_slots[n[:-4]]}
+                      for n in sorted(used) if n.endswith("_pre") and n[:-4] in pre_slots],
+        "post_loads": [{"name": n, "local": n, "slot": post_slots[n[:-5]]}
+                       for n in sorted(used) if n.endswith("_post") and n[:-5] in post_slots],
+        "uses_i": "i" in used, "uses_j": "j" in used,
+        "c": {"scalars": [(c_name(n), print_c(e)) for n, e in scalars],
+              "vectors": [(c_name(n), print_c(e)) for n, e in temps],
+              "writes": [(n, print_c(e)) for n, e in writes]},
+        "np": {"scalars": [(n, print_numpy(e)) for n, e in scalars],
+               "vectors": [(n, print_numpy(e)) for n, e in temps],
+               "writes": [(n, print_numpy(e)) for n, e in writes]},
+        "method": k.method,
+    }
+
+
 def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
                     groups: dict[str, dict]) -> dict:
     name = spec.name
     src, tgt = groups[spec.source], groups[spec.target]
-    syn_arrays = [{"name": v, "c": c_name(v), "slot": lay.array(f"{name}/{v}", "double")}
-                  for v in k.variables]
+    syn_arrays = [{"name": v, "c": c_name(v), "slot": lay.array(f"{name}/{v}", "double"),
+                   "ctype": "double"} for v in k.variables]
     pre_slots = {a["name"]: a["slot"] for a in src["arrays"]}
     post_slots = {a["name"]: a["slot"] for a in tgt["arrays"]}
     ctx = {
@@ -92,6 +119,10 @@ def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
             "ptr_slot": lay.array(f"{name}/_post_ptr", "int64_t"),
             "order_slot": lay.array(f"{name}/_post_order", "int32_t"),
         })
+    if k.update:
+        ctx["clock"] = _clock_driven(k, syn_arrays, pre_slots, post_slots)
+    else:
+        ctx["clock"] = None
     for var, expr in k.summed:
         used = _names([expr])
         ctx["summed"].append({

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..equations.expressions import SympyContext, parse_statements, to_sympy
-from ..equations.parse import DIFFERENTIAL, SUBEXPRESSION
-from ..equations.specs import SynapseSpec
+from ..equations.parse import DIFFERENTIAL, SUBEXPRESSION, Equations
+from ..equations.specs import REFRACTORY_NONE, NeuronSpec, SynapseSpec
 from ..errors import IntegrationError
-from .discretize import DT, T, _exact, _exponential_euler
+from .discretize import DT, T, _exact, _exponential_euler, discretize
 
 EVENT_DT = sp.Symbol("_edt", positive=True)
 
@@ -29,6 +29,8 @@ class SynapseKernels:
     constants: tuple[str, ...]
     delay_kind: str
     streams: int = 0
+    method: str = "none"
+    update: tuple = ()            # clock-driven: (target, expr) temporaries then writes
 
 
 def _symbols(spec: SynapseSpec) -> dict[str, sp.Basic]:
@@ -81,12 +83,15 @@ def lower_synapses(spec: SynapseSpec) -> SynapseKernels:
     event = [eq for eq in spec.equations.of_kind(DIFFERENTIAL) if "event-driven" in eq.flags]
     clock = [eq for eq in spec.equations.of_kind(DIFFERENTIAL)
              if "event-driven" not in eq.flags]
+    method, update = "none", ()
     if clock:
-        raise IntegrationError(
-            f"clock-driven synaptic equations ({', '.join(e.name for e in clock)}) of "
-            f"{where} are not supported yet", code="E307",
-            hint="mark them (event-driven) if they only change at spikes, or model the "
-                 "variable in the target group")
+        # integrate them every step like a group's equations, one "neuron" per synapse
+        pseudo = NeuronSpec(spec.name, Equations(spec.equations.text, tuple(clock),
+                                                 spec.equations.where),
+                            None, None, REFRACTORY_NONE, None, spec.method,
+                            spec.externals)
+        method, assignments, writes = discretize(pseudo, ctx, subs)
+        update = tuple((a.target, a.expr) for a in assignments) + tuple(writes)
     event_driven: list[tuple[str, sp.Basic]] = []
     if event:
         f = {eq.name: convert(eq.expr) for eq in event}
@@ -117,4 +122,4 @@ def lower_synapses(spec: SynapseSpec) -> SynapseKernels:
         variables += ("lastupdate",)
     return SynapseKernels(spec.name, spec.source, spec.target, on_pre, on_post,
                           tuple(event_driven), summed, variables, spec.constants,
-                          spec.delay_kind, ctx.next_stream)
+                          spec.delay_kind, ctx.next_stream, method, update)

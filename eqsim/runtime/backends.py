@@ -229,15 +229,22 @@ class NumpyBackend:
             for m in self.state_monitors:
                 if s % data.get_i(f"{m.name}/every"):
                     continue
-                gid = self.groups.index(m.source)
                 row = data.get_i(f"{m.name}/count")
                 idx = data.array(f"{m.name}/_indices")
+                if m.source in self.groups:
+                    state = states[self.groups.index(m.source)]
+                else:
+                    state = sstates[self.synapses.index(m.source)]
                 with np.errstate(all="ignore"):
-                    values = ns[f"record_{m.name}"](states[gid], t, s, idx)
+                    values = ns[f"record_{m.name}"](state, t, s, idx)
                 for v, vals in values.items():
                     data.array(f"{m.name}/{v}").reshape(-1, len(idx))[row] = vals
                 data.set_i(f"{m.name}/count", row + 1)
             for sid, S in enumerate(self.synapses):
+                if f"syn_update_{sid}" in ns and not s % every[self.groups.index(
+                        group_of(S.source))]:
+                    with np.errstate(all="ignore"):
+                        ns[f"syn_update_{sid}"](sstates[sid], t, s)
                 k = 0
                 while f"summed_{sid}_{k}" in ns:
                     with np.errstate(all="ignore"):

@@ -161,18 +161,30 @@ class StateMonitor:
 
     def __init__(self, source: NeuronGroup, variables, record=True, dt=None,
                  name: str | None = None):
+        from .synapses import Synapses
         offset, limit = 0, getattr(source, "N", 0)
-        if isinstance(source, Subgroup):  # record the parent at shifted indices
+        if isinstance(source, Synapses):
+            known = [k for k, v in source.arrays.items() if v is not None and
+                     not k.startswith("_") and k != "delay"]
+            if isinstance(variables, str):
+                variables = [variables]
+            for v in variables:
+                if v not in known:
+                    raise ConfigurationError(
+                        f"StateMonitor: synapses '{source.name}' have no variable '{v}'",
+                        code="E711", hint="variables: " + ", ".join(known))
+            limit = len(source)
+        elif isinstance(source, Subgroup):  # record the parent at shifted indices
             offset, n_sub, source = source.start, source.N, source.parent
             if record is True:
                 record = np.arange(n_sub)
-        if not isinstance(source, NeuronGroup):
+        if not isinstance(source, (NeuronGroup, Synapses)):
             raise ConfigurationError(f"StateMonitor needs a NeuronGroup, got "
                                      f"{type(source).__name__}", code="E711")
         if isinstance(variables, str):
             variables = [variables]
         variables = list(variables)
-        known = source.variables()
+        known = source.variables() if isinstance(source, NeuronGroup) else variables
         for v in variables:
             if v not in known:
                 raise ConfigurationError(
@@ -182,7 +194,7 @@ class StateMonitor:
             raise ConfigurationError("StateMonitor needs at least one variable",
                                      code="E711")
         if record is True:
-            idx = np.arange(source.N)
+            idx = np.arange(limit)
         elif record is False or record is None:
             idx = np.zeros(0, dtype=np.int64)
         else:
@@ -213,7 +225,9 @@ class StateMonitor:
 
     @property
     def dt_(self) -> float:
-        return (self.clock or self.source.clock or defaultclock).dt_
+        source = getattr(self.source, "source", self.source)  # synapses: their source
+        from .groups import group_of
+        return (self.clock or group_of(source).clock or defaultclock).dt_
 
     @property
     def spec(self) -> StateMonitorSpec:
@@ -266,7 +280,8 @@ class StateMonitor:
             values = self._values(var)
             if var == "not_refractory":
                 return values.astype(bool)
-            dim = (SECOND if var == "lastspike" else self.source.equations[var].dim)
+            dim = (SECOND if var in ("lastspike", "lastupdate")
+                   else self.source.equations[var].dim)
             if plain or dim == DIMENSIONLESS:
                 return values
             return Quantity(values, dim)

@@ -282,3 +282,48 @@ def test_subgroup_variables_view():
     assert list(G[8:].v / mV) == [1, 2]
     with pytest.raises(ConfigurationError, match="contiguous"):
         G[::2]
+
+
+# ---- clock-driven synapses and monitors of synapses -------------------------------------
+
+def test_clock_driven_saturating_synapses_and_synaptic_state_monitor(backend):
+    """NMDA-like saturating synapses: s rises by alpha*x*(1 - s) and decays with taud;
+    the summed total stays below the number of synapses, and with one spike the pure
+    decay phase matches exp(-t/taud)."""
+    src = spikers(2, "src")
+    src.ts = [1, 3] * ms
+    G = eq.NeuronGroup(2, "v : volt\ns_tot : 1", name="tgt")
+    S = eq.Synapses(src, G, """ds/dt = -s/taud + alpha*x*(1 - s) : 1 (clock-driven)
+                               dx/dt = -x/taur : 1 (clock-driven)
+                               s_tot_post = s : 1 (summed)""", on_pre="x += 5",
+                    namespace=dict(taud=50 * ms, taur=0.5 * ms, alpha=2 / ms),
+                    method="rk4", name="nmda")
+    S.connect(i=[0, 1, 1], j=[0, 0, 1])
+    tot = eq.StateMonitor(G, "s_tot", record=True, name="tot")
+    syn = eq.StateMonitor(S, ["s", "x"], record=[0, 2], name="syn")
+    eq.Network(src, G, S, tot, syn).run(60 * ms, backend=backend)
+    s = syn.s_
+    assert syn.s.shape == (2, 600) and np.all(s <= 1) and s.max() > 0.9
+    assert np.all(tot.s_tot_[0] <= 2)
+    late = syn.t_ > 0.03     # x has decayed: s decays exponentially
+    ratio = s[0, late][1:] / s[0, late][:-1]
+    assert np.allclose(ratio, np.exp(-1e-4 / 0.05), rtol=1e-6)
+    assert np.allclose(tot.s_tot_[1], syn.s_[1])   # target 1 has only synapse 2
+
+
+def test_clock_driven_synapses_identical_on_both_backends():
+    runs = []
+    for backend in ("c", "numpy"):
+        P = eq.PoissonGroup(20, 80 * Hz, seed=1, name="p")
+        G = eq.NeuronGroup(5, "g_tot : 1", name="g")
+        S = eq.Synapses(P, G, """ds/dt = -s/(20*ms) + 0.3*x*(1 - s)/ms : 1 (clock-driven)
+                                 dx/dt = -x/(2*ms) : 1 (clock-driven)
+                                 g_tot_post = s*w : 1 (summed)
+                                 w : 1""", on_pre="x += 1", name="s", seed=3)
+        S.connect(p=0.5, seed=2)
+        S.w = "rand()"
+        mon = eq.StateMonitor(G, "g_tot", record=True)
+        eq.Network(P, G, S, mon).run(100 * ms, backend=backend)
+        runs.append(mon.g_tot_)
+    assert runs[0].max() > 0.1
+    assert np.allclose(runs[0], runs[1], rtol=1e-9, atol=1e-14)

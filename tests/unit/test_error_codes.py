@@ -139,7 +139,6 @@ TRIGGERS = {
     "E118": lambda tp, mp: eq.Synapses(spiking(), spiking(), "v : volt",
                                        on_pre="v_post += v"),
     "E119": lambda tp, mp: eq.Synapses(spiking(), spiking(), "g_post = 1*mV : volt (summed)"),
-    "E307": lambda tp, mp: run_syn("dx/dt = -x/tau : 1 (clock-driven)", on_pre="x += 1"),
     "E308": lambda tp, mp: run_syn("dx/dt = -x*x/tau : 1 (event-driven)", on_pre="x += 1"),
     "E740": lambda tp, mp: eq.Synapses(spiking(), spiking()).connect(i=[0, 1, 2], j=[0, 1]),
     "E741": lambda tp, mp: eq.Synapses(spiking(), spiking()).connect(p=1.5),
