@@ -70,10 +70,15 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
     shared = [{"name": v, "c": c_name(v), "slot": lay.array(f"{g}/{v}", "double")}
               for v in k.shared]
     spikes_slot = lay.array(f"{g}/_spikes", "int32_t")
+    timed = [{"k": k, "slot": lay.array(f"{g}/_ta_{e.name}", "double"),
+              "n_slot": lay.iparam(f"{g}/_ta_{e.name}_n"),
+              "cols_slot": lay.iparam(f"{g}/_ta_{e.name}_cols"),
+              "dt_slot": lay.dparam(f"{g}/_ta_{e.name}_dt")}
+             for k, e in enumerate(x for x in spec.externals if x.kind == "function")]
     constants = [{"name": c, "c": c_name(c), "slot": lay.dparam(f"{g}/{c}")}
                  for c in k.constants]
     ctx = {
-        "name": g, "gid": gid, "arrays": arrays, "shared": shared,
+        "name": g, "gid": gid, "arrays": arrays, "shared": shared, "timed": timed,
         "constants": constants, "spikes_slot": spikes_slot,
         "N_slot": lay.iparam(f"{g}/N"), "every_slot": lay.iparam(f"{g}/every"),
         "offset_slot": lay.iparam(f"{g}/offset"), "key0_slot": lay.iparam(f"{g}/key0"),

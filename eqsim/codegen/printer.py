@@ -176,6 +176,12 @@ class CPrinter(_SharedRules, C99CodePrinter):
     def _print_timestep_(self, expr):
         return f"eqsim_timestep({self._print(expr.args[0])})"
 
+    def _print_timed_(self, expr):
+        k = int(expr.args[0])
+        i = self._print(expr.args[2]) if len(expr.args) == 3 else "0.0"
+        return (f"eqsim_timed(_ta{k}, _ta{k}_n, _ta{k}_cols, _ta{k}_dt, "
+                f"{self._print(expr.args[1])}, {i})")
+
 
 class NumpyPrinter(_SharedRules, PythonCodePrinter):
     """sympy -> numpy expressions over arrays (the reference backend)."""
@@ -246,6 +252,10 @@ class NumpyPrinter(_SharedRules, PythonCodePrinter):
 
     def _print_timestep_(self, expr):
         return f"_timestep({self._print(expr.args[0])})"
+
+    def _print_timed_(self, expr):
+        args = ", ".join(self._print(a) for a in expr.args[1:])
+        return f"_S.timed[{int(expr.args[0])}]({args})"
 
 
 def random_block_name(call) -> str:

@@ -153,14 +153,15 @@ def _check_node(node: ast.AST, snippet: Snippet, depth: int = 0) -> None:
             raise EquationError("only plain function calls such as exp(x) are allowed",
                                 snippet.node_location(node), code="E103")
         fname = node.func.id
-        if fname not in FUNCTIONS:
+        if fname not in FUNCTIONS and (not NAME_RE.match(fname) or fname.startswith("_")):
             raise EquationError(f"unknown function '{fname}'",
                                 snippet.node_location(node.func), code="E104",
                                 hint="available: " + ", ".join(sorted(FUNCTIONS)))
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise EquationError(f"{fname}() takes positional arguments only",
                                 snippet.node_location(node), code="E103")
-        nargs = FUNCTIONS[fname][0]
+        # other names may be TimedArrays of the namespace: checked by infer_dimension
+        nargs = FUNCTIONS[fname][0] if fname in FUNCTIONS else len(node.args)
         if len(node.args) != nargs:
             raise EquationError(f"{fname}() takes {nargs} argument(s), got "
                                 f"{len(node.args)}", snippet.node_location(node),
@@ -369,8 +370,24 @@ def infer_dimension(node: ast.AST, snippet: Snippet, resolve: Resolver
             return dl / dr
         if isinstance(n, ast.Call):
             fname = n.func.id
-            rule = FUNCTIONS[fname][1]
             dims = [numeric(a) for a in n.args]
+            if fname not in FUNCTIONS:
+                info = resolve(fname)
+                if info is None or info.kind != "function":
+                    raise EquationError(
+                        f"unknown function '{fname}'", snippet.node_location(n.func),
+                        code="E104", hint="available: " + ", ".join(sorted(FUNCTIONS)) +
+                        ", or a TimedArray passed in the namespace")
+                ndim = info.value
+                if len(n.args) != ndim or dims[0] != SECOND or (
+                        ndim == 2 and not dims[1].is_dimensionless):
+                    usage = f"{fname}(t)" if ndim == 1 else f"{fname}(t, i)"
+                    raise DimensionError(
+                        f"the TimedArray '{fname}' is called as {usage}: a time"
+                        + ("" if ndim == 1 else " and a neuron index"),
+                        snippet.node_location(n), code="E208")
+                return info.dim
+            rule = FUNCTIONS[fname][1]
             if rule == "random":
                 return DIMENSIONLESS
             if rule in ("dimensionless", "int"):
@@ -477,6 +494,8 @@ def to_sympy(node: ast.AST, ctx: SympyContext):
         if isinstance(n, ast.Call):
             fname = n.func.id
             args = [_as_number(visit(a)) for a in n.args]
+            if fname not in FUNCTIONS:   # a TimedArray: ctx.symbols holds its maker
+                return ctx.symbols[fname](*args)
             if fname in ("rand", "randn"):
                 stream = ctx.next_stream
                 ctx.next_stream += 1
@@ -560,6 +579,9 @@ def evaluate(node: ast.AST, values: Callable[[str], Any],
                 return a ** b
         if isinstance(n, ast.Call):
             fname = n.func.id
+            if fname not in FUNCTIONS:   # a TimedArray
+                return values(fname)(*[np.asarray(visit(a), dtype=float)
+                                       for a in n.args])
             if fname in ("rand", "randn"):
                 k = site[0]
                 site[0] += 1

@@ -69,6 +69,11 @@ SYMPY_FUNCTIONS = {
 RANDOM_FUNCTIONS = (rand_, randn_)
 
 
+class timed_(_RealFunction):
+    """timed_(k, t[, i]): the k-th TimedArray of the object at time t (and neuron i)."""
+    nargs = (2, 3)
+
+
 class timestep_(_RealFunction):
     """Brian2's timestep(t, dt), the whole number of steps in t, taking t/dt:
     int(t/dt + 1/1000). (Brian2 divides (t + dt/1000) by dt; the results agree unless

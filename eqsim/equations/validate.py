@@ -75,7 +75,12 @@ class Resolver:
         if NOISE_RE.match(name):
             return NameInfo("noise", NOISE_DIM)
         if name in self.namespace:
-            dim = namespace_dimension(name, self.namespace[name], self.where)
+            value = self.namespace[name]
+            ndim = getattr(value, "timed_array_ndim", None)  # a TimedArray
+            if ndim is not None:
+                self.externals[name] = ExternalName(name, "function", value.dim, ndim)
+                return NameInfo("function", value.dim, ndim)
+            dim = namespace_dimension(name, value, self.where)
             self.externals[name] = ExternalName(name, "constant", dim)
             return NameInfo("constant", dim)
         if name in UNITS:

@@ -64,14 +64,27 @@ def _symbols_for(spec: NeuronSpec) -> dict[str, sp.Basic]:
     for eq in spec.equations.equations:
         if eq.kind != SUBEXPRESSION:
             symbols[eq.name] = sp.Symbol(eq.name, real=True)
-    for ext in spec.externals:
-        if ext.kind == "constant":
-            symbols[ext.name] = sp.Symbol(ext.name, real=True)
-        else:
-            symbols[ext.name] = sp.Float(ext.value)
+    symbols.update(external_symbols(spec.externals))
     for name in spec.equations.noise_names:
         symbols[name] = sp.Symbol(name, real=True)
     return symbols
+
+
+def external_symbols(externals) -> dict:
+    """Namespace constants as symbols, units as numbers, TimedArrays as functions
+    ``timed_(k, t[, i])`` numbered in name order."""
+    from ..equations.sympy_functions import timed_
+    out: dict = {}
+    functions = [e.name for e in externals if e.kind == "function"]
+    for ext in externals:
+        if ext.kind == "constant":
+            out[ext.name] = sp.Symbol(ext.name, real=True)
+        elif ext.kind == "function":
+            k = sp.Integer(functions.index(ext.name))
+            out[ext.name] = (lambda *args, k=k: timed_(k, *args))
+        else:
+            out[ext.name] = sp.Float(ext.value)
+    return out
 
 
 def _subexpressions(spec: NeuronSpec, ctx: SympyContext) -> dict[str, sp.Expr]:

@@ -11,7 +11,7 @@ from ..equations.expressions import SympyContext, parse_statements, to_sympy
 from ..equations.parse import DIFFERENTIAL, SUBEXPRESSION, Equations
 from ..equations.specs import REFRACTORY_NONE, NeuronSpec, SynapseSpec
 from ..errors import IntegrationError
-from .discretize import DT, T, _exact, _exponential_euler, discretize
+from .discretize import DT, T, _exact, _exponential_euler, discretize, external_symbols
 
 EVENT_DT = sp.Symbol("_edt", positive=True)
 
@@ -45,9 +45,7 @@ def _symbols(spec: SynapseSpec) -> dict[str, sp.Basic]:
     for eq in spec.equations.equations:
         if eq.kind != SUBEXPRESSION:
             symbols[eq.name] = sp.Symbol(eq.name, real=True)
-    for ext in spec.externals:
-        symbols[ext.name] = (sp.Symbol(ext.name, real=True) if ext.kind == "constant"
-                             else sp.Float(ext.value))
+    symbols.update(external_symbols(spec.externals))
     return symbols
 
 
@@ -61,6 +59,10 @@ def _canonical(name: str, spec: SynapseSpec) -> str:
 
 def lower_synapses(spec: SynapseSpec) -> SynapseKernels:
     """All kernels of a Synapses object as sympy, ready for printing."""
+    if any(e.kind == "function" for e in spec.externals):
+        raise IntegrationError(f"TimedArrays in synapses '{spec.name}' are not supported "
+                               "yet", code="E309",
+                               hint="use the TimedArray in the target group's model")
     ctx = SympyContext(_symbols(spec))
     subs: dict[str, sp.Basic] = {}
     for eq in spec.equations.of_kind(SUBEXPRESSION):

@@ -99,11 +99,13 @@ class NumpyBackend:
     def _group_state(self, data: RunData, gid: int, g) -> SimpleNamespace:
         name = g.name
         consts = {key.split("/", 1)[1]: data.get_d(key) for key in data.unit.dparams
-                  if key.startswith(name + "/") and key != f"{name}/dt"}
+                  if key.startswith(name + "/") and key != f"{name}/dt" and
+                  "/_ta_" not in key}
         arrays = {a.key.split("/", 1)[1]: data.arrays[k]
                   for k, a in enumerate(data.unit.arrays) if a.key.startswith(name + "/")}
         from .. import rng
         return SimpleNamespace(
+            timed=[ta._lookup for _, ta in g.timed_arrays()],
             every=data.get_i(f"{name}/every"),
             gen_period=data.get_i(f"{name}/_gen_period") if g.spec.generator else 0,
             N=data.get_i(f"{name}/N"), dt=data.get_d(f"{name}/dt"),

@@ -221,6 +221,8 @@ class NeuronGroup:
             info = resolve(name)
             if info.kind == "constant":
                 return float(np.asarray(self.namespace[name]))
+            if info.kind == "function":
+                return self.namespace[name]._lookup
             return info.value
 
         with np.errstate(all="ignore"):
@@ -229,6 +231,22 @@ class NeuronGroup:
         if raw:
             return result
         return Quantity(result, dim) if not dim.is_dimensionless else result
+
+    def timed_arrays(self) -> list:
+        """The TimedArrays the model uses, in the order the generated code numbers them."""
+        out = []
+        for ext in self.spec.externals:
+            if ext.kind != "function":
+                continue
+            value = self.namespace.get(ext.name)
+            if getattr(value, "timed_array_ndim", None) != ext.value or \
+                    value.dim != ext.dim:
+                raise ConfigurationError(
+                    f"'{ext.name}' in the namespace of group '{self.name}' is no longer "
+                    f"the {ext.value}-D TimedArray in {ext.dim} the model was built with",
+                    code="E706")
+            out.append((ext.name, value))
+        return out
 
     def constant_values(self) -> dict[str, float]:
         """Current SI values of the runtime constants (namespace values, refractory)."""

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from ..equations.expressions import SECOND
 from ..units import Hz, Quantity, as_quantity, check_units, get_dimension, second
+from .clock import as_time
 from .groups import NeuronGroup
 
 HZ_DIM = get_dimension(Hz)
@@ -131,3 +132,43 @@ class SpikeGeneratorGroup(NeuronGroup):
     def __repr__(self) -> str:
         return (f"SpikeGeneratorGroup({self.N}, {len(self._gen_indices)} spikes, "
                 f"name={self.name!r})")
+
+
+class TimedArray:
+    """Values over time, usable in equations as ``f(t)`` (1-D values) or ``f(t, i)``
+    (2-D values: one column per neuron), as Brian2's TimedArray.
+
+    The value at time t is ``values[int(t/dt + 0.001)]`` — each value holds for one
+    ``dt`` — and the last value holds after the end. Pass it in ``namespace=``.
+    """
+
+    def __init__(self, values, dt):
+        arr = np.asarray(values.view(np.ndarray) if isinstance(values, Quantity)
+                         else values, dtype=float)
+        if arr.ndim not in (1, 2) or arr.shape[0] == 0:
+            raise ConfigurationError("TimedArray values must be a non-empty 1-D array "
+                                     "(time) or 2-D array (time, neuron)", code="E747")
+        if not np.all(np.isfinite(arr)):
+            raise ConfigurationError("TimedArray values must be finite", code="E747")
+        self.dim = get_dimension(values)
+        self.timed_array_ndim = arr.ndim
+        self.dt_ = as_time(dt, "dt of TimedArray")
+        self.values = arr
+        self.flat = np.ascontiguousarray(arr.reshape(arr.shape[0], -1).ravel())
+        self.n = arr.shape[0]
+        self.cols = 1 if arr.ndim == 1 else arr.shape[1]
+
+    def _lookup(self, t, i=0.0):
+        """Plain SI values, computed exactly as the generated C does."""
+        k = np.clip(np.trunc(np.asarray(t, dtype=float) / self.dt_ + 1e-3), 0,
+                    self.n - 1).astype(np.int64)
+        return self.flat[k * self.cols + np.asarray(i).astype(np.int64)]
+
+    def __call__(self, t, i=None):
+        check_units(t, SECOND, "the time given to a TimedArray")
+        value = self._lookup(float(np.asarray(t)) if np.ndim(t) == 0 else
+                             np.asarray(t), 0 if i is None else i)
+        return Quantity(value, self.dim) if not self.dim.is_dimensionless else value
+
+    def __repr__(self) -> str:
+        return f"TimedArray(shape={self.values.shape}, dt={self.dt_:g} s)"

@@ -252,6 +252,11 @@ class Network:
                     data.set_array(key, arr)
             for cname, value in g.constant_values().items():
                 data.set_d(f"{g.name}/{cname}", value)
+            for tname, ta in g.timed_arrays():
+                data.set_array(f"{g.name}/_ta_{tname}", ta.flat)
+                data.set_i(f"{g.name}/_ta_{tname}_n", ta.n)
+                data.set_i(f"{g.name}/_ta_{tname}_cols", ta.cols)
+                data.set_d(f"{g.name}/_ta_{tname}_dt", ta.dt_)
             data.set_d(f"{g.name}/dt", g.dt_)
             if g.spec.generator:
                 n, period = g._prepare_table()

@@ -113,3 +113,36 @@ def test_population_rate_monitor(backend):
     assert abs(np.mean(smooth[500:-500]) - 20) < 3
     flat = rate.smooth_rate("flat", width=10 * ms) / Hz
     assert flat.shape == smooth.shape
+
+
+# ---- TimedArray -----------------------------------------------------------------------
+
+def test_timed_array_in_equations(backend):
+    from eqsim.units import Mohm, mV, nA
+    I = eq.TimedArray([0, 1, 2, 3] * nA, dt=1 * ms)
+    per_neuron = eq.TimedArray(np.arange(8).reshape(4, 2) * mV, dt=2 * ms)
+    G = eq.NeuronGroup(2, """dv/dt = (R*I(t) + per_neuron(t, i) - v)/(5*ms) : volt
+                             current = I(t) : amp""",
+                       namespace={"I": I, "per_neuron": per_neuron, "R": 1 * Mohm},
+                       method="euler", name="ta")
+    mon = eq.StateMonitor(G, ["v", "current"], record=True)
+    eq.Network(G, mon).run(6 * ms, backend=backend)
+    # each value holds for dt; the last holds after the end
+    expected = np.minimum(np.floor(mon.t_ / 1e-3 + 1e-3), 3) * 1e-9
+    assert np.allclose(mon.current_[0], expected, rtol=0, atol=1e-24)
+    # Euler by hand for neuron 1
+    v, dt = 0.0, 1e-4
+    for t in np.arange(60) * dt:
+        drive = 1e6 * min(int(t / 1e-3 + 1e-3), 3) * 1e-9 + \
+            np.arange(8).reshape(4, 2)[min(int(t / 2e-3 + 1e-3), 3), 1] * 1e-3
+        v = v + dt * (drive - v) / 5e-3
+    assert float(G.v_[1]) == pytest.approx(v, rel=1e-12)
+
+
+def test_timed_array_called_from_python_and_initialisers():
+    from eqsim.units import mV
+    f = eq.TimedArray([1, 2, 3] * mV, dt=1 * ms)
+    assert float(f(1.5 * ms) / mV) == 2 and float(f(10 * ms) / mV) == 3
+    G = eq.NeuronGroup(3, "x : volt", namespace={"f": f})
+    G.x = "f(i*ms)"
+    assert list(G.x / mV) == [1, 2, 3]

@@ -92,6 +92,14 @@ def _negative_delay(tmp_path, monkeypatch):
     S.delay = "-1*ms + 0*ms*i"
 
 
+def _timed_in_synapses():
+    G = spiking()
+    S = eq.Synapses(G, G, on_pre="v_post += f(t)",
+                    namespace={"f": eq.TimedArray([1, 2] * mV, 1 * ms)})
+    S.connect(j="i")
+    run(G, S)
+
+
 TRIGGERS = {
     "E101": lambda tp, mp: group("dv/dt = (1 + : volt"),
     "E102": lambda tp, mp: group("dv/dt = " + "-" * 200 + "v/tau : volt"),
@@ -150,6 +158,11 @@ TRIGGERS = {
     "E707": lambda tp, mp: group()[::2],
     "E712": lambda tp, mp: eq.PopulationRateMonitor(spiking()).smooth_rate(),
     "E746": lambda tp, mp: eq.SpikeGeneratorGroup(2, [0, 1], [1 * ms]),
+    "E208": lambda tp, mp: group("dv/dt = (f(t, i) - v)/tau : volt",
+                                 namespace={"tau": 10 * ms,
+                                            "f": eq.TimedArray([1, 2] * mV, 1 * ms)}),
+    "E309": lambda tp, mp: _timed_in_synapses(),
+    "E747": lambda tp, mp: eq.TimedArray([], 1 * ms),
     "E701": lambda tp, mp: eq.Network(group()).run(-1 * ms),
     "E702": lambda tp, mp: eq.NeuronGroup(-1, M),
     "E703": lambda tp, mp: eq.NeuronGroup(1, M, name="1st", namespace=NS),

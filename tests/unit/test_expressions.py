@@ -58,9 +58,12 @@ def test_caret_points_at_the_bad_term():
 
 
 def test_unknown_function_lists_the_known_ones():
+    import eqsim as eq
     with pytest.raises(EquationError, match="unknown function 'expo'") as err:
-        parse_expression("expo(v)")
-    assert "exp" in err.value.hint
+        eq.NeuronGroup(1, "dv/dt = expo(v)/second : 1")
+    assert "exp" in err.value.hint and "TimedArray" in err.value.hint
+    with pytest.raises(EquationError, match="unknown function '__import__'"):
+        parse_expression("__import__(v)")
 
 
 def test_chained_comparison_refused():
