@@ -145,3 +145,30 @@ def c_tables() -> dict[str, str]:
         return ", ".join(repr(float(v)) for v in values)
     return {"zig_x": fmt(ZIG_X), "zig_ratio": fmt(ZIG_RATIO), "zig_f": fmt(ZIG_F),
             "zig_r": repr(ZIG_R), "attempt_shift": str(ATTEMPT_SHIFT)}
+
+
+def binomial(seed: int, obj: int, index, step: int, n: int, p: float, q0: float,
+             approximate: bool) -> np.ndarray:
+    """Binomial(n, p) counts, one per entry of ``index`` (the C twin is eqsim_binomial).
+
+    With ``approximate`` (n*p > 5 and n*(1-p) > 5, as Brian2 decides) the count is the
+    nearest integer to a normal number with the binomial's mean and variance, clipped
+    to [0, n]; otherwise it is found by inversion of the CDF, starting from
+    ``q0 = (1 - p)**n``."""
+    index = np.atleast_1d(np.asarray(index, dtype=np.uint64))
+    if approximate:
+        z = normal(seed, obj, index, step, 0)
+        mu, sigma = n * p, np.sqrt(n * p * (1 - p))
+        return np.clip(np.floor(mu + sigma * z + 0.5), 0, n)
+    u = uniform(seed, obj, index, step, 0)
+    k = np.zeros(index.size)
+    q = np.full(index.size, q0)
+    cdf = q.copy()
+    todo = (u > cdf) & (k < n)
+    ratio = p / (1 - p) if p < 1 else 0.0
+    while todo.any():
+        q = np.where(todo, q * ((n - k) / (k + 1)) * ratio, q)
+        k = np.where(todo, k + 1, k)
+        cdf = np.where(todo, cdf + q, cdf)
+        todo = todo & (u > cdf) & (k < n)
+    return k

@@ -199,10 +199,20 @@ def _spikemon_context(m: SpikeMonitorSpec, lay: _Layout) -> dict:
     }
 
 
+def _poisson_input_context(p, lay: _Layout, groups: dict) -> dict:
+    g = groups[p.target]
+    slot = {a["name"]: a["slot"] for a in g["arrays"]}[p.variable]
+    return {"name": p.name, "tgt": g, "var_slot": slot,
+            "n_slot": lay.iparam(f"{p.name}/n"), "approx_slot": lay.iparam(f"{p.name}/approx"),
+            "key0_slot": lay.iparam(f"{p.name}/key0"), "key1_slot": lay.iparam(f"{p.name}/key1"),
+            "p_slot": lay.dparam(f"{p.name}/p"), "q0_slot": lay.dparam(f"{p.name}/q0"),
+            "w_slot": lay.dparam(f"{p.name}/weight")}
+
+
 def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
          state_monitors: list[StateMonitorSpec],
          spike_monitors: list[SpikeMonitorSpec],
-         synapses: list[tuple] = ()) -> SourceUnit:
+         synapses: list[tuple] = (), poisson_inputs: list = ()) -> SourceUnit:
     """Render the C and numpy sources of a network."""
     t0 = time.perf_counter()
     lay = _Layout()
@@ -224,7 +234,9 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
     for s in sctx:  # StateMonitors of synaptic variables
         s["statemons"] = [_statemon_context(m, no_subexpressions, s["syn_arrays"], lay)
                           for m in state_monitors if m.source == s["name"]]
+    pinputs = [_poisson_input_context(p, lay, group_by_name) for p in poisson_inputs]
     context = dict(groups=gctx, statemons=smons, spikemons=spmons, synapses=sctx,
+                   poisson_inputs=pinputs,
                    dt_base_slot=dt_base_slot, RUN_DONE=RUN_DONE,
                    RUN_BUFFER_FULL=RUN_BUFFER_FULL, RUN_NOT_FINITE=RUN_NOT_FINITE)
     common_h = render("c/common.h.j2", **rng.c_tables())

@@ -99,3 +99,13 @@ class SynapseSpec:
     @property
     def constants(self) -> tuple[str, ...]:
         return tuple(e.name for e in self.externals if e.kind == "constant")
+
+
+@dataclass(frozen=True)
+class PoissonInputSpec:
+    name: str
+    target: str
+    variable: str
+
+    def key(self) -> str:
+        return f"poissoninput|{self.name}|{self.target}|{self.variable}"

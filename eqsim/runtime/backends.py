@@ -85,7 +85,7 @@ class NumpyBackend:
     name = "numpy"
 
     def __init__(self, unit: SourceUnit, groups: list, state_monitors: list,
-                 spike_monitors: list, synapses: list = ()):
+                 spike_monitors: list, synapses: list = (), poisson_inputs: list = ()):
         namespace: dict = {}
         code = compile(unit.numpy_source, "<eqsim numpy kernels>", "exec")
         exec(code, namespace)  # our own generated code, never a user string
@@ -94,6 +94,7 @@ class NumpyBackend:
         self.state_monitors = state_monitors
         self.spike_monitors = spike_monitors
         self.synapses = list(synapses)
+        self.poisson_inputs = list(poisson_inputs)
         self.pathway_flags = [unit.pathways.get(S.name, {}) for S in self.synapses]
 
     def _group_state(self, data: RunData, gid: int, g) -> SimpleNamespace:
@@ -291,6 +292,17 @@ class NumpyBackend:
                     self._deliver_pre(data, S, sstates[sid], sid, t, s, spikes.get(src))
                 if f"syn_post_{sid}" in ns and spikes.get(tgt) is not None:
                     self._deliver_post(data, S, sstates[sid], sid, t, s, spikes[tgt])
+            for p in self.poisson_inputs:
+                if s % every[self.groups.index(p.target)]:
+                    continue
+                from .. import rng as _rng
+                name = p.name
+                k0 = np.arange(p.target.N)
+                counts = _rng.binomial(p.seed, _rng.object_id(name), k0, s,
+                                       data.get_i(f"{name}/n"), data.get_d(f"{name}/p"),
+                                       data.get_d(f"{name}/q0"),
+                                       bool(data.get_i(f"{name}/approx")))
+                p.target.arrays[p.target_var] += data.get_d(f"{name}/weight") * counts
             for gid, g in enumerate(self.groups):
                 spk = spikes.get(gid)
                 if spk is None or not len(spk) or f"reset_{gid}" not in ns:

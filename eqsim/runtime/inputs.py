@@ -172,3 +172,63 @@ class TimedArray:
 
     def __repr__(self) -> str:
         return f"TimedArray(shape={self.values.shape}, dt={self.dt_:g} s)"
+
+
+class PoissonInput:
+    """N independent Poisson sources at ``rate`` onto every neuron of ``target``, each
+    adding ``weight`` to ``target_var`` when it fires, without creating synapses (Brian2's
+    PoissonInput). Each step every target neuron receives Binomial(N, rate*dt)*weight;
+    for N*p > 5 and N*(1-p) > 5 the binomial is drawn from its normal approximation,
+    as Brian2 does."""
+
+    _kind = "poissoninput"
+
+    def __init__(self, target: NeuronGroup, target_var: str, N: int, rate, weight,
+                 name: str | None = None, seed: int | None = None):
+        if not isinstance(target, NeuronGroup):
+            raise ConfigurationError("PoissonInput needs a NeuronGroup as its target",
+                                     code="E748")
+        variables = {eq.name: eq for eq in target.equations.equations}
+        if target_var not in variables or variables[target_var].kind == "subexpression":
+            raise ConfigurationError(
+                f"PoissonInput: group '{target.name}' has no variable '{target_var}'",
+                code="E748", hint="variables: " + ", ".join(
+                    n for n, e in variables.items() if e.kind != "subexpression"))
+        if isinstance(N, (bool, np.bool_)) or not isinstance(N, (int, np.integer)) or N < 0:
+            raise ConfigurationError("PoissonInput: N must be an integer >= 0", code="E748")
+        if get_dimension(rate) != HZ_DIM or float(np.asarray(rate)) < 0:
+            raise ConfigurationError("PoissonInput: rate must be a rate >= 0 (e.g. 5*Hz)",
+                                     code="E748")
+        check_units(weight, variables[target_var].dim, f"weight of PoissonInput onto "
+                                                       f"{target.name}.{target_var}")
+        import secrets
+        from .groups import _check_name
+        self.target, self.target_var, self.N = target, target_var, int(N)
+        self.rate, self.weight = rate, weight
+        self._name = _check_name(name)
+        self.seed = int(seed) if seed is not None else secrets.randbits(32)
+
+    @property
+    def name(self) -> str:
+        return self._name or self._kind
+
+    def _set_name(self, name: str) -> None:
+        self._name = name
+
+    @property
+    def spec(self):
+        from ..equations.specs import PoissonInputSpec
+        return PoissonInputSpec(self.name, self.target.name, self.target_var)
+
+    def parameters(self) -> tuple[float, float, bool]:
+        """(p, (1 - p)**N, use the normal approximation) for the target's dt."""
+        p = float(np.asarray(self.rate)) * self.target.dt_
+        if p > 1:
+            raise ConfigurationError(f"PoissonInput '{self.name}': rate*dt = {p:g} > 1; "
+                                     "use a smaller dt or split the input", code="E748")
+        approx = self.N * p > 5 and self.N * (1 - p) > 5
+        return p, (1 - p) ** self.N, approx
+
+    def __repr__(self) -> str:
+        return (f"PoissonInput({self.target.name}.{self.target_var}, N={self.N}, "
+                f"name={self.name!r})")

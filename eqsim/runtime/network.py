@@ -28,6 +28,7 @@ from .backends import CBackend, NumpyBackend, RunData
 from .clock import as_time, defaultclock
 from .groups import NeuronGroup, group_of
 from .monitors import SpikeMonitor, StateMonitor
+from .inputs import PoissonInput
 from .synapses import Synapses
 from .progress import make_reporter
 
@@ -82,7 +83,8 @@ class Network:
             if isinstance(obj, (list, tuple, set)):
                 self.add(*obj)
                 continue
-            if not isinstance(obj, (NeuronGroup, SpikeMonitor, StateMonitor, Synapses)):
+            if not isinstance(obj, (NeuronGroup, SpikeMonitor, StateMonitor, Synapses,
+                                    PoissonInput)):
                 raise ConfigurationError(f"cannot add a {type(obj).__name__} to a "
                                          "Network", code="E720")
             if obj not in self.objects:
@@ -101,6 +103,10 @@ class Network:
     @property
     def state_monitors(self) -> list[StateMonitor]:
         return [o for o in self.objects if isinstance(o, StateMonitor)]
+
+    @property
+    def poisson_inputs(self) -> list[PoissonInput]:
+        return [o for o in self.objects if isinstance(o, PoissonInput)]
 
     @property
     def synapses(self) -> list[Synapses]:
@@ -139,6 +145,11 @@ class Network:
                 used.add(name)
 
     def _check_sources(self) -> None:
+        for p in self.poisson_inputs:
+            if p.target not in self.objects:
+                raise ConfigurationError(
+                    f"the target group '{p.target.name}' of PoissonInput '{p.name}' is not "
+                    "in the network", code="E722", hint="add the group to the Network")
         for S in self.synapses:
             for what, g in (("source", group_of(S.source)), ("target",
                                                               group_of(S.target))):
@@ -175,6 +186,8 @@ class Network:
             h.update(g.spec.key().encode())
         for S in self.synapses:
             h.update(S.spec.key().encode())
+        for p in self.poisson_inputs:
+            h.update(p.spec.key().encode())
         for m in self.state_monitors + self.spike_monitors:
             h.update(m.spec.key().encode())
         return h.hexdigest()
@@ -212,7 +225,8 @@ class Network:
             t1 = time.perf_counter()
             unit = emit(list(zip(specs, kernels)), [m.spec for m in self.state_monitors],
                         [m.spec for m in self.spike_monitors],
-                        list(zip(syn_specs, syn_kernels)))
+                        list(zip(syn_specs, syn_kernels)),
+                        [p.spec for p in self.poisson_inputs])
             info.timings["codegen"] = time.perf_counter() - t1
             front_store(self.config, key, unit.to_json())
         info.timings["front"] = time.perf_counter() - t0
@@ -220,6 +234,7 @@ class Network:
 
     def _prepare(self, backend: str) -> None:
         signature = (backend, tuple(id(o) for o in self.objects),
+                     tuple(p.spec.key() for p in self.poisson_inputs),
                      tuple(g.spec.key() for g in self.groups),
                      tuple(S.spec.key() for S in self.synapses))
         if self._prepared_for == signature:
@@ -231,7 +246,8 @@ class Network:
             self._backend = CBackend(fn)
         else:
             self._backend = NumpyBackend(products.unit, self.groups, self.state_monitors,
-                                         self.spike_monitors, self.synapses)
+                                         self.spike_monitors, self.synapses,
+                                         self.poisson_inputs)
         products.info.timings["module"] = time.perf_counter() - t0
         self._products = products
         self.build_info = products.info
@@ -272,6 +288,16 @@ class Network:
             data.set_i(f"{g.name}/key1", k1)
         for S in self.synapses:
             S._bind(data, self._dt_base)
+        for p in self.poisson_inputs:
+            prob, q0, approx = p.parameters()
+            data.set_i(f"{p.name}/n", p.N)
+            data.set_i(f"{p.name}/approx", int(approx))
+            k0, k1 = rng.keys(p.seed, rng.object_id(p.name))
+            data.set_i(f"{p.name}/key0", k0)
+            data.set_i(f"{p.name}/key1", k1)
+            data.set_d(f"{p.name}/p", prob)
+            data.set_d(f"{p.name}/q0", q0)
+            data.set_d(f"{p.name}/weight", float(np.asarray(p.weight)))
         for m in self.state_monitors:
             data.set_i(f"{m.name}/n_indices", len(m.record))
             data.set_i(f"{m.name}/every", every[id(m)])

@@ -146,3 +146,35 @@ def test_timed_array_called_from_python_and_initialisers():
     G = eq.NeuronGroup(3, "x : volt", namespace={"f": f})
     G.x = "f(i*ms)"
     assert list(G.x / mV) == [1, 2, 3]
+
+
+# ---- PoissonInput -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("N, rate", [(1000, 10.0), (20, 5.0)])   # normal approx / exact
+def test_poisson_input_counts(backend, N, rate):
+    """Over 1 s each neuron receives Binomial(N, p) per step: in total Poisson-like,
+    mean N*rate and variance N*rate*(1 - p); checked within 3 sigma over 400 neurons."""
+    from eqsim.units import mV
+    G = eq.NeuronGroup(400, "x : volt", name="g")
+    P = eq.PoissonInput(G, "x", N, rate * Hz, 0.5 * mV, seed=4, name="pin")
+    eq.Network(G, P).run(1 * second, backend=backend)
+    counts = G.x_ / 0.5e-3
+    assert np.allclose(counts, np.round(counts))
+    mean = N * rate
+    var = mean * (1 - rate * 1e-4)
+    assert abs(counts.mean() - mean) < 3 * np.sqrt(var / 400)
+    assert abs(counts.var() / var - 1) < 3 * np.sqrt(2 / 399)
+
+
+def test_poisson_input_identical_on_both_backends():
+    from eqsim.units import mV
+    out = []
+    for backend in ("c", "numpy"):
+        G = eq.NeuronGroup(50, "dv/dt = -v/(10*ms) : volt", threshold="v > 5*mV",
+                           reset="v = 0*mV", method="exact", name="g")
+        P = eq.PoissonInput(G, "v", 100, 20 * Hz, 0.4 * mV, seed=5, name="pin")
+        mon = eq.SpikeMonitor(G)
+        eq.Network(G, P, mon).run(300 * ms, backend=backend)
+        out.append((mon.i.copy(), mon.t_.copy()))
+    assert len(out[0][0]) > 50
+    assert np.array_equal(out[0][0], out[1][0]) and np.array_equal(out[0][1], out[1][1])

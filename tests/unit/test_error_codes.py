@@ -163,6 +163,7 @@ TRIGGERS = {
                                             "f": eq.TimedArray([1, 2] * mV, 1 * ms)}),
     "E309": lambda tp, mp: _timed_in_synapses(),
     "E747": lambda tp, mp: eq.TimedArray([], 1 * ms),
+    "E748": lambda tp, mp: eq.PoissonInput(group(), "u", 10, 5 * eq.units.Hz, 1 * mV),
     "E701": lambda tp, mp: eq.Network(group()).run(-1 * ms),
     "E702": lambda tp, mp: eq.NeuronGroup(-1, M),
     "E703": lambda tp, mp: eq.NeuronGroup(1, M, name="1st", namespace=NS),
