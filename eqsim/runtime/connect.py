@@ -68,9 +68,13 @@ def fixed_in_degree(n_pre: int, n_post: int, k: int, rng: np.random.Generator,
                     autapses: bool = True, multapses: bool = True):
     """Every target gets exactly k sources (NEST's fixed_indegree)."""
     _check_degree(k, n_pre, autapses, multapses, "in-degree", "source")
-    j = np.repeat(np.arange(n_post, dtype=np.int64), k)
     i = _draw_partners(n_pre, n_post, k, rng, autapses, multapses)
-    return _sorted(i, j)
+    # sort by source; the target of entry e is e // k, so j is never built unsorted
+    order = np.argsort(i, kind="stable")
+    pre = i[order]
+    del i
+    post = (order // k).astype(np.int32)
+    return pre, post
 
 
 def fixed_out_degree(n_pre: int, n_post: int, k: int, rng: np.random.Generator,
@@ -111,14 +115,18 @@ def _check_degree(k, n_other, autapses, multapses, what, partner):
 
 def _draw_partners(n_choices: int, n_owners: int, k: int, rng: np.random.Generator,
                    autapses: bool, multapses: bool) -> np.ndarray:
-    """k partners in [0, n_choices) for each of n_owners (row-major)."""
-    owners = np.repeat(np.arange(n_owners, dtype=np.int64), k)
+    """k partners in [0, n_choices) for each of n_owners (row-major), as int32."""
     if multapses:
-        partners = rng.integers(0, n_choices - (0 if autapses else 1), size=n_owners * k)
+        partners = rng.integers(0, n_choices - (0 if autapses else 1), size=n_owners * k,
+                                dtype=np.int32)
         if not autapses:  # skip over the owner's own index
-            partners = partners + (partners >= owners)
+            for start in range(0, n_owners, 1 << 16):  # in chunks: no full owner array
+                stop = min(start + (1 << 16), n_owners)
+                owners = np.repeat(np.arange(start, stop, dtype=np.int32), k)
+                block = partners[start * k:stop * k]
+                block += (block >= owners)
         return partners
-    out = np.empty((n_owners, k), dtype=np.int64)
+    out = np.empty((n_owners, k), dtype=np.int32)
     for o in range(n_owners):
         pool = n_choices - (0 if autapses else 1)
         pick = rng.choice(pool, size=k, replace=False)

@@ -23,6 +23,15 @@ from .groups import NeuronGroup, Subgroup, _check_name, group_of, offset_of
 _INIT_STEP = 1 << 61  # random numbers of synapse initialisers and p(i, j)
 
 
+def _is_sorted(a: np.ndarray, chunk: int = 1 << 22) -> bool:
+    """Is ``a`` non-decreasing? (in chunks, without a full-size temporary)"""
+    for start in range(0, len(a) - 1, chunk):
+        block = a[start:start + chunk + 1]
+        if np.any(block[1:] < block[:-1]):
+            return False
+    return True
+
+
 def _group_variables(group: NeuronGroup) -> dict[str, Dimension]:
     out = {eq.name: eq.dim for eq in group.equations.equations if eq.kind != SUBEXPRESSION}
     if "lastspike" in group.arrays:
@@ -310,19 +319,23 @@ class Synapses:
 
     def _add(self, i_arr: np.ndarray, j_arr: np.ndarray) -> None:
         """Append synapses, keeping all arrays sorted by presynaptic index (stable)."""
-        pre = np.concatenate([self.arrays["_pre"], i_arr.astype(np.int32)])
-        order = None if np.all(pre[1:] >= pre[:-1]) else np.argsort(pre, kind="stable")
+        i_arr = i_arr.astype(np.int32, copy=False)
+        added = len(i_arr)
+        pre = np.concatenate([self.arrays["_pre"], i_arr]) if len(self) else i_arr
+        del i_arr
+        order = None if _is_sorted(pre) else np.argsort(pre, kind="stable")
         for key, arr in list(self.arrays.items()):
             if arr is None:
                 continue
             if key == "_pre":
                 new = pre
             elif key == "_post":
-                new = np.concatenate([arr, j_arr.astype(np.int32)])
+                j_arr = j_arr.astype(np.int32, copy=False)
+                new = np.concatenate([arr, j_arr]) if len(arr) else j_arr
             elif key == "delay":
-                new = np.concatenate([arr, np.full(len(i_arr), self._scalar_delay)])
+                new = np.concatenate([arr, np.full(added, self._scalar_delay)])
             else:
-                new = np.concatenate([arr, np.zeros(len(i_arr), dtype=arr.dtype)])
+                new = np.concatenate([arr, np.zeros(added, dtype=arr.dtype)])
             self.arrays[key] = new if order is None else new[order]
 
     # ---- variables -------------------------------------------------------------------
