@@ -15,8 +15,8 @@ from numpy import arange, array, cos, exp, linspace, log, mean, ones, pi, sin, s
 
 from . import units
 from ._version import __version__
-from .runtime.inputs import PoissonInput, TimedArray
-from .brian2_compat import (NeuronGroup, PoissonGroup, PopulationRateMonitor,
+from .runtime.inputs import TimedArray, step_current
+from .brian2_compat import (NeuronGroup, PoissonGroup, PoissonInput, PopulationRateMonitor,
                             SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses,
                             collect, restore, run, seed, start_scope, store)
 from .errors import (CodegenError, CompileError, ConfigurationError, DimensionError,
@@ -30,7 +30,7 @@ from .units import *  # noqa: F401,F403  (mV, ms, nS, ... as in Brian2)
 _logging.getLogger("eqsim").addHandler(_logging.NullHandler())
 
 __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "TimedArray",
-           "PoissonInput",
+           "PoissonInput", "step_current",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network", "Clock",
            "defaultclock", "run", "start_scope", "seed", "store", "restore", "collect",
            "units", "topology", "show_code", "__version__", "EqsimError", "EquationError",

@@ -79,6 +79,16 @@ class Synapses(_synapses.Synapses, _NamespaceFromCaller):
         object.__setattr__(self, "_created", created)
 
 
+class PoissonInput(_inputs.PoissonInput):
+    __doc__ = _inputs.PoissonInput.__doc__
+
+    def __init__(self, *args, **kwargs):
+        self._created = next(_created)
+        if kwargs.get("seed") is None and _state["seed"] is not None:
+            kwargs["seed"] = (_state["seed"] * 1_000_003 + self._created) & 0xFFFFFFFF
+        super().__init__(*args, **kwargs)
+
+
 class SpikeMonitor(_monitors.SpikeMonitor):
     __doc__ = _monitors.SpikeMonitor.__doc__
 
@@ -104,7 +114,7 @@ class PopulationRateMonitor(_monitors.PopulationRateMonitor):
 
 
 _KINDS = (_groups.NeuronGroup, _synapses.Synapses, _monitors.SpikeMonitor,
-          _monitors.StateMonitor)
+          _monitors.StateMonitor, _inputs.PoissonInput)
 
 
 def collect(level: int = 0) -> list:
@@ -165,6 +175,6 @@ def network() -> _network.Network | None:
     return _state["network"]
 
 
-__all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses",
+__all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "PoissonInput",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "collect", "run",
            "start_scope", "seed", "store", "restore", "network"]

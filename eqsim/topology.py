@@ -4,8 +4,8 @@ with both directions.
 
 >>> from eqsim import topology
 >>> i, j = topology.ring_lattice(6, 2)
->>> list(zip(i[:2], j[:2]))
-[(0, 1), (0, 5)]
+>>> i[:2].tolist(), j[:2].tolist()
+([0, 0], [1, 5])
 """
 from __future__ import annotations
 

@@ -194,8 +194,10 @@ class PoissonInput:
                 f"PoissonInput: group '{target.name}' has no variable '{target_var}'",
                 code="E748", hint="variables: " + ", ".join(
                     n for n, e in variables.items() if e.kind != "subexpression"))
-        if isinstance(N, (bool, np.bool_)) or not isinstance(N, (int, np.integer)) or N < 0:
-            raise ConfigurationError("PoissonInput: N must be an integer >= 0", code="E748")
+        if isinstance(N, (bool, np.bool_)) or not isinstance(N, (int, np.integer, float)) \
+                or N < 0 or N != int(N):
+            raise ConfigurationError("PoissonInput: N must be a whole number >= 0",
+                                     code="E748")
         if get_dimension(rate) != HZ_DIM or float(np.asarray(rate)) < 0:
             raise ConfigurationError("PoissonInput: rate must be a rate >= 0 (e.g. 5*Hz)",
                                      code="E748")
@@ -232,3 +234,33 @@ class PoissonInput:
     def __repr__(self) -> str:
         return (f"PoissonInput({self.target.name}.{self.target_var}, N={self.N}, "
                 f"name={self.name!r})")
+
+
+def step_current(times, amplitudes, dt=None) -> TimedArray:
+    """A piecewise-constant current as a TimedArray: ``amplitudes[k]`` from ``times[k]``
+    on (0 before ``times[0]``). Use it as ``I = I_step(t) : amp`` with ``I_step`` in the
+    namespace. ``dt`` (default: the smallest gap between the times) sets the resolution.
+
+    >>> from eqsim.units import ms, nA
+    >>> I = step_current([10, 30]*ms, [1, 0]*nA)
+    >>> [float(I(t*ms)/nA) for t in (5, 15, 35)]
+    [0.0, 1.0, 0.0]
+    """
+    times, amplitudes = as_quantity(times), as_quantity(amplitudes)
+    check_units(times, SECOND, "times of step_current")
+    t = np.atleast_1d(np.asarray(times, dtype=float))
+    a = np.atleast_1d(np.asarray(amplitudes.view(np.ndarray) if isinstance(
+        amplitudes, Quantity) else amplitudes, dtype=float))
+    if t.shape != a.shape or t.size == 0 or np.any(np.diff(t) <= 0) or t[0] < 0:
+        raise ConfigurationError("step_current needs increasing times >= 0 and one "
+                                 "amplitude per time", code="E747")
+    if dt is None:
+        gaps = np.diff(np.concatenate([[0.0], t]))
+        step = float(np.min(gaps[gaps > 0])) if np.any(gaps > 0) else float(t[0] or 1.0)
+    else:
+        step = as_time(dt, "dt of step_current")
+    edges = np.round(t / step).astype(int)
+    values = np.zeros(edges[-1] + 1)
+    for start, amp in zip(edges, a):
+        values[start:] = amp
+    return TimedArray(Quantity(values, get_dimension(amplitudes)), step * second)

@@ -151,7 +151,7 @@ def test_delay_change_between_runs_and_queue_growth(backend):
 
 # ---- both backends on a recurrent network --------------------------------------------
 
-def recurrent(backend):
+def recurrent(backend, duration=500 * ms):
     G = eq.NeuronGroup(200, """
         dv/dt = (-v + ge - gi)/(10*ms) : volt (unless refractory)
         dge/dt = -ge/(5*ms) : volt
@@ -162,22 +162,26 @@ def recurrent(backend):
     inp = eq.Synapses(P, G, "w : volt", on_pre="ge += w", name="inp", seed=8)
     inp.connect(p=0.2, seed=5)
     inp.w = "4*mV + 2*mV*rand()"
-    exc = eq.Synapses(G, G, "w : volt", on_pre="ge_post += w", name="exc", seed=9)
+    stdp = dict(STDP)   # plastic excitatory synapses, weights in units of 3 mV
+    stdp["on_pre"] = "ge_post += w*3*mV\n" + stdp["on_pre"]
+    exc = eq.Synapses(G, G, name="exc", seed=9, **stdp)
     exc.connect("i < 160 and i != j", p=0.05, seed=6)
-    exc.w = 1.5 * mV
+    exc.w = 0.5
     exc.delay = "0.5*ms + 2*ms*rand()"
     inh = eq.Synapses(G, G, on_pre="gi += 4*mV", delay=1 * ms, name="inh")
     inh.connect("i >= 160", p=0.1, seed=7)
     mon = eq.SpikeMonitor(G, name="spk")
     trace = eq.StateMonitor(G, ["v", "ge"], record=[0, 100, 199], name="tr")
     net = eq.Network(G, P, inp, exc, inh, mon, trace)
-    net.run(200 * ms, backend=backend)
-    return mon, trace
+    net.run(duration, backend=backend)
+    return mon, trace, exc.w.copy()
 
 
 def test_recurrent_network_identical_on_both_backends():
-    (mc, tc), (mn, tn) = recurrent("c"), recurrent("numpy")
+    """200 neurons, Poisson input, per-synapse delays, STDP, 500 ms."""
+    (mc, tc, wc), (mn, tn, wn) = recurrent("c"), recurrent("numpy")
     assert mc.num_spikes > 100
+    assert np.array_equal(wc, wn) and np.std(wc) > 0.01   # the weights did change
     assert np.array_equal(mc.i, mn.i) and np.array_equal(mc.t_, mn.t_)
     assert np.allclose(tc.v_, tn.v_, rtol=1e-9, atol=1e-15)
 
