@@ -1,6 +1,7 @@
 """Synapses: per-synapse state, connectivity (sorted by presynaptic neuron), delays."""
 from __future__ import annotations
 
+import inspect
 import numbers
 import secrets
 from dataclasses import replace
@@ -381,7 +382,16 @@ class Synapses:
             result = self._expression(value, what, dim, self.arrays["_pre"],
                                       self.arrays["_post"], syn)
         elif callable(value):
-            result = value(self.arrays["_pre"].copy(), self.arrays["_post"].copy())
+            args = [self.arrays["_pre"].copy(), self.arrays["_post"].copy()]
+            try:
+                wants_edges = len(inspect.signature(value).parameters) >= 3
+            except (TypeError, ValueError):
+                wants_edges = False
+            if wants_edges:  # f(i, j, edges): edges["w"], edges["delay"], ... with units
+                args.append({k: getattr(self, k) for k in self.arrays
+                             if not k.startswith("_") and (self.arrays[k] is not None or
+                                                           k == "delay")})
+            result = value(*args)
             if not plain and get_dimension(result) != dim:
                 raise DimensionError(f"the function for {what} returned values in "
                                      f"{get_dimension(result)}, expected {dim}",

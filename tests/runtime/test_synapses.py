@@ -331,3 +331,15 @@ def test_clock_driven_synapses_identical_on_both_backends():
         runs.append(mon.g_tot_)
     assert runs[0].max() > 0.1
     assert np.allclose(runs[0], runs[1], rtol=1e-9, atol=1e-14)
+
+
+def test_weights_from_a_function_of_source_target_and_edge_properties():
+    A = eq.NeuronGroup(3, "x : 1")
+    S = eq.Synapses(A, A, "w : siemens\nlength : 1")
+    S.connect()
+    S.length = "abs(i - j)*1.0"
+    S.delay = "0.5*ms*abs(i - j)"
+    S.w = lambda i, j, edges: 1 * nS * np.exp(-edges["length"]) + 0 * nS * i
+    assert np.allclose(S.w / nS, np.exp(-np.abs(S.i - S.j)))
+    S.w = lambda i, j, edges: edges["delay"] / ms * nS
+    assert np.allclose(S.w / nS, 0.5 * np.abs(S.i - S.j))
