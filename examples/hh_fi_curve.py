@@ -12,6 +12,7 @@ import argparse
 import numpy as np
 
 import eqsim as eq
+from eqsim import models
 from eqsim.units import cm, mV, ms, msiemens, nA, siemens, ufarad, umetre
 
 AREA = 20000 * umetre ** 2
@@ -19,19 +20,7 @@ PARAMS = dict(Cm=1 * ufarad * cm ** -2 * AREA, gl=5e-5 * siemens * cm ** -2 * AR
               El=-60 * mV, EK=-90 * mV, ENa=50 * mV,
               g_na=100 * msiemens * cm ** -2 * AREA,
               g_kd=30 * msiemens * cm ** -2 * AREA, VT=-63 * mV)
-MODEL = """
-dv/dt = (gl*(El - v) - g_na*(m*m*m)*h*(v - ENa) - g_kd*(n*n*n*n)*(v - EK) + I)/Cm : volt
-dm/dt = alpha_m*(1 - m) - beta_m*m : 1
-dn/dt = alpha_n*(1 - n) - beta_n*n : 1
-dh/dt = alpha_h*(1 - h) - beta_h*h : 1
-alpha_m = 0.32/mV*(13*mV - v + VT)/(exp((13*mV - v + VT)/(4*mV)) - 1.)/ms : Hz
-beta_m = 0.28/mV*(v - VT - 40*mV)/(exp((v - VT - 40*mV)/(5*mV)) - 1.)/ms : Hz
-alpha_h = 0.128*exp((17*mV - v + VT)/(18*mV))/ms : Hz
-beta_h = 4./(1 + exp((40*mV - v + VT)/(5*mV)))/ms : Hz
-alpha_n = 0.032/mV*(15*mV - v + VT)/(exp((15*mV - v + VT)/(5*mV)) - 1.)/ms : Hz
-beta_n = 0.5*exp((10*mV - v + VT)/(40*mV))/ms : Hz
-I : amp
-"""
+MODEL = models.HH_TRAUB_MILES
 
 
 def main(argv=None):

@@ -17,6 +17,7 @@ from ..equations.validate import Resolver, check_neuron_model
 from ..errors import ConfigurationError, DimensionError
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
 from .clock import Clock, as_time, defaultclock
+from .naming import Named, check_name
 
 LASTSPIKE_INIT = -1e4  # seconds; Brian2's initial value (never refractory at t = 0)
 _INIT_STEP = 1 << 62   # random numbers of string initialisers use steps from here on
@@ -31,16 +32,7 @@ def _check_N(N) -> int:
     return int(N)
 
 
-def _check_name(name) -> str | None:
-    if name is None:
-        return None
-    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
-        raise ConfigurationError(f"name must be an identifier not starting with '_', "
-                                 f"got {name!r}", code="E703")
-    return name
-
-
-class NeuronGroup:
+class NeuronGroup(Named):
     """A group of N neurons with the same model equations (Brian2's NeuronGroup).
 
     >>> from eqsim.units import ms, mV
@@ -59,7 +51,7 @@ class NeuronGroup:
                  seed: int | None = None):
         object.__setattr__(self, "_ready", False)
         self.N = _check_N(N)
-        self._name = _check_name(name)
+        self._name = check_name(name)
         # the caller's dict itself: values are read again at every run (as in Brian2)
         self.namespace = namespace if namespace is not None else {}
         label = self._name or self._kind
@@ -85,10 +77,6 @@ class NeuronGroup:
         object.__setattr__(self, "_ready", True)
 
     # ---- naming (a Network names unnamed objects) ------------------------------------
-    @property
-    def name(self) -> str:
-        return self._name or self._kind
-
     def _set_name(self, name: str) -> None:
         self._name = name
         self.spec = replace(self.spec, name=name)

@@ -13,6 +13,7 @@ from ..equations.expressions import SECOND
 from ..units import Hz, Quantity, as_quantity, check_units, get_dimension, second
 from .clock import as_time
 from .groups import NeuronGroup
+from .naming import Named, check_name
 
 HZ_DIM = get_dimension(Hz)
 
@@ -174,7 +175,7 @@ class TimedArray:
         return f"TimedArray(shape={self.values.shape}, dt={self.dt_:g} s)"
 
 
-class PoissonInput:
+class PoissonInput(Named):
     """N independent Poisson sources at ``rate`` onto every neuron of ``target``, each
     adding ``weight`` to ``target_var`` when it fires, without creating synapses (Brian2's
     PoissonInput). Each step every target neuron receives Binomial(N, rate*dt)*weight;
@@ -204,18 +205,10 @@ class PoissonInput:
         check_units(weight, variables[target_var].dim, f"weight of PoissonInput onto "
                                                        f"{target.name}.{target_var}")
         import secrets
-        from .groups import _check_name
         self.target, self.target_var, self.N = target, target_var, int(N)
         self.rate, self.weight = rate, weight
-        self._name = _check_name(name)
+        self._name = check_name(name)
         self.seed = int(seed) if seed is not None else secrets.randbits(32)
-
-    @property
-    def name(self) -> str:
-        return self._name or self._kind
-
-    def _set_name(self, name: str) -> None:
-        self._name = name
 
     @property
     def spec(self):

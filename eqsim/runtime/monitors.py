@@ -9,13 +9,14 @@ from ..errors import ConfigurationError
 from ..units import DIMENSIONLESS, Quantity, get_dimension
 from ..units import Hz as _Hz
 from .clock import Clock, defaultclock
-from .groups import NeuronGroup, Subgroup, _check_name
+from .groups import NeuronGroup, Subgroup
+from .naming import Named, check_name
 
 SPIKE_BUFFER_MIN = 1 << 16
 HZ = get_dimension(_Hz)
 
 
-class SpikeMonitor:
+class SpikeMonitor(Named):
     """Records the spikes of a group: ``.t``, ``.i``, ``.count``, ``.spike_trains()``."""
 
     _kind = "spikemonitor"
@@ -36,19 +37,12 @@ class SpikeMonitor:
             raise ConfigurationError(f"group '{source.name}' has no threshold, so it "
                                      "never spikes", code="E710")
         self.source = source
-        self._name = _check_name(name)
+        self._name = check_name(name)
         self._i_chunks: list[np.ndarray] = []
         self._step_chunks: list[np.ndarray] = []
         self._dt_chunks: list[float] = []
         self.counts = np.zeros(source.N, dtype=np.int64)
         self._cache = None
-
-    @property
-    def name(self) -> str:
-        return self._name or self._kind
-
-    def _set_name(self, name: str) -> None:
-        self._name = name
 
     @property
     def spec(self) -> SpikeMonitorSpec:
@@ -153,7 +147,7 @@ class SpikeMonitor:
         return f"SpikeMonitor({self.source.name}, {self.num_spikes} spikes)"
 
 
-class StateMonitor:
+class StateMonitor(Named):
     """Records variables of a group over time: ``.t`` and one ``(neurons, times)`` array
     per variable, e.g. ``mon.v[0]`` is the trace of the first recorded neuron."""
 
@@ -211,17 +205,10 @@ class StateMonitor:
         self.variables = tuple(variables)
         self.record = (idx + offset).astype(np.int32)
         self.clock = Clock(dt, name="StateMonitor clock") if dt is not None else None
-        self._name = _check_name(name)
+        self._name = check_name(name)
         self._chunks: dict[str, list[np.ndarray]] = {v: [] for v in self.variables}
         self._t_chunks: list[np.ndarray] = []
         self._cache: dict[str, np.ndarray] = {}
-
-    @property
-    def name(self) -> str:
-        return self._name or self._kind
-
-    def _set_name(self, name: str) -> None:
-        self._name = name
 
     @property
     def dt_(self) -> float:
@@ -314,17 +301,6 @@ class PopulationRateMonitor(SpikeMonitor):
             self._step_chunks.append(buffers["_step"][:n].copy())
             self._dt_chunks.append(dt)
             self._cache = None
-
-    def _data(self):
-        if self._cache is None:
-            if self._i_chunks:
-                counts = np.concatenate(self._i_chunks)
-                t = np.concatenate([s * dt for s, dt in zip(self._step_chunks,
-                                                           self._dt_chunks)])
-            else:
-                counts, t = np.zeros(0, dtype=np.int32), np.zeros(0)
-            self._cache = (counts, t)
-        return self._cache
 
     @property
     def rate(self) -> Quantity:

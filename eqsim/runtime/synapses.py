@@ -19,7 +19,8 @@ from ..errors import ConfigurationError, DimensionError
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
 from . import connect as gen
 from .clock import as_time
-from .groups import NeuronGroup, Subgroup, _check_name, group_of, offset_of
+from .groups import NeuronGroup, Subgroup, group_of, offset_of
+from .naming import Named, check_name
 
 _INIT_STEP = 1 << 61  # random numbers of synapse initialisers and p(i, j)
 
@@ -40,7 +41,7 @@ def _group_variables(group: NeuronGroup) -> dict[str, Dimension]:
     return out
 
 
-class Synapses:
+class Synapses(Named):
     """Connections from a source group to a target group (Brian2's Synapses).
 
     >>> from eqsim.units import ms, mV
@@ -73,7 +74,7 @@ class Synapses:
             raise ConfigurationError(f"on_post needs spikes, but the target group "
                                      f"'{target.name}' has no threshold", code="E743")
         self.source, self.target = source, target
-        self._name = _check_name(name)
+        self._name = check_name(name)
         self.namespace = namespace if namespace is not None else {}
         label = self._name or self._kind
         self.equations = parse_equations(model, where=f"model of synapses '{label}'",
@@ -104,13 +105,6 @@ class Synapses:
         object.__setattr__(self, "_ready", True)
 
     # ---- names and spec --------------------------------------------------------------
-    @property
-    def name(self) -> str:
-        return self._name or self._kind
-
-    def _set_name(self, name: str) -> None:
-        self._name = name
-
     @property
     def spec(self) -> SynapseSpec:
         kind = "per_synapse" if self.arrays["delay"] is not None else "scalar"

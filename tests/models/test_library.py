@@ -141,14 +141,14 @@ def test_tsodyks_markram_matches_the_analytic_recursion(backend):
 
 
 def test_song_2000_weights_become_bimodal(tmp_path, capsys):
-    """The Song, Miller & Abbott (2000) setup, 100 s: mass piles up at both ends.
-    Uniform weights would put 10 % in each end bin; after 100 s each end bin holds
-    more than twice that and the middle is depleted."""
+    """The Song, Miller & Abbott (2000) setup, 300 s (about 45 s of wall time): most of
+    the weight mass ends up within 10 % of 0 or of gmax (uniform weights would put 20 %
+    there), each end holding more than twice its uniform share."""
     import runpy
     import sys
     from ..conftest import ROOT
     argv = sys.argv
-    sys.argv = ["stdp_song2000.py", "--duration", "100", "--out", str(tmp_path / "w.png")]
+    sys.argv = ["stdp_song2000.py", "--duration", "300", "--out", str(tmp_path / "w.png")]
     try:
         runpy.run_path(str(ROOT / "examples" / "stdp_song2000.py"), run_name="__main__")
     finally:
@@ -156,5 +156,6 @@ def test_song_2000_weights_become_bimodal(tmp_path, capsys):
     line = [x for x in capsys.readouterr().out.splitlines() if x.startswith("weights")][0]
     low, high, middle = (float(p.split("%")[0].split()[-1]) / 100
                          for p in line.split(","))
-    assert low > 0.2 and high > 0.15
+    assert low + high > 0.5              # most mass near 0 and near gmax
+    assert low > 0.2 and high > 0.2
     assert middle / 8 < 0.1   # the 8 middle bins hold less than the uniform 10 % each

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import eqsim as eq
+from eqsim import models
 from eqsim.units import cm, mV, ms, msiemens, nA, nS, pF, siemens, ufarad, umetre
 
 from ..conftest import DATA
@@ -53,19 +54,7 @@ def test_hh_traub_miles_current_injection(backend):
               El=-60 * mV, EK=-90 * mV, ENa=50 * mV,
               g_na=100 * msiemens * cm ** -2 * area,
               g_kd=30 * msiemens * cm ** -2 * area, VT=-63 * mV)
-    eqs = """
-    dv/dt = (gl*(El - v) - g_na*(m*m*m)*h*(v - ENa) - g_kd*(n*n*n*n)*(v - EK) + I) / Cm : volt
-    dm/dt = alpha_m*(1 - m) - beta_m*m : 1
-    dn/dt = alpha_n*(1 - n) - beta_n*n : 1
-    dh/dt = alpha_h*(1 - h) - beta_h*h : 1
-    alpha_m = 0.32/mV * (13*mV - v + VT) / (exp((13*mV - v + VT)/(4*mV)) - 1.)/ms : Hz
-    beta_m  = 0.28/mV * (v - VT - 40*mV) / (exp((v - VT - 40*mV)/(5*mV)) - 1.)/ms : Hz
-    alpha_h = 0.128 * exp((17*mV - v + VT)/(18*mV))/ms : Hz
-    beta_h  = 4. / (1 + exp((40*mV - v + VT)/(5*mV)))/ms : Hz
-    alpha_n = 0.032/mV * (15*mV - v + VT) / (exp((15*mV - v + VT)/(5*mV)) - 1.)/ms : Hz
-    beta_n  = 0.5 * exp((10*mV - v + VT)/(40*mV))/ms : Hz
-    I : amp
-    """
+    eqs = models.HH_TRAUB_MILES   # the library model is the one Brian2 ran
     ref = REF["hh_traub_miles"]
     G = eq.NeuronGroup(4, eqs, threshold="v > -20*mV", refractory=3 * ms,
                        method="exponential_euler", namespace=ns)
@@ -79,15 +68,7 @@ def test_hh_traub_miles_current_injection(backend):
         _compare(trains[k] / ms, ref["spike_times_ms"][str(k)])
 
 
-IZHIKEVICH = """
-dv/dt = (0.04*v**2 + 5*v + 140 - u + I)/ms : 1
-du/dt = a*(b*v - u)/ms : 1
-a : 1
-b : 1
-c : 1
-d : 1
-I : 1
-"""
+IZHIKEVICH = models.IZHIKEVICH
 
 
 @pytest.mark.parametrize("kind, first", [("rs", None), ("fs", 25)])

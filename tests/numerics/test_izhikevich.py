@@ -2,17 +2,10 @@
 import numpy as np
 
 import eqsim as eq
+from eqsim import models
 from eqsim.units import ms
 
-MODEL = """
-dv/dt = (0.04*v**2 + 5*v + 140 - u + I)/ms : 1
-du/dt = a*(b*v - u)/ms : 1
-a : 1
-b : 1
-c : 1
-d : 1
-I : 1
-"""
+MODEL = models.IZHIKEVICH
 
 
 def test_regular_and_fast_spiking(backend):

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import eqsim as eq
+from eqsim import models
 from eqsim.errors import ConfigurationError, DimensionError, EquationError
 from eqsim.units import Hz, ms, mV, nS
 
@@ -188,16 +189,8 @@ def test_recurrent_network_identical_on_both_backends():
 
 # ---- plasticity ----------------------------------------------------------------------
 
-STDP = dict(
-    model="""w : 1
-             dApre/dt = -Apre/taupre : 1 (event-driven)
-             dApost/dt = -Apost/taupost : 1 (event-driven)""",
-    on_pre="""Apre += dApre
-              w = clip(w + Apost, 0, wmax)""",
-    on_post="""Apost += dApost
-               w = clip(w + Apre, 0, wmax)""",
-    namespace=dict(taupre=20 * ms, taupost=20 * ms, dApre=0.01, dApost=-0.0105,
-                   wmax=1.0))
+STDP = dict(models.STDP, namespace=dict(taupre=20 * ms, taupost=20 * ms, dApre=0.01,
+                                        dApost=-0.0105, wmax=1.0))
 
 
 @pytest.mark.parametrize("delta_ms", [-40, -10, -2, 3, 10, 40])
