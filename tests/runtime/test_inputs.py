@@ -178,3 +178,14 @@ def test_poisson_input_identical_on_both_backends():
         out.append((mon.i.copy(), mon.t_.copy()))
     assert len(out[0][0]) > 50
     assert np.array_equal(out[0][0], out[1][0]) and np.array_equal(out[0][1], out[1][1])
+
+
+def test_poisson_group_rates_from_a_timed_array(backend):
+    N = 2000 if backend == "c" else 400
+    ta = eq.TimedArray([10, 40] * Hz, dt=500 * ms)
+    P = eq.PoissonGroup(N, "ta(t)", namespace={"ta": ta}, seed=12, name="p")
+    mon = eq.SpikeMonitor(P)
+    eq.Network(P, mon).run(1 * second, backend=backend)
+    early = int(np.sum(mon.t < 500 * ms))
+    assert _within_3_sigma(early, 10, N, 0.5)
+    assert _within_3_sigma(mon.num_spikes - early, 40, N, 0.5)
