@@ -10,8 +10,11 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# -ffp-contract=off keeps C arithmetic identical to the numpy reference (no FMA);
+# -fno-math-errno and -fno-trapping-math change no value, they let gcc vectorise loops
+# with conditionals and math calls. Never -ffast-math.
 DEFAULT_CFLAGS = ("-O3", "-march=native", "-ffp-contract=off", "-fno-math-errno",
-                  "-fPIC", "-shared", "-std=c99")
+                  "-fno-trapping-math", "-fPIC", "-shared", "-std=c99")
 
 
 def _user_cache_dir() -> Path:

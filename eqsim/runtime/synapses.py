@@ -294,6 +294,9 @@ class Synapses(Named):
             p_text = None
         if cond is None and p_text is None:
             return gen.bernoulli_pairs(n_pre, n_post, p_value, gen_rng, autapses)
+        side = self._one_sided(cond) if p_text is None else None
+        if side is not None:
+            return self._one_sided_pairs(cond, side, p_value, gen_rng, autapses)
 
         def keep(i_idx, j_idx):
             mask = np.ones(i_idx.shape, dtype=bool)
@@ -311,6 +314,48 @@ class Synapses(Named):
             return mask
 
         return gen.filtered_pairs(n_pre, n_post, keep)
+
+    def _one_sided(self, cond: str) -> str | None:
+        """'pre' or 'post' when a condition uses only source (i, x_pre) or only target
+        (j, x_post) names; then it selects rows or columns, not pairs."""
+        from ..equations.expressions import names_in
+        node, _ = parse_expression(cond)
+        resolve = self._resolver()
+        kinds = set()
+        for name in names_in(node):
+            info = resolve(name)
+            if name == "i" or (info is not None and info.kind == "pre"):
+                kinds.add("pre")
+            elif name == "j" or (info is not None and info.kind == "post"):
+                kinds.add("post")
+            elif info is None or info.kind not in ("constant", "unit", "special"):
+                return None
+            elif name in ("t", "dt"):
+                return None
+        return kinds.pop() if len(kinds) == 1 else None
+
+    def _one_sided_pairs(self, cond: str, side: str, p: float, gen_rng, autapses):
+        """Bernoulli(p) pairs among the rows (or columns) the condition selects: the cost
+        follows the number of synapses, not of pairs."""
+        n_pre, n_post = self.source.N, self.target.N
+        if side == "pre":
+            idx = np.arange(n_pre)
+            keep = np.broadcast_to(self._expression(cond, "condition", BOOLEAN, idx,
+                                                    np.zeros(n_pre, int)), (n_pre,))
+            rows = np.flatnonzero(keep)
+            r, j = gen.bernoulli_pairs(len(rows), n_post, p, gen_rng)
+            i = rows[r]
+        else:
+            idx = np.arange(n_post)
+            keep = np.broadcast_to(self._expression(cond, "condition", BOOLEAN,
+                                                    np.zeros(n_post, int), idx), (n_post,))
+            cols = np.flatnonzero(keep)
+            i, c = gen.bernoulli_pairs(n_pre, len(cols), p, gen_rng)
+            j = cols[c]
+        if not autapses:
+            mask = i != j
+            i, j = i[mask], j[mask]
+        return i.astype(np.int32), j.astype(np.int32)
 
     def _add(self, i_arr: np.ndarray, j_arr: np.ndarray) -> None:
         """Append synapses, keeping all arrays sorted by presynaptic index (stable)."""

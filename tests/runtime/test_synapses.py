@@ -336,3 +336,20 @@ def test_weights_from_a_function_of_source_target_and_edge_properties():
     assert np.allclose(S.w / nS, np.exp(-np.abs(S.i - S.j)))
     S.w = lambda i, j, edges: edges["delay"] / ms * nS
     assert np.allclose(S.w / nS, 0.5 * np.abs(S.i - S.j))
+
+
+def test_one_sided_conditions_select_rows_or_columns():
+    """'i < 300' or 'j >= 100' select sources or targets: still Bernoulli(p) per pair."""
+    A, B = receivers(400), receivers(500)
+    S = eq.Synapses(A, B)
+    S.connect("i < 300", p=0.1, seed=1)
+    n = 300 * 500
+    assert S.i.max() < 300 and abs(len(S) - 0.1 * n) < 3 * np.sqrt(n * 0.09)
+    T = eq.Synapses(A, B)
+    T.connect("j >= 100", p=0.1, seed=1)
+    n = 400 * 400
+    assert T.j.min() >= 100 and abs(len(T) - 0.1 * n) < 3 * np.sqrt(n * 0.09)
+    assert np.all(np.diff(T.i) >= 0)
+    U = eq.Synapses(A, A)
+    U.connect("i < 200", p=1.0, autapses=False)
+    assert len(U) == 200 * 399 and not np.any(U.i == U.j)
