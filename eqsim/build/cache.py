@@ -222,6 +222,35 @@ def front_store(config: Config, key: str, payload: str) -> None:
         logger.warning("could not write the front cache: %s", exc)
 
 
+# ---- kernel cache: one object's spec -> its integrated equations (pickled sympy) ------
+
+def kernel_lookup(config: Config, key: str):
+    """The pickled kernels stored under ``key``, or None (missing or unreadable)."""
+    if config.no_cache:
+        return None
+    import pickle
+    try:
+        with open(cache_root(config) / "kernels" / f"{key}.pkl", "rb") as f:
+            return pickle.load(f)
+    except Exception:  # a truncated or stale entry is simply recomputed
+        return None
+
+
+def kernel_store(config: Config, key: str, kernels) -> None:
+    if config.no_cache:
+        return
+    import pickle
+    try:
+        path = cache_root(config) / "kernels" / f"{key}.pkl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(kernels, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except (OSError, CacheError, pickle.PicklingError) as exc:
+        logger.warning("could not write the kernel cache: %s", exc)
+
+
 # ---- command line helpers --------------------------------------------------------------
 
 def _size(path: Path) -> int:
@@ -241,6 +270,6 @@ def clear_cache(config: Config) -> int:
     """Delete everything in the cache; returns the number of modules removed."""
     root = cache_root(config)
     n = len(list((root / "modules").glob("*/*"))) if (root / "modules").exists() else 0
-    for sub in ("modules", "front", "tmp", "failed", "locks"):
+    for sub in ("modules", "front", "kernels", "tmp", "failed", "locks"):
         shutil.rmtree(root / sub, ignore_errors=True)
     return n

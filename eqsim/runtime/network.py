@@ -17,7 +17,8 @@ import numpy as np
 
 from .. import rng
 from .._version import __version__
-from ..build.cache import BuildInfo, build_and_load, front_lookup, front_store
+from ..build.cache import (BuildInfo, build_and_load, front_lookup, front_store,
+                           kernel_lookup, kernel_store)
 from ..codegen.templates import generator_fingerprint
 from ..codegen.unit import RUN_BUFFER_FULL, RUN_NOT_FINITE, SourceUnit
 from ..config import Config, get_config
@@ -218,9 +219,9 @@ class Network:
             from ..integration.discretize import lower_neuron_group
             t1 = time.perf_counter()
             from ..integration.synaptic import lower_synapses
-            kernels = [lower_neuron_group(s) for s in specs]
+            kernels = [self._lowered(s, lower_neuron_group) for s in specs]
             syn_specs = [S.spec for S in self.synapses]
-            syn_kernels = [lower_synapses(s) for s in syn_specs]
+            syn_kernels = [self._lowered(s, lower_synapses) for s in syn_specs]
             info.timings["integration"] = time.perf_counter() - t1
             t1 = time.perf_counter()
             unit = emit(list(zip(specs, kernels)), [m.spec for m in self.state_monitors],
@@ -231,6 +232,17 @@ class Network:
             front_store(self.config, key, unit.to_json())
         info.timings["front"] = time.perf_counter() - t0
         return BuildProducts(specs, kernels, unit, info, key)
+
+    def _lowered(self, spec, lower):
+        """Integrated kernels of one object, from the kernel cache when its spec (and the
+        code generators) are unchanged: a network that only gained a monitor does not
+        redo the sympy work of its groups."""
+        key = hashlib.sha256(f"{spec.key()} {generator_fingerprint()}".encode()).hexdigest()
+        kernels = kernel_lookup(self.config, key)
+        if kernels is None:
+            kernels = lower(spec)
+            kernel_store(self.config, key, kernels)
+        return kernels
 
     def _prepare(self, backend: str) -> None:
         signature = (backend, tuple(id(o) for o in self.objects),
