@@ -234,6 +234,9 @@ class NumpyBackend:
                     continue
                 row = data.get_i(f"{m.name}/count")
                 idx = data.array(f"{m.name}/_indices")
+                if not len(idx):   # record=False: nothing to store
+                    data.set_i(f"{m.name}/count", row + 1)
+                    continue
                 if m.source in self.groups:
                     state = states[self.groups.index(m.source)]
                 else:

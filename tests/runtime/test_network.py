@@ -245,3 +245,13 @@ def test_show_code_and_build_products(capsys):
     products = net.build("numpy")
     assert products.unit.methods[G.name] == "exact"
     assert "def update_0" in products.unit.numpy_source
+
+
+def test_empty_recordings_and_unconnected_synapses(backend):
+    G = eq.NeuronGroup(3, "dv/dt = -v/(10*ms) : volt", threshold="v > 1*mV",
+                       reset="v = 0*mV")
+    mon = eq.StateMonitor(G, "v", record=False)
+    S = eq.Synapses(G, G, "w : volt", on_pre="v_post += w")   # never connected
+    spikes = eq.SpikeMonitor(G)
+    eq.Network(G, mon, S, spikes).run(1 * ms, backend=backend)
+    assert mon.v.shape == (0, 0) and len(S) == 0 and spikes.num_spikes == 0
