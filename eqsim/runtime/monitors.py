@@ -21,8 +21,9 @@ class SpikeMonitor(Named):
 
     _kind = "spikemonitor"
 
-    def __init__(self, source: NeuronGroup, name: str | None = None):
+    def __init__(self, source: NeuronGroup, name: str | None = None, record: bool = True):
         self._range = None
+        self.record = bool(record)   # False: count spikes per neuron, keep no times
         if isinstance(source, Subgroup):  # record the parent, keep the slice's spikes
             if isinstance(self, PopulationRateMonitor):
                 raise ConfigurationError(f"{type(self).__name__} of a subgroup is not "
@@ -55,7 +56,7 @@ class SpikeMonitor(Named):
                 "_counts": self.counts, "capacity": cap}
 
     def _collect(self, buffers: dict, n: int, dt: float) -> None:
-        if n:
+        if n and self.record:
             i, steps = buffers["_i"][:n], buffers["_step"][:n]
             if self._range is not None:
                 keep = (i >= self._range[0]) & (i < self._range[1])
@@ -63,15 +64,6 @@ class SpikeMonitor(Named):
             self._i_chunks.append(i.copy())
             self._step_chunks.append(steps.copy())
             self._dt_chunks.append(dt)
-            self._cache = None
-
-    def _append(self, i: np.ndarray, step: int, dt: float) -> None:
-        """Record spikes from the numpy backend."""
-        if len(i):
-            self._i_chunks.append(np.asarray(i, dtype=np.int32).copy())
-            self._step_chunks.append(np.full(len(i), step, dtype=np.int64))
-            self._dt_chunks.append(dt)
-            np.add.at(self.counts, i, 1)
             self._cache = None
 
     def _data(self):
