@@ -202,8 +202,25 @@ class PoissonInput(Named):
         if get_dimension(rate) != HZ_DIM or float(np.asarray(rate)) < 0:
             raise ConfigurationError("PoissonInput: rate must be a rate >= 0 (e.g. 5*Hz)",
                                      code="E748")
-        check_units(weight, variables[target_var].dim, f"weight of PoissonInput onto "
-                                                       f"{target.name}.{target_var}")
+        dim = variables[target_var].dim
+        if isinstance(weight, str):   # Brian2 style: weight="J", read at every run
+            from ..equations.expressions import (Snippet, infer_dimension, names_in,
+                                                 parse_expression)
+            node, snip = parse_expression(Snippet.whole(weight, f"weight of PoissonInput "
+                                                                f"onto {target.name}"))
+            resolve = target._resolver()
+            got = infer_dimension(node, snip, resolve)
+            if got != dim:
+                raise ConfigurationError(f"PoissonInput weight '{weight}' is in {got}, "
+                                         f"{target.name}.{target_var} is in {dim}",
+                                         code="E748")
+            if any(resolve(n).kind in ("variable", "subexpression", "index")
+                   for n in names_in(node)):
+                raise ConfigurationError("PoissonInput weights may use constants and units "
+                                         "only, not per-neuron variables", code="E748")
+        else:
+            check_units(weight, dim, f"weight of PoissonInput onto "
+                                     f"{target.name}.{target_var}")
         import secrets
         self.target, self.target_var, self.N = target, target_var, int(N)
         self.rate, self.weight = rate, weight
@@ -214,6 +231,14 @@ class PoissonInput(Named):
     def spec(self):
         from ..equations.specs import PoissonInputSpec
         return PoissonInputSpec(self.name, self.target.name, self.target_var)
+
+    def weight_value(self) -> float:
+        """The weight in SI units (a string weight is evaluated now, as in Brian2)."""
+        if isinstance(self.weight, str):
+            from ..equations.expressions import Snippet, parse_expression
+            node, snip = parse_expression(Snippet.whole(self.weight))
+            return float(self.target._evaluate(node, snip, None, raw=True)[0])
+        return float(np.asarray(self.weight))
 
     def parameters(self) -> tuple[float, float, bool]:
         """(p, (1 - p)**N, use the normal approximation) for the target's dt."""

@@ -309,7 +309,7 @@ class Network:
             data.set_i(f"{p.name}/key1", k1)
             data.set_d(f"{p.name}/p", prob)
             data.set_d(f"{p.name}/q0", q0)
-            data.set_d(f"{p.name}/weight", float(np.asarray(p.weight)))
+            data.set_d(f"{p.name}/weight", p.weight_value())
         for m in self.state_monitors:
             data.set_i(f"{m.name}/n_indices", len(m.record))
             data.set_i(f"{m.name}/every", every[id(m)])

@@ -166,6 +166,22 @@ def test_poisson_input_counts(backend, N, rate):
     assert abs(counts.var() / var - 1) < 3 * np.sqrt(2 / 399)
 
 
+def test_poisson_input_string_weight_read_at_run_time():
+    from eqsim.units import mV
+    ns = {"J": 0.5 * mV}
+    G = eq.NeuronGroup(10, "x : volt", namespace=ns, name="g")
+    P = eq.PoissonInput(G, "x", 100, 100 * Hz, "2*J", seed=1, name="pin")
+    net = eq.Network(G, P)
+    net.run(10 * ms)
+    first = G.x_.copy()
+    assert np.allclose(first / 1e-3, np.round(first / 1e-3))   # multiples of 2*J
+    ns["J"] = 0.25 * mV
+    net.run(10 * ms)
+    assert np.allclose((G.x_ - first) / 0.5e-3, np.round((G.x_ - first) / 0.5e-3))
+    with pytest.raises(eq.ConfigurationError, match="constants and units"):
+        eq.PoissonInput(eq.NeuronGroup(2, "x : volt\ny : volt"), "x", 5, 5 * Hz, "y")
+
+
 def test_poisson_input_identical_on_both_backends():
     from eqsim.units import mV
     out = []
