@@ -6,9 +6,9 @@ self-sustained activity from a random initial state.
     python examples/coba.py --N 1000 --duration 0.2 --out /tmp/c.png
 """
 import eqsim as eq
-from eqsim.units import ms, mV, nS, pF, second
+from eqsim.units import ms, mV, nS, pF
 
-from _network_common import Timer, arguments, raster, report
+from _network_common import excitatory_inhibitory, main_for
 
 PARAMS = dict(Cm=200 * pF, gl=10 * nS, El=-60 * mV, Ee=0 * mV, Ei=-80 * mV,
               taue=5 * ms, taui=10 * ms, Vt=-50 * mV, Vr=-60 * mV, we=6 * nS, wi=67 * nS)
@@ -26,22 +26,11 @@ def build(N: int, seed: int):
     G.v = "El + (randn()*5 - 5)*mV"
     G.ge = "(randn()*1.5 + 4)*10.*nS"
     G.gi = "(randn()*12 + 20)*10.*nS"
-    Se = eq.Synapses(G[:NE], G, on_pre="ge += we", namespace=PARAMS, name="exc")
-    Se.connect(p=0.02, seed=seed + 1)
-    Si = eq.Synapses(G[NE:], G, on_pre="gi += wi", namespace=PARAMS, name="inh")
-    Si.connect(p=0.02, seed=seed + 2)
-    mons = {"exc": eq.SpikeMonitor(G[:NE]), "inh": eq.SpikeMonitor(G[NE:])}
-    return eq.Network(G, Se, Si, *mons.values()), mons, {"exc": NE, "inh": N - NE}
+    return excitatory_inhibitory(G, NE, PARAMS, seed)
 
 
 def main(argv=None):
-    args = arguments(__doc__, 4000, 1.0).parse_args(argv)
-    net, mons, sizes = build(args.N, args.seed)
-    with Timer() as t:
-        net.run(args.duration * second, backend=args.backend)
-    out = report("COBA", mons, sizes, args.duration, wall_s=round(t.seconds, 3))
-    raster(args.out or "coba.png", mons, f"COBA, {args.N} neurons")
-    return out
+    return main_for(__doc__, "COBA", build, argv)
 
 
 if __name__ == "__main__":

@@ -6,9 +6,9 @@ Miles) with exponential conductance synapses, 80 % excitatory, p = 0.02.
 """
 import eqsim as eq
 from eqsim import models
-from eqsim.units import cm, ms, msiemens, mV, nS, second, siemens, ufarad, umetre
+from eqsim.units import cm, ms, msiemens, mV, nS, siemens, ufarad, umetre
 
-from _network_common import Timer, arguments, raster, report
+from _network_common import excitatory_inhibitory, main_for
 
 AREA = 20000 * umetre ** 2
 PARAMS = dict(Cm=1 * ufarad * cm ** -2 * AREA, gl=5e-5 * siemens * cm ** -2 * AREA,
@@ -30,22 +30,11 @@ def build(N: int, seed: int):
     G.v = "El + (randn()*5 - 5)*mV"
     G.ge = "(randn()*1.5 + 4)*10.*nS"
     G.gi = "(randn()*12 + 20)*10.*nS"
-    Se = eq.Synapses(G[:NE], G, on_pre="ge += we", namespace=PARAMS, name="exc")
-    Se.connect(p=0.02, seed=seed + 1)
-    Si = eq.Synapses(G[NE:], G, on_pre="gi += wi", namespace=PARAMS, name="inh")
-    Si.connect(p=0.02, seed=seed + 2)
-    mons = {"exc": eq.SpikeMonitor(G[:NE]), "inh": eq.SpikeMonitor(G[NE:])}
-    return eq.Network(G, Se, Si, *mons.values()), mons, {"exc": NE, "inh": N - NE}
+    return excitatory_inhibitory(G, NE, PARAMS, seed)
 
 
 def main(argv=None):
-    args = arguments(__doc__, 4000, 1.0).parse_args(argv)
-    net, mons, sizes = build(args.N, args.seed)
-    with Timer() as t:
-        net.run(args.duration * second, backend=args.backend)
-    out = report("COBAHH", mons, sizes, args.duration, wall_s=round(t.seconds, 3))
-    raster(args.out or "cobahh.png", mons, f"COBAHH, {args.N} neurons")
-    return out
+    return main_for(__doc__, "COBAHH", build, argv)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,9 @@ benchmark 2): 4,000 neurons, 80 % excitatory, Bernoulli p = 0.02.
     python examples/cuba.py --N 1000 --duration 0.2 --out /tmp/c.png
 """
 import eqsim as eq
-from eqsim.units import ms, mV, second
+from eqsim.units import ms, mV
 
-from _network_common import Timer, arguments, raster, report
+from _network_common import excitatory_inhibitory, main_for
 
 PARAMS = dict(taum=20 * ms, taue=5 * ms, taui=10 * ms, Vt=-50 * mV, Vr=-60 * mV,
               El=-49 * mV, we=(60 * 0.27 / 10) * mV, wi=(-20 * 4.5 / 10) * mV)
@@ -23,22 +23,11 @@ def build(N: int, seed: int):
     G = eq.NeuronGroup(N, MODEL, threshold="v > Vt", reset="v = Vr", refractory=5 * ms,
                        method="exact", namespace=PARAMS, name="cuba", seed=seed)
     G.v = "Vr + rand()*(Vt - Vr)"
-    Se = eq.Synapses(G[:NE], G, on_pre="ge += we", namespace=PARAMS, name="exc")
-    Se.connect(p=0.02, seed=seed + 1)
-    Si = eq.Synapses(G[NE:], G, on_pre="gi += wi", namespace=PARAMS, name="inh")
-    Si.connect(p=0.02, seed=seed + 2)
-    mons = {"exc": eq.SpikeMonitor(G[:NE]), "inh": eq.SpikeMonitor(G[NE:])}
-    return eq.Network(G, Se, Si, *mons.values()), mons, {"exc": NE, "inh": N - NE}
+    return excitatory_inhibitory(G, NE, PARAMS, seed)
 
 
 def main(argv=None):
-    args = arguments(__doc__, 4000, 1.0).parse_args(argv)
-    net, mons, sizes = build(args.N, args.seed)
-    with Timer() as t:
-        net.run(args.duration * second, backend=args.backend)
-    out = report("CUBA", mons, sizes, args.duration, wall_s=round(t.seconds, 3))
-    raster(args.out or "cuba.png", mons, f"CUBA, {args.N} neurons")
-    return out
+    return main_for(__doc__, "CUBA", build, argv)
 
 
 if __name__ == "__main__":
