@@ -17,6 +17,7 @@ from ..equations.validate import Resolver, check_neuron_model
 from ..errors import ConfigurationError, DimensionError
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
 from .clock import Clock, as_time, defaultclock
+from .namespace import constant_values
 from .naming import Named, check_name
 
 LASTSPIKE_INIT = -1e4  # seconds; Brian2's initial value (never refractory at t = 0)
@@ -238,23 +239,10 @@ class NeuronGroup(Named):
 
     def constant_values(self) -> dict[str, float]:
         """Current SI values of the runtime constants (namespace values, refractory)."""
-        out = {}
-        for ext in self.spec.externals:
-            if ext.kind != "constant":
-                continue
-            if ext.name == "_refractory":
-                out[ext.name] = as_time(self._refractory_value,
-                                        f"refractory of '{self.name}'", allow_zero=True)
-                continue
-            if ext.name not in self.namespace:
-                raise ConfigurationError(f"'{ext.name}' was removed from the namespace of "
-                                         f"group '{self.name}'", code="E706")
-            value = self.namespace[ext.name]
-            if get_dimension(value) != ext.dim:
-                raise DimensionError(
-                    f"namespace value '{ext.name}' of group '{self.name}' changed units "
-                    f"from {ext.dim} to {get_dimension(value)}", code="E207")
-            out[ext.name] = float(np.asarray(value))
+        out = constant_values(self.spec.externals, self.namespace, f"group '{self.name}'")
+        if any(e.name == "_refractory" for e in self.spec.externals):
+            out["_refractory"] = as_time(self._refractory_value,
+                                         f"refractory of '{self.name}'", allow_zero=True)
         return out
 
     def __len__(self) -> int:

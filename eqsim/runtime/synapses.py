@@ -20,6 +20,7 @@ from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
 from . import connect as gen
 from .clock import as_time
 from .groups import NeuronGroup, Subgroup, group_of, offset_of
+from .namespace import constant_values
 from .naming import Named, check_name
 
 _INIT_STEP = 1 << 61  # random numbers of synapse initialisers and p(i, j)
@@ -469,17 +470,8 @@ class Synapses(Named):
         return np.floor(self.arrays["delay"] / dt + 0.5).astype(np.int32)
 
     def constant_values(self) -> dict[str, float]:
-        out = {}
-        for ext in self.spec.externals:
-            if ext.kind != "constant":
-                continue
-            value = self.namespace[ext.name]
-            if get_dimension(value) != ext.dim:
-                raise DimensionError(
-                    f"namespace value '{ext.name}' of synapses '{self.name}' changed "
-                    f"units from {ext.dim} to {get_dimension(value)}", code="E207")
-            out[ext.name] = float(np.asarray(value))
-        return out
+        return constant_values(self.spec.externals, self.namespace,
+                               f"synapses '{self.name}'")
 
     # ---- runtime binding (used by Network) ------------------------------------------
 
