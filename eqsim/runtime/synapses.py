@@ -92,6 +92,7 @@ class Synapses(Named):
         self.seed = int(seed) if seed is not None else secrets.randbits(32)
         self._connect_calls = 0
         self._init_calls = 0
+        self._structure = 0   # bumped whenever connectivity or delays change
         self._scalar_delay = 0.0 if delay is None else as_time(delay, "delay",
                                                                allow_zero=True)
         self._delay_given = delay is not None
@@ -360,6 +361,7 @@ class Synapses(Named):
 
     def _add(self, i_arr: np.ndarray, j_arr: np.ndarray) -> None:
         """Append synapses, keeping all arrays sorted by presynaptic index (stable)."""
+        self._structure += 1
         i_arr = i_arr.astype(np.int32, copy=False)
         added = len(i_arr)
         pre = np.concatenate([self.arrays["_pre"], i_arr]) if len(self) else i_arr
@@ -462,6 +464,7 @@ class Synapses(Named):
             raise ConfigurationError(f"delays must be finite and >= 0, got {bad} s in "
                                      f"synapses '{self.name}'", code="E745")
         self.arrays["delay"] = values
+        self._structure += 1
 
     def delay_steps(self, dt: float) -> np.ndarray | int:
         """Delays in time steps, rounded to the nearest step (as Brian2 does)."""
@@ -493,8 +496,8 @@ class Synapses(Named):
         k0, k1 = rng.keys(self.seed, rng.object_id(name))
         data.set_i(f"{name}/key0", k0)
         data.set_i(f"{name}/key1", k1)
-        version = (len(self), id(pre), self.arrays["delay"] is not None and
-                   self.arrays["delay"].tobytes().__hash__(), dt)
+        # the delivery indices depend on the connectivity and delays only
+        version = (self._structure, dt)
         if data.has_array(f"{name}/_pre_ptr"):
             if getattr(self, "_index_version", None) != version:
                 self._index = {"ptr": np.searchsorted(pre, np.arange(self.source.N + 1)
@@ -505,13 +508,16 @@ class Synapses(Named):
                     self._index["order"] = np.lexsort((steps, pre)).astype(np.int32)
                 else:
                     self._index["delay"] = steps
-                if getattr(self, "_queue", None) is not None and self._queue["head"] > \
-                        self._queue["tail"]:
+                restored = getattr(self, "_queue_matches_arrays", False)
+                if not restored and getattr(self, "_queue", None) is not None and \
+                        self._queue["head"] > self._queue["tail"]:
                     import logging
                     logging.getLogger(__name__).warning(
                         "synapses '%s' changed between runs: spikes in flight are dropped",
                         name)
-                self._queue = None
+                if not restored:
+                    self._queue = None
+                self._queue_matches_arrays = False
                 self._index_version = version
             if getattr(self, "_queue", None) is None:
                 cap = max(1024, 4 * group_of(self.source).N)
@@ -530,9 +536,12 @@ class Synapses(Named):
             data.set_i(f"{name}/_q_tail", q["tail"])
             data.set_i(f"{name}/_q_cap", len(q["pre"]))
         if data.has_array(f"{name}/_post_ptr"):
-            order = np.argsort(post, kind="stable").astype(np.int32)
-            self._post_index = (np.searchsorted(post[order], np.arange(self.target.N + 1)
-                                                ).astype(np.int64), order)
+            if getattr(self, "_post_version", None) != version:
+                order = np.argsort(post, kind="stable").astype(np.int32)
+                self._post_index = (np.searchsorted(post[order],
+                                                    np.arange(self.target.N + 1)
+                                                    ).astype(np.int64), order)
+                self._post_version = version
             data.set_array(f"{name}/_post_ptr", self._post_index[0])
             data.set_array(f"{name}/_post_order", self._post_index[1])
 
@@ -579,11 +588,15 @@ class Synapses(Named):
         return ({k: (None if v is None else v.copy()) for k, v in self.arrays.items()},
                 None if q is None else {k: (v.copy() if isinstance(v, np.ndarray) else v)
                                         for k, v in q.items()},
-                getattr(self, "_index_version", None))
-
+                self._structure)
 
     def _restore(self, state) -> None:
-        arrays, queue, version = state
+        arrays, queue, structure = state
+        if structure != self._structure:  # rebuild the indices for the restored
+            self._index_version = None     # connectivity; the stored queue belongs to it
+            self._post_version = None
+            self._queue_matches_arrays = True
+        self._structure = structure
         for k, v in arrays.items():
             if v is None or self.arrays.get(k) is None or len(v) != len(self.arrays[k]):
                 self.arrays[k] = None if v is None else v.copy()
@@ -591,8 +604,6 @@ class Synapses(Named):
                 self.arrays[k][...] = v
         self._queue = queue and {k: (v.copy() if isinstance(v, np.ndarray) else v)
                                  for k, v in queue.items()}
-        self._index_version = version
-
 
     def __repr__(self) -> str:
         return (f"Synapses({self.source.name} -> {self.target.name}, {len(self)} "
