@@ -196,6 +196,7 @@ class StateMonitor(Named):
         self.source = source
         self.variables = tuple(variables)
         self.record = (idx + offset).astype(np.int32)
+        self._offset = offset
         self.clock = Clock(dt, name="StateMonitor clock") if dt is not None else None
         self._name = check_name(name)
         self._chunks: dict[str, list[np.ndarray]] = {v: [] for v in self.variables}
@@ -266,6 +267,25 @@ class StateMonitor(Named):
             return Quantity(values, dim)
         raise AttributeError(f"StateMonitor records {', '.join(self.variables)}; "
                              f"not '{name}'")
+
+    def __getitem__(self, neuron):
+        """Brian2's ``mon[i].v``: the trace of neuron ``i`` (an index that is recorded)."""
+        hits = np.flatnonzero(self.record == int(neuron) + self._offset)
+        if not hits.size:
+            raise ConfigurationError(f"neuron {neuron} is not recorded by StateMonitor "
+                                     f"'{self.name}'", code="E711",
+                                     hint="record it with record=[...] or record=True")
+        row = int(hits[0])
+        monitor = self
+
+        class _Trace:
+            def __getattr__(self, name):
+                return getattr(monitor, name)[row]
+
+            def __repr__(self):
+                return f"<trace of neuron {neuron} in {monitor.name}>"
+
+        return _Trace()
 
     def __repr__(self) -> str:
         return (f"StateMonitor({self.source.name}, {list(self.variables)}, "

@@ -255,3 +255,16 @@ def test_empty_recordings_and_unconnected_synapses(backend):
     spikes = eq.SpikeMonitor(G)
     eq.Network(G, mon, S, spikes).run(1 * ms, backend=backend)
     assert mon.v.shape == (0, 0) and len(S) == 0 and spikes.num_spikes == 0
+
+
+def test_statemonitor_trace_of_one_neuron_brian2_style():
+    G = eq.NeuronGroup(5, "dv/dt = (i*mV - v)/(10*ms) : volt", method="exact")
+    mon = eq.StateMonitor(G, "v", record=[1, 3])
+    eq.Network(G, mon).run(2 * ms)
+    assert np.array_equal(mon[3].v_, mon.v_[1]) and np.array_equal(mon[1].v / mV,
+                                                                    mon.v[0] / mV)
+    with pytest.raises(ConfigurationError, match="not recorded"):
+        mon[2]
+    sub = eq.StateMonitor(G[2:], "v", record=[0, 1])   # subgroup indices start at 0
+    eq.Network(G, sub).run(1 * ms)
+    assert np.array_equal(sub[1].v_, sub.v_[1])
