@@ -25,6 +25,12 @@ class ExternalName:
     value: float | None = None   # for units only; constants are read at run time
 
 
+def _digest(parts: list[str], externals) -> str:
+    """sha256 of a spec's texts and the names, kinds and units of its external names."""
+    parts = parts + [f"{e.name}|{e.kind}|{e.dim.key()}|{e.value!r}" for e in externals]
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class NeuronSpec:
     """Everything about a NeuronGroup that shapes its generated code."""
@@ -43,8 +49,7 @@ class NeuronSpec:
         parts = [self.name, self.equations.text, repr(self.threshold), repr(self.reset),
                  self.refractory_kind, repr(self.refractory), self.method,
                  repr(self.generator)]
-        parts += [f"{e.name}|{e.kind}|{e.dim.key()}|{e.value!r}" for e in self.externals]
-        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+        return _digest(parts, self.externals)
 
     @property
     def constants(self) -> tuple[str, ...]:
@@ -93,8 +98,7 @@ class SynapseSpec:
         parts = ["synapses", self.name, self.source, self.target, self.equations.text,
                  repr(self.on_pre), repr(self.on_post), self.delay_kind, self.method,
                  repr(self.pre_vars), repr(self.post_vars)]
-        parts += [f"{e.name}|{e.kind}|{e.dim.key()}|{e.value!r}" for e in self.externals]
-        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+        return _digest(parts, self.externals)
 
     @property
     def constants(self) -> tuple[str, ...]:

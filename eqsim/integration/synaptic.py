@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..equations.expressions import SympyContext, parse_statements, to_sympy
+from ..equations.expressions import SympyContext, parse_statements
 from ..equations.parse import DIFFERENTIAL, SUBEXPRESSION, Equations
 from ..equations.specs import REFRACTORY_NONE, NeuronSpec, SynapseSpec
 from ..errors import IntegrationError
-from .discretize import DT, T, _exact, _exponential_euler, discretize, external_symbols
+from .discretize import (DT, T, _convert, _exact, _exponential_euler, discretize,
+                         external_symbols)
 
 EVENT_DT = sp.Symbol("_edt", positive=True)
 
@@ -68,18 +69,10 @@ def lower_synapses(spec: SynapseSpec) -> SynapseKernels:
     for eq in spec.equations.of_kind(SUBEXPRESSION):
         if "summed" in eq.flags:
             continue
-        saved = ctx.symbols
-        ctx.symbols = {**saved, **subs}
-        subs[eq.name] = to_sympy(eq.expr, ctx)
-        ctx.symbols = saved
+        subs[eq.name] = _convert(eq.expr, ctx, subs)
 
     def convert(node):
-        saved = ctx.symbols
-        ctx.symbols = {**saved, **subs}
-        try:
-            return to_sympy(node, ctx)
-        finally:
-            ctx.symbols = saved
+        return _convert(node, ctx, subs)
 
     where = f"synapses '{spec.name}'"
     event = [eq for eq in spec.equations.of_kind(DIFFERENTIAL) if "event-driven" in eq.flags]
