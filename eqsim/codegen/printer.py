@@ -20,16 +20,16 @@ extern float for goto if inline int long register restrict return short signed s
 static struct switch typedef union unsigned void volatile while _Bool _Complex
 _Imaginary bool true false NULL""".split())
 
-_C_FUNCS = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan",
+_C_FUNCS = {"exp": "eqsim_exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan",
             "tanh": "tanh", "sinh": "sinh", "cosh": "cosh", "asin": "asin",
             "acos": "acos", "atan": "atan", "floor": "floor", "ceiling": "ceil",
-            "Abs": "fabs", "expm1_": "expm1", "log1p_": "log1p", "exprel_": "eqsim_exprel",
+            "Abs": "fabs", "expm1_": "eqsim_expm1", "log1p_": "log1p", "exprel_": "eqsim_exprel",
             "sign": "eqsim_sign", "fmod_": "fmod"}
-_NP_FUNCS = {"exp": "np.exp", "log": "np.log", "sin": "np.sin", "cos": "np.cos",
+_NP_FUNCS = {"exp": "_exp", "log": "np.log", "sin": "np.sin", "cos": "np.cos",
              "tan": "np.tan", "tanh": "np.tanh", "sinh": "np.sinh", "cosh": "np.cosh",
              "asin": "np.arcsin", "acos": "np.arccos", "atan": "np.arctan",
              "floor": "np.floor", "ceiling": "np.ceil", "Abs": "np.abs",
-             "expm1_": "np.expm1", "log1p_": "np.log1p", "exprel_": "_exprel",
+             "expm1_": "_expm1", "log1p_": "np.log1p", "exprel_": "_exprel",
              "sign": "np.sign", "fmod_": "np.fmod"}
 
 

@@ -41,7 +41,7 @@ def generator_fingerprint() -> str:
                    p.suffix != ".pyc")
     for sub in ("equations", "integration", "codegen"):
         files += sorted((pkg / sub).glob("*.py"))
-    files.append(pkg / "rng.py")
+    files += [pkg / "rng.py", pkg / "elementary.py"]
     for path in files:
         h.update(path.name.encode())
         h.update(path.read_bytes())

@@ -196,6 +196,17 @@ def test_poisson_input_identical_on_both_backends():
     assert np.array_equal(out[0][0], out[1][0]) and np.array_equal(out[0][1], out[1][1])
 
 
+@pytest.mark.parametrize("n, rate, per_step", [(100, 10000.0, 100), (100, 0.0, 0)])
+def test_poisson_input_certain_and_impossible_events(backend, n, rate, per_step):
+    """p = 1 (every source fires every step: past the end of the C side's CDF table)
+    and p = 0 (no source ever fires)."""
+    from eqsim.units import mV
+    G = eq.NeuronGroup(70, "x : volt", name="g")
+    P = eq.PoissonInput(G, "x", n, rate * Hz, 1 * mV, seed=2, name="pin")
+    eq.Network(G, P).run(1 * ms, backend=backend)
+    assert np.allclose(G.x_, per_step * 10 * 1e-3)
+
+
 def test_poisson_group_rates_from_a_timed_array(backend):
     N = 2000 if backend == "c" else 400
     ta = eq.TimedArray([10, 40] * Hz, dt=500 * ms)
