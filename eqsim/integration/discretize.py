@@ -197,7 +197,9 @@ def _exact(f: dict[str, sp.Expr], variables: list[str]) -> list[Assignment] | No
                 aug[ii, jj] = M[r, c]
             aug[ii, n] = b[r]
         try:
-            E = (aug * DT).exp()
+            E = _triangular_exp(aug * DT)
+            if E is None:
+                E = (aug * DT).exp()
         except Exception as exc:  # sympy could not find the matrix exponential
             raise IntegrationError(
                 "sympy could not solve the linear system exactly "
@@ -208,6 +210,57 @@ def _exact(f: dict[str, sp.Expr], variables: list[str]) -> list[Assignment] | No
             new = sum(E[ii, jj] * xs[jj] for jj in range(n + 1))
             out.append(Assignment(f"_{v}_new", new))
     return out
+
+
+def _triangular_order(A: sp.Matrix) -> list[int] | None:
+    """An order of the variables in which each depends only on later ones (A becomes
+    upper triangular), or None if the coupling has a cycle."""
+    n = A.shape[0]
+    deps = {r: {c for c in range(n) if c != r and A[r, c] != 0} for r in range(n)}
+    order: list[int] = []
+    while deps:
+        free = sorted(r for r, d in deps.items() if not d)   # depends on nothing left
+        if not free:
+            return None
+        for r in free:
+            del deps[r]
+        for d in deps.values():
+            d.difference_update(free)
+        order = free + order
+    return order
+
+
+def _triangular_exp(A: sp.Matrix) -> sp.Matrix | None:
+    """exp(A) for a matrix that is triangular up to a reordering, by Parlett's recurrence:
+    no eigen-decomposition, so fast where sympy's Jordan form takes seconds. An entry
+    without intermediate terms is written e^a * c * exprel(b - a), which stays finite when
+    the diagonal entries a and b coincide (e.g. equal time constants). None if A is not
+    triangular or a coincidence meets intermediate terms (the caller falls back to sympy)."""
+    from ..equations.sympy_functions import exprel_
+    order = _triangular_order(A)
+    if order is None:
+        return None
+    n = len(order)
+    T = sp.Matrix(n, n, lambda i, j: A[order[i], order[j]])
+    F = sp.zeros(n, n)
+    for i in range(n):
+        F[i, i] = sp.exp(T[i, i])
+    for d in range(1, n):
+        for i in range(n - d):
+            j = i + d
+            inner = sp.Add(*[T[i, k] * F[k, j] - F[i, k] * T[k, j] for k in range(i + 1, j)])
+            if inner == 0:
+                F[i, j] = T[i, j] * F[i, i] * exprel_(T[j, j] - T[i, i]) if T[i, j] != 0 else 0
+                continue
+            gap = T[j, j] - T[i, i]
+            if sp.expand(gap) == 0:
+                return None
+            F[i, j] = (T[i, j] * (F[j, j] - F[i, i]) + inner) / gap
+    E = sp.zeros(n, n)
+    for i in range(n):
+        for j in range(n):
+            E[order[i], order[j]] = F[i, j]
+    return E
 
 
 def _blocks(M: sp.Matrix) -> list[list[int]]:

@@ -39,6 +39,20 @@ def test_exact_two_variable_system(backend):
                   (10e-3 * np.exp(-t / te))) < REL
 
 
+def test_exact_system_with_equal_time_constants(backend):
+    """tau == taue at run time: the generic solution has 1/(taue - tau); eqsim writes
+    it with exprel and stays exact, v = (v0 + g0*t/tau)*exp(-t/tau) + EL(1 - exp(-t/tau))."""
+    tau, EL = 5 * ms, -60 * mV
+    G = eq.NeuronGroup(1, "dv/dt = (ge + EL - v)/tau : volt\ndge/dt = -ge/taue : volt",
+                       method="exact", namespace={"tau": tau, "taue": tau, "EL": EL})
+    G.v, G.ge = -50 * mV, 8 * mV
+    mon = eq.StateMonitor(G, "v", record=0)
+    eq.Network(G, mon).run(40 * ms, backend=backend)
+    t, ta = mon.t_, float(tau)
+    v_exact = (-50e-3 + 60e-3 + 8e-3 * t / ta) * np.exp(-t / ta) - 60e-3
+    assert np.max(np.abs(mon.v_[0] - v_exact) / np.abs(v_exact)) < REL
+
+
 def test_lif_spike_times_match_analytic_period(backend):
     """Regular firing: period T = tau*ln((v_reset - v_inf)/(v_th - v_inf)); the spike of
     each cycle is stamped at the start of the step in which v crosses threshold."""
