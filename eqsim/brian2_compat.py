@@ -145,10 +145,11 @@ def _magic_network(level: int) -> _network.Network:
     return net
 
 
-def run(duration, report=None, report_period=None, backend: str = "c") -> None:
+def run(duration, report=None, report_period=None, backend: str = "c",
+        threads: int = 1) -> None:
     """Run every object in the caller's scope (Brian2's ``run``)."""
     _magic_network(1).run(duration, report=report, report_period=report_period,
-                          backend=backend)
+                          backend=backend, threads=threads)
 
 
 def start_scope() -> None:

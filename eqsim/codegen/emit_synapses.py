@@ -44,6 +44,9 @@ def _pathway(k: SynapseKernels, statements, syn_arrays, pre_slots, post_slots) -
         "np": [(t, op[:-1] or None, print_numpy(e)) for t, op, e in statements],
         "fast": fast,
         "writes_pre": any(t.endswith("_pre") for t, _, _ in statements),
+        # threads may split the delivery by target neuron only if a synapse touches
+        # nothing but its own variables and its target's
+        "parallel": not pre,
     }
 
 

@@ -71,18 +71,20 @@ class CBackend:
 
     def __init__(self, fn):
         self.fn = fn
+        self.threads = 1
 
     def run(self, data: RunData, step: int, n: int) -> int:
         ptr_d = data.dp.ctypes.data_as(ctypes.POINTER(ctypes.c_double))
         ptr_i = data.ip.ctypes.data_as(ctypes.POINTER(ctypes.c_int64))
         ptr_o = data.out.ctypes.data_as(ctypes.POINTER(ctypes.c_int64))
-        return int(self.fn(data._ptrs, ptr_d, ptr_i, step, n, ptr_o))
+        return int(self.fn(data._ptrs, ptr_d, ptr_i, step, n, ptr_o, self.threads))
 
 
 class NumpyBackend:
     """Runs the same statements with numpy, one Python iteration per step (reference)."""
 
     name = "numpy"
+    threads = 1   # the reference runs in one thread (results do not depend on threads)
 
     def __init__(self, unit: SourceUnit, groups: list, state_monitors: list,
                  spike_monitors: list, synapses: list = (), poisson_inputs: list = ()):

@@ -52,6 +52,14 @@ class BuildProducts:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def _check_threads(threads) -> int:
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or \
+            not 1 <= threads <= 1024:
+        raise ConfigurationError(f"threads={threads!r} is not a whole number from 1 to 1024",
+                                 code="E749", hint="e.g. run(1*second, threads=2)")
+    return int(threads)
+
+
 class Network:
     """A set of groups and monitors simulated together.
 
@@ -318,14 +326,23 @@ class Network:
 
     # ---- running ---------------------------------------------------------------------
     def run(self, duration: Quantity, report=None, report_period=None,
-            backend: str = "c") -> None:
+            backend: str = "c", threads: int = 1) -> None:
         """Simulate for ``duration``; a second call continues where this one stopped.
 
         report: None, "text" / "stdout", "tqdm", or a callable ``f(elapsed, completed,
         start, duration)`` (Brian2's signature). In Jupyter the default is a tqdm bar.
+        threads: OpenMP threads of the C backend (the results are the same for any
+        number; the numpy backend always uses one).
         """
         seconds = as_time(duration, "duration of run", allow_zero=True)
+        threads = _check_threads(threads)
         self._prepare(backend)
+        if backend == "c":
+            if threads > 1 and not self._backend.fn.openmp:
+                raise ConfigurationError(
+                    f"threads={threads} needs a module compiled with OpenMP", code="E749",
+                    hint="add -fopenmp to EQSIM_CFLAGS (it is in the default flags)")
+            self._backend.threads = threads
         base, every = self._clocks()
         if self._dt_base is None:
             self._dt_base = base

@@ -31,12 +31,14 @@ def unit():
     return eq.Network(*objects).build("numpy").unit
 
 
-def test_c_source_compiles_without_warnings(unit, tmp_path):
+@pytest.mark.parametrize("openmp", [["-fopenmp"], ["-Wno-unknown-pragmas"]])
+def test_c_source_compiles_without_warnings(unit, tmp_path, openmp):
+    """With OpenMP, and without it (then the pragmas are ignored: one thread)."""
     src = tmp_path / "net.c"
     src.write_text(unit.c_source)
     proc = subprocess.run(
         ["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-Wno-unused-variable",
-         "-Wno-unused-but-set-variable", "-O2", "-fPIC", "-shared", "-o",
+         "-Wno-unused-but-set-variable", "-O2", "-fPIC", "-shared", *openmp, "-o",
          str(tmp_path / "net.so"), str(src), "-lm"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
 
