@@ -12,13 +12,13 @@ from pathlib import Path
 
 # -ffp-contract=off keeps C arithmetic identical to the numpy reference (no FMA);
 # -fno-math-errno and -fno-trapping-math change no value, they let gcc vectorise loops
-# with conditionals and math calls; -fopenmp gives run(threads=k) its threads and makes a
-# vector version of eqsim_exprel (`declare simd` in common.h.j2); no vectorised epilogues
-# halves gcc's time
+# with conditionals and math calls; -fopenmp-simd makes a vector version of eqsim_exprel
+# (`declare simd` in common.h.j2), run(threads=k > 1) adds -fopenmp; no vectorised
+# epilogues halves gcc's time
 # on models with many exp() (COBAHH: 2.1 -> 1.5 s) and costs at most 3 scalar iterations
 # per loop. Never -ffast-math.
 DEFAULT_CFLAGS = ("-O3", "-march=native", "-ffp-contract=off", "-fno-math-errno",
-                  "-fno-trapping-math", "-fopenmp", "--param=vect-epilogues-nomask=0",
+                  "-fno-trapping-math", "-fopenmp-simd", "--param=vect-epilogues-nomask=0",
                   "-fPIC", "-shared", "-std=c99")
 
 

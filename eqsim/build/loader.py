@@ -16,5 +16,4 @@ def load(path: Path):
                    ctypes.POINTER(ctypes.c_int64), ctypes.c_int64, ctypes.c_int64,
                    ctypes.POINTER(ctypes.c_int64), ctypes.c_int64]
     fn._eqsim_lib = lib  # keep the library alive as long as the function
-    fn.openmp = bool(lib.eqsim_openmp())   # compiled with OpenMP: threads > 1 possible
     return fn

@@ -6,6 +6,7 @@ consistent state (time, variables and monitors agree) that a later ``run`` conti
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import signal
@@ -252,8 +253,9 @@ class Network:
             kernel_store(self.config, key, kernels)
         return kernels
 
-    def _prepare(self, backend: str) -> None:
-        signature = (backend, tuple(id(o) for o in self.objects),
+    def _prepare(self, backend: str, threads: int = 1) -> None:
+        openmp = backend == "c" and threads > 1
+        signature = (backend, openmp, tuple(id(o) for o in self.objects),
                      tuple(p.spec.key() for p in self.poisson_inputs),
                      tuple(g.spec.key() for g in self.groups),
                      tuple(S.spec.key() for S in self.synapses))
@@ -262,7 +264,13 @@ class Network:
         products = self.build(backend)
         t0 = time.perf_counter()
         if backend == "c":
-            fn = build_and_load(products.unit.c_source, self.config, products.info)
+            # one thread runs a module without OpenMP (its team costs ~30 % on small
+            # networks); more threads load the same source compiled with -fopenmp
+            config = self.config
+            if openmp:
+                config = dataclasses.replace(config,
+                                             extra_cflags=config.extra_cflags + ("-fopenmp",))
+            fn = build_and_load(products.unit.c_source, config, products.info)
             self._backend = CBackend(fn)
         else:
             self._backend = NumpyBackend(products.unit, self.groups, self.state_monitors,
@@ -336,12 +344,8 @@ class Network:
         """
         seconds = as_time(duration, "duration of run", allow_zero=True)
         threads = _check_threads(threads)
-        self._prepare(backend)
+        self._prepare(backend, threads)
         if backend == "c":
-            if threads > 1 and not self._backend.fn.openmp:
-                raise ConfigurationError(
-                    f"threads={threads} needs a module compiled with OpenMP", code="E749",
-                    hint="add -fopenmp to EQSIM_CFLAGS (it is in the default flags)")
             self._backend.threads = threads
         base, every = self._clocks()
         if self._dt_base is None:

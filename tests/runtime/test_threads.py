@@ -71,14 +71,3 @@ def test_bad_thread_counts(threads):
         eq.Network(G).run(1 * ms, threads=threads)
     assert err.value.code == "E749"
 
-
-def test_threads_need_a_module_compiled_with_openmp():
-    config = get_config()
-    config = dataclasses.replace(config, cflags=tuple(f for f in config.cflags
-                                                      if f != "-fopenmp"))
-    G = eq.NeuronGroup(2, "dv/dt = -v/(10*ms) : volt")
-    net = eq.Network(G, config=config)
-    net.run(1 * ms)                       # one thread is fine
-    with pytest.raises(eq.ConfigurationError, match="OpenMP") as err:
-        net.run(1 * ms, threads=2)
-    assert err.value.code == "E749"
