@@ -20,56 +20,30 @@ prints a markdown table of the medians.
     python3 benchmarks/run_adex_noise.py --N 10000 --duration 0.2 --repeats 1
 """
 import argparse
-import datetime
 import json
 import os
-import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
+from _bench_common import (
+    HERE,
+    REPO,
+    eqsim_env,
+    eqsim_source,
+    log,
+    machine_info,
+    median,
+    module_version,
+    venv_python,
+)
+
 SCRIPT = os.path.join(HERE, "adex_noise.py")
 DEFAULT_OUT = os.path.join(HERE, "results", "adex_noise.json")
-DEFAULT_B2 = (os.path.join(os.environ["BRIAN2_VENV"], "bin", "python")
-              if os.environ.get("BRIAN2_VENV") else "/work/venvs/brian2/bin/python")
+DEFAULT_B2 = venv_python("BRIAN2_VENV", "/work/venvs/brian2")
 
 CONFIGS = ["eqsim-cold", "eqsim-warm", "brian2-cpp_standalone", "brian2-runtime"]
-
-
-def log(*a):
-    print(*a, file=sys.stderr, flush=True)
-
-
-def machine_info():
-    cpu = "?"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    try:
-        gcc = subprocess.run([os.environ.get("EQSIM_CC", "gcc"), "--version"],
-                             capture_output=True, text=True).stdout.splitlines()[0]
-    except (OSError, IndexError):
-        gcc = "?"
-    return dict(nproc=os.cpu_count(), cpu_model=cpu, platform=platform.platform(),
-                python=platform.python_version(), gcc=gcc,
-                date=datetime.datetime.now().isoformat(timespec="seconds"))
-
-
-def brian2_ok(python):
-    if not python or not os.path.exists(python):
-        return None
-    r = subprocess.run([python, "-c", "import brian2; print(brian2.__version__)"],
-                       capture_output=True, text=True)
-    return r.stdout.strip() if r.returncode == 0 else None
 
 
 def run_one(cmd, env=None, label=""):
@@ -89,11 +63,6 @@ def run_one(cmd, env=None, label=""):
     return res
 
 
-def median(rows, key):
-    vals = [r[key] for r in rows if r.get(key) is not None]
-    return statistics.median(vals) if vals else None
-
-
 def summarise(results):
     keys = ["wall_import_s", "wall_setup_s", "wall_prepare_s", "wall_compile_s",
             "wall_run_s", "wall_to_first_step_s", "wall_binary_s", "wall_total_s",
@@ -102,7 +71,7 @@ def summarise(results):
     for cfg in CONFIGS:
         rows = [r for r in results if r["config"] == cfg]
         if rows:
-            out[cfg] = {k: median(rows, k) for k in keys}
+            out[cfg] = {k: median(r.get(k) for r in rows) for k in keys}
             out[cfg]["n"] = len(rows)
             out[cfg]["run_s_all"] = [r["wall_run_s"] for r in rows]
     return out
@@ -151,48 +120,17 @@ def main():
     args = p.parse_args()
 
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
-    b2_version = brian2_ok(args.brian2_python)
+    b2_version = module_version(args.brian2_python, "brian2")
     if b2_version is None:
         log(f"Brian2 not usable at '{args.brian2_python}': benchmarking eqsim only")
         configs = [c for c in configs if not c.startswith("brian2")]
     common = ["--N", str(args.N), "--duration", str(args.duration),
               "--seed", str(args.seed)]
     tmp_root = tempfile.mkdtemp(prefix="eqsim_bench_")
-    src = REPO
     info = machine_info()
     info["brian2"] = b2_version
-    git = ["git", "-C", REPO]
-    try:
-        if args.eqsim_ref:
-            commit = subprocess.run(git + ["rev-parse", args.eqsim_ref], check=True,
-                                    capture_output=True, text=True).stdout.strip()
-            src = os.path.join(tmp_root, "src")
-            os.makedirs(src)
-            archive = subprocess.run(git + ["archive", commit], check=True,
-                                     capture_output=True).stdout
-            subprocess.run(["tar", "-x", "-C", src], input=archive, check=True)
-            # the wheel ships the templates as eqsim.codegen_templates; do the same here,
-            # or an editable install of the working tree would lend its templates
-            tpl = os.path.join(src, "codegen_templates")
-            if os.path.isdir(tpl):
-                shutil.copytree(tpl, os.path.join(src, "eqsim", "codegen_templates"))
-            # byte-compile now, so that no timed run pays for it
-            subprocess.run([args.eqsim_python, "-m", "compileall", "-q",
-                            os.path.join(src, "eqsim")], check=True)
-            info["eqsim_source"] = f"git archive {commit}"
-        else:
-            commit = subprocess.run(git + ["rev-parse", "HEAD"], capture_output=True,
-                                    text=True).stdout.strip()
-            dirty = subprocess.run(git + ["status", "--porcelain", "--", "eqsim",
-                                          "codegen_templates"], capture_output=True,
-                                   text=True).stdout.strip()
-            info["eqsim_source"] = f"working tree at {commit}" + (
-                " with uncommitted changes" if dirty else "")
-    except (OSError, subprocess.CalledProcessError) as exc:
-        info["eqsim_source"] = f"working tree ({exc})"
-    env = dict(os.environ)
-    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"]
-                               if env.get("PYTHONPATH") else "")
+    src, info["eqsim_source"] = eqsim_source(args.eqsim_ref, args.eqsim_python, tmp_root)
+    env = eqsim_env(src)
     log("machine:", json.dumps(info))
 
     if "brian2-runtime" in configs:
