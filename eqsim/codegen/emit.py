@@ -248,5 +248,6 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
                       methods={spec.name: k.method for spec, k in groups},
                       written={g["name"]: g["state_update"]["written"] for g in gctx},
                       pathways={s["name"]: {
-                          p: [s[p]["fast"], s[p]["writes_pre"]] if s[p] else None
-                          for p in ("pre", "post")} for s in sctx})
+                          **{p: [s[p]["fast"], s[p]["writes_pre"]] if s[p] else None
+                             for p in ("pre", "post")},
+                          "needs_pre": s["needs_pre"]} for s in sctx})

@@ -81,8 +81,11 @@ def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
                     groups: dict[str, dict]) -> dict:
     name = spec.name
     src, tgt = groups[spec.source], groups[spec.target]
-    syn_arrays = [{"name": v, "c": c_name(v), "slot": lay.array(f"{name}/{v}", "double"),
-                   "ctype": "double"} for v in k.variables]
+    syn_arrays = []
+    for v in k.variables:
+        ctype = "float" if v in spec.float32 else "double"
+        syn_arrays.append({"name": v, "c": c_name(v), "ctype": ctype,
+                           "slot": lay.array(f"{name}/{v}", ctype)})
     pre_slots = {a["name"]: a["slot"] for a in src["arrays"]}
     post_slots = {a["name"]: a["slot"] for a in tgt["arrays"]}
     ctx = {
@@ -137,6 +140,10 @@ def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
                            for n in sorted(used) if n.endswith("_post")],
             "uses_i": "i" in used, "uses_j": "j" in used,
             "c": print_c(expr), "np": print_numpy(expr)})
+    # the C code reads the source index of a synapse only outside the spike delivery
+    # (which takes it from the queue); otherwise Synapses need not keep it expanded
+    ctx["needs_pre"] = any(p and (p["uses_i"] or p["pre_loads"])
+                           for p in [ctx["post"], ctx["clock"], *ctx["summed"]])
     return ctx
 
 

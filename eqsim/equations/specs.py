@@ -93,11 +93,12 @@ class SynapseSpec:
     externals: tuple[ExternalName, ...]
     pre_vars: tuple[tuple[str, str], ...]    # (name, dimension key) of source variables
     post_vars: tuple[tuple[str, str], ...]   # ... and of target variables
+    float32: tuple[str, ...] = ()            # per-synapse variables stored as float32
 
     def key(self) -> str:
         parts = ["synapses", self.name, self.source, self.target, self.equations.text,
                  repr(self.on_pre), repr(self.on_post), self.delay_kind, self.method,
-                 repr(self.pre_vars), repr(self.post_vars)]
+                 repr(self.pre_vars), repr(self.post_vars), repr(self.float32)]
         return _digest(parts, self.externals)
 
     @property

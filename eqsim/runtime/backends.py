@@ -16,8 +16,8 @@ import numpy as np
 from ..codegen.unit import RUN_BUFFER_FULL, RUN_DONE, RUN_NOT_FINITE, SourceUnit
 from .groups import group_of
 
-_DTYPES = {"double": np.float64, "int32_t": np.int32, "int64_t": np.int64,
-           "uint8_t": np.uint8}
+_DTYPES = {"double": np.float64, "float": np.float32, "int32_t": np.int32,
+           "int64_t": np.int64, "uint8_t": np.uint8}
 
 
 class RunData:

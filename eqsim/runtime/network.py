@@ -315,7 +315,9 @@ class Network:
             data.set_i(f"{g.name}/key0", k0)
             data.set_i(f"{g.name}/key1", k1)
         for S in self.synapses:
-            S._bind(data, self._dt_base)
+            flags = data.unit.pathways.get(S.name, {})
+            S._bind(data, self._dt_base, need_pre=self._backend_name == "numpy" or
+                    flags.get("needs_pre", True))
         for p in self.poisson_inputs:
             prob, q0, approx = p.parameters()
             data.set_i(f"{p.name}/n", p.N)

@@ -42,6 +42,34 @@ def _group_variables(group: NeuronGroup) -> dict[str, Dimension]:
     return out
 
 
+_NO_INDEX = np.zeros(1, np.int32)   # bound where the code never reads the source index
+
+
+def _float32_variables(dtype, variables: list[str], where: str) -> tuple[str, ...]:
+    """The variables that ``dtype=`` (one dtype for all, or {variable: dtype}) stores in
+    single precision; they are computed in double precision and rounded when stored."""
+    if dtype is None:
+        return ()
+    chosen = dict(dtype) if isinstance(dtype, Mapping) else dict.fromkeys(variables, dtype)
+    out = []
+    for var, dt in chosen.items():
+        if var not in variables:
+            raise ConfigurationError(f"dtype for '{var}' in synapses '{where}': no such "
+                                     "per-synapse variable", code="E750",
+                                     hint=f"the variables are {', '.join(variables) or 'none'}")
+        try:
+            kind = np.dtype(dt)
+        except TypeError:
+            kind = None
+        if kind not in (np.dtype(np.float32), np.dtype(np.float64)):
+            raise ConfigurationError(f"dtype {dt!r} for '{var}' in synapses '{where}': "
+                                     "only float64 (the default) and float32",
+                                     code="E750")
+        if kind == np.float32:
+            out.append(var)
+    return tuple(sorted(out))
+
+
 class Synapses(Named):
     """Connections from a source group to a target group (Brian2's Synapses).
 
@@ -61,7 +89,7 @@ class Synapses(Named):
                  model: str = "", on_pre: str | None = None, on_post: str | None = None,
                  delay: Quantity | None = None, method: str = "auto",
                  namespace: Mapping[str, Any] | None = None, name: str | None = None,
-                 seed: int | None = None):
+                 seed: int | None = None, dtype: Any = None):
         object.__setattr__(self, "_ready", False)
         target = source if target is None else target
         for what, g in (("source", source), ("target", target)):
@@ -89,6 +117,8 @@ class Synapses(Named):
             group_of(source).name, group_of(target).name, self._pre_dims,
             self._post_dims, pre_writable,
             post_writable)
+        variables = [eq.name for eq in self.equations.equations if eq.kind != SUBEXPRESSION]
+        self._spec = replace(self._spec, float32=_float32_variables(dtype, variables, label))
         self.seed = int(seed) if seed is not None else secrets.randbits(32)
         self._connect_calls = 0
         self._init_calls = 0
@@ -96,11 +126,13 @@ class Synapses(Named):
         self._scalar_delay = 0.0 if delay is None else as_time(delay, "delay",
                                                                allow_zero=True)
         self._delay_given = delay is not None
-        self.arrays: dict[str, np.ndarray] = {"_pre": np.zeros(0, np.int32),
-                                              "_post": np.zeros(0, np.int32)}
-        for eq in self.equations.equations:
-            if eq.kind != SUBEXPRESSION:
-                self.arrays[eq.name] = np.zeros(0)
+        # synapses are kept sorted by source neuron, so the source index of each one is
+        # not stored: _rows[i]:_rows[i+1] are the synapses of source neuron i (CSR)
+        self._rows = np.zeros(source.N + 1, np.int64)
+        self.arrays: dict[str, np.ndarray] = {"_post": np.zeros(0, np.int32)}
+        for var in variables:
+            self.arrays[var] = np.zeros(0, np.float32 if var in self._spec.float32
+                                        else np.float64)
         if any("event-driven" in eq.flags for eq in self.equations.equations):
             self.arrays["lastupdate"] = np.zeros(0)
         self.arrays["delay"] = None  # per-synapse delays once assigned
@@ -114,7 +146,7 @@ class Synapses(Named):
                        target=group_of(self.target).name, delay_kind=kind)
 
     def __len__(self) -> int:
-        return int(self.arrays["_pre"].shape[0])
+        return int(self.arrays["_post"].shape[0])
 
     @property
     def N(self) -> int:
@@ -123,7 +155,12 @@ class Synapses(Named):
     @property
     def i(self) -> np.ndarray:
         """Presynaptic index of each synapse."""
-        return self.arrays["_pre"].copy()
+        return self._pre_indices()
+
+    def _pre_indices(self) -> np.ndarray:
+        """The source index of every synapse, expanded from the row pointer."""
+        return np.repeat(np.arange(len(self._rows) - 1, dtype=np.int32),
+                         np.diff(self._rows))
 
     @property
     def j(self) -> np.ndarray:
@@ -364,15 +401,16 @@ class Synapses(Named):
         self._structure += 1
         i_arr = i_arr.astype(np.int32, copy=False)
         added = len(i_arr)
-        pre = np.concatenate([self.arrays["_pre"], i_arr]) if len(self) else i_arr
+        pre = np.concatenate([self._pre_indices(), i_arr]) if len(self) else i_arr
         del i_arr
         order = None if _is_sorted(pre) else np.argsort(pre, kind="stable")
+        self._rows = np.searchsorted(pre if order is None else pre[order],
+                                     np.arange(len(self._rows))).astype(np.int64)
+        del pre
         for key, arr in list(self.arrays.items()):
             if arr is None:
                 continue
-            if key == "_pre":
-                new = pre
-            elif key == "_post":
+            if key == "_post":
                 j_arr = j_arr.astype(np.int32, copy=False)
                 new = np.concatenate([arr, j_arr]) if len(arr) else j_arr
             elif key == "delay":
@@ -421,10 +459,10 @@ class Synapses(Named):
         n = len(self)
         if isinstance(value, str):
             syn = np.arange(n)
-            result = self._expression(value, what, dim, self.arrays["_pre"],
+            result = self._expression(value, what, dim, self._pre_indices(),
                                       self.arrays["_post"], syn)
         elif callable(value):
-            args = [self.arrays["_pre"].copy(), self.arrays["_post"].copy()]
+            args = [self._pre_indices(), self.arrays["_post"].copy()]
             try:
                 wants_edges = len(inspect.signature(value).parameters) >= 3
             except (TypeError, ValueError):
@@ -478,12 +516,20 @@ class Synapses(Named):
 
     # ---- runtime binding (used by Network) ------------------------------------------
 
-    def _bind(self, data, dt: float) -> None:
-        """Point the run data at this object's arrays; build the delivery indices."""
+    def _bind(self, data, dt: float, need_pre: bool = True) -> None:
+        """Point the run data at this object's arrays; build the delivery indices.
+        need_pre: the code reads the source index of synapses outside the spike delivery
+        (else the expanded index is not kept: 4 bytes per synapse less)."""
         name = self.name
-        pre, post = self.arrays["_pre"], self.arrays["_post"]
-        data.set_array(f"{name}/_pre", pre)
-        data.set_array(f"{name}/_post", post)
+        if need_pre:
+            if getattr(self, "_pre_version", None) != self._structure:
+                self._pre_cache = self._pre_indices()
+                self._pre_version = self._structure
+            data.set_array(f"{name}/_pre", self._pre_cache)
+        else:
+            self._pre_cache = self._pre_version = None
+            data.set_array(f"{name}/_pre", _NO_INDEX)
+        data.set_array(f"{name}/_post", self.arrays["_post"])
         for var in self._spec_variables():
             data.set_array(f"{name}/{var}", self.arrays[var])
         for cname, value in self.constant_values().items():
@@ -500,12 +546,12 @@ class Synapses(Named):
         version = (self._structure, dt)
         if data.has_array(f"{name}/_pre_ptr"):
             if getattr(self, "_index_version", None) != version:
-                self._index = {"ptr": np.searchsorted(pre, np.arange(self.source.N + 1)
-                                                      ).astype(np.int64)}
+                self._index = {"ptr": self._rows}
                 steps = self.delay_steps(dt)
                 if isinstance(steps, np.ndarray):
                     self._index["delay_steps"] = steps
-                    self._index["order"] = np.lexsort((steps, pre)).astype(np.int32)
+                    self._index["order"] = np.lexsort((steps, self._pre_indices())
+                                                      ).astype(np.int32)
                 else:
                     self._index["delay"] = steps
                 restored = getattr(self, "_queue_matches_arrays", False)
@@ -537,6 +583,7 @@ class Synapses(Named):
             data.set_i(f"{name}/_q_cap", len(q["pre"]))
         if data.has_array(f"{name}/_post_ptr"):
             if getattr(self, "_post_version", None) != version:
+                post = self.arrays["_post"]
                 order = np.argsort(post, kind="stable").astype(np.int32)
                 self._post_index = (np.searchsorted(post[order],
                                                     np.arange(self.target.N + 1)
@@ -588,10 +635,12 @@ class Synapses(Named):
         return ({k: (None if v is None else v.copy()) for k, v in self.arrays.items()},
                 None if q is None else {k: (v.copy() if isinstance(v, np.ndarray) else v)
                                         for k, v in q.items()},
-                self._structure)
+                self._structure, self._rows.copy())
 
     def _restore(self, state) -> None:
-        arrays, queue, structure = state
+        arrays, queue, structure, rows = state
+        if structure != self._structure:
+            self._rows = rows.copy()
         if structure != self._structure:  # rebuild the indices for the restored
             self._index_version = None     # connectivity; the stored queue belongs to it
             self._post_version = None

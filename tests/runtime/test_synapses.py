@@ -373,3 +373,49 @@ def test_store_restore_keeps_spikes_in_flight_and_survives_reconnection(backend)
     assert len(S) == 1
     net.run(10 * ms, backend=backend)
     assert list(dst.x / mV) == [1, 0]
+
+
+# ---- storage: compressed rows, float32 variables ---------------------------------------
+
+def _small_net(dtype=None, on_post=None, backend="c"):
+    G = eq.NeuronGroup(200, "dv/dt = (ge - v)/(10*ms) : volt\ndge/dt = -ge/(5*ms) : volt",
+                       threshold="v > 10*mV", reset="v = 0*mV", method="exact", name="g",
+                       seed=1)
+    G.v = "12*mV*rand()"
+    S = eq.Synapses(G, G, "w : volt", on_pre="ge += w", on_post=on_post, name="s", seed=2,
+                    dtype=dtype)
+    S.connect(p=0.1, seed=3)
+    S.connect(i=[5, 0, 199], j=[1, 2, 3])          # a second call: rows re-sorted
+    S.w = "0.4*mV*rand()"
+    mon = eq.SpikeMonitor(G)
+    eq.Network(G, S, mon).run(100 * ms, backend=backend)
+    return S, mon
+
+
+def test_source_index_is_expanded_only_when_needed():
+    S, _ = _small_net()
+    assert S._pre_cache is None                      # the delivery reads the queue
+    i = S.i
+    assert np.all(np.diff(i) >= 0) and len(i) == len(S) == len(S.j)
+    assert {(5, 1), (0, 2), (199, 3)} <= set(zip(i.tolist(), S.j.tolist()))
+    S2, _ = _small_net(on_post="w = w + 1e-6*v_pre")  # on_post reads a source variable
+    assert S2._pre_cache is not None and np.array_equal(S2._pre_cache, S2.i)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, {"w": np.float32}])
+def test_float32_synaptic_variables(dtype):
+    (S, mc), (Sn, mn) = _small_net(dtype), _small_net(dtype, backend="numpy")
+    assert S.arrays["w"].dtype == np.float32 and S.w_.dtype == np.float32
+    assert np.array_equal(mc.i, mn.i) and np.array_equal(S.w_, Sn.w_)
+    S64, m64 = _small_net()
+    assert np.allclose(S.w_, S64.w_, rtol=1e-7)      # the weights rounded to float32
+    assert mc.num_spikes > 20
+
+
+def test_bad_dtype():
+    G = eq.NeuronGroup(2, "v : volt", threshold="v > 1*mV")
+    with pytest.raises(eq.ConfigurationError, match="no such") as err:
+        eq.Synapses(G, G, "w : 1", on_pre="v += w*mV", dtype={"u": np.float32})
+    assert err.value.code == "E750"
+    with pytest.raises(eq.ConfigurationError, match="float64"):
+        eq.Synapses(G, G, "w : 1", on_pre="v += w*mV", dtype=np.int32)

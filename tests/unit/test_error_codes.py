@@ -184,6 +184,8 @@ TRIGGERS = {
     "E726": lambda tp, mp: eq.Network(group()).restore("nothing"),
     "E727": lambda tp, mp: run(group(), report="loud"),
     "E749": lambda tp, mp: eq.Network(group()).run(1 * ms, threads=0),
+    "E750": lambda tp, mp: eq.Synapses(group(threshold="v > 10*mV"), model="w : 1",
+                                       on_pre="v_post += w*mV", dtype={"w": "int32"}),
 }
 
 
