@@ -53,10 +53,15 @@ def philox4x32(c0, c1, c2, c3, k0: int, k1: int):
 def _words(seed: int, obj: int, index, step: int, stream):
     k0, k1 = keys(seed, obj)
     index = np.asarray(index, dtype=np.uint64)
-    step = int(step)
+    if np.ndim(step):  # one step per entry (synapse initialisers key pairs this way)
+        step = np.broadcast_to(np.asarray(step, dtype=np.uint64), index.shape)
+        lo, hi = step & _MASK, step >> _S32
+    else:
+        step = int(step)
+        lo = np.full_like(index, step & 0xFFFFFFFF)
+        hi = np.full_like(index, (step >> 32) & 0xFFFFFFFF)
     stream = np.broadcast_to(np.asarray(stream, dtype=np.uint64), index.shape)
-    return philox4x32(index, stream, np.full_like(index, step & 0xFFFFFFFF),
-                      np.full_like(index, (step >> 32) & 0xFFFFFFFF), k0, k1)
+    return philox4x32(index, stream, lo, hi, k0, k1)
 
 
 def _ziggurat_tables(layers: int = 128, r: float = 3.442619855899,
@@ -93,11 +98,13 @@ def normal(seed: int, obj: int, index, step: int, stream: int) -> np.ndarray:
     """Standard normal numbers, one per entry of ``index`` (ziggurat; mirrors
     ``eqsim_randn`` in codegen_templates/c/common.h.j2 attempt by attempt)."""
     index = np.atleast_1d(np.asarray(index, dtype=np.uint64))
+    if np.ndim(step):
+        step = np.broadcast_to(np.asarray(step, dtype=np.uint64), index.shape)
     out = np.empty(index.shape, dtype=np.float64)
     todo = np.arange(index.size)
     attempt = np.zeros(index.size, dtype=np.uint64)
     while todo.size:
-        w0, w1, w2, w3 = _words(seed, obj, index[todo], step,
+        w0, w1, w2, w3 = _words(seed, obj, index[todo], _at(step, todo),
                                 stream | (attempt[todo] << np.uint64(ATTEMPT_SHIFT)))
         u = 2.0 * _to_unit(w0, w1) - 1.0
         layer = (w2 & np.uint64(127)).astype(np.intp)
@@ -112,13 +119,19 @@ def normal(seed: int, obj: int, index, step: int, stream: int) -> np.ndarray:
                                                                       x[wedge])
         out[todo[wedge][accept]] = x[wedge][accept]
         if tail.any():
-            out[todo[tail]] = _tail(seed, obj, index[todo[tail]], step, stream,
+            out[todo[tail]] = _tail(seed, obj, index[todo[tail]], _at(step, todo[tail]),
+                                    stream,
                                     attempt[todo[tail]], u[tail])
         attempt[todo] += np.uint64(1)
         keep = wedge.copy()
         keep[wedge] = ~accept
         todo = todo[keep]
     return out
+
+
+def _at(step, which):
+    """The steps of the entries ``which`` (a scalar step is everyone's)."""
+    return step[which] if np.ndim(step) else step
 
 
 def _tail(seed, obj, index, step, stream, attempt, u):
@@ -128,7 +141,7 @@ def _tail(seed, obj, index, step, stream, attempt, u):
     attempt = attempt.copy()
     while todo.size:
         attempt[todo] += np.uint64(1)
-        w0, w1, w2, w3 = _words(seed, obj, index[todo], step,
+        w0, w1, w2, w3 = _words(seed, obj, index[todo], _at(step, todo),
                                 stream | (attempt[todo] << np.uint64(ATTEMPT_SHIFT)))
         xx = -np.log(1.0 - _to_unit(w0, w1)) / ZIG_R
         yy = -np.log(1.0 - _to_unit(w2, w3))

@@ -212,11 +212,16 @@ def _poisson_input_context(p, lay: _Layout, groups: dict) -> dict:
 def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
          state_monitors: list[StateMonitorSpec],
          spike_monitors: list[SpikeMonitorSpec],
-         synapses: list[tuple] = (), poisson_inputs: list = ()) -> SourceUnit:
-    """Render the C and numpy sources of a network."""
+         synapses: list[tuple] = (), poisson_inputs: list = (),
+         distributed: bool = False) -> SourceUnit:
+    """Render the C and numpy sources of a network. ``distributed``: the C loop of an MPI
+    rank (steps run in halves around the spike exchange; spikes of groups that drive
+    synapses are collected for it and queued by the caller)."""
     t0 = time.perf_counter()
     lay = _Layout()
     dt_base_slot = lay.dparam("_network/dt")
+    phase = ({"resume_slot": lay.iparam("_network/resume"),
+              "split_slot": lay.iparam("_network/split")} if distributed else {})
     gctx = [_group_context(spec, k, gid, lay) for gid, (spec, k) in enumerate(groups)]
     by_name = {spec.name: (k, ctx) for (spec, k), ctx in zip(groups, gctx)}
     smons = [_statemon_context(m, by_name[m.source][0], by_name[m.source][1]["arrays"],
@@ -235,8 +240,14 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
         s["statemons"] = [_statemon_context(m, no_subexpressions, s["syn_arrays"], lay)
                           for m in state_monitors if m.source == s["name"]]
     pinputs = [_poisson_input_context(p, lay, group_by_name) for p in poisson_inputs]
+    for g in gctx:
+        g["exchange"] = None
+        if distributed and any(s["pre"] and s["src"] is g for s in sctx):
+            g["exchange"] = {"i_slot": lay.array(f"{g['name']}/_x_i", "int32_t"),
+                             "step_slot": lay.array(f"{g['name']}/_x_step", "int64_t"),
+                             "count_slot": lay.iparam(f"{g['name']}/_x_count")}
     context = dict(groups=gctx, statemons=smons, spikemons=spmons, synapses=sctx,
-                   poisson_inputs=pinputs,
+                   poisson_inputs=pinputs, distributed=distributed, **phase,
                    dt_base_slot=dt_base_slot, RUN_DONE=RUN_DONE,
                    RUN_BUFFER_FULL=RUN_BUFFER_FULL, RUN_NOT_FINITE=RUN_NOT_FINITE)
     common_h = render("c/common.h.j2", **rng.c_tables())
@@ -250,4 +261,5 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
                       pathways={s["name"]: {
                           **{p: [s[p]["fast"], s[p]["writes_pre"]] if s[p] else None
                              for p in ("pre", "post")},
-                          "needs_pre": s["needs_pre"]} for s in sctx})
+                          "needs_pre": s["needs_pre"],
+                          "not_distributable": s["not_distributable"]} for s in sctx})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..equations.specs import SynapseSpec
 from ..integration.synaptic import SynapseKernels
+from ..equations.sympy_functions import RANDOM_FUNCTIONS
 from .printer import c_name, print_c, print_numpy
 
 
@@ -144,7 +145,24 @@ def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
     # (which takes it from the queue); otherwise Synapses need not keep it expanded
     ctx["needs_pre"] = any(p and (p["uses_i"] or p["pre_loads"])
                            for p in [ctx["post"], ctx["clock"], *ctx["summed"]])
+    ctx["not_distributable"] = _not_distributable(k, ctx)
     return ctx
+
+
+def _not_distributable(k: SynapseKernels, ctx: dict) -> list[str]:
+    """What keeps these synapses from running split across MPI ranks (each rank holds
+    the synapses onto its own neurons and no state of other ranks' neurons)."""
+    reasons = []
+    parts = [ctx["pre"], ctx["post"], ctx["clock"]]
+    if any(p and p["pre_loads"] for p in parts):
+        reasons.append("they use presynaptic neuron variables (x_pre)")
+    if ctx["summed"]:
+        reasons.append("they have (summed) variables")
+    exprs = [e for _, _, e in list(k.on_pre) + list(k.on_post)]
+    exprs += [e for _, e in k.update] + [e for _, e in k.event_driven]
+    if any(e.atoms(*RANDOM_FUNCTIONS) for e in exprs if hasattr(e, "atoms")):
+        reasons.append("their statements draw random numbers (keyed by synapse index)")
+    return reasons
 
 
 __all__ = ["synapse_context"]

@@ -1,18 +1,23 @@
 """Connectivity generators: (i, j) index arrays, built with numpy, never pair by pair.
 
-Every generator takes a ``numpy.random.Generator`` so that a seed reproduces the
-connectivity. Pairs come out sorted by presynaptic index (then postsynaptic index), the
-order the synapse arrays are kept in.
+Random choices are drawn target block by target block (``BLOCK`` targets each), every
+block with its own generator seeded by ``(seed, call, block)``. A process that owns only
+the targets ``cols = (lo, hi)`` (an MPI rank) therefore draws only the blocks that meet
+them and gets exactly the synapses a single process would create onto those targets;
+rules that choose targets per source (out-degree, total number) draw per source block and
+keep the local targets. Pairs come out grouped by block; ``Synapses`` sorts them (stably)
+by source.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
 from ..errors import ConfigurationError
 
 CHUNK_PAIRS = 1 << 22  # candidate pairs evaluated at once for conditions and p(i, j)
+BLOCK = 1024           # targets (or sources) drawn by one generator
 
 
 def _sorted(i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -20,87 +25,138 @@ def _sorted(i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return i[order].astype(np.int32), j[order].astype(np.int32)
 
 
-def bernoulli_pairs(n_pre: int, n_post: int, p: float, rng: np.random.Generator,
-                    autapses: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Each of the n_pre*n_post pairs independently with probability p.
+def block_rng(base: Sequence[int], b: int) -> np.random.Generator:
+    """The generator of block ``b`` of one connect() call (``base`` = (seed, call))."""
+    return np.random.default_rng([*base, b])
 
-    Draws the gaps between chosen pairs (geometric), so the cost is proportional to the
-    number of synapses, not of pairs."""
-    total = n_pre * n_post
-    if p <= 0 or total == 0:
+
+def _blocks(n: int, part: tuple[int, int]) -> Iterator[tuple[int, int, int]]:
+    """(block, start, stop) of the blocks of range(n) that meet ``part``."""
+    lo, hi = part
+    for b in range(lo // BLOCK, -(-hi // BLOCK) if hi > lo else lo // BLOCK):
+        yield b, b * BLOCK, min((b + 1) * BLOCK, n)
+
+
+def _joined(i_parts, j_parts) -> tuple[np.ndarray, np.ndarray]:
+    if not i_parts:
         return np.zeros(0, np.int32), np.zeros(0, np.int32)
+    return (np.concatenate(i_parts).astype(np.int32, copy=False),
+            np.concatenate(j_parts).astype(np.int32, copy=False))
+
+
+def _geometric_positions(total: int, p: float, rng: np.random.Generator) -> np.ndarray:
+    """Positions in range(total) chosen independently with probability p, drawn as gaps
+    (geometric), so the cost follows the number chosen, not ``total``."""
     if p >= 1:
-        idx = np.arange(total, dtype=np.int64)
-    else:
-        chunks, position = [], -1
-        while position < total:
-            n = max(1024, int((total - position) * p * 1.05) + 100)
-            positions = position + np.cumsum(rng.geometric(p, size=n).astype(np.int64))
-            chunks.append(positions[positions < total])
-            position = int(positions[-1])
-        idx = np.concatenate(chunks)
-    i, j = idx // n_post, idx % n_post
-    if not autapses:
-        keep = i != j
-        i, j = i[keep], j[keep]
-    return i.astype(np.int32), j.astype(np.int32)
+        return np.arange(total, dtype=np.int64)
+    chunks, position = [], -1
+    while position < total:
+        n = max(1024, int((total - position) * p * 1.05) + 100)
+        positions = position + np.cumsum(rng.geometric(p, size=n).astype(np.int64))
+        chunks.append(positions[positions < total])
+        position = int(positions[-1])
+    return np.concatenate(chunks)
 
 
-def filtered_pairs(n_pre: int, n_post: int, keep: Callable[[np.ndarray, np.ndarray],
-                                                           np.ndarray]
-                   ) -> tuple[np.ndarray, np.ndarray]:
-    """All pairs for which ``keep(i, j)`` is true, evaluated in chunks of rows."""
-    rows = max(1, CHUNK_PAIRS // max(n_post, 1))
+def bernoulli_pairs(n_pre: int, n_post: int, p: float, base: Sequence[int],
+                    autapses: bool = True, cols: tuple[int, int] | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair independently with probability p (targets in ``cols`` only)."""
+    lo, hi = cols or (0, n_post)
+    if p <= 0 or n_pre == 0:
+        return _joined([], [])
     out_i, out_j = [], []
-    post = np.arange(n_post, dtype=np.int64)
-    for start in range(0, n_pre, rows):
-        pre = np.arange(start, min(start + rows, n_pre), dtype=np.int64)
-        i = np.repeat(pre, n_post)
-        j = np.tile(post, len(pre))
-        mask = np.asarray(keep(i, j), dtype=bool)
-        out_i.append(i[mask])
-        out_j.append(j[mask])
-    return (np.concatenate(out_i).astype(np.int32) if out_i else np.zeros(0, np.int32),
-            np.concatenate(out_j).astype(np.int32) if out_j else np.zeros(0, np.int32))
+    for b, c0, c1 in _blocks(n_post, (lo, hi)):
+        nb = c1 - c0
+        idx = _geometric_positions(n_pre * nb, p, block_rng(base, b))
+        i, j = idx // nb, c0 + idx % nb
+        keep = (j >= lo) & (j < hi)
+        if not autapses:
+            keep &= i != j
+        out_i.append(i[keep])
+        out_j.append(j[keep])
+    return _joined(out_i, out_j)
 
 
-def fixed_in_degree(n_pre: int, n_post: int, k: int, rng: np.random.Generator,
-                    autapses: bool = True, multapses: bool = True):
+def filtered_pairs(n_pre: int, n_post: int,
+                   keep: Callable[[np.ndarray, np.ndarray, np.random.Generator], np.ndarray],
+                   base: Sequence[int], cols: tuple[int, int] | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """All pairs for which ``keep(i, j, rng)`` is true, a block of targets at a time."""
+    lo, hi = cols or (0, n_post)
+    out_i, out_j = [], []
+    for b, c0, c1 in _blocks(n_post, (lo, hi)):
+        rng = block_rng(base, b)
+        post = np.arange(c0, c1, dtype=np.int64)
+        rows = max(1, CHUNK_PAIRS // len(post))
+        for start in range(0, n_pre, rows):
+            pre = np.arange(start, min(start + rows, n_pre), dtype=np.int64)
+            i = np.repeat(pre, len(post))
+            j = np.tile(post, len(pre))
+            mask = np.asarray(keep(i, j, rng), dtype=bool) & (j >= lo) & (j < hi)
+            out_i.append(i[mask])
+            out_j.append(j[mask])
+    return _joined(out_i, out_j)
+
+
+def fixed_in_degree(n_pre: int, n_post: int, k: int, base: Sequence[int],
+                    autapses: bool = True, multapses: bool = True,
+                    cols: tuple[int, int] | None = None):
     """Every target gets exactly k sources (NEST's fixed_indegree)."""
     _check_degree(k, n_pre, autapses, multapses, "in-degree", "source")
-    i = _draw_partners(n_pre, n_post, k, rng, autapses, multapses)
-    # sort by source; the target of entry e is e // k, so j is never built unsorted
-    order = np.argsort(i, kind="stable")
-    pre = i[order]
-    del i
-    post = (order // k).astype(np.int32)
-    return pre, post
+    lo, hi = cols or (0, n_post)
+    out_i, out_j = [], []
+    for b, c0, c1 in _blocks(n_post, (lo, hi)):
+        i = _draw_partners(n_pre, np.arange(c0, c1), k, block_rng(base, b), autapses,
+                           multapses)
+        j = np.repeat(np.arange(c0, c1, dtype=np.int32), k)
+        keep = slice((max(lo, c0) - c0) * k, (min(hi, c1) - c0) * k)
+        out_i.append(i[keep])
+        out_j.append(j[keep])
+    return _joined(out_i, out_j)
 
 
-def fixed_out_degree(n_pre: int, n_post: int, k: int, rng: np.random.Generator,
-                     autapses: bool = True, multapses: bool = True):
+def fixed_out_degree(n_pre: int, n_post: int, k: int, base: Sequence[int],
+                     autapses: bool = True, multapses: bool = True,
+                     cols: tuple[int, int] | None = None):
     """Every source makes exactly k synapses (NEST's fixed_outdegree)."""
     _check_degree(k, n_post, autapses, multapses, "out-degree", "target")
-    i = np.repeat(np.arange(n_pre, dtype=np.int64), k)
-    j = _draw_partners(n_post, n_pre, k, rng, autapses, multapses)
-    return _sorted(i, j)
+    lo, hi = cols or (0, n_post)
+    out_i, out_j = [], []
+    for b, r0, r1 in _blocks(n_pre, (0, n_pre)):
+        j = _draw_partners(n_post, np.arange(r0, r1), k, block_rng(base, b), autapses,
+                           multapses)
+        i = np.repeat(np.arange(r0, r1, dtype=np.int32), k)
+        keep = (j >= lo) & (j < hi)
+        out_i.append(i[keep])
+        out_j.append(j[keep])
+    return _joined(out_i, out_j)
 
 
-def fixed_total_number(n_pre: int, n_post: int, n: int, rng: np.random.Generator,
-                       autapses: bool = True):
+def fixed_total_number(n_pre: int, n_post: int, n: int, base: Sequence[int],
+                       autapses: bool = True, cols: tuple[int, int] | None = None):
     """Exactly n synapses between uniformly drawn pairs (with repetition)."""
     if n < 0:
         raise ConfigurationError("the total number of synapses must be >= 0",
                                  code="E741")
-    i = rng.integers(0, n_pre, size=n)
-    j = rng.integers(0, n_post, size=n)
-    if not autapses:
-        while True:
-            same = np.flatnonzero(i == j)
-            if not same.size:
-                break
-            j[same] = rng.integers(0, n_post, size=same.size)
-    return _sorted(i, j)
+    lo, hi = cols or (0, n_post)
+    out_i, out_j = [], []
+    per_block = BLOCK * 64
+    for b in range(-(-n // per_block)):
+        s0, s1 = b * per_block, min((b + 1) * per_block, n)
+        rng = block_rng(base, b)
+        i = rng.integers(0, n_pre, size=s1 - s0)
+        j = rng.integers(0, n_post, size=s1 - s0)
+        if not autapses:
+            while True:
+                same = np.flatnonzero(i == j)
+                if not same.size:
+                    break
+                j[same] = rng.integers(0, n_post, size=same.size)
+        keep = (j >= lo) & (j < hi)
+        out_i.append(i[keep])
+        out_j.append(j[keep])
+    return _joined(out_i, out_j)
 
 
 def _check_degree(k, n_other, autapses, multapses, what, partner):
@@ -113,26 +169,22 @@ def _check_degree(k, n_other, autapses, multapses, what, partner):
             f"neurons, there are {available}", code="E741")
 
 
-def _draw_partners(n_choices: int, n_owners: int, k: int, rng: np.random.Generator,
+def _draw_partners(n_choices: int, owners: np.ndarray, k: int, rng: np.random.Generator,
                    autapses: bool, multapses: bool) -> np.ndarray:
-    """k partners in [0, n_choices) for each of n_owners (row-major), as int32."""
+    """k partners in [0, n_choices) for each owner (row-major), as int32."""
     if multapses:
-        partners = rng.integers(0, n_choices - (0 if autapses else 1), size=n_owners * k,
-                                dtype=np.int32)
+        partners = rng.integers(0, n_choices - (0 if autapses else 1),
+                                size=len(owners) * k, dtype=np.int32)
         if not autapses:  # skip over the owner's own index
-            for start in range(0, n_owners, 1 << 16):  # in chunks: no full owner array
-                stop = min(start + (1 << 16), n_owners)
-                owners = np.repeat(np.arange(start, stop, dtype=np.int32), k)
-                block = partners[start * k:stop * k]
-                block += (block >= owners)
+            partners += partners >= np.repeat(owners.astype(np.int32), k)
         return partners
-    out = np.empty((n_owners, k), dtype=np.int32)
-    for o in range(n_owners):
-        pool = n_choices - (0 if autapses else 1)
+    out = np.empty((len(owners), k), dtype=np.int32)
+    pool = n_choices - (0 if autapses else 1)
+    for row, o in enumerate(owners.tolist()):
         pick = rng.choice(pool, size=k, replace=False)
         if not autapses:
             pick = pick + (pick >= o)
-        out[o] = pick
+        out[row] = pick
     return out.reshape(-1)
 
 
@@ -220,7 +272,7 @@ def grid_2d(rows: int, cols: int, radius: float, periodic: bool = False):
     r = np.arange(n) // cols
     c = np.arange(n) % cols
 
-    def keep(i, j):
+    def keep(i, j, rng):
         dr = np.abs(r[i] - r[j])
         dc = np.abs(c[i] - c[j])
         if periodic:
@@ -228,4 +280,4 @@ def grid_2d(rows: int, cols: int, radius: float, periodic: bool = False):
             dc = np.minimum(dc, cols - dc)
         return (i != j) & (dr * dr + dc * dc <= radius * radius)
 
-    return filtered_pairs(n, n, keep)
+    return _sorted(*filtered_pairs(n, n, keep, (0, 0)))

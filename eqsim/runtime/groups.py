@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import numbers
-import secrets
 from dataclasses import replace
 from typing import Any, Mapping
 
@@ -15,6 +14,7 @@ from ..equations.parse import SUBEXPRESSION, parse_equations
 from ..equations.specs import REFRACTORY_NONE, NeuronSpec
 from ..equations.validate import Resolver, check_neuron_model
 from ..errors import ConfigurationError, DimensionError
+from ..parallel.comm import fresh_seed
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
 from .clock import Clock, as_time, defaultclock
 from .namespace import constant_values
@@ -62,7 +62,7 @@ class NeuronGroup(Named):
         self._refractory_value = refractory if self.spec.refractory == "_refractory" \
             else None
         self.clock = Clock(dt, name=f"clock of {label}") if dt is not None else None
-        self.seed = int(seed) if seed is not None else secrets.randbits(32)
+        self.seed = int(seed) if seed is not None else fresh_seed()
         self._init_calls = 0
         self.t_ = 0.0   # updated by the Network after each run
         self.arrays: dict[str, np.ndarray] = {}

@@ -10,6 +10,7 @@ from ..errors import ConfigurationError
 from dataclasses import replace
 
 from ..equations.expressions import SECOND
+from ..parallel.comm import fresh_seed
 from ..units import Hz, Quantity, as_quantity, check_units, get_dimension, second
 from .clock import as_time
 from .groups import NeuronGroup
@@ -221,11 +222,10 @@ class PoissonInput(Named):
         else:
             check_units(weight, dim, f"weight of PoissonInput onto "
                                      f"{target.name}.{target_var}")
-        import secrets
         self.target, self.target_var, self.N = target, target_var, int(N)
         self.rate, self.weight = rate, weight
         self._name = check_name(name)
-        self.seed = int(seed) if seed is not None else secrets.randbits(32)
+        self.seed = int(seed) if seed is not None else fresh_seed()
 
     @property
     def spec(self):

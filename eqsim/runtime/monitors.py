@@ -6,6 +6,7 @@ import numpy as np
 from ..equations.expressions import SECOND
 from ..equations.specs import SpikeMonitorSpec, StateMonitorSpec
 from ..errors import ConfigurationError
+from ..parallel.comm import world
 from ..units import DIMENSIONLESS, Quantity, get_dimension
 from ..units import Hz as _Hz
 from .clock import Clock, defaultclock
@@ -44,6 +45,7 @@ class SpikeMonitor(Named):
         self._dt_chunks: list[float] = []
         self.counts = np.zeros(source.N, dtype=np.int64)
         self._cache = None
+        self._gathered = None   # (i, t, counts) of all MPI ranks, on the root
 
     @property
     def spec(self) -> SpikeMonitorSpec:
@@ -65,8 +67,11 @@ class SpikeMonitor(Named):
             self._step_chunks.append(steps.copy())
             self._dt_chunks.append(dt)
             self._cache = None
+            self._gathered = None
 
     def _data(self):
+        if self._gathered is not None:
+            return self._gathered[:2]
         if self._cache is None:
             if self._i_chunks:
                 i = np.concatenate(self._i_chunks)
@@ -86,6 +91,26 @@ class SpikeMonitor(Named):
         self._i_chunks, self._step_chunks, self._dt_chunks = list(i), list(s), list(d)
         self.counts[:] = counts
         self._cache = None
+        self._gathered = None
+
+    def gather(self, root: int = 0) -> "SpikeMonitor":
+        """After an MPI run: bring every rank's spikes to rank ``root`` (all ranks must
+        call it), in the order one process would have recorded them (time, then index).
+        Other ranks keep their own part. On one process it changes nothing."""
+        comm = world()
+        if comm.size == 1:
+            return self
+        self._gathered = None
+        i, t = self._data()
+        parts_i = comm.gatherv(np.asarray(i, np.int64), root)
+        parts_t = comm.gatherv(np.asarray(t, np.float64), root)
+        parts_c = comm.gatherv(self.counts, root)
+        if comm.rank == root:
+            i, t = np.concatenate(parts_i), np.concatenate(parts_t)
+            order = np.lexsort((i, t))
+            counts = np.sum(parts_c, axis=0)
+            self._gathered = (i[order].astype(np.int32), t[order], counts)
+        return self
 
     @property
     def i(self) -> np.ndarray:
@@ -108,9 +133,10 @@ class SpikeMonitor(Named):
     @property
     def count(self) -> np.ndarray:
         """Number of spikes of each neuron."""
+        counts = self.counts if self._gathered is None else self._gathered[2]
         if self._range is not None:
-            return self.counts[self._range[0]:self._range[1]].copy()
-        return self.counts.copy()
+            return counts[self._range[0]:self._range[1]].copy()
+        return counts.copy()
 
     @property
     def num_spikes(self) -> int:
@@ -202,6 +228,8 @@ class StateMonitor(Named):
         self._chunks: dict[str, list[np.ndarray]] = {v: [] for v in self.variables}
         self._t_chunks: list[np.ndarray] = []
         self._cache: dict[str, np.ndarray] = {}
+        self._local = None      # on an MPI rank: (positions in record, local indices)
+        self._gathered = None   # {var: values of all ranks}, on the root after gather()
 
     @property
     def dt_(self) -> float:
@@ -213,10 +241,16 @@ class StateMonitor(Named):
     def spec(self) -> StateMonitorSpec:
         return StateMonitorSpec(self.name, self.source.name, self.variables)
 
+    def _set_local(self, positions: np.ndarray, indices: np.ndarray) -> None:
+        """Record only the neurons at ``positions`` of ``record`` (an MPI rank's own),
+        at ``indices`` of the rank's arrays."""
+        self._local = (positions, indices)
+
     def _buffers(self, n_records: int) -> dict[str, np.ndarray]:
-        n = len(self.record)
+        local = self._local
+        n = len(self.record) if local is None else len(local[0])
         bufs = {v: np.zeros((max(n_records, 1), n)) for v in self.variables}
-        bufs["_indices"] = self.record
+        bufs["_indices"] = self.record if local is None else local[1]
         return bufs
 
     def _collect(self, buffers: dict, rows: int, times: np.ndarray) -> None:
@@ -225,6 +259,7 @@ class StateMonitor(Named):
                 self._chunks[v].append(buffers[v][:rows].copy())
             self._t_chunks.append(np.asarray(times[:rows], dtype=float))
             self._cache.clear()
+            self._gathered = None
 
     def _state(self):
         return ({v: list(c) for v, c in self._chunks.items()}, list(self._t_chunks))
@@ -234,14 +269,47 @@ class StateMonitor(Named):
         self._chunks = {v: list(c) for v, c in chunks.items()}
         self._t_chunks = list(t)
         self._cache.clear()
+        self._gathered = None
+
+    def _local_values(self, var: str) -> np.ndarray:
+        """(recorded neurons of this process, times)."""
+        width = len(self.record) if self._local is None else len(self._local[0])
+        chunks = self._chunks[var]
+        data = np.concatenate(chunks, axis=0) if chunks else np.zeros((0, width))
+        return np.ascontiguousarray(data.T)
 
     def _values(self, var: str) -> np.ndarray:
+        if self._gathered is not None:
+            return self._gathered[var]
         if var not in self._cache:
-            chunks = self._chunks[var]
-            data = (np.concatenate(chunks, axis=0) if chunks
-                    else np.zeros((0, len(self.record))))
-            self._cache[var] = np.ascontiguousarray(data.T)
+            values = self._local_values(var)
+            if self._local is not None:   # an MPI rank: the others' rows are NaN
+                full = np.full((len(self.record), values.shape[1]), np.nan)
+                full[self._local[0]] = values
+                values = full
+            self._cache[var] = values
         return self._cache[var]
+
+    def gather(self, root: int = 0) -> "StateMonitor":
+        """After an MPI run: bring every rank's recorded neurons to rank ``root`` (all
+        ranks must call it). Before, a rank's traces of neurons it does not own are NaN.
+        On one process it changes nothing."""
+        comm = world()
+        if comm.size == 1 or self._local is None:
+            return self
+        self._gathered = None
+        positions = comm.gatherv(np.asarray(self._local[0], np.int64), root)
+        gathered = {}
+        for var in self.variables:
+            parts = comm.gatherv(self._local_values(var).ravel(), root)
+            if comm.rank == root:
+                full = np.full((len(self.record), len(self.t_)), np.nan)
+                for pos, part in zip(positions, parts):
+                    full[pos] = part.reshape(len(pos), -1)
+                gathered[var] = full
+        if comm.rank == root:
+            self._gathered = gathered
+        return self
 
     @property
     def t(self) -> Quantity:
@@ -313,6 +381,21 @@ class PopulationRateMonitor(SpikeMonitor):
             self._step_chunks.append(buffers["_step"][:n].copy())
             self._dt_chunks.append(dt)
             self._cache = None
+            self._gathered = None
+
+    def gather(self, root: int = 0) -> "PopulationRateMonitor":
+        """After an MPI run: the spike counts of all ranks, added up on rank ``root``
+        (all ranks must call it). On one process it changes nothing."""
+        comm = world()
+        if comm.size == 1:
+            return self
+        self._gathered = None
+        counts, t = self._data()
+        parts = comm.gatherv(np.asarray(counts, np.int64), root)
+        if comm.rank == root:
+            total = np.sum(parts, axis=0).astype(np.int32)
+            self._gathered = (total, t, self.counts)
+        return self
 
     @property
     def rate(self) -> Quantity:

@@ -26,7 +26,9 @@ from ..config import Config, get_config
 from ..equations.expressions import SECOND
 from ..errors import ConfigurationError, SimulationError
 from ..units import Quantity
+from ..parallel.comm import world
 from .backends import CBackend, NumpyBackend, RunData
+from .distributed import RankPlan
 from .clock import as_time, defaultclock
 from .groups import NeuronGroup, group_of
 from .monitors import SpikeMonitor, StateMonitor
@@ -36,7 +38,7 @@ from .progress import make_reporter
 
 logger = logging.getLogger(__name__)
 
-BACKENDS = ("c", "numpy")
+BACKENDS = ("c", "numpy", "mpi")
 TARGET_CHUNK_SECONDS = 0.2
 MAX_RECORD_BYTES = 64 << 20
 
@@ -83,6 +85,8 @@ class Network:
         self._backend = None
         self._backend_name: str | None = None
         self._data: RunData | None = None
+        self._plan: RankPlan | None = None   # backend="mpi": this rank's part
+        self._pending = False   # mpi: the last step's second half is still to run
         self._stored: dict[str, dict] = {}
         self.build_info: BuildInfo | None = None
         self.add(*objects)
@@ -191,7 +195,8 @@ class Network:
         return base, every
 
     def _front_key(self, backend: str) -> str:
-        h = hashlib.sha256(f"eqsim {__version__} {generator_fingerprint()}".encode())
+        h = hashlib.sha256(f"eqsim {__version__} {generator_fingerprint()} "
+                           f"{'distributed' if backend == 'mpi' else ''}".encode())
         for g in self.groups:
             h.update(g.spec.key().encode())
         for S in self.synapses:
@@ -207,7 +212,7 @@ class Network:
         intermediate: specs, kernels (None on a front-cache hit), source, build info."""
         if backend not in BACKENDS:
             raise ConfigurationError(f"unknown backend '{backend}'", code="E725",
-                                     hint="choose 'c' (default) or 'numpy'")
+                                     hint="choose 'c' (default), 'numpy' or 'mpi'")
         self._assign_names()
         self._check_sources()
         t0 = time.perf_counter()
@@ -236,7 +241,8 @@ class Network:
             unit = emit(list(zip(specs, kernels)), [m.spec for m in self.state_monitors],
                         [m.spec for m in self.spike_monitors],
                         list(zip(syn_specs, syn_kernels)),
-                        [p.spec for p in self.poisson_inputs])
+                        [p.spec for p in self.poisson_inputs],
+                        distributed=backend == "mpi")
             info.timings["codegen"] = time.perf_counter() - t1
             front_store(self.config, key, unit.to_json())
         info.timings["front"] = time.perf_counter() - t0
@@ -254,7 +260,13 @@ class Network:
         return kernels
 
     def _prepare(self, backend: str, threads: int = 1) -> None:
-        openmp = backend == "c" and threads > 1
+        comm = world()
+        if backend != "mpi" and comm.size > 1 and self.synapses:
+            raise ConfigurationError(
+                f"this process is rank {comm.rank} of {comm.size} MPI ranks, so its "
+                "synapses hold only this rank's part of the connectivity", code="E763",
+                hint="run(..., backend='mpi') under mpiexec, or run without mpiexec")
+        openmp = backend in ("c", "mpi") and threads > 1
         signature = (backend, openmp, tuple(id(o) for o in self.objects),
                      tuple(p.spec.key() for p in self.poisson_inputs),
                      tuple(g.spec.key() for g in self.groups),
@@ -263,7 +275,7 @@ class Network:
             return
         products = self.build(backend)
         t0 = time.perf_counter()
-        if backend == "c":
+        if backend in ("c", "mpi"):
             # one thread runs a module without OpenMP (its team costs ~30 % on small
             # networks); more threads load the same source compiled with -fopenmp
             config = self.config
@@ -318,6 +330,12 @@ class Network:
             flags = data.unit.pathways.get(S.name, {})
             S._bind(data, self._dt_base, need_pre=self._backend_name == "numpy" or
                     flags.get("needs_pre", True))
+        plan = self._plan
+        if plan is not None:   # an MPI rank: its own blocks of neurons
+            for g in self.groups:
+                plan.bind_group(data, g)
+            for S in self.synapses:
+                plan.bind_synapses(data, S)
         for p in self.poisson_inputs:
             prob, q0, approx = p.parameters()
             data.set_i(f"{p.name}/n", p.N)
@@ -333,6 +351,8 @@ class Network:
             data.set_i(f"{m.name}/every", every[id(m)])
         for m in self.spike_monitors:
             data.set_array(f"{m.name}/_counts", m.counts)
+        if plan is not None:
+            plan.bind_monitors(data, self.spike_monitors, self.state_monitors)
 
     # ---- running ---------------------------------------------------------------------
     def run(self, duration: Quantity, report=None, report_period=None,
@@ -347,7 +367,7 @@ class Network:
         seconds = as_time(duration, "duration of run", allow_zero=True)
         threads = _check_threads(threads)
         self._prepare(backend, threads)
-        if backend == "c":
+        if backend in ("c", "mpi"):
             self._backend.threads = threads
         base, every = self._clocks()
         if self._dt_base is None:
@@ -355,7 +375,12 @@ class Network:
         n_total = int(round(seconds / self._dt_base))
         if n_total == 0:
             return
+        self._plan = (RankPlan(world(), self, self._data.unit, self._dt_base)
+                      if backend == "mpi" else None)
         self._bind(every)
+        if self._plan is not None:
+            self._run_windows(n_total, every, report, report_period, seconds)
+            return
         reporter = make_reporter(report, report_period, seconds, self.t_)
         interrupted = _InterruptFlag()
         start_step = self._step
@@ -380,6 +405,39 @@ class Network:
         reporter.close()
         self._sync_time()
 
+    def _run_windows(self, n_total: int, every: dict, report, report_period,
+                     seconds: float) -> None:
+        """backend="mpi": run in windows of at most min-delay + 1 steps, exchanging the
+        spikes of each window before the second half of its last step."""
+        plan = self._plan
+        end = self._step + n_total
+        reporter = make_reporter(report if plan.comm.rank == 0 else None, report_period,
+                                 seconds, self.t_) if plan.comm.rank == 0 else None
+        start_step, t_start, last = self._step, time.perf_counter(), 0.0
+        self.timings = {"compute": 0.0, "exchange": 0.0, "windows": 0}
+        while self._step < end:
+            first = self._step
+            t0 = time.perf_counter()
+            self._run_chunk(min(plan.window, end - first), every, resume=self._pending,
+                            split=True)
+            t1 = time.perf_counter()
+            plan.exchange(self._data, self.synapses, first)
+            self._pending = True
+            self.timings["compute"] += t1 - t0
+            self.timings["exchange"] += time.perf_counter() - t1
+            self.timings["windows"] += 1
+            if reporter is not None and time.perf_counter() - last > 0.5:
+                last = time.perf_counter()
+                reporter.update(last - t_start, (self._step - start_step) / n_total)
+        t0 = time.perf_counter()
+        self._run_chunk(0, every, resume=True, split=False)   # the last step's second half
+        self._pending = False
+        self.timings["compute"] += time.perf_counter() - t0
+        if reporter is not None:
+            reporter.close()
+        plan.gather_state()
+        self._sync_time()
+
     def _initial_chunk(self) -> int:
         neurons = sum(g.N for g in self.groups) or 1
         return max(1, min(self._max_chunk(), 200_000 // neurons + 1))
@@ -392,7 +450,10 @@ class Network:
         for g in self.groups:
             g.t_ = self.t_
 
-    def _run_chunk(self, n: int, every: dict) -> None:
+    def _run_chunk(self, n: int, every: dict, resume: bool = False,
+                   split: bool = False) -> None:
+        """Run ``n`` steps from ``self._step``; with ``resume`` first the second half of
+        the step before (MPI), with ``split`` only the first half of the last one."""
         data = self._data
         step0 = self._step
         records = {}
@@ -415,14 +476,19 @@ class Network:
             data.set_i(f"{m.name}/count", 0)
             data.set_i(f"{m.name}/capacity", bufs["capacity"])
             spike_bufs[id(m)] = bufs
+        call0 = step0 - int(resume)   # the calls count the resumed step as one
+        n_calls = n + int(resume)
         done = 0
-        while done < n:
-            code = self._backend.run(data, step0 + done, n - done)
+        while done < n_calls:
+            if self._plan is not None:
+                data.set_i("_network/resume", int(resume and done == 0))
+                data.set_i("_network/split", int(split))
+            code = self._backend.run(data, call0 + done, n_calls - done)
             for S in self.synapses:
                 S._read_back(data)
             steps = int(data.out[0])
             done += steps
-            self._step = step0 + done
+            self._step = call0 + done
             for m in self.spike_monitors:
                 m._collect(spike_bufs[id(m)], data.get_i(f"{m.name}/count"),
                            self._dt_base)
@@ -452,6 +518,8 @@ class Network:
     def _raise_not_finite(self, data: RunData) -> None:
         gid, var, neuron, step = (int(x) for x in data.out[1:5])
         group = self.groups[gid]
+        if self._plan is not None:   # an MPI rank reports its own index
+            neuron += self._plan.range_of(group)[0]
         name = self._products.unit.written[group.name][var]
         t = step * self._dt_base
         value = group.arrays[name][neuron]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import inspect
 import numbers
-import secrets
 from dataclasses import replace
 from typing import Any, Mapping
 
@@ -16,6 +15,8 @@ from ..equations.parse import SUBEXPRESSION, SYNAPSE_FLAGS, parse_equations
 from ..equations.specs import SynapseSpec
 from ..equations.validate import SynapseResolver, check_synapse_model
 from ..errors import ConfigurationError, DimensionError
+from ..parallel.comm import fresh_seed, local_range, world
+from ..parallel.partition import clip
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
 from . import connect as gen
 from .clock import as_time
@@ -70,6 +71,17 @@ def _float32_variables(dtype, variables: list[str], where: str) -> tuple[str, ..
     return tuple(sorted(out))
 
 
+def _repeat_rank(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """For each synapse, how many earlier synapses join the same pair (0 for most)."""
+    order = np.lexsort((j, i))
+    si, sj = i[order], j[order]
+    start = np.r_[True, (si[1:] != si[:-1]) | (sj[1:] != sj[:-1])]
+    first = np.maximum.accumulate(np.where(start, np.arange(len(si)), 0))
+    rank = np.empty(len(si), np.int64)
+    rank[order] = np.arange(len(si)) - first
+    return rank
+
+
 class Synapses(Named):
     """Connections from a source group to a target group (Brian2's Synapses).
 
@@ -119,9 +131,11 @@ class Synapses(Named):
             post_writable)
         variables = [eq.name for eq in self.equations.equations if eq.kind != SUBEXPRESSION]
         self._spec = replace(self._spec, float32=_float32_variables(dtype, variables, label))
-        self.seed = int(seed) if seed is not None else secrets.randbits(32)
+        self.seed = int(seed) if seed is not None else fresh_seed()
         self._connect_calls = 0
         self._init_calls = 0
+        comm = world()
+        self._built_for = (comm.rank, comm.size)   # the MPI split connect() builds for
         self._structure = 0   # bumped whenever connectivity or delays change
         self._scalar_delay = 0.0 if delay is None else as_time(delay, "delay",
                                                                allow_zero=True)
@@ -184,7 +198,8 @@ class Synapses(Named):
         n_pre, n_post = self.source.N, self.target.N
         call = self._connect_calls
         self._connect_calls += 1
-        gen_rng = np.random.default_rng([self.seed if seed is None else int(seed), call])
+        base = (self.seed if seed is None else int(seed), call)
+        cols = self._local_targets()
         if not isinstance(n, (numbers.Integral,)) or n < 0:
             raise ConfigurationError("n (synapses per pair) must be an integer >= 0",
                                      code="E741")
@@ -192,29 +207,40 @@ class Synapses(Named):
         if matrix is not None:
             i_arr, j_arr, values = gen.from_matrix(matrix)
             self._check_shape(matrix)
+            mine = (j_arr >= cols[0]) & (j_arr < cols[1])
+            i_arr, j_arr, values = i_arr[mine], j_arr[mine], values[mine]
             self.matrix_values = values
         elif in_degree is not None:
-            i_arr, j_arr = gen.fixed_in_degree(n_pre, n_post, int(in_degree), gen_rng,
-                                               autapses, multapses)
+            i_arr, j_arr = gen.fixed_in_degree(n_pre, n_post, int(in_degree), base,
+                                               autapses, multapses, cols)
         elif out_degree is not None:
-            i_arr, j_arr = gen.fixed_out_degree(n_pre, n_post, int(out_degree), gen_rng,
-                                                autapses, multapses)
+            i_arr, j_arr = gen.fixed_out_degree(n_pre, n_post, int(out_degree), base,
+                                                autapses, multapses, cols)
         elif total is not None:
-            i_arr, j_arr = gen.fixed_total_number(n_pre, n_post, int(total), gen_rng,
-                                                  autapses)
+            i_arr, j_arr = gen.fixed_total_number(n_pre, n_post, int(total), base,
+                                                  autapses, cols)
         elif isinstance(j, str) and j.strip() == "i" and i is None:
             if n_pre != n_post:
                 raise ConfigurationError(
                     f"one-to-one (j='i') needs groups of the same size, got {n_pre} and "
                     f"{n_post}", code="E740")
-            i_arr = j_arr = np.arange(n_pre, dtype=np.int32)
+            i_arr = j_arr = np.arange(*cols, dtype=np.int32)
         elif i is not None or j is not None:
             i_arr, j_arr = self._explicit(i, j)
+            mine = (j_arr >= cols[0]) & (j_arr < cols[1])
+            i_arr, j_arr = i_arr[mine], j_arr[mine]
         else:
-            i_arr, j_arr = self._generated(condition, p, gen_rng, autapses, call)
+            i_arr, j_arr = self._generated(condition, p, base, autapses, cols)
         if n != 1:
             i_arr, j_arr = np.repeat(i_arr, n), np.repeat(j_arr, n)
         self._add(i_arr, j_arr)
+
+    def _local_targets(self) -> tuple[int, int]:
+        """The targets (indices in the target group or slice) whose synapses this process
+        builds: all of them, or this MPI rank's block."""
+        lo, hi = local_range(group_of(self.target).N)
+        start = offset_of(self.target)
+        return clip(lo, hi, start, start + self.target.N)
 
     def _check_shape(self, matrix) -> None:
         shape = matrix.shape
@@ -285,7 +311,8 @@ class Synapses(Named):
             return info.value
         return values
 
-    def _expression(self, text: str, what: str, want, i_idx, j_idx, syn=None):
+    def _expression(self, text: str, what: str, want, i_idx, j_idx, syn=None,
+                    call: int | None = None):
         node, snip = parse_expression(Snippet.whole(text, f"{what} of synapses "
                                                           f"'{self.name}'"))
         got = infer_dimension(node, snip, self._resolver())
@@ -300,20 +327,25 @@ class Synapses(Named):
         elif got != want:
             raise DimensionError(f"{what} '{text}' is in {got}, it must be in {want}",
                                  snip.location(0, len(snip.text)), code="E204")
-        call = self._init_calls
-        if uses_function(node, {"rand", "randn"}):
-            self._init_calls += 1
         obj = rng.object_id(self.name)
-        index = np.arange(len(i_idx)) if syn is None else syn
+        if uses_function(node, {"rand", "randn"}):
+            if call is None:   # each initialiser gets new numbers
+                call = self._init_calls
+                self._init_calls += 1
+            # keyed by the pair (and the rank among repeated pairs), not by the position
+            # of a synapse in this process's arrays: the same numbers on any MPI split
+            repeat = 0 if syn is None else _repeat_rank(i_idx, j_idx)
+            steps = (np.uint64(_INIT_STEP + (call << 48)) + (np.asarray(repeat, np.uint64)
+                     << np.uint64(32)) + np.asarray(i_idx, np.uint64))
 
         def random(kind, site):
             fn = rng.uniform if kind == "rand" else rng.normal
-            return fn(self.seed, obj, index, _INIT_STEP + call, site)
+            return fn(self.seed, obj, np.asarray(j_idx, np.int64), steps, site)
 
         with np.errstate(all="ignore"):
             return evaluate(node, self._pair_values(i_idx, j_idx, syn), random)
 
-    def _generated(self, condition, p, gen_rng, autapses, call):
+    def _generated(self, condition, p, base, autapses, cols):
         n_pre, n_post = self.source.N, self.target.N
         if condition is None or condition is True:
             cond = None
@@ -332,27 +364,31 @@ class Synapses(Named):
                                          code="E741")
             p_text = None
         if cond is None and p_text is None:
-            return gen.bernoulli_pairs(n_pre, n_post, p_value, gen_rng, autapses)
+            return gen.bernoulli_pairs(n_pre, n_post, p_value, base, autapses, cols)
         side = self._one_sided(cond) if p_text is None else None
         if side is not None:
-            return self._one_sided_pairs(cond, side, p_value, gen_rng, autapses)
+            return self._one_sided_pairs(cond, side, p_value, base, autapses, cols)
 
-        def keep(i_idx, j_idx):
+        call_c, call_p = self._init_calls, self._init_calls + 1   # for every chunk
+        self._init_calls += 2
+
+        def keep(i_idx, j_idx, gen_rng):
             mask = np.ones(i_idx.shape, dtype=bool)
             if not autapses:
                 mask &= i_idx != j_idx
             if cond is not None:
                 mask &= np.broadcast_to(self._expression(
-                    cond, "condition", BOOLEAN, i_idx, j_idx), i_idx.shape)
+                    cond, "condition", BOOLEAN, i_idx, j_idx, call=call_c), i_idx.shape)
             if p_text is not None:
                 prob = np.broadcast_to(self._expression(p_text, "p", DIMENSIONLESS,
-                                                        i_idx, j_idx), i_idx.shape)
+                                                        i_idx, j_idx, call=call_p),
+                                       i_idx.shape)
                 mask &= gen_rng.random(i_idx.shape) < prob
             elif p_value < 1:
                 mask &= gen_rng.random(i_idx.shape) < p_value
             return mask
 
-        return gen.filtered_pairs(n_pre, n_post, keep)
+        return gen.filtered_pairs(n_pre, n_post, keep, base, cols)
 
     def _one_sided(self, cond: str) -> str | None:
         """'pre' or 'post' when a condition uses only source (i, x_pre) or only target
@@ -373,7 +409,7 @@ class Synapses(Named):
                 return None
         return kinds.pop() if len(kinds) == 1 else None
 
-    def _one_sided_pairs(self, cond: str, side: str, p: float, gen_rng, autapses):
+    def _one_sided_pairs(self, cond: str, side: str, p: float, base, autapses, cols):
         """Bernoulli(p) pairs among the rows (or columns) the condition selects: the cost
         follows the number of synapses, not of pairs."""
         n_pre, n_post = self.source.N, self.target.N
@@ -382,15 +418,16 @@ class Synapses(Named):
             keep = np.broadcast_to(self._expression(cond, "condition", BOOLEAN, idx,
                                                     np.zeros(n_pre, int)), (n_pre,))
             rows = np.flatnonzero(keep)
-            r, j = gen.bernoulli_pairs(len(rows), n_post, p, gen_rng)
+            r, j = gen.bernoulli_pairs(len(rows), n_post, p, base, cols=cols)
             i = rows[r]
         else:
             idx = np.arange(n_post)
             keep = np.broadcast_to(self._expression(cond, "condition", BOOLEAN,
                                                     np.zeros(n_post, int), idx), (n_post,))
-            cols = np.flatnonzero(keep)
-            i, c = gen.bernoulli_pairs(n_pre, len(cols), p, gen_rng)
-            j = cols[c]
+            chosen = np.flatnonzero(keep)
+            local = tuple(np.searchsorted(chosen, cols).tolist())
+            i, c = gen.bernoulli_pairs(n_pre, len(chosen), p, base, cols=local)
+            j = chosen[c]
         if not autapses:
             mask = i != j
             i, j = i[mask], j[mask]
@@ -604,14 +641,16 @@ class Synapses(Named):
             self._queue["tail"] = data.get_i(f"{self.name}/_q_tail")
 
 
-    def _grow_queue(self, data) -> None:
-        """Double the spike queue if the next step might not fit; keeps events in order."""
+    def _grow_queue(self, data, most: int | None = None) -> None:
+        """Double the spike queue if the next step (or ``most`` new events) might not fit;
+        keeps events in order."""
         q = getattr(self, "_queue", None)
         if q is None:
             return
         cap = len(q["pre"])
         live = q["head"] - q["tail"]
-        most = group_of(self.source).N  # spikes one step may add (the C check uses this)
+        if most is None:
+            most = group_of(self.source).N  # spikes one step may add (the C check uses this)
         if live + most <= cap:
             return
         new_cap = max(2 * cap, live + 2 * most)
@@ -629,6 +668,27 @@ class Synapses(Named):
         data.set_i(f"{name}/_q_tail", 0)
         data.set_i(f"{name}/_q_cap", new_cap)
 
+
+    def _enqueue(self, data, sources: np.ndarray, steps: np.ndarray) -> None:
+        """Queue spikes of source neurons (in order) that were emitted at ``steps``; the
+        MPI driver calls this with the spikes of every rank after an exchange."""
+        ptr = self._rows
+        has = ptr[sources + 1] > ptr[sources]   # no synapse here: nothing to deliver
+        sources, steps = sources[has], steps[has]
+        if not len(sources):
+            return
+        self._read_back(data)
+        q = self._queue
+        cap = len(q["pre"])
+        if q["head"] - q["tail"] + len(sources) > cap:
+            self._grow_queue(data, len(sources))
+            q, cap = self._queue, len(self._queue["pre"])
+        slots = (q["head"] + np.arange(len(sources))) % cap
+        q["pre"][slots] = sources
+        q["step"][slots] = steps
+        q["cur"][slots] = ptr[sources]
+        q["head"] += len(sources)
+        data.set_i(f"{self.name}/_q_head", q["head"])
 
     def _state(self):
         q = getattr(self, "_queue", None)

@@ -6,7 +6,10 @@ benchmarks/reference/brian2_network_rates.py from ../shared/models/brian2/ (3 se
 cpp_standalone each; the tests read the stored numbers and need no Brian2). Only the AdExp
 script reports excitatory and inhibitory rates separately; for the others both eqsim
 populations are compared with Brian2's overall rate (their populations receive the same
-input statistics). Seeds are fixed, so each test is deterministic.
+input statistics). Seeds are fixed, so each test is deterministic; like the reference,
+eqsim's rate is the mean over 3 seeds (one network realisation moves COBA's and COBAHH's
+rate by about 7 %, Brian2's own 3 runs of COBAHH span 32-37 Hz), except for Brunel,
+whose rate varies by 0.5 % from seed to seed.
 """
 import importlib
 import json
@@ -29,11 +32,15 @@ def _examples_on_path():
     sys.path.remove(str(ROOT / "examples"))
 
 
-def _rates(module: str, **kw) -> dict:
+def _rates(module: str, seeds=(1, 2, 3), **kw) -> dict:
     build = importlib.import_module(module).build
-    net, mons, sizes = build(**kw)[:3]
-    net.run(1 * second)
-    return {label: mon.num_spikes / sizes[label] for label, mon in mons.items()}
+    total: dict = {}
+    for seed in seeds:
+        net, mons, sizes = build(seed=seed, **kw)[:3]
+        net.run(1 * second)
+        for label, mon in mons.items():
+            total[label] = total.get(label, 0.0) + mon.num_spikes / sizes[label] / len(seeds)
+    return total
 
 
 def _brian2(model: str) -> dict:
@@ -48,11 +55,11 @@ def _brian2(model: str) -> dict:
 
 
 @pytest.mark.parametrize("model, module, kw", [
-    ("cuba", "cuba", dict(N=4000, seed=1)),
-    ("coba", "coba", dict(N=4000, seed=1)),
-    ("cobahh", "cobahh", dict(N=4000, seed=1)),
-    ("brunel", "brunel", dict(N=12500, seed=1, g=5.0, eta=2.0)),
-    ("adex", "adex_rsfs", dict(N=5000, seed=1, constant_drive=True)),
+    ("cuba", "cuba", dict(N=4000)),
+    ("coba", "coba", dict(N=4000)),
+    ("cobahh", "cobahh", dict(N=4000)),
+    ("brunel", "brunel", dict(N=12500, seeds=(1,), g=5.0, eta=2.0)),
+    ("adex", "adex_rsfs", dict(N=5000, constant_drive=True)),
 ])
 def test_rates_within_10_percent_of_brian2(model, module, kw):
     ours, theirs = _rates(module, **kw), _brian2(model)

@@ -9,6 +9,7 @@ import sympy as sp
 import eqsim as eq
 from eqsim.codegen.printer import print_c
 from eqsim.errors import EqsimError
+from eqsim.parallel.partition import check_ranks
 from eqsim.units import mV, ms, nA
 
 from ..conftest import ROOT
@@ -33,6 +34,36 @@ def _gcc_that_cannot_start(tmp_path, monkeypatch):
     monkeypatch.setenv("EQSIM_CC", str(fake))
     monkeypatch.setenv("EQSIM_CACHE_DIR", str(tmp_path / "c"))
     run(group(M.replace("10", "11")))
+
+
+class _FakeRank:
+    """What world() returns on rank 0 of a 2-rank MPI job (no MPI needed)."""
+    rank, size = 0, 2
+
+
+def _mpi_without_mpi4py(tmp_path, monkeypatch):
+    import sys
+    from eqsim.parallel import comm
+    monkeypatch.setenv("PMI_SIZE", "2")
+    monkeypatch.setattr(comm, "_WORLD", None)
+    monkeypatch.setitem(sys.modules, "mpi4py", None)   # import mpi4py fails
+    comm.world()
+
+
+def _single_process_run_on_a_rank(tmp_path, monkeypatch):
+    from eqsim.runtime import network
+    G = group(threshold="v > 10*mV")
+    S = eq.Synapses(G, G, on_pre="v_post += 1*mV")
+    S.connect()
+    monkeypatch.setattr(network, "world", lambda: _FakeRank())
+    run(G, S)
+
+
+def _pre_variables_on_ranks():
+    G = group(threshold="v > 10*mV")
+    S = eq.Synapses(G, G, on_pre="v_post += v_pre")
+    S.connect()
+    run(G, S, backend="mpi")
 
 
 def _sympy_failure(tmp_path, monkeypatch):
@@ -186,6 +217,10 @@ TRIGGERS = {
     "E749": lambda tp, mp: eq.Network(group()).run(1 * ms, threads=0),
     "E750": lambda tp, mp: eq.Synapses(group(threshold="v > 10*mV"), model="w : 1",
                                        on_pre="v_post += w*mV", dtype={"w": "int32"}),
+    "E760": lambda tp, mp: check_ranks(3, 4),
+    "E761": lambda tp, mp: _pre_variables_on_ranks(),
+    "E762": _mpi_without_mpi4py,
+    "E763": _single_process_run_on_a_rank,
 }
 
 

@@ -1,0 +1,1 @@
+"""Running one network on many processes: MPI ranks (comm, partition) and trials."""

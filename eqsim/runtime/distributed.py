@@ -1,0 +1,171 @@
+"""One network split across MPI ranks: what each rank owns and the spike exchange.
+
+Every rank owns a contiguous block of every group's neurons (``parallel.partition``) and
+the synapses onto them (``Synapses.connect`` builds only those). The rank's compiled loop
+runs its own neurons; the steps go in windows of at most ``min_delay + 1`` steps: a call
+runs a window and stops after the threshold of its last step, the spikes of the window are
+exchanged (one Allgather), queued in global order, and the next call starts with the
+second half of that step. A spike emitted in the window is due no earlier than the last
+step of the window, so it is queued in time; the queue order (emission step, source) is the
+single-process order, so every sum is added in the same order and the spike trains do not
+depend on the number of ranks.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ConfigurationError
+from ..parallel.partition import block, check_ranks, clip
+from .groups import group_of, offset_of
+
+
+class RankPlan:
+    """The part of a network one rank simulates, and its share of the exchange."""
+
+    def __init__(self, comm, net, unit, dt: float):
+        self.comm = comm
+        self.groups = net.groups
+        check_ranks(sum(g.N for g in self.groups), comm.size)
+        self.ranges = {id(g): block(g.N, comm.size, comm.rank) for g in self.groups}
+        self._check(net, unit)
+        self.exchanged = [g for g in self.groups if f"{g.name}/_x_i" in unit_arrays(unit)]
+        self.bases = np.cumsum([0] + [g.N for g in self.exchanged]).astype(np.int64)
+        self.window = self._window(net.synapses, dt, unit)
+        self.outbox: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.spikes_exchanged = 0
+
+    # ---- checks --------------------------------------------------------------------
+    def _check(self, net, unit) -> None:
+        for S in net.synapses:
+            reasons = unit.pathways.get(S.name, {}).get("not_distributable", [])
+            if reasons:
+                raise ConfigurationError(
+                    f"synapses '{S.name}' cannot run on MPI ranks: {'; '.join(reasons)}",
+                    code="E761", hint="run them on one process (backend='c')")
+            if S._built_for != (self.comm.rank, self.comm.size):
+                raise ConfigurationError(
+                    f"synapses '{S.name}' were connected for {S._built_for[1]} "
+                    f"process(es), this run has {self.comm.size}", code="E763",
+                    hint="connect() and run(backend='mpi') in the same mpiexec job")
+        from .synapses import Synapses
+        for m in net.state_monitors:
+            if isinstance(m.source, Synapses):
+                raise ConfigurationError(
+                    f"StateMonitor '{m.name}' records synapses, which MPI ranks hold in "
+                    "parts; record neuron variables, or run on one process",
+                    code="E761")
+
+    def _window(self, synapses, dt: float, unit) -> int:
+        """Steps between exchanges: the shortest delay (over all ranks) plus one."""
+        local = [int(np.min(S.delay_steps(dt))) for S in synapses
+                 if unit.pathways.get(S.name, {}).get("pre") and len(S)
+                 and isinstance(S.delay_steps(dt), np.ndarray)]
+        local += [int(S.delay_steps(dt)) for S in synapses
+                  if unit.pathways.get(S.name, {}).get("pre")
+                  and not isinstance(S.delay_steps(dt), np.ndarray)]
+        shortest = self.comm.allreduce_min(min(local) if local else 1 << 40)
+        return int(min(shortest, 1 << 40)) + 1
+
+    # ---- what this rank owns -------------------------------------------------------
+    def range_of(self, group) -> tuple[int, int]:
+        return self.ranges[id(group)]
+
+    def local_of(self, obj) -> tuple[int, int]:
+        """The owned part of a group or slice, in its own indices."""
+        lo, hi = self.ranges[id(group_of(obj))]
+        start = offset_of(obj)
+        return clip(lo, hi, start, start + obj.N)
+
+    def per_neuron(self, g) -> list[str]:
+        """Names of g's arrays that hold one value per neuron."""
+        shared = {eq.name for eq in g.equations.equations if "shared" in eq.flags}
+        return [k for k, a in g.arrays.items() if k not in shared and
+                not k.startswith("_gen") and a is not None and a.shape == (g.N,)]
+
+    def bind_group(self, data, g) -> None:
+        lo, hi = self.range_of(g)
+        for var in self.per_neuron(g):
+            key = f"{g.name}/{var}"
+            if data.has_array(key):
+                data.set_array(key, g.arrays[var][lo:hi])
+        data.set_i(f"{g.name}/N", hi - lo)
+        data.set_i(f"{g.name}/offset", lo)
+        if g.spec.generator:   # the generator's table, restricted to owned neurons
+            gi, gs = g.arrays["_gen_i"], g.arrays["_gen_step"]
+            mine = (gi >= lo) & (gi < hi)
+            table = ((gi[mine] - lo).astype(np.int32), np.ascontiguousarray(gs[mine]))
+            self._tables = getattr(self, "_tables", {})
+            self._tables[id(g)] = table
+            data.set_array(f"{g.name}/_gen_i", table[0])
+            data.set_array(f"{g.name}/_gen_step", table[1])
+            data.set_i(f"{g.name}/_gen_n", len(table[0]))
+        if g in self.exchanged:
+            cap = self.window * (hi - lo) + 1
+            box = self.outbox.get(id(g))
+            if box is None or len(box[0]) < cap:
+                box = (np.zeros(cap, np.int32), np.zeros(cap, np.int64))
+                self.outbox[id(g)] = box
+            data.set_array(f"{g.name}/_x_i", box[0])
+            data.set_array(f"{g.name}/_x_step", box[1])
+            data.set_i(f"{g.name}/_x_count", 0)
+
+    def bind_synapses(self, data, S) -> None:
+        """Target indices stay those of the whole target group; the rank's arrays start
+        at its first owned neuron."""
+        lo, _ = self.range_of(group_of(S.target))
+        data.set_i(f"{S.name}/_post_off", offset_of(S.target) - lo)
+
+    def bind_monitors(self, data, spike_monitors, state_monitors) -> None:
+        for m in spike_monitors:
+            lo, hi = self.range_of(m.source)
+            data.set_array(f"{m.name}/_counts", m.counts[lo:hi])
+        for m in state_monitors:
+            lo, hi = self.range_of(m.source)
+            positions = np.flatnonzero((m.record >= lo) & (m.record < hi))
+            m._set_local(positions, (m.record[positions] - lo).astype(np.int32))
+            data.set_i(f"{m.name}/n_indices", len(positions))
+
+    # ---- the exchange --------------------------------------------------------------
+    def exchange(self, data, synapses, first_step: int) -> None:
+        """Share the spikes of the window that began at ``first_step`` and queue them."""
+        codes = []
+        width = int(self.bases[-1])
+        for k, g in enumerate(self.exchanged):
+            n = data.get_i(f"{g.name}/_x_count")
+            if n:
+                xi, xs = self.outbox[id(g)]
+                codes.append((xs[:n] - first_step) * width + self.bases[k] + xi[:n])
+            data.set_i(f"{g.name}/_x_count", 0)
+        local = np.concatenate(codes) if codes else np.zeros(0, np.int64)
+        every = np.sort(self.comm.allgather_spikes(local))
+        self.spikes_exchanged += len(every)
+        if not len(every):
+            return
+        steps = every // width + first_step
+        index = every % width
+        for S in synapses:
+            if not data.has_array(f"{S.name}/_q_pre"):
+                continue
+            g = group_of(S.source)
+            k = self.exchanged.index(g)
+            sel = (index >= self.bases[k]) & (index < self.bases[k + 1])
+            src = index[sel] - self.bases[k] - offset_of(S.source)
+            mine = (src >= 0) & (src < S.source.N)
+            S._enqueue(data, src[mine], steps[sel][mine])
+
+    def gather_state(self) -> None:
+        """Every rank gets every neuron's values (each rank computed its own block)."""
+        for g in self.groups:
+            lo, hi = self.range_of(g)
+            for var in self.per_neuron(g):
+                if var == "_spikes":
+                    continue
+                arr = g.arrays[var]
+                arr[...] = self.comm.allgatherv(arr[lo:hi])
+
+
+def unit_arrays(unit) -> set[str]:
+    return {a.key for a in unit.arrays}
+
+
+__all__ = ["RankPlan"]

@@ -1,0 +1,106 @@
+"""Networks run by tests/parallel/test_mpi.py, on one process and under mpiexec.
+
+    python tests/parallel/mpi_networks.py NAME BACKEND THREADS OUT.npz
+
+builds network NAME, runs it with ``backend`` and ``threads``, gathers the monitors and
+writes, on rank 0, everything a single process would report: spikes, population rates,
+traces, the final membrane potentials and (for synapses with plasticity) the weights by
+(source, target) pair.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "examples"))
+
+import eqsim as eq  # noqa: E402
+from eqsim import models  # noqa: E402
+from eqsim.parallel.comm import world  # noqa: E402
+from eqsim.units import Hz, ms, mV, second  # noqa: E402
+
+
+def cuba():
+    import cuba as example
+    net, mons, _ = example.build(N=1000, seed=3)[:3]
+    G = net.groups[0]
+    trace = eq.StateMonitor(G, "v", record=[0, 333, 500, 999], name="trace")
+    net.add(trace)
+    return net, 0.2 * second
+
+
+def brunel():
+    import brunel as example
+    net, mons, _, rate = example.build(N=1250, seed=5, g=5.0, eta=2.0)
+    return net, 0.2 * second
+
+
+def stdp():
+    """Poisson inputs onto LIF neurons through STDP synapses with random delays, and
+    recurrent inhibition (no delay)."""
+    ns = dict(taum=10 * ms, Ee=0 * mV, vt=-54 * mV, vr=-60 * mV, El=-74 * mV,
+              taue=5 * ms, taupre=20 * ms, taupost=20 * ms, wmax=0.1,
+              dApre=0.001, dApost=-0.00105, gmax=0.1)
+    inputs = eq.PoissonGroup(300, 15 * Hz, seed=11, name="inputs")
+    G = eq.NeuronGroup(60, """dv/dt = (ge*(Ee - v) + El - v)/taum : volt
+                              dge/dt = -ge/taue : 1""",
+                       threshold="v > vt", reset="v = vr", method="euler",
+                       namespace=ns, name="neurons", seed=14)
+    G.v = "vr + rand()*(vt - vr)"
+    rule = dict(models.STDP)
+    rule["on_pre"] = "ge += w\n" + rule["on_pre"]
+    S = eq.Synapses(inputs, G, namespace=ns, name="plastic", seed=12, **rule)
+    S.connect(p=0.3)
+    S.w = "rand()*gmax"
+    S.delay = "0.5*ms + rand()*2*ms"
+    inh = eq.Synapses(G, G, "w : 1", on_pre="ge -= w", name="inhibition")
+    inh.connect(p=0.2, autapses=False, seed=13)
+    inh.w = 0.002
+    mon = eq.SpikeMonitor(G, name="spikes")
+    return eq.Network(inputs, G, S, inh, mon), 0.5 * second
+
+
+def results(net) -> dict:
+    out = {}
+    for m in net.spike_monitors:
+        m.gather()
+        if isinstance(m, eq.PopulationRateMonitor):
+            out[f"{m.name}.rate"] = m.rate.view(np.ndarray)
+        else:
+            out[f"{m.name}.i"], out[f"{m.name}.t"] = m.i, m.t_
+            out[f"{m.name}.count"] = m.count
+    for m in net.state_monitors:
+        m.gather()
+        out[f"{m.name}.v"] = m.v_
+    for g in net.groups:
+        for var in g.variables():
+            if var in g.arrays and g.arrays[var].dtype == np.float64:
+                out[f"{g.name}.{var}"] = g.arrays[var]
+    comm = world()
+    for S in net.synapses:
+        if "w" in S.arrays and S.name == "plastic":
+            parts = [comm.gatherv(np.asarray(a, dtype)) for a, dtype in
+                     ((S.i, np.int64), (S.j, np.int64), (S.arrays["w"], np.float64))]
+            if comm.rank == 0:
+                i, j, w = (np.concatenate(p) for p in parts)
+                order = np.lexsort((w, j, i))
+                out["plastic.pairs"] = np.stack([i[order], j[order]])
+                out["plastic.w"] = w[order]
+    return out
+
+
+def main(argv):
+    name, backend, threads, path = argv
+    net, duration = {"cuba": cuba, "brunel": brunel, "stdp": stdp}[name]()
+    net.run(duration / 2, backend=backend, threads=int(threads))
+    net.run(duration / 2, backend=backend, threads=int(threads))   # runs continue
+    out = results(net)
+    if world().rank == 0:
+        np.savez(path, **out)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
