@@ -1,0 +1,162 @@
+"""backend="mpi": the same spikes, bit for bit, on any number of ranks and threads.
+
+In-process tests run the distributed loop on one rank (windows, exchange, queueing in
+Python) against backend="c"; the mpiexec tests run tests/parallel/mpi_networks.py on 2
+and 4 ranks (4 oversubscribes this 2-core machine) and compare every recorded number
+with a single-process run. They need mpi4py and mpiexec (``pip install ".[mpi]"``); CI
+installs them, so there a missing MPI is a failure, not a skip.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import eqsim as eq
+from eqsim.units import ms, mV
+
+from ..conftest import ROOT
+
+SCRIPT = Path(__file__).with_name("mpi_networks.py")
+
+
+def _mpiexec() -> str | None:
+    exe = shutil.which("mpiexec")
+    try:
+        import mpi4py  # noqa: F401
+    except ImportError:
+        exe = None
+    if exe is None and os.environ.get("CI"):
+        pytest.fail("CI must run the MPI tests: mpi4py and mpiexec are missing")
+    return exe
+
+
+def _run(args: list[str], ranks: int | None, out: Path, timeout: float = 240) -> dict:
+    cmd = [sys.executable, str(SCRIPT), *args, str(out)]
+    if ranks is not None:
+        cmd = [_mpiexec(), "-n", str(ranks), *cmd]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    with np.load(out) as data:
+        return {k: data[k] for k in data.files}
+
+
+def _same(a: dict, b: dict) -> None:
+    assert sorted(a) == sorted(b)
+    for key in a:
+        assert a[key].shape == b[key].shape, key
+        assert np.array_equal(a[key], b[key], equal_nan=True), key
+
+
+@pytest.fixture(scope="module")
+def single(tmp_path_factory):
+    """Every network once on one process with backend='c' (the reference)."""
+    tmp = tmp_path_factory.mktemp("single")
+    return {name: _run([name, "c", "1"], None, tmp / f"{name}.npz")
+            for name in ("cuba", "brunel", "stdp")}
+
+
+@pytest.mark.parametrize("name", ["cuba", "brunel", "stdp"])
+def test_one_rank_distributed_loop_matches_c(name, single, tmp_path):
+    """The windowed loop (halves of steps, spikes queued from Python) on one process."""
+    got = _run([name, "mpi", "1"], None, tmp_path / "o.npz")
+    _same(single[name], got)
+    spikes = [k for k in got if k.endswith(".i")]
+    assert sum(len(got[k]) for k in spikes) > 100   # the networks are active
+
+
+@pytest.mark.parametrize("name, ranks, threads", [
+    ("cuba", 2, 1), ("brunel", 2, 2), ("stdp", 2, 1),
+    ("cuba", 4, 1), ("brunel", 4, 1), ("stdp", 4, 2),
+])
+def test_ranks_give_the_single_process_spikes(name, ranks, threads, single, tmp_path):
+    if _mpiexec() is None:
+        pytest.skip("mpi4py / mpiexec not installed")
+    got = _run([name, "mpi", str(threads)], ranks, tmp_path / "o.npz")
+    _same(single[name], got)
+
+
+def _failing_script(tmp_path: Path, body: str) -> Path:
+    script = tmp_path / "fail.py"
+    script.write_text(f"""
+import os, signal, sys
+sys.path.insert(0, {str(ROOT)!r})
+import eqsim as eq
+from eqsim.parallel.comm import world
+from eqsim.units import ms, mV
+G = eq.NeuronGroup(100, "dv/dt = (12*mV - v)/(10*ms) : volt", threshold="v > 10*mV",
+                   reset="v = 0*mV", method="exact", name="G")
+S = eq.Synapses(G, G, on_pre="v_post += 0.1*mV", delay=1*ms)
+S.connect(p=0.1, seed=1)
+net = eq.Network(G, S)
+net.run(5*ms, backend="mpi")
+{body}
+net.run(5*ms, backend="mpi")
+""")
+    return script
+
+
+@pytest.mark.parametrize("body, shown", [
+    ("if world().rank == 1:\n    raise RuntimeError('parameter file not found')",
+     "parameter file not found"),
+    ("if world().rank == 1:\n    os.kill(os.getpid(), signal.SIGKILL)", ""),
+])
+def test_a_failing_rank_stops_the_job(body, shown, tmp_path):
+    """An exception (or a killed process) on rank 1 ends mpiexec with an error within
+    seconds, while rank 0 waits in the next exchange: no hang."""
+    exe = _mpiexec()
+    if exe is None:
+        pytest.skip("mpi4py / mpiexec not installed")
+    script = _failing_script(tmp_path, body)
+    t0 = time.perf_counter()
+    done = subprocess.run([exe, "-n", "2", sys.executable, str(script)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert time.perf_counter() - t0 < 60
+    if shown:
+        assert "rank 1 of 2" in done.stderr and shown in done.stderr, done.stderr
+
+
+def test_more_ranks_than_neurons_is_an_error(tmp_path):
+    exe = _mpiexec()
+    if exe is None:
+        pytest.skip("mpi4py / mpiexec not installed")
+    script = tmp_path / "tiny.py"
+    script.write_text(f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+import eqsim as eq
+from eqsim.units import ms
+G = eq.NeuronGroup(3, "dv/dt = -v/(10*ms) : 1", method="exact")
+eq.Network(G).run(1*ms, backend="mpi")
+""")
+    done = subprocess.run([exe, "-n", "4", sys.executable, str(script)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "E760" in done.stderr and "4 MPI ranks for a network of 3 neurons" in done.stderr
+
+
+def test_unsupported_synapses_name_the_reason():
+    G = eq.NeuronGroup(4, "dv/dt = -v/(10*ms) : volt", threshold="v > 1*mV",
+                       reset="v = 0*mV", method="exact")
+    S = eq.Synapses(G, G, "w : 1", on_pre="v_post += w*mV*rand()", name="noisy")
+    S.connect()
+    with pytest.raises(eq.ConfigurationError, match="noisy.*random numbers"):
+        eq.Network(G, S).run(1 * ms, backend="mpi")
+
+
+def test_monitors_gather_is_harmless_on_one_process():
+    G = eq.NeuronGroup(5, "dv/dt = (2*mV - v)/(10*ms) : volt", threshold="v > 1*mV",
+                       reset="v = 0*mV", method="exact")
+    spikes, trace = eq.SpikeMonitor(G), eq.StateMonitor(G, "v", record=[1, 3])
+    eq.Network(G, spikes, trace).run(20 * ms, backend="mpi")
+    before = spikes.i.copy(), trace.v_.copy()
+    spikes.gather(), trace.gather()
+    assert np.array_equal(before[0], spikes.i) and np.array_equal(before[1], trace.v_)
+    assert spikes.num_spikes == 5 * 2   # each neuron crosses 1 mV twice in 20 ms
