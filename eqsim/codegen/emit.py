@@ -240,12 +240,15 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
         s["statemons"] = [_statemon_context(m, no_subexpressions, s["syn_arrays"], lay)
                           for m in state_monitors if m.source == s["name"]]
     pinputs = [_poisson_input_context(p, lay, group_by_name) for p in poisson_inputs]
-    for g in gctx:
+    for g in gctx:   # MPI: groups whose spikes drive synapses are exchanged
         g["exchange"] = None
         if distributed and any(s["pre"] and s["src"] is g for s in sctx):
-            g["exchange"] = {"i_slot": lay.array(f"{g['name']}/_x_i", "int32_t"),
-                             "step_slot": lay.array(f"{g['name']}/_x_step", "int64_t"),
-                             "count_slot": lay.iparam(f"{g['name']}/_x_count")}
+            g["exchange"] = {"base_slot": lay.iparam(f"{g['name']}/_x_base")}
+    if distributed:
+        phase.update(exchange_codes_slot=lay.array("_network/_x_codes", "int64_t"),
+                     exchange_count_slot=lay.iparam("_network/_x_count"),
+                     exchange_first_slot=lay.iparam("_network/_x_first"),
+                     exchange_width_slot=lay.iparam("_network/_x_width"))
     context = dict(groups=gctx, statemons=smons, spikemons=spmons, synapses=sctx,
                    poisson_inputs=pinputs, distributed=distributed, **phase,
                    dt_base_slot=dt_base_slot, RUN_DONE=RUN_DONE,

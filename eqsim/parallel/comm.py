@@ -29,7 +29,7 @@ class SerialComm:
     rank = 0
     size = 1
 
-    def allgather_spikes(self, local: np.ndarray) -> np.ndarray:
+    def allgather_spikes(self, local: np.ndarray, tag: int = 0) -> np.ndarray:
         return local
 
     def allgatherv(self, local: np.ndarray) -> np.ndarray:
@@ -66,26 +66,30 @@ class MPIComm:
         self.bytes_sent = 0
         _abort_on_exception(comm)
 
-    def allgather_spikes(self, local: np.ndarray) -> np.ndarray:
+    def allgather_spikes(self, local: np.ndarray, tag: int = 0) -> np.ndarray:
         """Every rank's spikes (int64 codes), in rank order: one Allgather of fixed-size
-        blocks (a count, then the codes), as NEST does; if a rank has more than fit, all
-        ranks see it in the counts and repeat with blocks that fit (then kept)."""
+        blocks (a count, a tag, then the codes), as NEST does; if a rank has more than
+        fit, all ranks see it in the counts and repeat with blocks that fit (then kept).
+        ``tag`` (the window's first step) must be the same on every rank."""
         from mpi4py import MPI
         self.exchanges += 1
         while True:
             self.rounds += 1
             n = len(local)
-            send = np.zeros(self._slots + 1, np.int64)
-            send[0] = n
-            send[1:1 + min(n, self._slots)] = local[:self._slots]
-            recv = np.empty(self.size * (self._slots + 1), np.int64)
+            send = np.zeros(self._slots + 2, np.int64)
+            send[0], send[1] = n, tag
+            send[2:2 + min(n, self._slots)] = local[:self._slots]
+            recv = np.empty(self.size * (self._slots + 2), np.int64)
             self.comm.Allgather([send, MPI.INT64_T], [recv, MPI.INT64_T])
             self.bytes_sent += send.nbytes
-            blocks = recv.reshape(self.size, self._slots + 1)
+            blocks = recv.reshape(self.size, self._slots + 2)
+            if (blocks[:, 1] != tag).any():   # a bug, never a user error: stop loudly
+                raise RuntimeError(f"MPI ranks out of step: windows start at steps "
+                                   f"{blocks[:, 1].tolist()}")
             counts = blocks[:, 0]
             most = int(counts.max())
             if most <= self._slots:
-                return np.concatenate([blocks[r, 1:1 + counts[r]] for r in range(self.size)])
+                return np.concatenate([blocks[r, 2:2 + counts[r]] for r in range(self.size)])
             self._slots = max(2 * self._slots, most + most // 2)
 
     def allgatherv(self, local: np.ndarray) -> np.ndarray:

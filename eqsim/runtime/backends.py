@@ -33,12 +33,18 @@ class RunData:
         self._didx = {key: k for k, key in enumerate(unit.dparams)}
         self._iidx = {key: k for k, key in enumerate(unit.iparams)}
         self._ptrs = (ctypes.c_void_p * max(len(unit.arrays), 1))()
+        # the parameter arrays live as long as this object: their C pointers, once
+        self.c_args = (self.dp.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+                       self.ip.ctypes.data_as(ctypes.POINTER(ctypes.c_int64)),
+                       self.out.ctypes.data_as(ctypes.POINTER(ctypes.c_int64)))
 
     def has_array(self, key: str) -> bool:
         return key in self._aidx
 
     def set_array(self, key: str, array: np.ndarray) -> None:
         k = self._aidx[key]
+        if self.arrays[k] is array:   # bound already (the MPI loop rebinds per window)
+            return
         want = _DTYPES[self.unit.arrays[k].ctype]
         if array.dtype != want or not array.flags.c_contiguous:
             raise TypeError(f"array {key} must be a contiguous {want.__name__} array")
@@ -74,9 +80,7 @@ class CBackend:
         self.threads = 1
 
     def run(self, data: RunData, step: int, n: int) -> int:
-        ptr_d = data.dp.ctypes.data_as(ctypes.POINTER(ctypes.c_double))
-        ptr_i = data.ip.ctypes.data_as(ctypes.POINTER(ctypes.c_int64))
-        ptr_o = data.out.ctypes.data_as(ctypes.POINTER(ctypes.c_int64))
+        ptr_d, ptr_i, ptr_o = data.c_args
         return int(self.fn(data._ptrs, ptr_d, ptr_i, step, n, ptr_o, self.threads))
 
 

@@ -22,16 +22,18 @@ from .groups import group_of, offset_of
 class RankPlan:
     """The part of a network one rank simulates, and its share of the exchange."""
 
-    def __init__(self, comm, net, unit, dt: float):
+    def __init__(self, comm, net, unit, dt: float, run_fn):
+        from ..build.loader import enqueue_function
         self.comm = comm
         self.groups = net.groups
         check_ranks(sum(g.N for g in self.groups), comm.size)
         self.ranges = {id(g): block(g.N, comm.size, comm.rank) for g in self.groups}
         self._check(net, unit)
-        self.exchanged = [g for g in self.groups if f"{g.name}/_x_i" in unit_arrays(unit)]
+        self.exchanged = [g for g in self.groups if f"{g.name}/_x_base" in unit.iparams]
         self.bases = np.cumsum([0] + [g.N for g in self.exchanged]).astype(np.int64)
         self.window = self._window(net.synapses, dt, unit)
-        self.outbox: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.codes = np.zeros(0, np.int64)
+        self.enqueue = enqueue_function(run_fn) if self.exchanged else None
         self.spikes_exchanged = 0
 
     # ---- checks --------------------------------------------------------------------
@@ -99,15 +101,6 @@ class RankPlan:
             data.set_array(f"{g.name}/_gen_i", table[0])
             data.set_array(f"{g.name}/_gen_step", table[1])
             data.set_i(f"{g.name}/_gen_n", len(table[0]))
-        if g in self.exchanged:
-            cap = self.window * (hi - lo) + 1
-            box = self.outbox.get(id(g))
-            if box is None or len(box[0]) < cap:
-                box = (np.zeros(cap, np.int32), np.zeros(cap, np.int64))
-                self.outbox[id(g)] = box
-            data.set_array(f"{g.name}/_x_i", box[0])
-            data.set_array(f"{g.name}/_x_step", box[1])
-            data.set_i(f"{g.name}/_x_count", 0)
 
     def bind_synapses(self, data, S) -> None:
         """Target indices stay those of the whole target group; the rank's arrays start
@@ -126,32 +119,40 @@ class RankPlan:
             data.set_i(f"{m.name}/n_indices", len(positions))
 
     # ---- the exchange --------------------------------------------------------------
-    def exchange(self, data, synapses, first_step: int) -> None:
-        """Share the spikes of the window that began at ``first_step`` and queue them."""
-        codes = []
-        width = int(self.bases[-1])
+    def bind_exchange(self, data) -> None:
+        """The outbox the compiled loop writes a window's spike codes into."""
+        if not self.exchanged:
+            return
+        cap = self.window * sum(np.diff(self.ranges[id(g)])[0] for g in self.exchanged) + 1
+        if len(self.codes) < cap:
+            self.codes = np.zeros(cap, np.int64)
+        data.set_array("_network/_x_codes", self.codes)
+        data.set_i("_network/_x_count", 0)
+        data.set_i("_network/_x_width", int(self.bases[-1]))
         for k, g in enumerate(self.exchanged):
-            n = data.get_i(f"{g.name}/_x_count")
-            if n:
-                xi, xs = self.outbox[id(g)]
-                codes.append((xs[:n] - first_step) * width + self.bases[k] + xi[:n])
-            data.set_i(f"{g.name}/_x_count", 0)
-        local = np.concatenate(codes) if codes else np.zeros(0, np.int64)
-        every = np.sort(self.comm.allgather_spikes(local))
-        self.spikes_exchanged += len(every)
+            data.set_i(f"{g.name}/_x_base", int(self.bases[k]))
+
+    def exchange(self, data, synapses, first_step: int) -> None:
+        """Share the spikes of the window that began at ``first_step`` (one Allgather)
+        and queue them, in the order of their codes: (step, index)."""
+        if not self.exchanged:
+            return
+        n = data.get_i("_network/_x_count")
+        every = self.comm.allgather_spikes(self.codes[:n], first_step)
+        data.set_i("_network/_x_count", 0)
         if not len(every):
             return
-        steps = every // width + first_step
-        index = every % width
-        for S in synapses:
-            if not data.has_array(f"{S.name}/_q_pre"):
-                continue
-            g = group_of(S.source)
-            k = self.exchanged.index(g)
-            sel = (index >= self.bases[k]) & (index < self.bases[k + 1])
-            src = index[sel] - self.bases[k] - offset_of(S.source)
-            mine = (src >= 0) & (src < S.source.N)
-            S._enqueue(data, src[mine], steps[sel][mine])
+        if self.comm.size > 1:   # each rank's block is sorted; together they are not
+            every = np.sort(every)
+        self.spikes_exchanged += len(every)
+        while True:
+            full = self.enqueue(data._ptrs, data.c_args[1], every.ctypes.data, len(every),
+                                first_step)
+            if full < 0:
+                return
+            S = synapses[full]
+            S._read_back(data)
+            S._grow_queue(data, most=len(every))
 
     def gather_state(self) -> None:
         """Every rank gets every neuron's values (each rank computed its own block)."""
@@ -162,10 +163,6 @@ class RankPlan:
                     continue
                 arr = g.arrays[var]
                 arr[...] = self.comm.allgatherv(arr[lo:hi])
-
-
-def unit_arrays(unit) -> set[str]:
-    return {a.key for a in unit.arrays}
 
 
 __all__ = ["RankPlan"]

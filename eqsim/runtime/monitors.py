@@ -54,8 +54,12 @@ class SpikeMonitor(Named):
     # buffers for one compiled call
     def _buffers(self, n_steps: int) -> dict[str, np.ndarray]:
         cap = max(SPIKE_BUFFER_MIN, 4 * self.source.N)
-        return {"_i": np.zeros(cap, dtype=np.int32), "_step": np.zeros(cap, dtype=np.int64),
-                "_counts": self.counts, "capacity": cap}
+        bufs = getattr(self, "_bufs", None)   # reused: _collect copies what it keeps
+        if bufs is None or bufs["capacity"] != cap:
+            bufs = {"_i": np.zeros(cap, dtype=np.int32),
+                    "_step": np.zeros(cap, dtype=np.int64), "capacity": cap}
+            self._bufs = bufs
+        return {**bufs, "_counts": self.counts}
 
     def _collect(self, buffers: dict, n: int, dt: float) -> None:
         if n and self.record:

@@ -351,6 +351,7 @@ class Network:
                 plan.bind_group(data, g)
             for S in self.synapses:
                 plan.bind_synapses(data, S)
+            plan.bind_exchange(data)
         for p in self.poisson_inputs:
             prob, q0, approx = p.parameters()
             data.set_i(f"{p.name}/n", p.N)
@@ -390,8 +391,8 @@ class Network:
         n_total = int(round(seconds / self._dt_base))
         if n_total == 0:
             return
-        self._plan = (RankPlan(world(), self, self._data.unit, self._dt_base)
-                      if backend == "mpi" else None)
+        self._plan = (RankPlan(world(), self, self._data.unit, self._dt_base,
+                               self._backend.fn) if backend == "mpi" else None)
         self._bind(every)
         if self._plan is not None:
             self._run_windows(n_total, every, report, report_period, seconds)
@@ -422,34 +423,30 @@ class Network:
 
     def _run_windows(self, n_total: int, every: dict, report, report_period,
                      seconds: float) -> None:
-        """backend="mpi": run in windows of at most min-delay + 1 steps, exchanging the
-        spikes of each window before the second half of its last step."""
+        """backend="mpi": chunks of steps as in a single process, each run in windows of
+        at most min-delay + 1 steps with the spikes exchanged after each window."""
         plan = self._plan
         end = self._step + n_total
-        reporter = make_reporter(report if plan.comm.rank == 0 else None, report_period,
-                                 seconds, self.t_) if plan.comm.rank == 0 else None
-        start_step, t_start, last = self._step, time.perf_counter(), 0.0
+        reporter = (make_reporter(report, report_period, seconds, self.t_)
+                    if plan.comm.rank == 0 else make_reporter(None, None, seconds, 0.0))
+        start_step, t_start = self._step, time.perf_counter()
         self.timings = {"compute": 0.0, "exchange": 0.0, "windows": 0}
+        chunk = self._initial_chunk()
+        window = plan.window
         while self._step < end:
-            first = self._step
+            # chunks are this rank's choice (timed), windows must be the same on every
+            # rank: chunks end on the grid of windows (multiples of the window length)
+            stop = self._step + min(chunk, end - self._step)
+            stop = min(end, -(-stop // window) * window)
             t0 = time.perf_counter()
-            self._run_chunk(min(plan.window, end - first), every, resume=self._pending,
-                            split=True)
-            t1 = time.perf_counter()
-            plan.exchange(self._data, self.synapses, first)
-            self._pending = True
-            self.timings["compute"] += t1 - t0
-            self.timings["exchange"] += time.perf_counter() - t1
-            self.timings["windows"] += 1
-            if reporter is not None and time.perf_counter() - last > 0.5:
-                last = time.perf_counter()
-                reporter.update(last - t_start, (self._step - start_step) / n_total)
-        t0 = time.perf_counter()
-        self._run_chunk(0, every, resume=True, split=False)   # the last step's second half
-        self._pending = False
-        self.timings["compute"] += time.perf_counter() - t0
-        if reporter is not None:
-            reporter.close()
+            self._run_chunk(stop - self._step, every, windows=True)
+            elapsed = time.perf_counter() - t0
+            if elapsed > 0:
+                chunk = max(1, min(int(chunk * TARGET_CHUNK_SECONDS / elapsed) + 1,
+                                   chunk * 4, self._max_chunk()))
+            reporter.update(time.perf_counter() - t_start, (self._step - start_step) / n_total)
+        self._run_chunk(0, every, windows=True)   # the second half of the last step
+        reporter.close()
         plan.gather_state()
         self._sync_time()
 
@@ -465,10 +462,24 @@ class Network:
         for g in self.groups:
             g.t_ = self.t_
 
-    def _run_chunk(self, n: int, every: dict, resume: bool = False,
-                   split: bool = False) -> None:
-        """Run ``n`` steps from ``self._step``; with ``resume`` first the second half of
-        the step before (MPI), with ``split`` only the first half of the last one."""
+    def _calls(self, n: int, windows: bool) -> list[tuple]:
+        """The compiled calls that run n steps from self._step: (first step, iterations,
+        resume, split, window start). MPI windows end after the first half of a step;
+        the next call resumes with its second half; n = 0 finishes a pending step."""
+        if not windows:
+            return [(self._step, n, False, False, None)]
+        calls, step, pending = [], self._step, self._pending
+        window = self._plan.window
+        while step < self._step + n:   # windows on a grid common to all ranks
+            m = min(window - step % window, self._step + n - step)
+            calls.append((step - pending, m + pending, pending, True, step))
+            step, pending = step + m, True
+        if n == 0 and pending:
+            calls.append((step - 1, 1, True, False, None))
+        return calls
+
+    def _run_chunk(self, n: int, every: dict, windows: bool = False) -> None:
+        """Run ``n`` steps from ``self._step`` (``windows``: as an MPI rank)."""
         data = self._data
         step0 = self._step
         records = {}
@@ -491,33 +502,42 @@ class Network:
             data.set_i(f"{m.name}/count", 0)
             data.set_i(f"{m.name}/capacity", bufs["capacity"])
             spike_bufs[id(m)] = bufs
-        call0 = step0 - int(resume)   # the calls count the resumed step as one
-        n_calls = n + int(resume)
-        done = 0
-        while done < n_calls:
-            if self._plan is not None:
-                data.set_i("_network/resume", int(resume and done == 0))
-                data.set_i("_network/split", int(split))
-            code = self._backend.run(data, call0 + done, n_calls - done)
-            for S in self.synapses:
-                S._read_back(data)
-            steps = int(data.out[0])
-            done += steps
-            self._step = call0 + done
-            for m in self.spike_monitors:
-                m._collect(spike_bufs[id(m)], data.get_i(f"{m.name}/count"),
-                           self._dt_base)
-                data.set_i(f"{m.name}/count", 0)
-            if code == RUN_BUFFER_FULL:
+        for call0, n_calls, resume, split, window_start in self._calls(n, windows):
+            done = 0
+            t0 = time.perf_counter()
+            while done < n_calls:
+                if windows:
+                    data.set_i("_network/resume", int(resume and done == 0))
+                    data.set_i("_network/split", int(split))
+                    data.set_i("_network/_x_first", window_start or 0)
+                code = self._backend.run(data, call0 + done, n_calls - done)
                 for S in self.synapses:
-                    S._grow_queue(data)
-                continue
-            if code == RUN_NOT_FINITE:
-                self._step += 1  # the failing step's update has happened
-                self._collect_records(records, data)
-                self._sync_time()
-                self._raise_not_finite(data)
-            break
+                    S._read_back(data)
+                done += int(data.out[0])
+                self._step = call0 + done
+                for m in self.spike_monitors:
+                    count = data.get_i(f"{m.name}/count")
+                    if count:
+                        m._collect(spike_bufs[id(m)], count, self._dt_base)
+                        data.set_i(f"{m.name}/count", 0)
+                if code == RUN_BUFFER_FULL:
+                    for S in self.synapses:
+                        S._grow_queue(data)
+                    continue
+                if code == RUN_NOT_FINITE:
+                    self._step += 1  # the failing step's update has happened
+                    self._collect_records(records, data)
+                    self._sync_time()
+                    self._raise_not_finite(data)
+                break
+            if windows:
+                t1 = time.perf_counter()
+                self._pending = split
+                if split:
+                    self._plan.exchange(data, self.synapses, window_start)
+                self.timings["compute"] += t1 - t0
+                self.timings["exchange"] += time.perf_counter() - t1
+                self.timings["windows"] += 1
         self._collect_records(records, data)
 
     def _collect_records(self, records: dict, data: RunData) -> None:

@@ -669,27 +669,6 @@ class Synapses(Named):
         data.set_i(f"{name}/_q_cap", new_cap)
 
 
-    def _enqueue(self, data, sources: np.ndarray, steps: np.ndarray) -> None:
-        """Queue spikes of source neurons (in order) that were emitted at ``steps``; the
-        MPI driver calls this with the spikes of every rank after an exchange."""
-        ptr = self._rows
-        has = ptr[sources + 1] > ptr[sources]   # no synapse here: nothing to deliver
-        sources, steps = sources[has], steps[has]
-        if not len(sources):
-            return
-        self._read_back(data)
-        q = self._queue
-        cap = len(q["pre"])
-        if q["head"] - q["tail"] + len(sources) > cap:
-            self._grow_queue(data, len(sources))
-            q, cap = self._queue, len(self._queue["pre"])
-        slots = (q["head"] + np.arange(len(sources))) % cap
-        q["pre"][slots] = sources
-        q["step"][slots] = steps
-        q["cur"][slots] = ptr[sources]
-        q["head"] += len(sources)
-        data.set_i(f"{self.name}/_q_head", q["head"])
-
     def _state(self):
         q = getattr(self, "_queue", None)
         return ({k: (None if v is None else v.copy()) for k, v in self.arrays.items()},
