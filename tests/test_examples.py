@@ -18,6 +18,7 @@ EXAMPLES = {
     "coba.py": ["--N", "1000", "--duration", "0.2"],
     "cobahh.py": ["--N", "400", "--duration", "0.1"],
     "brunel.py": ["--N", "2500", "--duration", "0.1"],
+    "brunel_mpi.py": ["--N", "2500", "--duration", "0.1"],   # mpiexec: tests/parallel
     "adex_rsfs.py": ["--N", "1000", "--duration", "0.2"],
 }
 

@@ -172,3 +172,26 @@ def test_monitors_gather_is_harmless_on_one_process():
     spikes.gather(), trace.gather()
     assert np.array_equal(before[0], spikes.i) and np.array_equal(before[1], trace.v_)
     assert spikes.num_spikes == 5 * 2   # each neuron crosses 1 mV twice in 20 ms
+
+
+def test_brunel_mpi_example_runs_under_mpiexec_as_written(tmp_path):
+    """`mpiexec -n 2 python examples/brunel_mpi.py` prints the rates of the
+    single-process example (same spikes) and writes its raster once."""
+    exe = _mpiexec()
+    if exe is None:
+        pytest.skip("mpi4py / mpiexec not installed")
+    size = ["--N", "2500", "--duration", "0.1"]
+    single = subprocess.run([sys.executable, str(ROOT / "examples" / "brunel.py"), *size,
+                             "--out", str(tmp_path / "single.png")], capture_output=True,
+                            text=True, timeout=240, cwd=tmp_path)
+    ranks = subprocess.run([exe, "-n", "2", sys.executable,
+                            str(ROOT / "examples" / "brunel_mpi.py"), *size, "--out",
+                            str(tmp_path / "mpi.png")], capture_output=True, text=True,
+                           timeout=240, cwd=tmp_path)
+    assert ranks.returncode == 0, ranks.stderr[-2000:]
+    import json
+    a = json.loads(single.stdout.splitlines()[0])
+    b = json.loads(ranks.stdout.splitlines()[0])
+    assert b["ranks"] == 2 and ranks.stdout.count("wrote") == 1
+    assert (a["rate_exc_hz"], a["rate_inh_hz"]) == (b["rate_exc_hz"], b["rate_inh_hz"])
+    assert (tmp_path / "mpi.png").stat().st_size > 10_000
