@@ -91,8 +91,8 @@ def project(row: dict, ranks: int, neurons: int, overhead_s: float) -> dict:
 
 def markdown(doc: dict) -> str:
     out = ["# MPI benchmark: Brunel and CUBA on 1 and 2 ranks", "",
-           f"Made by `python benchmarks/mpi_scaling.py` on {doc['machine']['cpu']} "
-           f"({doc['machine']['cores']} cores), {doc['machine']['date']}; "
+           f"Made by `python benchmarks/mpi_scaling.py` on {doc['machine']['cpu_model']} "
+           f"({doc['machine']['nproc']} cores), {doc['machine']['date']}; "
            f"{doc['repeats']} alternating repeats, medians; {doc['duration_s']} s of "
            "simulated time after a 5 ms warm-up run (module built).", "",
            "| model | N | kind | eqsim | ranks | run (s) | compute max (s) | exchange max "
@@ -146,7 +146,15 @@ def main(argv=None) -> dict:
     p.add_argument("--repeats", type=int, default=2)
     p.add_argument("--duration", type=float, default=0.2)
     p.add_argument("--no-nest", action="store_true")
+    p.add_argument("--render", action="store_true",
+                   help="only rewrite docs/benchmarks_mpi.md from the stored JSON")
     args = p.parse_args(argv)
+    if args.render:
+        with open(RESULTS) as f:
+            doc = json.load(f)
+        with open(DOC, "w") as f:
+            f.write(markdown(doc))
+        return doc
     nest_python = venv_python("EQSIM_NEST_VENV", "/work/venvs/nest")
     use_nest = not args.no_nest and os.path.exists(nest_python)
     samples: dict = {}
