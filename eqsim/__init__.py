@@ -25,6 +25,7 @@ from . import topology
 from .inspect import show_code
 from .runtime.clock import Clock, defaultclock
 from .runtime.network import Network
+from .trials import Trial, run_trials
 from .units import *  # noqa: F401,F403  (mV, ms, nS, ... as in Brian2)
 
 _logging.getLogger("eqsim").addHandler(_logging.NullHandler())
@@ -33,6 +34,7 @@ __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "Ti
            "PoissonInput", "step_current",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network", "Clock",
            "defaultclock", "run", "start_scope", "seed", "store", "restore", "collect",
+           "run_trials", "Trial",
            "units", "topology", "show_code", "__version__", "EqsimError", "EquationError",
            "DimensionError", "IntegrationError", "CodegenError", "CompileError",
            "SimulationError", "ConfigurationError", "arange", "array", "cos", "exp",

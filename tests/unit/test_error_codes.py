@@ -221,6 +221,8 @@ TRIGGERS = {
     "E761": lambda tp, mp: _pre_variables_on_ranks(),
     "E762": _mpi_without_mpi4py,
     "E763": _single_process_run_on_a_rank,
+    "E764": lambda tp, mp: eq.run_trials(lambda seed: group(), seeds=[1], duration=1 * ms),
+    "E765": lambda tp, mp: eq.run_trials(lambda seed: 1 / 0, seeds=[1], duration=1 * ms),
 }
 
 
