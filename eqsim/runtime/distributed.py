@@ -15,8 +15,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConfigurationError
-from ..parallel.partition import block, check_ranks, clip
+from ..parallel.partition import block, check_ranks
 from .groups import group_of, offset_of
+
+
+MAX_WINDOW = 32   # steps; any window up to min-delay + 1 gives the same spikes
 
 
 class RankPlan:
@@ -58,25 +61,23 @@ class RankPlan:
                     code="E761")
 
     def _window(self, synapses, dt: float, unit) -> int:
-        """Steps between exchanges: the shortest delay (over all ranks) plus one."""
-        local = [int(np.min(S.delay_steps(dt))) for S in synapses
-                 if unit.pathways.get(S.name, {}).get("pre") and len(S)
-                 and isinstance(S.delay_steps(dt), np.ndarray)]
-        local += [int(S.delay_steps(dt)) for S in synapses
-                  if unit.pathways.get(S.name, {}).get("pre")
-                  and not isinstance(S.delay_steps(dt), np.ndarray)]
-        shortest = self.comm.allreduce_min(min(local) if local else 1 << 40)
-        return int(min(shortest, 1 << 40)) + 1
+        """Steps between exchanges: the shortest delay (over all ranks) plus one, at most
+        MAX_WINDOW (the outbox holds a window's spikes: 8 bytes per neuron and step)."""
+        local = []
+        for S in synapses:
+            if not unit.pathways.get(S.name, {}).get("pre"):
+                continue
+            steps = S.delay_steps(dt)
+            if not isinstance(steps, np.ndarray):
+                local.append(int(steps))
+            elif len(steps):
+                local.append(int(steps.min()))
+        shortest = self.comm.allreduce_min(min(local) if local else MAX_WINDOW)
+        return int(min(shortest + 1, MAX_WINDOW))
 
     # ---- what this rank owns -------------------------------------------------------
     def range_of(self, group) -> tuple[int, int]:
         return self.ranges[id(group)]
-
-    def local_of(self, obj) -> tuple[int, int]:
-        """The owned part of a group or slice, in its own indices."""
-        lo, hi = self.ranges[id(group_of(obj))]
-        start = offset_of(obj)
-        return clip(lo, hi, start, start + obj.N)
 
     def per_neuron(self, g) -> list[str]:
         """Names of g's arrays that hold one value per neuron."""

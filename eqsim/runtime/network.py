@@ -369,6 +369,9 @@ class Network:
             data.set_array(f"{m.name}/_counts", m.counts)
         if plan is not None:
             plan.bind_monitors(data, self.spike_monitors, self.state_monitors)
+        else:
+            for m in self.state_monitors:
+                m._local = None
 
     # ---- running ---------------------------------------------------------------------
     def run(self, duration: Quantity, report=None, report_period=None,
