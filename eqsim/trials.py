@@ -15,7 +15,6 @@ source, which does not depend on seeds or parameter values), so N trials compile
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import time
@@ -164,6 +163,7 @@ def run_trials(build_fn: Callable[[int], Network], seeds: Sequence[int],
     if processes == 1 or len(jobs) <= 1:
         outcomes = [_worker((s, d, build_fn)) for s, d in jobs]
     else:
+        import multiprocessing   # not at import time: most scripts never need it
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         if ctx.get_start_method() == "fork":
