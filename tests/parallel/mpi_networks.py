@@ -64,6 +64,28 @@ def stdp():
     return eq.Network(inputs, G, S, inh, mon), 0.5 * second
 
 
+def replay():
+    """Recorded spikes (a SpikeGeneratorGroup, as HNN-core replays them) onto LIF neurons
+    with per-target weights and delays, and recurrent excitation."""
+    rng = np.random.default_rng(21)
+    n_src, n = 50, 80
+    steps = rng.choice(2000 * n_src, 600, replace=False)   # distinct (step, neuron)
+    times, indices = (steps // n_src) * 1e-4, steps % n_src
+    src = eq.SpikeGeneratorGroup(n_src, indices, times * second, name="recorded")
+    G = eq.NeuronGroup(n, "dv/dt = -v/(10*ms) : volt", threshold="v > 10*mV",
+                       reset="v = 0*mV", refractory=3 * ms, method="exact", name="cells",
+                       seed=22)
+    S = eq.Synapses(src, G, "w : volt", on_pre="v_post += w", name="replayed", seed=25)
+    S.connect(p=0.3, seed=23)
+    S.w = "2*mV + rand()*4*mV"
+    S.delay = "1*ms + j*0.05*ms"
+    R = eq.Synapses(G, G, on_pre="v_post += 1.5*mV", delay=2 * ms, name="recurrent")
+    R.connect(p=0.1, autapses=False, seed=24)
+    mons = [eq.SpikeMonitor(src, name="input"), eq.SpikeMonitor(G, name="output"),
+            eq.StateMonitor(G, "v", record=[0, 40, 79], name="trace")]
+    return eq.Network(src, G, S, R, *mons), 0.2 * second
+
+
 def results(net) -> dict:
     out = {}
     for m in net.spike_monitors:
@@ -98,7 +120,7 @@ def main(argv):
     if os.environ.get("EQSIM_TEST_SKEW_CHUNKS") and world().rank == 1:
         # rank 1 starts with other chunk sizes: windows must still line up
         eq.Network._initial_chunk = lambda self: 7
-    net, duration = {"cuba": cuba, "brunel": brunel, "stdp": stdp}[name]()
+    net, duration = {"cuba": cuba, "brunel": brunel, "stdp": stdp, "replay": replay}[name]()
     net.run(duration / 2, backend=backend, threads=int(threads))
     net.run(duration / 2, backend=backend, threads=int(threads))   # runs continue
     out = results(net)
