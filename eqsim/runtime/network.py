@@ -21,7 +21,7 @@ from .._version import __version__
 from ..build.cache import (BuildInfo, build_and_load, front_lookup, front_store,
                            kernel_lookup, kernel_store)
 from ..codegen.templates import generator_fingerprint
-from ..codegen.unit import RUN_BUFFER_FULL, RUN_NOT_FINITE, SourceUnit
+from ..codegen.unit import RUN_BUFFER_FULL, RUN_DONE, RUN_NOT_FINITE, SourceUnit
 from ..config import Config, get_config
 from ..equations.expressions import SECOND
 from ..errors import ConfigurationError, SimulationError
@@ -505,6 +505,17 @@ class Network:
             data.set_i(f"{m.name}/count", 0)
             data.set_i(f"{m.name}/capacity", bufs["capacity"])
             spike_bufs[id(m)] = bufs
+        synapses, spike_monitors = self.synapses, self.spike_monitors
+
+        def drain() -> None:   # monitor buffers and queue positions back to Python
+            for S in synapses:
+                S._read_back(data)
+            for m in spike_monitors:
+                count = data.get_i(f"{m.name}/count")
+                if count:
+                    m._collect(spike_bufs[id(m)], count, self._dt_base)
+                    data.set_i(f"{m.name}/count", 0)
+
         for call0, n_calls, resume, split, window_start in self._calls(n, windows):
             done = 0
             t0 = time.perf_counter()
@@ -514,15 +525,10 @@ class Network:
                     data.set_i("_network/split", int(split))
                     data.set_i("_network/_x_first", window_start or 0)
                 code = self._backend.run(data, call0 + done, n_calls - done)
-                for S in self.synapses:
-                    S._read_back(data)
                 done += int(data.out[0])
                 self._step = call0 + done
-                for m in self.spike_monitors:
-                    count = data.get_i(f"{m.name}/count")
-                    if count:
-                        m._collect(spike_bufs[id(m)], count, self._dt_base)
-                        data.set_i(f"{m.name}/count", 0)
+                if code != RUN_DONE or not windows:   # MPI windows drain once per chunk
+                    drain()
                 if code == RUN_BUFFER_FULL:
                     for S in self.synapses:
                         S._grow_queue(data)
@@ -537,10 +543,12 @@ class Network:
                 t1 = time.perf_counter()
                 self._pending = split
                 if split:
-                    self._plan.exchange(data, self.synapses, window_start)
+                    self._plan.exchange(data, synapses, window_start)
                 self.timings["compute"] += t1 - t0
                 self.timings["exchange"] += time.perf_counter() - t1
                 self.timings["windows"] += 1
+        if windows:
+            drain()
         self._collect_records(records, data)
 
     def _collect_records(self, records: dict, data: RunData) -> None:
