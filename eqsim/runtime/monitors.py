@@ -309,7 +309,8 @@ class StateMonitor(Named):
             if comm.rank == root:
                 full = np.full((len(self.record), len(self.t_)), np.nan)
                 for pos, part in zip(positions, parts):
-                    full[pos] = part.reshape(len(pos), -1)
+                    if len(pos):   # a rank may own none of the recorded neurons
+                        full[pos] = part.reshape(len(pos), -1)
                 gathered[var] = full
         if comm.rank == root:
             self._gathered = gathered
