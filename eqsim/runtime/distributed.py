@@ -47,11 +47,6 @@ class RankPlan:
                 raise ConfigurationError(
                     f"synapses '{S.name}' cannot run on MPI ranks: {'; '.join(reasons)}",
                     code="E761", hint="run them on one process (backend='c')")
-            if S._built_for != (self.comm.rank, self.comm.size):
-                raise ConfigurationError(
-                    f"synapses '{S.name}' were connected for {S._built_for[1]} "
-                    f"process(es), this run has {self.comm.size}", code="E763",
-                    hint="connect() and run(backend='mpi') in the same mpiexec job")
         from .synapses import Synapses
         for m in net.state_monitors:
             if isinstance(m.source, Synapses):

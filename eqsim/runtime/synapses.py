@@ -15,7 +15,7 @@ from ..equations.parse import SUBEXPRESSION, SYNAPSE_FLAGS, parse_equations
 from ..equations.specs import SynapseSpec
 from ..equations.validate import SynapseResolver, check_synapse_model
 from ..errors import ConfigurationError, DimensionError
-from ..parallel.comm import fresh_seed, local_range, world
+from ..parallel.comm import fresh_seed, local_range
 from ..parallel.partition import clip
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
 from . import connect as gen
@@ -134,8 +134,6 @@ class Synapses(Named):
         self.seed = int(seed) if seed is not None else fresh_seed()
         self._connect_calls = 0
         self._init_calls = 0
-        comm = world()
-        self._built_for = (comm.rank, comm.size)   # the MPI split connect() builds for
         self._structure = 0   # bumped whenever connectivity or delays change
         self._scalar_delay = 0.0 if delay is None else as_time(delay, "delay",
                                                                allow_zero=True)
