@@ -691,6 +691,42 @@ class Synapses(Named):
         self._queue = queue and {k: (v.copy() if isinstance(v, np.ndarray) else v)
                                  for k, v in queue.items()}
 
+    def gather(self, *variables: str, root: int = 0) -> dict[str, np.ndarray] | None:
+        """After an MPI run: the synapses of every rank on rank ``root`` (all ranks must
+        call it), as plain arrays ``{"i": ..., "j": ..., var: ...}`` in SI units, sorted
+        by (i, j) (repeated pairs in the order they were created). Other ranks get None.
+        On one process: this process's synapses, in the same order.
+
+        >>> from eqsim.units import mV
+        >>> G = NeuronGroup(3, "v : volt", threshold="v > 1*mV")
+        >>> S = Synapses(G, G, "w : volt", on_pre="v_post += w")
+        >>> S.connect(i=[2, 0], j=[0, 1])
+        >>> S.w = "i*mV"
+        >>> S.gather("w")["w"]
+        array([0.   , 0.002])
+        """
+        from ..parallel.comm import world
+        for var in variables:
+            if var != "delay" and (var not in self.arrays or self.arrays[var] is None or
+                                   var.startswith("_")):
+                known = self._spec_variables() + ["delay"]
+                raise ConfigurationError(f"gather: synapses '{self.name}' have no "
+                                         f"variable '{var}'", code="E704",
+                                         hint="variables: " + ", ".join(known))
+        comm = world()
+        local = {"i": self._pre_indices().astype(np.int64),
+                 "j": self.arrays["_post"].astype(np.int64)}
+        for v in variables:
+            values = self.arrays[v]
+            local[v] = (np.full(len(self), self._scalar_delay) if values is None
+                        else np.asarray(values, np.float64))   # one delay for all
+        parts = {k: comm.gatherv(a, root) for k, a in local.items()}
+        if comm.rank != root:
+            return None
+        out = {k: np.concatenate(p) for k, p in parts.items()}
+        order = np.lexsort((out["j"], out["i"]))   # stable: repeated pairs keep their order
+        return {k: a[order] for k, a in out.items()}
+
     def __repr__(self) -> str:
         return (f"Synapses({self.source.name} -> {self.target.name}, {len(self)} "
                 f"synapses, name={self.name!r})")

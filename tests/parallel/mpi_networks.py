@@ -103,16 +103,12 @@ def results(net) -> dict:
         for var in g.variables():
             if var in g.arrays and g.arrays[var].dtype == np.float64:
                 out[f"{g.name}.{var}"] = g.arrays[var]
-    comm = world()
     for S in net.synapses:
-        if "w" in S.arrays and S.name == "plastic":
-            parts = [comm.gatherv(np.asarray(a, dtype)) for a, dtype in
-                     ((S.i, np.int64), (S.j, np.int64), (S.arrays["w"], np.float64))]
-            if comm.rank == 0:
-                i, j, w = (np.concatenate(p) for p in parts)
-                order = np.lexsort((w, j, i))
-                out["plastic.pairs"] = np.stack([i[order], j[order]])
-                out["plastic.w"] = w[order]
+        if S.name == "plastic":   # the weights STDP changed, from every rank
+            table = S.gather("w")
+            if table is not None:
+                out["plastic.pairs"] = np.stack([table["i"], table["j"]])
+                out["plastic.w"] = table["w"]
     return out
 
 

@@ -195,3 +195,16 @@ def test_brunel_mpi_example_runs_under_mpiexec_as_written(tmp_path):
     assert b["ranks"] == 2 and ranks.stdout.count("wrote") == 1
     assert (a["rate_exc_hz"], a["rate_inh_hz"]) == (b["rate_exc_hz"], b["rate_inh_hz"])
     assert (tmp_path / "mpi.png").stat().st_size > 10_000
+
+
+def test_synapses_gather_on_one_process_and_bad_names():
+    G = eq.NeuronGroup(3, "v : volt", threshold="v > 1*mV")
+    S = eq.Synapses(G, G, "w : 1", on_pre="v_post += w*mV", delay=1 * ms)
+    S.connect(i=[2, 0, 2, 1], j=[0, 1, 0, 2])
+    S.w = "i + 0.1*j"
+    table = S.gather("w", "delay")
+    assert table["i"].tolist() == [0, 1, 2, 2] and table["j"].tolist() == [1, 2, 0, 0]
+    assert np.allclose(table["w"], [0.1, 1.2, 2.0, 2.0])
+    assert np.allclose(table["delay"], 1e-3)
+    with pytest.raises(eq.ConfigurationError, match="no variable 'x'"):
+        S.gather("x")
