@@ -156,8 +156,8 @@ def _not_distributable(k: SynapseKernels, ctx: dict) -> list[str]:
     parts = [ctx["pre"], ctx["post"], ctx["clock"]]
     if any(p and p["pre_loads"] for p in parts):
         reasons.append("they use presynaptic neuron variables (x_pre)")
-    if ctx["summed"]:
-        reasons.append("they have (summed) variables")
+    if any(m["pre_loads"] for m in ctx["summed"]):
+        reasons.append("a (summed) variable uses presynaptic neuron variables")
     exprs = [e for _, _, e in list(k.on_pre) + list(k.on_post)]
     exprs += [e for _, e in k.update] + [e for _, e in k.event_driven]
     if any(e.atoms(*RANDOM_FUNCTIONS) for e in exprs if hasattr(e, "atoms")):

@@ -87,6 +87,28 @@ def replay():
     return eq.Network(src, G, S, R, *mons), 0.2 * second
 
 
+def summed():
+    """Saturating NMDA-like synapses: clock-driven gating summed onto the targets
+    (target slice: the inhibitory half gets none), Poisson drive, 1 ms delays."""
+    ns = dict(tau=10 * ms, tau_s=50 * ms, E=60 * mV)
+    P = eq.PoissonGroup(200, 30 * Hz, seed=31, name="poisson")
+    G = eq.NeuronGroup(120, """dv/dt = (g*(E - v) - v)/tau : volt
+                               g : 1""", threshold="v > 15*mV", reset="v = 0*mV",
+                       method="euler", namespace=ns, name="cells", seed=32)
+    S = eq.Synapses(P, G[:90], """w : 1
+                                  ds/dt = -s/tau_s : 1 (clock-driven)
+                                  g_post = w*s : 1 (summed)""",
+                    on_pre="s += 0.5*(1 - s)", delay=1 * ms, namespace=ns, name="nmda",
+                    seed=33)
+    S.connect(p=0.1, seed=34)
+    S.w = "0.02 + 0.02*rand()"
+    R = eq.Synapses(G, G, on_pre="v_post += 2*mV", delay=1 * ms, name="recurrent")
+    R.connect(p=0.05, seed=35)
+    mons = [eq.SpikeMonitor(G, name="spikes"),
+            eq.StateMonitor(G, ["v", "g"], record=[0, 45, 89, 100], name="trace")]
+    return eq.Network(P, G, S, R, *mons), 0.2 * second
+
+
 def results(net) -> dict:
     out = {}
     for m in net.spike_monitors:
@@ -98,7 +120,8 @@ def results(net) -> dict:
             out[f"{m.name}.count"] = m.count
     for m in net.state_monitors:
         m.gather()
-        out[f"{m.name}.v"] = m.v_
+        for var in m.variables:
+            out[f"{m.name}.{var}"] = getattr(m, var + "_")
     for g in net.groups:
         for var in g.variables():
             if var in g.arrays and g.arrays[var].dtype == np.float64:
@@ -117,7 +140,8 @@ def main(argv):
     if os.environ.get("EQSIM_TEST_SKEW_CHUNKS") and world().rank == 1:
         # rank 1 starts with other chunk sizes: windows must still line up
         eq.Network._initial_chunk = lambda self: 7
-    net, duration = {"cuba": cuba, "brunel": brunel, "stdp": stdp, "replay": replay}[name]()
+    net, duration = {"cuba": cuba, "brunel": brunel, "stdp": stdp, "replay": replay,
+                     "summed": summed}[name]()
     net.run(duration / 2, backend=backend, threads=int(threads))
     net.run(duration / 2, backend=backend, threads=int(threads))   # runs continue
     out = results(net)

@@ -61,10 +61,10 @@ def single(tmp_path_factory):
     """Every network once on one process with backend='c' (the reference)."""
     tmp = tmp_path_factory.mktemp("single")
     return {name: _run([name, "c", "1"], None, tmp / f"{name}.npz")
-            for name in ("cuba", "brunel", "stdp", "replay")}
+            for name in ("cuba", "brunel", "stdp", "replay", "summed")}
 
 
-@pytest.mark.parametrize("name", ["cuba", "brunel", "stdp", "replay"])
+@pytest.mark.parametrize("name", ["cuba", "brunel", "stdp", "replay", "summed"])
 def test_one_rank_distributed_loop_matches_c(name, single, tmp_path):
     """The windowed loop (halves of steps, spikes queued from Python) on one process."""
     got = _run([name, "mpi", "1"], None, tmp_path / "o.npz")
@@ -75,7 +75,8 @@ def test_one_rank_distributed_loop_matches_c(name, single, tmp_path):
 
 @pytest.mark.parametrize("name, ranks, threads", [
     ("cuba", 2, 1), ("brunel", 2, 2), ("stdp", 2, 1),
-    ("cuba", 4, 1), ("brunel", 4, 1), ("stdp", 4, 2), ("replay", 3, 1),
+    ("cuba", 4, 1), ("brunel", 4, 1), ("stdp", 4, 2), ("replay", 3, 1), ("summed", 3, 1),
+    ("summed", 2, 2),
 ])
 def test_ranks_give_the_single_process_spikes(name, ranks, threads, single, tmp_path):
     if _mpiexec() is None:
