@@ -1,8 +1,9 @@
 """Counter-based random numbers (Philox4x32-10), identical in numpy and in generated C.
 
 A draw is a pure function of (seed, object, index, step, stream): no generator state, so
-results do not depend on the backend, on the order neurons are visited, or (later) on how
-neurons are split across MPI ranks. ``codegen_templates/c/common.h`` holds the C twin of
+results do not depend on the backend, on the order neurons are visited, or on how
+neurons are split across MPI ranks (indices are global; ``step`` may be an array, one per
+entry, which synapse initialisers use to key (source, target) pairs). ``codegen_templates/c/common.h`` holds the C twin of
 this module; ``tests/unit/test_rng.py`` checks both against the Random123 known answers.
 
 Layout: key = (seed & 0xffffffff, object_id ^ (seed >> 32)), counter = (index,

@@ -3,8 +3,8 @@ variables, printed for C and numpy (the loops live in the templates)."""
 from __future__ import annotations
 
 from ..equations.specs import SynapseSpec
-from ..integration.synaptic import SynapseKernels
 from ..equations.sympy_functions import RANDOM_FUNCTIONS
+from ..integration.synaptic import SynapseKernels
 from .printer import c_name, print_c, print_numpy
 
 
