@@ -132,6 +132,14 @@ def _timed_in_synapses():
     run(G, S)
 
 
+def _magic_mix():
+    eq.start_scope()
+    G = eq.NeuronGroup(1, "dv/dt = -v/(10*ms) : 1")
+    eq.run(0.1 * ms)
+    H = eq.NeuronGroup(1, "dv/dt = -v/(10*ms) : 1")   # noqa: F841 (collected by run)
+    eq.run(0.1 * ms)
+
+
 TRIGGERS = {
     "E101": lambda tp, mp: group("dv/dt = (1 + : volt"),
     "E102": lambda tp, mp: group("dv/dt = " + "-" * 200 + "v/tau : volt"),
@@ -223,6 +231,7 @@ TRIGGERS = {
     "E762": _mpi_without_mpi4py,
     "E763": _single_process_run_on_a_rank,
     "E764": lambda tp, mp: eq.run_trials(lambda seed: group(), seeds=[1], duration=1 * ms),
+    "E766": lambda tp, mp: _magic_mix(),
     "E765": lambda tp, mp: eq.run_trials(lambda seed: 1 / 0, seeds=[1], duration=1 * ms),
 }
 
