@@ -223,12 +223,15 @@ def seed(value: int | None = None) -> None:
     _state["seed"] = value
 
 
-def store(name: str = "default") -> None:
-    _magic_network(1).store(name)
+def store(name: str = "default", filename=None) -> None:
+    """Store the state of the objects in scope (Brian2's ``store``)."""
+    _magic_network(1).store(name, filename)
 
 
-def restore(name: str = "default") -> None:
-    _magic_network(1).restore(name)
+def restore(name: str = "default", filename=None, restore_random_state: bool = False
+            ) -> None:
+    """Restore a stored state (Brian2's ``restore``)."""
+    _magic_network(1).restore(name, filename, restore_random_state)
 
 
 def network() -> _network.Network | None:
