@@ -25,9 +25,14 @@ Arrays in each file (np.savez_compressed):
                     order, stored as differences (first one from 0) -- they compress to a
                     few bits per synapse
   init_<var>        float64: initial values of the state variables Brian2 drew
+  final_<var>       float64: their values after the run
   spk_<pop>_i, spk_<pop>_step   the spikes of population <pop> (its own neuron indices,
                     time step numbers t/dt), in the order Brian2's SpikeMonitor has them
   (adex) input spikes of the afferent PoissonGroup as spk_aff_i, spk_aff_step
+
+With --rates K it instead runs seeds 1..K of every model and writes only their excitatory
+and inhibitory rates, tests/data/brian2_seed_rates.json (the seed spread that
+tests/networks/test_rates_vs_brian2.py derives its tolerance from).
 
 Sizes: CUBA, COBA, COBAHH 4000 neurons (the benchmark size, 3200 exc / 800 inh, p = 0.02);
 AdExp RS-FS 5000 neurons as documented (4000 RS / 1000 FS, p = 0.05, 400 afferent Poisson
@@ -149,10 +154,14 @@ def build_vogels_abbott(b2, model, N, out):
     objects = [G, Se, Si, mon]
 
     def collect(dt):
+        for var in variables:
+            out[f"final_{var}"] = np.array(getattr(G, var + "_")[:], dtype=np.float64)
         encode_synapses(out, "exc", Se.i[:], Se.j[:], NE)
         encode_synapses(out, "inh", Si.i[:], Si.j[:], N - NE)
         n_e = store_spikes(out, "all", mon, dt)
-        return dict(N=N, N_exc=NE, n_syn_exc=len(Se), n_syn_inh=len(Si), spikes=n_e)
+        n_exc = int(np.sum(np.asarray(mon.i[:]) < NE))
+        return dict(N=N, N_exc=NE, n_syn_exc=len(Se), n_syn_inh=len(Si), spikes=n_e,
+                    spikes_exc=n_exc, spikes_inh=n_e - n_exc)
 
     def initial():
         for var in variables:
@@ -209,6 +218,10 @@ def build_adex(b2, N, out):
                                                        dtype=np.float64)
 
     def collect(dt):
+        for name, G in groups.items():
+            for var in ("V", "w", "G_exc", "G_aff", "G_inh"):
+                out[f"final_{name}_{var}"] = np.array(getattr(G, var + "_")[:],
+                                                      dtype=np.float64)
         info = dict(N=N, N_exc=N_exc, N_inh=N_inh, N_aff=N_aff)
         for key, S in syns.items():
             encode_synapses(out, key, S.i[:], S.j[:], n_src[key.split("_")[0]])
@@ -244,10 +257,40 @@ def make(model, seed, duration, out_dir):
                 brian2_version=b2.__version__, target="numpy (runtime)",
                 numpy_version=np.__version__, wall_run_s=round(wall, 1),
                 generated_by="benchmarks/reference/brian2_drawn_networks.py", **info)
+    if out_dir is None:
+        return info
     out["meta"] = np.array(json.dumps(meta))
     path = os.path.join(out_dir, f"brian2_drawn_{model}.npz")
     np.savez_compressed(path, **out)
     log(f"{model}: {json.dumps(meta)}  -> {path} ({os.path.getsize(path) / 1e6:.2f} MB)")
+    return info
+
+
+def rates(models, seeds, duration, path):
+    """Mean excitatory and inhibitory rates of each model for each seed (same networks,
+    nothing stored but the rates): the seed-to-seed spread that
+    tests/networks/test_rates_vs_brian2.py derives its tolerance from."""
+    result = dict(generated_by="benchmarks/reference/brian2_drawn_networks.py --rates",
+                  target="numpy (runtime)", duration_s=duration, seeds=list(seeds),
+                  sizes={m: SIZES[m] for m in models}, models={})
+    for model in models:
+        runs = []
+        for seed in seeds:
+            info = make(model, seed, duration, None)
+            if model == "adex":
+                exc = info["spikes_exc"] / info["N_exc"] / duration
+                inh = info["spikes_inh"] / info["N_inh"] / duration
+            else:
+                exc = info["spikes_exc"] / info["N_exc"] / duration
+                inh = info["spikes_inh"] / (info["N"] - info["N_exc"]) / duration
+            runs.append(dict(seed=seed, rate_exc_hz=exc, rate_inh_hz=inh))
+            log(f"{model} seed {seed}: exc {exc:.3f} Hz, inh {inh:.3f} Hz")
+        result["models"][model] = runs
+    result["brian2_version"] = __import__("brian2").__version__
+    with open(path, "w") as f:
+        json.dump(result, f, indent=1)
+        f.write("\n")
+    log(f"wrote {path}")
 
 
 def main():
@@ -256,7 +299,13 @@ def main():
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--duration", type=float, default=1.0, help="seconds")
     ap.add_argument("--out-dir", default=OUT_DIR)
+    ap.add_argument("--rates", type=int, default=0, metavar="K",
+                    help="instead: the rates of seeds 1..K -> brian2_seed_rates.json")
     args = ap.parse_args()
+    if args.rates:
+        rates(args.models, range(1, args.rates + 1), args.duration,
+              os.path.join(args.out_dir, "brian2_seed_rates.json"))
+        return
     for model in args.models:
         make(model, args.seed, args.duration, args.out_dir)
 

@@ -156,3 +156,17 @@ def _build_adex(data: dict, meta: dict):
     mons = {label: eq.SpikeMonitor(G) for label, G in groups.items()}
     net = eq.Network(*groups.values(), aff, *synapses, *mons.values())
     return net, mons, {label: spikes_of(data, label) for label in groups}
+
+
+def final_states(model: str, net) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Every state variable after the run: {name: (eqsim's values, Brian2's values)}."""
+    data, _ = load(model)
+    groups = {obj.name: obj for obj in net.objects}
+    out = {}
+    for key in sorted(k for k in data if k.startswith("final_")):
+        if model == "adex":
+            _, label, var = key.split("_", 2)
+        else:
+            label, var = model, key[len("final_"):]
+        out[key[len("final_"):]] = (getattr(groups[label], var + "_"), data[key])
+    return out
