@@ -33,6 +33,24 @@ def _check_N(N) -> int:
     return int(N)
 
 
+def typed_values(values, dtype: str):
+    """Values stored in a variable declared ``integer`` (truncated towards zero, as
+    Brian2's int32 arrays do) or ``boolean`` (1 or 0); stored as float64."""
+    if dtype == "integer":
+        return np.trunc(np.asarray(values, dtype=float)) + 0.0   # + 0.0: no -0
+    if dtype == "boolean":
+        return (np.asarray(values) != 0).astype(float)
+    return values
+
+
+def typed_view(arr: np.ndarray, dtype: str) -> np.ndarray:
+    """An ``integer`` variable read as int32, a ``boolean`` one as bool (Brian2's types):
+    a read-only copy; assign with ``G.n = ...`` (or ``G.n_`` for the stored floats)."""
+    out = arr.astype(np.int32 if dtype == "integer" else bool)
+    out.flags.writeable = False
+    return out
+
+
 class NeuronGroup(Named):
     """A group of N neurons with the same model equations (Brian2's NeuronGroup).
 
@@ -67,8 +85,8 @@ class NeuronGroup(Named):
         self.t_ = 0.0   # updated by the Network after each run
         self.arrays: dict[str, np.ndarray] = {}
         for eq in self.equations.equations:
-            if eq.kind == SUBEXPRESSION:
-                continue
+            if eq.kind == SUBEXPRESSION and "constant over dt" not in eq.flags:
+                continue   # (constant over dt) ones are stored, as in Brian2
             size = 1 if "shared" in eq.flags else self.N
             self.arrays[eq.name] = np.zeros(size)
         if self.spec.refractory_kind != REFRACTORY_NONE:
@@ -117,9 +135,14 @@ class NeuronGroup(Named):
                 return arrays[name].astype(bool)
             dim = self._dimension_of(name)
             arr = arrays[name]
+            if name in self.equations and self.equations[name].dtype != "float":
+                return typed_view(arr, self.equations[name].dtype)
             return Quantity(arr, dim) if not dim.is_dimensionless else arr
         if name in self.equations:
             eq = self.equations[name]
+            if eq.dtype != "float":
+                return typed_view(typed_values(self._evaluate(
+                    eq.expr, eq.snippet, eq.dim, raw=True), eq.dtype), eq.dtype)
             return self._evaluate(eq.expr, eq.snippet, eq.dim)
         raise AttributeError(f"group '{self.name}' has no variable '{name}' (it has: "
                              f"{', '.join(self.variables())})")
@@ -167,6 +190,8 @@ class NeuronGroup(Named):
                     else "assign a plain number")
             result = np.asarray(value.view(np.ndarray) if isinstance(value, Quantity)
                                 else value, dtype=float)
+        if name in self.equations:
+            result = typed_values(result, self.equations[name].dtype)
         try:
             target[...] = np.broadcast_to(result, target.shape)
         except ValueError:
