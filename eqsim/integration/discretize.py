@@ -584,7 +584,9 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
     return GroupKernels(
         name=spec.name, method=method, update=tuple(update), writes=tuple(writes),
         threshold=threshold, reset=tuple(reset), refractory=refractory,
-        subexpressions=subexpressions, state=tuple(state), shared=tuple(shared),
+        # what a monitor records: a held subexpression as computed at the start of the
+        # step (Brian2 updates it in 'before_start', before the monitors)
+        subexpressions={**subexpressions, **held}, state=tuple(state), shared=tuple(shared),
         constants=spec.constants, streams=ctx.next_stream)
 
 
