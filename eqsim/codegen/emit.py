@@ -67,6 +67,7 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
         arrays.append({"name": "not_refractory", "c": "not_refractory",
                        "slot": lay.array(f"{g}/not_refractory", "uint8_t"),
                        "ctype": "uint8_t"})
+    links = _linked_arrays(spec, arrays, lay)
     shared = [{"name": v, "c": c_name(v), "slot": lay.array(f"{g}/{v}", "double")}
               for v in k.shared]
     spikes_slot = lay.array(f"{g}/_spikes", "int32_t")
@@ -78,7 +79,8 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
     constants = [{"name": c, "c": c_name(c), "slot": lay.dparam(f"{g}/{c}")}
                  for c in k.constants]
     ctx = {
-        "name": g, "gid": gid, "arrays": arrays, "shared": shared, "timed": timed,
+        "name": g, "gid": gid, "arrays": arrays, "links": links, "shared": shared,
+        "timed": timed,
         "constants": constants, "spikes_slot": spikes_slot,
         "N_slot": lay.iparam(f"{g}/N"), "every_slot": lay.iparam(f"{g}/every"),
         "offset_slot": lay.iparam(f"{g}/offset"), "key0_slot": lay.iparam(f"{g}/key0"),
@@ -158,6 +160,22 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
     else:
         ctx["reset"] = None
     return ctx
+
+
+def _linked_arrays(spec: NeuronSpec, arrays: list[dict], lay: _Layout) -> list[dict]:
+    """Where each array is read: ``[_i]``, or for a ``(linked)`` variable at the source
+    index held in an int32 array (the slot's array is the source group's own array, bound
+    by the runtime: the value read is the source's current one, never a copy)."""
+    links = []
+    for a in arrays:
+        a["at"], a["np"] = "_i", f"_S.arrays[{a['name']!r}]".replace("'", '"')
+        eq = spec.equations[a["name"]] if a["name"] in spec.equations else None
+        if eq is not None and "linked" in eq.flags:
+            slot = lay.array(f"{spec.name}/_link_{a['name']}", "int32_t")
+            links.append({"name": a["name"], "slot": slot})
+            a["at"] = f"_lnk_{a['name']}[_i]"
+            a["np"] = (f'_S.arrays["{a["name"]}"][_S.arrays["_link_{a["name"]}"]]')
+    return links
 
 
 def _recorded_expr(k: GroupKernels, var: str) -> sp.Basic:

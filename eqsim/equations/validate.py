@@ -273,7 +273,9 @@ def check_neuron_model(name: str, equations: Equations, threshold: str | None,
                                              code="E115"))
         else:
             errors += check_threshold(threshold, resolve, f"threshold of {where}")
-    writable = {eq.name for eq in equations.equations if eq.kind != SUBEXPRESSION}
+    # a linked variable belongs to its source group (Brian2 refuses writes to it too)
+    writable = {eq.name for eq in equations.equations if eq.kind != SUBEXPRESSION and
+                "linked" not in eq.flags}
     if reset is not None:
         if threshold is None:
             errors.append(ConfigurationError(f"{where} has a reset but no threshold",
