@@ -19,6 +19,7 @@ from ..equations.specs import NeuronSpec, SpikeMonitorSpec, StateMonitorSpec
 from ..integration.discretize import NOT_REFRACTORY, GroupKernels
 from ..integration.rewrite import optimise
 from ..equations.sympy_functions import RANDOM_FUNCTIONS
+from ..errors import CodegenError
 from .printer import c_name, print_c, print_numpy, random_block_name
 from .templates import render
 from .emit_synapses import synapse_context
@@ -178,6 +179,29 @@ def _linked_arrays(spec: NeuronSpec, arrays: list[dict], lay: _Layout) -> list[d
     return links
 
 
+def _check_no_linked_in_synapses(gctx: list[dict], sctx: list[dict]) -> None:
+    """Synapses read and write neuron variables at the neuron's own index: a linked
+    variable (read through its index array) is not supported there yet."""
+    linked = {}
+    for g in gctx:
+        for link in g["links"]:
+            slot = next(a["slot"] for a in g["arrays"] if a["name"] == link["name"])
+            linked[slot] = (g["name"], link["name"])
+    for s in sctx:
+        parts = [s["pre"], s["post"], s["clock"], *s["summed"]]
+        slots = [a["slot"] for p in parts if p for key in ("pre_loads", "post_loads",
+                                                           "pre_stores", "post_stores")
+                 for a in p.get(key, ())]
+        slots += [m["target_slot"] for m in s["summed"]]
+        for slot in slots:
+            if slot in linked:
+                group, var = linked[slot]
+                raise CodegenError(
+                    f"Synapses '{s['name']}' uses '{var}' of group '{group}', a linked "
+                    "variable: not supported in synapses yet", code="E125",
+                    hint="refer to the variable of the group it is linked to instead")
+
+
 def _recorded_expr(k: GroupKernels, var: str) -> sp.Basic:
     if var in k.subexpressions:
         return k.subexpressions[var]
@@ -253,6 +277,11 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
     group_by_name = {g["name"]: g for g in gctx}
     sctx = [synapse_context(spec, k, sid, lay, group_by_name)
             for sid, (spec, k) in enumerate(synapses)]
+    _check_no_linked_in_synapses(gctx, sctx)
+    if distributed and any(g["links"] for g in gctx):
+        name = next(g["name"] for g in gctx if g["links"])
+        raise CodegenError(f"group '{name}' has linked variables: not supported in MPI "
+                           "runs yet", code="E125", hint="run it on one process")
     no_subexpressions = SimpleNamespace(subexpressions={})
     for s in sctx:  # StateMonitors of synaptic variables
         s["statemons"] = [_statemon_context(m, no_subexpressions, s["syn_arrays"], lay)

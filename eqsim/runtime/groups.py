@@ -213,6 +213,11 @@ class NeuronGroup(Named):
         if isinstance(value, LinkedVariable):
             self._link(name, value)
             return
+        if name in self.equations and "linked" in self.equations[name].flags:
+            raise ConfigurationError(
+                f"{self.name}.{name} is a linked variable: set the variable it is "
+                "linked to, or link it", code="E122",
+                hint=f"{self.name}.{name} = linked_var(source_group, '{name}')")
         if name.endswith("_") and name[:-1] in self.arrays:
             self._assign(name[:-1], value, plain=True)
             return
