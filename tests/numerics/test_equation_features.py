@@ -47,9 +47,10 @@ def test_overflow_caught_by_threshold_is_reset_not_reported(backend):
                        method="rk4", namespace=_ns(M.ADEX_PARAMS))
     G.v = M.ADEX_PARAMS["EL"][0] * mV
     sm = eq.SpikeMonitor(G)
-    eq.Network(G, sm).run(M.ADEX_T_MS * ms, backend=backend)
-    ref = REF["adex_rk4"]["spikes_ms"]
-    assert len(ref) == 5
+    t_ms = M.ADEX_T_MS if backend == "c" else 30    # numpy: to past the overflow
+    eq.Network(G, sm).run(t_ms * ms, backend=backend)
+    ref = [x for x in REF["adex_rk4"]["spikes_ms"] if x < t_ms]
+    assert len(ref) == (5 if backend == "c" else 3)
     assert np.array_equal(_steps(sm.t / ms, M.ADEX_DT_MS), _steps(ref, M.ADEX_DT_MS))
     assert np.isfinite(G.v_).all() and np.isfinite(G.w_).all()
 
@@ -78,13 +79,15 @@ def test_exponential_euler_with_instantaneous_gate_matches_brian2(backend):
     G.h = 1
     st = eq.StateMonitor(G, "v", record=0, dt=M.WB_RECORD_EVERY * M.WB_DT_MS * ms)
     sm = eq.SpikeMonitor(G)
-    eq.Network(G, st, sm).run(M.WB_T_MS * ms, backend=backend)
+    t_ms = M.WB_T_MS if backend == "c" else 25     # numpy: the first two spikes
+    eq.Network(G, st, sm).run(t_ms * ms, backend=backend)
     ref = REF["wang_buzsaki"]
-    assert len(ref["spikes_ms"]) == 9
-    assert np.array_equal(_steps(sm.t / ms, M.WB_DT_MS), _steps(ref["spikes_ms"],
-                                                                   M.WB_DT_MS))
+    spikes = [x for x in ref["spikes_ms"] if x < t_ms]
+    assert len(spikes) == (9 if backend == "c" else 2)
+    assert np.array_equal(_steps(sm.t / ms, M.WB_DT_MS), _steps(spikes, M.WB_DT_MS))
     v = np.asarray(st.v[0] / mV)
-    np.testing.assert_allclose(v, ref["v_mV"], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(v, ref["v_mV"][:len(v)], rtol=1e-6, atol=1e-9)
+    assert len(v) == t_ms * 10
     assert G.spec.method == "exponential_euler"
 
 
@@ -172,22 +175,38 @@ def test_linked_variables_match_brian2(backend):
     np.testing.assert_array_equal(G2.v, np.asarray(G1.v)[list(M.LINK_INDEX)])
 
 
-def test_named_noise_sources_are_independent_and_shared_by_name(backend):
+NOISE_MODEL = """
+dx/dt = -x/tau + s*sqrt(1/tau)*(xi_pop + xi_b) : 1
+dy/dt = -y/tau + s*sqrt(2/tau)*xi_pop : 1
+dz/dt = -z/tau + s*sqrt(2/tau)*xi_c : 1
+"""
+
+
+def _noise_group(n):
+    return eq.NeuronGroup(n, NOISE_MODEL, method="euler_maruyama", seed=11,
+                          namespace={"tau": 10 * ms, "s": 2.0})
+
+
+def test_named_noise_is_the_same_on_both_backends():
+    _dt(0.1)
+    out = {}
+    for backend in ("c", "numpy"):
+        G = _noise_group(50)
+        eq.Network(G).run(3 * ms, backend=backend)
+        out[backend] = [np.asarray(getattr(G, k)) for k in "xyz"]
+    np.testing.assert_allclose(out["c"], out["numpy"], rtol=1e-12, atol=1e-15)
+
+
+def test_named_noise_sources_are_independent_and_shared_by_name():
     """Named white noise (Brian2's xi_*): each name is one source per neuron and step;
     the same name in two equations is the same source, different names are independent.
     x is driven by xi_pop + xi_b, y by xi_pop alone, z by xi_c: all three have the OU
     variance s**2 (within 3 %, Euler-Maruyama's discrete variance s**2/(1 - dt/(2 tau))
     taken into account), corr(x, y) = 1/sqrt(2), corr(x, z) = 0 (within 0.03)."""
-    tau, s, dt = 10 * ms, 2.0, 0.1
+    s, dt = 2.0, 0.1
     _dt(dt)
-    model = """
-    dx/dt = -x/tau + s*sqrt(1/tau)*(xi_pop + xi_b) : 1
-    dy/dt = -y/tau + s*sqrt(2/tau)*xi_pop : 1
-    dz/dt = -z/tau + s*sqrt(2/tau)*xi_c : 1
-    """
-    G = eq.NeuronGroup(20000, model, method="euler_maruyama", seed=11,
-                       namespace={"tau": tau, "s": s})
-    eq.Network(G).run(60 * ms, backend=backend)     # 6 tau: stationary to 1e-5
+    G = _noise_group(20000)
+    eq.Network(G).run(60 * ms, backend="c")     # 6 tau: stationary to 1e-5
     want = s ** 2 / (1 - dt / (2 * 10))
     x, y, z = (np.asarray(getattr(G, k)) for k in "xyz")
     for k, values in zip("xyz", (x, y, z)):
