@@ -27,6 +27,15 @@ def run(*objects, **kw):
     eq.Network(*objects).run(1 * ms, **kw)
 
 
+def _linked_in_synapses():
+    src = group(threshold="v > 1*mV")
+    tgt = group("u : volt (linked)\nx : volt")
+    tgt.u = eq.linked_var(src, "v")
+    S = eq.Synapses(src, tgt, on_pre="x_post += u_post")
+    S.connect(j="i")
+    run(src, tgt, S)
+
+
 def _gcc_that_cannot_start(tmp_path, monkeypatch):
     fake = tmp_path / "fakecc"
     fake.write_bytes(b"\x00\x01not a program")
@@ -203,6 +212,12 @@ TRIGGERS = {
                                  namespace={"tau": 10 * ms,
                                             "f": eq.TimedArray([1, 2] * mV, 1 * ms)}),
     "E309": lambda tp, mp: _timed_in_synapses(),
+    "E120": lambda tp, mp: group("dn/dt = 1/ms : integer"),
+    "E121": lambda tp, mp: group("u : volt (linked, shared)"),
+    "E122": lambda tp, mp: run(group("u : volt (linked)")),
+    "E123": lambda tp, mp: group("a : 1\nm = 2*a : 1 (shared)"),
+    "E124": lambda tp, mp: group("m = rand() : 1 (shared)"),
+    "E125": lambda tp, mp: _linked_in_synapses(),
     "E747": lambda tp, mp: eq.TimedArray([], 1 * ms),
     "E748": lambda tp, mp: eq.PoissonInput(group(), "u", 10, 5 * eq.units.Hz, 1 * mV),
     "E701": lambda tp, mp: eq.Network(group()).run(-1 * ms),
