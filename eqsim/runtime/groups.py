@@ -16,6 +16,7 @@ from ..equations.validate import Resolver, check_neuron_model
 from ..errors import ConfigurationError, DimensionError
 from ..parallel.comm import fresh_seed
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
+from . import indexing
 from .clock import Clock, as_time, defaultclock
 from .namespace import constant_values
 from .naming import Named, check_name
@@ -115,9 +116,8 @@ class NeuronGroup(Named):
         if name in arrays:
             if name == "not_refractory":
                 return arrays[name].astype(bool)
-            dim = self._dimension_of(name)
-            arr = arrays[name]
-            return Quantity(arr, dim) if not dim.is_dimensionless else arr
+            # a view that also takes Brian2's string indices (G.v['i > 5'] = ...)
+            return indexing.view(self, name, arrays[name], self._dimension_of(name))
         if name in self.equations:
             eq = self.equations[name]
             return self._evaluate(eq.expr, eq.snippet, eq.dim)
@@ -220,6 +220,12 @@ class NeuronGroup(Named):
         if raw:
             return result
         return Quantity(result, dim) if not dim.is_dimensionless else result
+
+    def _indices_for(self, key) -> np.ndarray:
+        return indexing.group_indices(self, key)
+
+    def _set_indexed(self, var: str, idx: np.ndarray, value) -> None:
+        indexing.group_set(self, var, idx, value)
 
     def timed_arrays(self) -> list:
         """The TimedArrays the model uses, in the order the generated code numbers them."""

@@ -13,12 +13,14 @@ from ..equations.expressions import (BOOLEAN, SECOND, Snippet, evaluate, infer_d
                                      parse_expression, uses_function)
 from ..equations.parse import SUBEXPRESSION, SYNAPSE_FLAGS, parse_equations
 from ..equations.specs import SynapseSpec
-from ..equations.validate import SynapseResolver, check_synapse_model
+from ..equations.validate import NameInfo, SynapseResolver, check_synapse_model
 from ..errors import ConfigurationError, DimensionError
 from ..parallel.comm import fresh_seed, local_range
 from ..parallel.partition import clip
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
 from . import connect as gen
+from . import indexing
+from .generator_syntax import expand, is_generator, parse_generator
 from .clock import as_time
 from .groups import NeuronGroup, Subgroup, group_of, offset_of
 from .namespace import constant_values
@@ -80,6 +82,25 @@ def _repeat_rank(i: np.ndarray, j: np.ndarray) -> np.ndarray:
     rank = np.empty(len(si), np.int64)
     rank[order] = np.arange(len(si)) - first
     return rank
+
+
+_COUNT_NAMES = ("N_incoming", "N_outgoing")
+
+
+class _MoreNames:
+    """A resolver that also knows names of runtime expressions only: the synapse counts
+    and the inner variable of a generator (dimensionless numbers)."""
+
+    def __init__(self, base, names: tuple[str, ...]):
+        self._base, self._names = base, names
+
+    def __call__(self, name: str):
+        if name in self._names:
+            return NameInfo("variable", DIMENSIONLESS)
+        return self._base(name)
+
+    def __getattr__(self, attr):
+        return getattr(self._base, attr)
 
 
 class Synapses(Named):
@@ -184,7 +205,7 @@ class Synapses(Named):
                 n: int = 1, *, in_degree: int | None = None,
                 out_degree: int | None = None, total: int | None = None,
                 matrix=None, autapses: bool = True, multapses: bool = True,
-                seed: int | None = None) -> None:
+                seed: int | None = None, skip_if_invalid: bool = False) -> None:
         """Create synapses (Brian2's connect, plus NEST's degree rules).
 
         ``condition``: a string over i, j and pre/post variables, or True (all to all);
@@ -192,15 +213,21 @@ class Synapses(Named):
         a number or an expression; ``n``: synapses per chosen pair; ``in_degree``,
         ``out_degree``, ``total``: fixed numbers; ``matrix``: dense or scipy.sparse
         (n_pre, n_post), its non-zero entries become synapses (values -> ``S.matrix_values``);
-        ``seed``: makes the random choices reproducible."""
+        ``seed``: makes the random choices reproducible.
+
+        Brian2's generator syntax is understood too (``j="k for k in range(i-3, i+4)"``,
+        ``sample(N_post, p=0.1)``, ``sample(N_post, size=5)``, ``j="i+1"``), and
+        ``skip_if_invalid=True`` leaves out pairs whose indices fall outside the
+        groups; ``n`` may be an expression over i, j (synapses per pair)."""
         n_pre, n_post = self.source.N, self.target.N
         call = self._connect_calls
         self._connect_calls += 1
         base = (self.seed if seed is None else int(seed), call)
         cols = self._local_targets()
-        if not isinstance(n, (numbers.Integral,)) or n < 0:
-            raise ConfigurationError("n (synapses per pair) must be an integer >= 0",
-                                     code="E741")
+        if not isinstance(n, (numbers.Integral, str)) or (not isinstance(n, str) and
+                                                          n < 0):
+            raise ConfigurationError("n (synapses per pair) must be an integer >= 0 or "
+                                     "an expression", code="E741")
         self.matrix_values = None
         if matrix is not None:
             i_arr, j_arr, values = gen.from_matrix(matrix)
@@ -223,13 +250,18 @@ class Synapses(Named):
                     f"one-to-one (j='i') needs groups of the same size, got {n_pre} and "
                     f"{n_post}", code="E740")
             i_arr = j_arr = np.arange(*cols, dtype=np.int32)
+        elif isinstance(i, str) or isinstance(j, str):
+            i_arr, j_arr = self._from_generator(i, j, p, condition, base,
+                                                skip_if_invalid, cols)
         elif i is not None or j is not None:
-            i_arr, j_arr = self._explicit(i, j)
+            i_arr, j_arr = self._explicit(i, j, skip_if_invalid)
             mine = (j_arr >= cols[0]) & (j_arr < cols[1])
             i_arr, j_arr = i_arr[mine], j_arr[mine]
         else:
             i_arr, j_arr = self._generated(condition, p, base, autapses, cols)
-        if n != 1:
+        if isinstance(n, str):
+            i_arr, j_arr = self._repeated(n, i_arr, j_arr)
+        elif n != 1:
             i_arr, j_arr = np.repeat(i_arr, n), np.repeat(j_arr, n)
         self._add(i_arr, j_arr)
 
@@ -247,16 +279,20 @@ class Synapses(Named):
                 f"connectivity matrix has shape {tuple(shape)}, expected "
                 f"({self.source.N}, {self.target.N}) (sources, targets)", code="E740")
 
-    def _explicit(self, i, j):
+    def _explicit(self, i, j, skip_if_invalid: bool = False):
         if i is None or j is None:
             raise ConfigurationError("connect(i=..., j=...) needs both arrays",
                                      code="E740")
         i_arr = np.atleast_1d(np.asarray(i))
         j_arr = np.atleast_1d(np.asarray(j))
         for name, arr in (("i", i_arr), ("j", j_arr)):
+            if arr.size and np.issubdtype(arr.dtype, np.floating) and np.all(
+                    np.isfinite(arr)) and np.all(arr == np.round(arr)):
+                continue   # whole numbers given as floats (e.g. read from a file)
             if arr.size and not np.issubdtype(arr.dtype, np.integer):
                 raise ConfigurationError(f"connect: {name} must hold integer indices",
                                          code="E740")
+        i_arr, j_arr = i_arr.astype(np.int64), j_arr.astype(np.int64)
         if i_arr.size == 1 and j_arr.size > 1:
             i_arr = np.full(j_arr.shape, i_arr[0])
         if j_arr.size == 1 and i_arr.size > 1:
@@ -265,6 +301,10 @@ class Synapses(Named):
             raise ConfigurationError(
                 f"connect: i has {i_arr.size} entries but j has {j_arr.size}; they must "
                 "have the same length", code="E740")
+        if skip_if_invalid:
+            ok = (i_arr >= 0) & (i_arr < self.source.N) & (j_arr >= 0) & (
+                j_arr < self.target.N)
+            i_arr, j_arr = i_arr[ok], j_arr[ok]
         for name, arr, size, group in (("i", i_arr, self.source.N, self.source),
                                        ("j", j_arr, self.target.N, self.target)):
             bad = arr[(arr < 0) | (arr >= size)]
@@ -274,15 +314,22 @@ class Synapses(Named):
                     f"'{group.name}' of {size} neurons", code="E740")
         return i_arr.astype(np.int32), j_arr.astype(np.int32)
 
-    def _resolver(self) -> SynapseResolver:
-        return SynapseResolver(self.equations, self.namespace,
+    def _resolver(self, extra: tuple[str, ...] = ()) -> SynapseResolver:
+        base = SynapseResolver(self.equations, self.namespace,
                                f"synapses '{self.name}'", self._pre_dims, self._post_dims)
+        return _MoreNames(base, _COUNT_NAMES + tuple(extra))
 
-    def _pair_values(self, i_idx: np.ndarray, j_idx: np.ndarray, syn: np.ndarray | None):
+    def _pair_values(self, i_idx: np.ndarray, j_idx: np.ndarray, syn: np.ndarray | None,
+                     extra: Mapping[str, np.ndarray] | None = None):
         """A value lookup for expressions over synapses or candidate pairs."""
-        resolve = self._resolver()
+        resolve = self._resolver(tuple(extra or ()))
 
         def values(name):
+            if extra and name in extra:
+                return np.asarray(extra[name], dtype=float)
+            if name in _COUNT_NAMES:   # of the synapses made so far
+                counts = self._counts(name)
+                return counts[j_idx if name == "N_incoming" else i_idx].astype(float)
             if name == "i":
                 return i_idx.astype(float)
             if name == "j":
@@ -310,10 +357,10 @@ class Synapses(Named):
         return values
 
     def _expression(self, text: str, what: str, want, i_idx, j_idx, syn=None,
-                    call: int | None = None):
+                    call: int | None = None, extra: Mapping[str, np.ndarray] | None = None):
         node, snip = parse_expression(Snippet.whole(text, f"{what} of synapses "
                                                           f"'{self.name}'"))
-        got = infer_dimension(node, snip, self._resolver())
+        got = infer_dimension(node, snip, self._resolver(tuple(extra or ())))
         if want is BOOLEAN:
             if got is not BOOLEAN:
                 raise ConfigurationError(f"{what} must be a condition, '{text}' is not",
@@ -341,7 +388,131 @@ class Synapses(Named):
             return fn(self.seed, obj, np.asarray(j_idx, np.int64), steps, site)
 
         with np.errstate(all="ignore"):
-            return evaluate(node, self._pair_values(i_idx, j_idx, syn), random)
+            return evaluate(node, self._pair_values(i_idx, j_idx, syn, extra), random)
+
+    # ---- generator syntax, n per pair ------------------------------------------------
+    def _from_generator(self, i, j, p, condition, base, skip_if_invalid, cols):
+        """connect(j="k for k in ...") (over sources) or connect(i="...") (over targets);
+        a plain expression ("i+1", "i+1 if i < 5") is one value per outer index."""
+        if condition is not None:
+            raise ConfigurationError("connect: a condition cannot be combined with a "
+                                     "generator expression for i or j", code="E731",
+                                     hint="put the condition in the generator's 'if'")
+        if isinstance(i, str) and isinstance(j, str) or \
+                (isinstance(i, str) and j is not None) or \
+                (isinstance(j, str) and i is not None):
+            raise ConfigurationError("connect: a generator expression for one index "
+                                     "cannot be combined with the other index",
+                                     code="E731")
+        if isinstance(p, str) or float(p) != 1:
+            raise ConfigurationError("connect: p cannot be combined with a generator "
+                                     "expression", code="E731",
+                                     hint="use sample(..., p=...) inside the generator")
+        over_pre = isinstance(j, str)
+        text = j if over_pre else i
+        if not is_generator(text):   # Brian2: "expr" or "expr if cond", one value each
+            head, _, cond = text.partition(" if ")
+            text = f"{head} for _ in range(1)" + (f" if {cond}" if cond else "")
+        g = parse_generator(text)
+        outer, result = ("i", "j") if over_pre else ("j", "i")
+        n_outer, n_result = ((self.source.N, self.target.N) if over_pre else
+                             (self.target.N, self.source.N))
+        result_side = "post" if over_pre else "pre"
+        call = self._init_calls
+        self._init_calls += 1
+
+        def evaluate_(expr: str, names: dict) -> np.ndarray:
+            size = len(next(iter(names.values())))
+            zeros = np.zeros(size, np.int64)
+            i_idx, j_idx = names.get("i", zeros), names.get("j", zeros)
+            extra = {k: v for k, v in names.items() if k not in ("i", "j")}
+            want = BOOLEAN if expr == g.condition else DIMENSIONLESS
+            return self._expression(expr, f"generator '{g.text}'", want, i_idx, j_idx,
+                                    call=call, extra=extra)
+
+        on_outer = True
+        if g.condition is not None:
+            from ..equations.expressions import names_in
+            resolve = self._resolver((g.inner,))
+            for name in names_in(parse_expression(g.condition)[0]):
+                info = resolve(name)
+                if name in (result, g.inner) or (info is not None and
+                                                 info.kind == result_side):
+                    on_outer = False
+        rng_ = np.random.default_rng([*base, 0x6E6])
+        a, b = expand(g, outer, result, n_outer, n_result, evaluate_, on_outer, rng_,
+                      skip_if_invalid)
+        i_arr, j_arr = (a, b) if over_pre else (b, a)
+        mine = (j_arr >= cols[0]) & (j_arr < cols[1])
+        return i_arr[mine].astype(np.int32), j_arr[mine].astype(np.int32)
+
+    def _repeated(self, n: str, i_arr: np.ndarray, j_arr: np.ndarray):
+        """connect(..., n="expression"): that many synapses for each pair."""
+        counts = np.broadcast_to(self._expression(n, "n", DIMENSIONLESS, i_arr, j_arr),
+                                 i_arr.shape)
+        if np.any(counts < 0) or np.any(counts != np.round(counts)):
+            raise ConfigurationError(f"connect: n='{n}' must give whole numbers >= 0",
+                                     code="E741")
+        counts = counts.astype(np.int64)
+        return np.repeat(i_arr, counts), np.repeat(j_arr, counts)
+
+    # ---- counts and indexing ---------------------------------------------------------
+    def _counts(self, name: str) -> np.ndarray:
+        """Synapses per target neuron (N_incoming) or per source neuron (N_outgoing)."""
+        if name == "N_outgoing":
+            return np.diff(self._rows)
+        return np.bincount(self.arrays["_post"], minlength=self.target.N)
+
+    @property
+    def N_incoming(self) -> np.ndarray:
+        """For each synapse, the number of synapses onto its target neuron."""
+        return self._counts("N_incoming")[self.arrays["_post"]]
+
+    @property
+    def N_outgoing(self) -> np.ndarray:
+        """For each synapse, the number of synapses from its source neuron."""
+        return np.repeat(np.diff(self._rows), np.diff(self._rows))
+
+    @property
+    def N_incoming_post(self) -> np.ndarray:
+        """Synapses onto each target neuron (Brian2's N_incoming_post)."""
+        return self._counts("N_incoming")
+
+    @property
+    def N_outgoing_pre(self) -> np.ndarray:
+        """Synapses from each source neuron (Brian2's N_outgoing_pre)."""
+        return self._counts("N_outgoing")
+
+    @property
+    def indices(self) -> indexing.SynapticIndices:
+        """``S.indices[i, j]``, ``S.indices['i > j']``, ``S.indices[:10]``: synapse
+        numbers (positions in this object's arrays, sorted by source neuron)."""
+        return indexing.SynapticIndices(self)
+
+    def _indices_for(self, key) -> np.ndarray:
+        return indexing.synapse_indices(self, key)
+
+    def _condition_mask(self, text: str) -> np.ndarray:
+        syn = np.arange(len(self))
+        return np.broadcast_to(self._expression(text, "index", BOOLEAN,
+                                                self._pre_indices(), self.arrays["_post"],
+                                                syn), syn.shape)
+
+    def _set_indexed(self, var: str, idx: np.ndarray, value) -> None:
+        """``S.w[key] = value`` for the synapses ``idx``; a string is evaluated for every
+        synapse (random numbers drawn for all) and the chosen ones kept."""
+        dim = SECOND if var in ("delay", "lastupdate") else self.equations[var].dim
+        if isinstance(value, str):
+            values = self._values_for(value, dim, f"{self.name}.{var}")[idx]
+        else:
+            values = indexing.dimension_checked(value, dim, f"{self.name}.{var}")
+        if var == "delay":
+            full = (self.arrays["delay"].copy() if self.arrays["delay"] is not None
+                    else np.full(len(self), self._scalar_delay))
+            full[idx] = values
+            self._assign_delay(Quantity(full, SECOND))
+            return
+        self.arrays[var][idx] = values
 
     def _generated(self, condition, p, base, autapses, cols):
         n_pre, n_post = self.source.N, self.target.N
@@ -464,11 +635,10 @@ class Synapses(Named):
         if var == "delay":
             values = arrays["delay"] if arrays["delay"] is not None else np.full(
                 len(self), self._scalar_delay)
-            return values if plain else Quantity(values, SECOND)
+            return values if plain else indexing.view(self, "delay", values, SECOND)
         if var in arrays and not var.startswith("_"):
             dim = SECOND if var == "lastupdate" else self.equations[var].dim
-            return arrays[var] if plain or dim.is_dimensionless else Quantity(
-                arrays[var], dim)
+            return arrays[var] if plain else indexing.view(self, var, arrays[var], dim)
         raise AttributeError(f"synapses '{self.name}' have no variable '{name}'")
 
     def __setattr__(self, name: str, value) -> None:
