@@ -190,6 +190,7 @@ TRIGGERS = {
     "E707": lambda tp, mp: group()[::2],
     "E712": lambda tp, mp: eq.PopulationRateMonitor(spiking()).smooth_rate(),
     "E746": lambda tp, mp: eq.SpikeGeneratorGroup(2, [0, 1], [1 * ms]),
+    "E209": lambda tp, mp: group("dv/dt = -v/tau : volt\nk = v // mV : 1"),
     "E208": lambda tp, mp: group("dv/dt = (f(t, i) - v)/tau : volt",
                                  namespace={"tau": 10 * ms,
                                             "f": eq.TimedArray([1, 2] * mV, 1 * ms)}),
