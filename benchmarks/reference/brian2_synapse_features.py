@@ -1,0 +1,98 @@
+"""Reference for Brian2's synapse features that eqsim mirrors (docs/synapses.md):
+generator syntax of connect(), skip_if_invalid, n per pair, S.indices, N_incoming /
+N_outgoing, string and (i, j) indexing of variables, multiple pathways, Synapses acting
+on other Synapses, temporary variables in statements, an empty reset, StateMonitor of a
+postsynaptic variable through the Synapses.
+
+Run with the Brian2 virtualenv:
+    ~/.venvs/eqsim-brian2/bin/python benchmarks/reference/brian2_synapse_features.py
+writes tests/data/brian2_synapse_features.json, read by
+tests/runtime/test_synapse_features.py. Every script here is repeated there with eqsim;
+only deterministic results are stored (random connectivity is tested by its statistics).
+"""
+import json
+from pathlib import Path
+
+import numpy as np
+from brian2 import (NeuronGroup, Network, SpikeGeneratorGroup, SpikeMonitor, StateMonitor,
+                    Synapses, mV, ms, prefs)
+
+
+def pairs(S):
+    return sorted([int(a), int(b)] for a, b in zip(S.i[:], S.j[:]))
+
+
+def connect_and_index() -> dict:
+    out = {}
+    G = NeuronGroup(10, "v : volt\nx : 1", threshold="v > 1*volt")
+    S = Synapses(G, G, "w : volt", on_pre="v_post += w")
+    S.connect(j="k for k in range(i-3, i+4) if i != k", skip_if_invalid=True)
+    out["range_skip"] = pairs(S)
+    S2 = Synapses(G, G, "w : 1")
+    S2.connect(j="i+(-1)**k for k in range(2) if i>0 and i<N_pre-1")
+    out["neighbours"] = pairs(S2)
+    S3 = Synapses(G, G, "w : 1")
+    S3.connect(j="i+1", skip_if_invalid=True)
+    S3.connect(j="k for k in range(0, N_post, 3) if k > i")
+    out["shift_and_step"] = pairs(S3)
+    S4 = Synapses(G, G, "w : 1")
+    S4.connect("i == (j + 1) % N_post", n=2)
+    S4.connect(j="i", n=3)
+    out["n_pairs"] = pairs(S4)
+    S5 = Synapses(G, G, "w : 1")
+    S5.connect(j="k for k in sample(N_post, size=i//2)")
+    out["sample_size_outdegree"] = [int(c) for c in np.bincount(S5.i[:], minlength=10)]
+    S6 = Synapses(G, G, "w : 1")
+    S6.connect(j="k for k in sample(2, N_post, 2, size=2) if i < 4")
+    out["sample_step_outdegree"] = [int(c) for c in np.bincount(S6.i[:], minlength=10)]
+    out["sample_step_targets_even"] = bool(np.all(S6.j[:] % 2 == 0) and
+                                           np.all(S6.j[:] >= 2))
+    # N_incoming / N_outgoing and indexing, on the range_skip synapses
+    S.w = "1*mV/N_incoming + 0.1*mV*N_outgoing"
+    out["w_counts_mV"] = [[int(a), int(b), float(w / mV)]
+                          for a, b, w in zip(S.i[:], S.j[:], S.w[:])]
+    out["N_incoming"] = [[int(a), int(b), int(n)]
+                         for a, b, n in zip(S.i[:], S.j[:], S.N_incoming[:])]
+    out["N_outgoing"] = [[int(a), int(b), int(n)]
+                         for a, b, n in zip(S.i[:], S.j[:], S.N_outgoing[:])]
+    si, sj = S.i[:], S.j[:]
+
+    def by_pairs(idx):
+        idx = np.asarray(idx, dtype=int)
+        return sorted([int(si[k]), int(sj[k])] for k in idx)
+
+    out["indices_row3"] = by_pairs(S.indices[3, :])
+    out["indices_cond"] = by_pairs(S.indices["i > j + 1"])
+    out["indices_col_slice"] = by_pairs(S.indices[:, 2:4])
+    out["indices_pair"] = by_pairs(S.indices[5, 6])
+    S.w["i > j"] = "(i - j)*mV"
+    S.w[0, :] = 5 * mV
+    S.w[2, 4] = 7 * mV
+    S.delay["j == 0"] = 2 * ms
+    out["w_after_mV"] = [[int(a), int(b), float(w / mV)]
+                         for a, b, w in zip(S.i[:], S.j[:], S.w[:])]
+    out["w_row4_mV"] = sorted(float(w / mV) for w in S.w[4, :])
+    out["w_cond_mV"] = sorted(float(w / mV) for w in S.w["j == 5"])
+    out["delay_ms"] = [[int(a), int(b), float(d / ms)]
+                       for a, b, d in zip(S.i[:], S.j[:], S.delay[:])]
+    G.v = "i*mV"
+    G.v["i > 5"] = "-i*mV"
+    G.x["i < 3"] = 2.5
+    G.x[[7, 8]] = 4
+    out["group_v_mV"] = [float(v / mV) for v in G.v[:]]
+    out["group_x"] = [float(x) for x in G.x[:]]
+    out["group_read_mV"] = [float(v / mV) for v in G.v["v < 2*mV"]]
+    return out
+
+
+def main() -> None:
+    prefs.codegen.target = "numpy"
+    out = {"connect": connect_and_index()}
+    path = (Path(__file__).resolve().parents[2] / "tests" / "data" /
+            "brian2_synapse_features.json")
+    path.write_text(json.dumps(out, indent=1) + "\n")
+    print("wrote", path)
+
+
+if __name__ == "__main__":
+    main()
