@@ -85,9 +85,34 @@ def connect_and_index() -> dict:
     return out
 
 
+def synapses_on_synapses() -> dict:
+    """A modulator group acting on the variables of other synapses (as in Brian2's
+    Izhikevich_2007 example): d_post is the d of the target synapse j."""
+    inp = SpikeGeneratorGroup(2, [0, 1, 0, 1], [1, 3, 11, 13] * ms)
+    G = NeuronGroup(2, "dv/dt = -v/(10*ms) : volt", threshold="v > 10*mV",
+                    reset="v = 0*mV", method="exact")
+    S = Synapses(inp, G, "w : volt", on_pre="v_post += w")
+    S.connect(i=[0, 1], j=[0, 1])
+    S.w = 20 * mV
+    stdp = Synapses(G, G, """dc/dt = -c/(20*ms) : 1 (clock-driven)
+                             dd/dt = -d/(50*ms) : 1 (clock-driven)
+                             ds/dt = c*d/(100*ms) : 1 (clock-driven)""",
+                    on_pre="c += 1", method="euler")
+    stdp.connect(i=[0, 0, 1], j=[1, 0, 0])
+    dop = SpikeGeneratorGroup(1, [0, 0], [5, 12] * ms)
+    reward = Synapses(dop, stdp, on_pre="d_post += 0.5*(1 + j)")
+    reward.connect(p=1.0)
+    M = StateMonitor(stdp, ["c", "d", "s"], record=True)
+    net = Network(inp, G, S, stdp, dop, reward, M)
+    net.run(20 * ms)
+    return {"pairs": [[int(a), int(b)] for a, b in zip(stdp.i[:], stdp.j[:])],
+            "reward_j": [int(x) for x in reward.j[:]],
+            "c": M.c[:].tolist(), "d": M.d[:].tolist(), "s": M.s[:].tolist()}
+
+
 def main() -> None:
     prefs.codegen.target = "numpy"
-    out = {"connect": connect_and_index()}
+    out = {"connect": connect_and_index(), "synapses_on_synapses": synapses_on_synapses()}
     path = (Path(__file__).resolve().parents[2] / "tests" / "data" /
             "brian2_synapse_features.json")
     path.write_text(json.dumps(out, indent=1) + "\n")

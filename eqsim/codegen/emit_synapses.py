@@ -78,10 +78,21 @@ def _clock_driven(k: SynapseKernels, syn_arrays, pre_slots, post_slots) -> dict:
     }
 
 
+def _synapses_target(spec: SynapseSpec, lay) -> dict:
+    """The target of synapses that act on other synapses, seen as a group whose
+    "neurons" are the target's synapses (its arrays are bound under this object's
+    keys at run time). It emits no spikes, so only on_pre code reads it."""
+    arrays = [{"name": v, "c": c_name(v), "ctype": "double",
+               "slot": lay.array(f"{spec.name}/_tgt/{v}", "double")}
+              for v, _ in spec.post_vars]
+    return {"name": spec.target, "arrays": arrays, "synapses": True}
+
+
 def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
                     groups: dict[str, dict]) -> dict:
     name = spec.name
-    src, tgt = groups[spec.source], groups[spec.target]
+    src = groups[spec.source]
+    tgt = groups.get(spec.target) or _synapses_target(spec, lay)
     syn_arrays = []
     for v in k.variables:
         ctype = "float" if v in spec.float32 else "double"
@@ -153,6 +164,8 @@ def _not_distributable(k: SynapseKernels, ctx: dict) -> list[str]:
     """What keeps these synapses from running split across MPI ranks (each rank holds
     the synapses onto its own neurons and no state of other ranks' neurons)."""
     reasons = []
+    if ctx["tgt"].get("synapses"):
+        reasons.append("their target is another Synapses object")
     parts = [ctx["pre"], ctx["post"], ctx["clock"]]
     if any(p and p["pre_loads"] for p in parts):
         reasons.append("they use presynaptic neuron variables (x_pre)")

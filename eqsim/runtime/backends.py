@@ -296,7 +296,8 @@ class NumpyBackend:
                         data.set_i(f"{m.name}/count", c + len(spk))
             for sid, S in enumerate(self.synapses):
                 src = self.groups.index(group_of(S.source))
-                tgt = self.groups.index(group_of(S.target))
+                tgt = (self.groups.index(group_of(S.target)) if f"syn_post_{sid}" in ns
+                       else None)   # (a Synapses target has no spikes)
                 if f"syn_pre_{sid}" in ns and not s % every[src]:
                     self._deliver_pre(data, S, sstates[sid], sid, t, s, spikes.get(src))
                 if f"syn_post_{sid}" in ns and spikes.get(tgt) is not None:

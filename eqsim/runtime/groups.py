@@ -58,6 +58,8 @@ class NeuronGroup(Named):
         self.namespace = namespace if namespace is not None else {}
         label = self._name or self._kind
         self.equations = parse_equations(model, where=f"model of group '{label}'")
+        if isinstance(reset, str) and not reset.strip():
+            reset = None   # Brian2: an empty reset string resets nothing
         self.spec: NeuronSpec = check_neuron_model(
             label, self.equations, threshold, reset, refractory, method, self.namespace)
         self._refractory_value = refractory if self.spec.refractory == "_refractory" \

@@ -103,6 +103,19 @@ class _MoreNames:
         return getattr(self._base, attr)
 
 
+def _check_synapses_target(target, on_post) -> None:
+    """A Synapses object as the target of another one (Brian2: a modulator's spikes act
+    on the synaptic variables, e.g. dopamine on an eligibility trace)."""
+    if on_post is not None:
+        raise ConfigurationError(f"on_post needs spikes of the target, but the target "
+                                 f"'{target.name}' is a Synapses object", code="E751")
+    if target._spec.float32:
+        raise ConfigurationError(
+            f"the target synapses '{target.name}' store "
+            f"{', '.join(target._spec.float32)} in float32; synapses acting on them need "
+            "float64 variables", code="E751", hint="drop dtype= from the target")
+
+
 class Synapses(Named):
     """Connections from a source group to a target group (Brian2's Synapses).
 
@@ -117,6 +130,7 @@ class Synapses(Named):
     """
 
     _kind = "synapses"
+    can_spike = False        # as the target of other synapses: it emits no spikes
 
     def __init__(self, source: NeuronGroup, target: NeuronGroup | None = None,
                  model: str = "", on_pre: str | None = None, on_post: str | None = None,
@@ -126,6 +140,9 @@ class Synapses(Named):
         object.__setattr__(self, "_ready", False)
         target = source if target is None else target
         for what, g in (("source", source), ("target", target)):
+            if what == "target" and isinstance(g, Synapses):
+                _check_synapses_target(g, on_post)   # acting on another Synapses
+                continue
             if not isinstance(g, (NeuronGroup, Subgroup)):
                 raise ConfigurationError(f"the {what} of Synapses must be a group, got "
                                          f"{type(g).__name__}", code="E743")
@@ -141,6 +158,10 @@ class Synapses(Named):
         label = self._name or self._kind
         self.equations = parse_equations(model, where=f"model of synapses '{label}'",
                                          flags=SYNAPSE_FLAGS)
+        if isinstance(target, Synapses) and any("summed" in eq.flags
+                                                for eq in self.equations.equations):
+            raise ConfigurationError("a (summed) variable needs a group as the target, "
+                                     f"not the synapses '{target.name}'", code="E751")
         self._pre_dims = _group_variables(source)
         self._post_dims = _group_variables(target)
         pre_writable = {v for v in self._pre_dims if v != "lastspike"}
@@ -264,6 +285,8 @@ class Synapses(Named):
         elif n != 1:
             i_arr, j_arr = np.repeat(i_arr, n), np.repeat(j_arr, n)
         self._add(i_arr, j_arr)
+        if isinstance(self.target, Synapses):   # numbers of the target's synapses
+            self._target_structure = self.target._structure
 
     def _local_targets(self) -> tuple[int, int]:
         """The targets (indices in the target group or slice) whose synapses this process
@@ -735,6 +758,8 @@ class Synapses(Named):
             self._pre_cache = self._pre_version = None
             data.set_array(f"{name}/_pre", _NO_INDEX)
         data.set_array(f"{name}/_post", self.arrays["_post"])
+        if isinstance(self.target, Synapses):
+            self._bind_synapses_target(data)
         for var in self._spec_variables():
             data.set_array(f"{name}/{var}", self.arrays[var])
         for cname, value in self.constant_values().items():
@@ -797,6 +822,19 @@ class Synapses(Named):
             data.set_array(f"{name}/_post_ptr", self._post_index[0])
             data.set_array(f"{name}/_post_order", self._post_index[1])
 
+
+    def _bind_synapses_target(self, data) -> None:
+        """Synapses acting on synapses: the target's arrays, under this object's keys."""
+        target = self.target
+        if len(self) and getattr(self, "_target_structure", None) != target._structure:
+            raise ConfigurationError(
+                f"the synapses of '{target.name}' changed after '{self.name}' was "
+                f"connected to them, so the synapse numbers '{self.name}' uses are stale",
+                code="E752", hint=f"connect '{target.name}' first, then '{self.name}'")
+        for var in target._spec_variables():
+            key = f"{self.name}/_tgt/{var}"
+            if data.has_array(key):
+                data.set_array(key, target.arrays[var])
 
     def _spec_variables(self) -> list[str]:
         return [k for k, v in self.arrays.items() if v is not None and not k.startswith("_")
