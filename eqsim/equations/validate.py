@@ -196,8 +196,22 @@ def check_statements(text: str, resolve: Resolver, eqs: Equations, where: str,
     except EqsimError as exc:
         return [exc]
     errors: list[EqsimError] = []
+    temps: dict[str, Dimension] = {}   # Brian2's temporaries: 'x = expr' for a new name
+
+    def known(name: str):
+        if name in temps:
+            return NameInfo("variable", temps[name])
+        return resolve(name)
+
     for target, op, value, snip, tnode in statements:
-        if target not in writable:
+        if target not in writable and target not in temps and op == "=" and \
+                resolve(target) is None:
+            try:   # a temporary: its unit is the value's, it lives in this block
+                temps[target] = infer_dimension(value, snip, known)
+            except EqsimError as exc:
+                errors.append(exc)
+            continue
+        if target not in writable and target not in temps:
             info = resolve(target)
             kind = "unknown name" if info is None else f"{info.kind} '{target}'"
             errors.append(EquationError(
@@ -207,11 +221,11 @@ def check_statements(text: str, resolve: Resolver, eqs: Equations, where: str,
                      ", ".join(sorted(writable))))
             continue
         try:
-            got = infer_dimension(value, snip, resolve)
+            got = infer_dimension(value, snip, known)
         except EqsimError as exc:
             errors.append(exc)
             continue
-        want = resolve(target).dim
+        want = known(target).dim
         if op in ("*=", "/="):
             want = DIMENSIONLESS
         err = _expect(target, got, want, snip, value,

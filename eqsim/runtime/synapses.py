@@ -20,6 +20,7 @@ from ..parallel.partition import clip
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
 from . import connect as gen
 from . import indexing
+from . import pathways as pw
 from .generator_syntax import expand, is_generator, parse_generator
 from .clock import as_time
 from .groups import NeuronGroup, Subgroup, group_of, offset_of
@@ -133,23 +134,30 @@ class Synapses(Named):
     can_spike = False        # as the target of other synapses: it emits no spikes
 
     def __init__(self, source: NeuronGroup, target: NeuronGroup | None = None,
-                 model: str = "", on_pre: str | None = None, on_post: str | None = None,
-                 delay: Quantity | None = None, method: str = "auto",
+                 model: str = "", on_pre: str | Mapping | None = None,
+                 on_post: str | Mapping | None = None,
+                 delay: Quantity | Mapping | None = None, method: str = "auto",
                  namespace: Mapping[str, Any] | None = None, name: str | None = None,
                  seed: int | None = None, dtype: Any = None):
         object.__setattr__(self, "_ready", False)
         target = source if target is None else target
+        # pathways: a plain string is the pathway "pre" (or "post"); a dict names several
+        self._pre_code, self._post_code, delays = pw.normalise(
+            on_pre, on_post, delay, f"synapses '{name or self._kind}'")
+        on_pre = self._pre_code.get("pre") if self._pre_code else None
+        on_post = self._post_code.get("post") if self._post_code else None
+        delay = delays.get("pre")
         for what, g in (("source", source), ("target", target)):
             if what == "target" and isinstance(g, Synapses):
-                _check_synapses_target(g, on_post)   # acting on another Synapses
+                _check_synapses_target(g, self._post_code or None)   # on another Synapses
                 continue
             if not isinstance(g, (NeuronGroup, Subgroup)):
                 raise ConfigurationError(f"the {what} of Synapses must be a group, got "
                                          f"{type(g).__name__}", code="E743")
-        if not source.can_spike and on_pre is not None:
+        if not source.can_spike and self._pre_code:
             raise ConfigurationError(f"on_pre needs spikes, but the source group "
                                      f"'{source.name}' has no threshold", code="E743")
-        if not target.can_spike and on_post is not None:
+        if not target.can_spike and self._post_code:
             raise ConfigurationError(f"on_post needs spikes, but the target group "
                                      f"'{target.name}' has no threshold", code="E743")
         self.source, self.target = source, target
@@ -171,6 +179,20 @@ class Synapses(Named):
             group_of(source).name, group_of(target).name, self._pre_dims,
             self._post_dims, pre_writable,
             post_writable)
+        extra = pw.extra_names(self._pre_code, self._post_code)
+        if extra:   # each named pathway's code checked as on_pre is
+            externals = set(self._spec.externals)
+            codes = []
+            for path, kind in extra:
+                code = (self._pre_code if kind == "pre" else self._post_code)[path]
+                externals |= set(check_synapse_model(
+                    f"{label}.{path}", self.equations, code, None, "scalar", method,
+                    self.namespace, group_of(source).name, group_of(target).name,
+                    self._pre_dims, self._post_dims, pre_writable,
+                    post_writable).externals)
+                codes.append((path, kind, code, "scalar" if kind == "pre" else "none"))
+            self._spec = replace(self._spec, pathways=tuple(codes), externals=tuple(
+                sorted(externals, key=lambda e: e.name)))
         variables = [eq.name for eq in self.equations.equations if eq.kind != SUBEXPRESSION]
         self._spec = replace(self._spec, float32=_float32_variables(dtype, variables, label))
         self.seed = int(seed) if seed is not None else fresh_seed()
@@ -180,6 +202,10 @@ class Synapses(Named):
         self._scalar_delay = 0.0 if delay is None else as_time(delay, "delay",
                                                                allow_zero=True)
         self._delay_given = delay is not None
+        self._pw_scalar = {path: as_time(delays.get(path, 0.0), f"delay of pathway "
+                                         f"'{path}'", allow_zero=True)
+                           for path, kind in extra if kind == "pre"}
+        self._pw_state: dict[str, dict] = {}   # queue and delivery index per pathway
         # synapses are kept sorted by source neuron, so the source index of each one is
         # not stored: _rows[i]:_rows[i+1] are the synapses of source neuron i (CSR)
         self._rows = np.zeros(source.N + 1, np.int64)
@@ -190,14 +216,20 @@ class Synapses(Named):
         if any("event-driven" in eq.flags for eq in self.equations.equations):
             self.arrays["lastupdate"] = np.zeros(0)
         self.arrays["delay"] = None  # per-synapse delays once assigned
+        for path in self._pw_scalar:
+            self.arrays[pw.delay_key(path)] = None
         object.__setattr__(self, "_ready", True)
 
     # ---- names and spec --------------------------------------------------------------
     @property
     def spec(self) -> SynapseSpec:
         kind = "per_synapse" if self.arrays["delay"] is not None else "scalar"
+        paths = tuple((path, k, code, "none" if k == "post" else "per_synapse" if
+                       self.arrays[pw.delay_key(path)] is not None else "scalar")
+                      for path, k, code, _ in self._spec.pathways)
         return replace(self._spec, name=self.name, source=group_of(self.source).name,
-                       target=group_of(self.target).name, delay_kind=kind)
+                       target=group_of(self.target).name, delay_kind=kind,
+                       pathways=paths)
 
     def __len__(self) -> int:
         return int(self.arrays["_post"].shape[0])
@@ -644,6 +676,8 @@ class Synapses(Named):
                 new = np.concatenate([arr, j_arr]) if len(arr) else j_arr
             elif key == "delay":
                 new = np.concatenate([arr, np.full(added, self._scalar_delay)])
+            elif key.startswith("_delay_"):   # a named pathway's per-synapse delays
+                new = np.concatenate([arr, np.full(added, self._pw_scalar[key[7:]])])
             else:
                 new = np.concatenate([arr, np.zeros(added, dtype=arr.dtype)])
             self.arrays[key] = new if order is None else new[order]
@@ -656,12 +690,17 @@ class Synapses(Named):
         plain = name.endswith("_") and name[:-1] in arrays
         var = name[:-1] if plain else name
         if var == "delay":
+            self._check_pre_pathway()
             values = arrays["delay"] if arrays["delay"] is not None else np.full(
                 len(self), self._scalar_delay)
             return values if plain else indexing.view(self, "delay", values, SECOND)
         if var in arrays and not var.startswith("_"):
             dim = SECOND if var == "lastupdate" else self.equations[var].dim
             return arrays[var] if plain else indexing.view(self, var, arrays[var], dim)
+        for kind, codes in (("pre", self.__dict__["_pre_code"]),
+                            ("post", self.__dict__["_post_code"])):
+            if name in codes:   # S.up, S.pre: a pathway (its delays)
+                return pw.SynapticPathway(self, name, kind)
         raise AttributeError(f"synapses '{self.name}' have no variable '{name}'")
 
     def __setattr__(self, name: str, value) -> None:
@@ -674,6 +713,7 @@ class Synapses(Named):
         plain = name.endswith("_") and (name[:-1] in self.arrays)
         var = name[:-1] if plain else name
         if var == "delay":
+            self._check_pre_pathway()
             self._assign_delay(value)
             return
         if var in self.arrays and not var.startswith("_"):
@@ -732,11 +772,13 @@ class Synapses(Named):
         self.arrays["delay"] = values
         self._structure += 1
 
-    def delay_steps(self, dt: float) -> np.ndarray | int:
+    def delay_steps(self, dt: float, path: str = "pre") -> np.ndarray | int:
         """Delays in time steps, rounded to the nearest step (as Brian2 does)."""
-        if self.arrays["delay"] is None:
-            return int(np.floor(self._scalar_delay / dt + 0.5))
-        return np.floor(self.arrays["delay"] / dt + 0.5).astype(np.int32)
+        key = pw.delay_key(path)
+        if self.arrays[key] is None:
+            scalar = self._scalar_delay if path == "pre" else self._pw_scalar[path]
+            return int(np.floor(scalar / dt + 0.5))
+        return np.floor(self.arrays[key] / dt + 0.5).astype(np.int32)
 
     def constant_values(self) -> dict[str, float]:
         return constant_values(self.spec.externals, self.namespace,
@@ -773,55 +815,115 @@ class Synapses(Named):
         data.set_i(f"{name}/key0", k0)
         data.set_i(f"{name}/key1", k1)
         # the delivery indices depend on the connectivity and delays only
-        version = (self._structure, dt)
-        if data.has_array(f"{name}/_pre_ptr"):
-            if getattr(self, "_index_version", None) != version:
-                self._index = {"ptr": self._rows}
-                steps = self.delay_steps(dt)
-                if isinstance(steps, np.ndarray):
-                    self._index["delay_steps"] = steps
-                    self._index["order"] = np.lexsort((steps, self._pre_indices())
-                                                      ).astype(np.int32)
-                else:
-                    self._index["delay"] = steps
-                restored = getattr(self, "_queue_matches_arrays", False)
-                if not restored and getattr(self, "_queue", None) is not None and \
-                        self._queue["head"] > self._queue["tail"]:
-                    import logging
-                    logging.getLogger(__name__).warning(
-                        "synapses '%s' changed between runs: spikes in flight are dropped",
-                        name)
-                if not restored:
-                    self._queue = None
-                self._queue_matches_arrays = False
-                self._index_version = version
-            if getattr(self, "_queue", None) is None:
-                cap = max(1024, 4 * group_of(self.source).N)
-                self._queue = {"pre": np.zeros(cap, np.int32), "step": np.zeros(cap, np.int64),
-                               "cur": np.zeros(cap, np.int64), "head": 0, "tail": 0}
-            data.set_array(f"{name}/_pre_ptr", self._index["ptr"])
-            if data.has_array(f"{name}/_order"):
-                data.set_array(f"{name}/_order", self._index["order"])
-                data.set_array(f"{name}/_delay_steps", self._index["delay_steps"])
-            data.set_i(f"{name}/_delay_steps", int(self._index.get("delay", 0)))
-            q = self._queue
-            data.set_array(f"{name}/_q_pre", q["pre"])
-            data.set_array(f"{name}/_q_step", q["step"])
-            data.set_array(f"{name}/_q_cur", q["cur"])
-            data.set_i(f"{name}/_q_head", q["head"])
-            data.set_i(f"{name}/_q_tail", q["tail"])
-            data.set_i(f"{name}/_q_cap", len(q["pre"]))
-        if data.has_array(f"{name}/_post_ptr"):
-            if getattr(self, "_post_version", None) != version:
-                post = self.arrays["_post"]
-                order = np.argsort(post, kind="stable").astype(np.int32)
-                self._post_index = (np.searchsorted(post[order],
-                                                    np.arange(self.target.N + 1)
-                                                    ).astype(np.int64), order)
-                self._post_version = version
-            data.set_array(f"{name}/_post_ptr", self._post_index[0])
-            data.set_array(f"{name}/_post_order", self._post_index[1])
+        for path, prefix in self._pre_pathways():
+            self._bind_queue(data, dt, path, prefix)
+        for path, prefix in self._post_pathways():
+            self._bind_post_index(data, dt, prefix)
 
+    def _bind_queue(self, data, dt: float, path: str, prefix: str) -> None:
+        """The spike queue and delivery index (delays sorted per source) of one
+        pathway driven by presynaptic spikes."""
+        name = self.name
+        if not data.has_array(f"{name}/{prefix}_pre_ptr"):
+            return
+        st = self._pw_state.setdefault(path, {"queue": None, "version": None,
+                                               "restored": False})
+        version = (self._structure, dt)
+        if st["version"] != version:
+            index = {"ptr": self._rows}
+            steps = self.delay_steps(dt, path)
+            if isinstance(steps, np.ndarray):
+                index["delay_steps"] = steps
+                index["order"] = np.lexsort((steps, self._pre_indices())).astype(np.int32)
+            else:
+                index["delay"] = steps
+            q = st["queue"]
+            if not st["restored"] and q is not None and q["head"] > q["tail"]:
+                import logging
+                logging.getLogger(__name__).warning(
+                    "synapses '%s' changed between runs: spikes in flight are dropped",
+                    name)
+            if not st["restored"]:
+                st["queue"] = None
+            st["restored"] = False
+            st["index"], st["version"] = index, version
+        if st["queue"] is None:
+            cap = max(1024, 4 * group_of(self.source).N)
+            st["queue"] = {"pre": np.zeros(cap, np.int32), "step": np.zeros(cap, np.int64),
+                           "cur": np.zeros(cap, np.int64), "head": 0, "tail": 0}
+        index, q, key = st["index"], st["queue"], f"{name}/{prefix}"
+        data.set_array(f"{key}_pre_ptr", index["ptr"])
+        if data.has_array(f"{key}_order"):
+            data.set_array(f"{key}_order", index["order"])
+            data.set_array(f"{key}_delay_steps", index["delay_steps"])
+        data.set_i(f"{key}_delay_steps", int(index.get("delay", 0)))
+        data.set_array(f"{key}_q_pre", q["pre"])
+        data.set_array(f"{key}_q_step", q["step"])
+        data.set_array(f"{key}_q_cur", q["cur"])
+        data.set_i(f"{key}_q_head", q["head"])
+        data.set_i(f"{key}_q_tail", q["tail"])
+        data.set_i(f"{key}_q_cap", len(q["pre"]))
+
+    def _bind_post_index(self, data, dt: float, prefix: str) -> None:
+        """Synapses grouped by target neuron, for pathways driven by its spikes."""
+        name = self.name
+        if not data.has_array(f"{name}/{prefix}_post_ptr"):
+            return
+        version = (self._structure, dt)
+        if getattr(self, "_post_version", None) != version:
+            post = self.arrays["_post"]
+            order = np.argsort(post, kind="stable").astype(np.int32)
+            self._post_index = (np.searchsorted(post[order], np.arange(self.target.N + 1)
+                                                ).astype(np.int64), order)
+            self._post_version = version
+        data.set_array(f"{name}/{prefix}_post_ptr", self._post_index[0])
+        data.set_array(f"{name}/{prefix}_post_order", self._post_index[1])
+
+    @property
+    def _queue(self):
+        """The spike queue of the pathway "pre" (None before a run)."""
+        return self._pw_state.get("pre", {}).get("queue")
+
+    # ---- pathways (see pathways.py) ---------------------------------------------------
+    def _check_pre_pathway(self) -> None:
+        """S.delay is the delay of the pathway "pre" (Brian2), if there are named ones."""
+        if self._pre_code and "pre" not in self._pre_code:
+            raise ConfigurationError(
+                f"synapses '{self.name}' have no pathway 'pre', so 'delay' means "
+                "nothing", code="E737", hint="use the pathway's delay: " + ", ".join(
+                    f"S.{p}.delay" for p in sorted(self._pre_code)))
+
+    def _pathway_delay_view(self, path: str):
+        if path == "pre" or path in self._post_code:
+            if path in self._post_code:
+                return indexing.view(self, "_none", np.zeros(len(self)), SECOND)
+            return self.delay
+        key = pw.delay_key(path)
+        values = self.arrays[key] if self.arrays[key] is not None else np.full(
+            len(self), self._pw_scalar[path])
+        return indexing.view(self, key, values, SECOND)
+
+    def _set_pathway_delay(self, path: str, value) -> None:
+        if path in self._post_code:
+            raise ConfigurationError(f"pathway '{path}' of synapses '{self.name}' is "
+                                     "triggered by postsynaptic spikes; eqsim delivers "
+                                     "those without delay", code="E738")
+        if path == "pre":
+            self._assign_delay(value)
+            return
+        values = self._values_for(value, SECOND, f"{self.name}.{path}.delay")
+        if np.any(values < 0) or not np.all(np.isfinite(values)):
+            raise ConfigurationError(f"delays must be finite and >= 0 in pathway "
+                                     f"'{path}' of synapses '{self.name}'", code="E745")
+        self.arrays[pw.delay_key(path)] = values
+        self._structure += 1
+
+    def _pre_pathways(self) -> list[tuple[str, str]]:
+        """(name, key prefix) of the pathways driven by the source's spikes, in order."""
+        return [(p, pw.prefix(p)) for p in sorted(self._pre_code)]
+
+    def _post_pathways(self) -> list[tuple[str, str]]:
+        return [(p, pw.prefix(p)) for p in sorted(self._post_code)]
 
     def _bind_synapses_target(self, data) -> None:
         """Synapses acting on synapses: the target's arrays, under this object's keys."""
@@ -842,62 +944,69 @@ class Synapses(Named):
 
 
     def _read_back(self, data) -> None:
-        if getattr(self, "_queue", None) is not None and data.has_array(f"{self.name}/_q_pre"):
-            self._queue["head"] = data.get_i(f"{self.name}/_q_head")
-            self._queue["tail"] = data.get_i(f"{self.name}/_q_tail")
-
+        for path, prefix in self._pre_pathways():
+            q = self._pw_state.get(path, {}).get("queue")
+            key = f"{self.name}/{prefix}"
+            if q is not None and data.has_array(f"{key}_q_pre"):
+                q["head"] = data.get_i(f"{key}_q_head")
+                q["tail"] = data.get_i(f"{key}_q_tail")
 
     def _grow_queue(self, data, most: int | None = None) -> None:
-        """Double the spike queue if the next step (or ``most`` new events) might not fit;
-        keeps events in order."""
-        q = getattr(self, "_queue", None)
-        if q is None:
-            return
-        cap = len(q["pre"])
-        live = q["head"] - q["tail"]
+        """Double the spike queues if the next step (or ``most`` new events) might not
+        fit; keeps events in order."""
         if most is None:
             most = group_of(self.source).N  # spikes one step may add (the C check uses this)
-        if live + most <= cap:
-            return
-        new_cap = max(2 * cap, live + 2 * most)
-        idx = np.arange(q["tail"], q["head"]) % cap
-        new = {"pre": np.zeros(new_cap, np.int32), "step": np.zeros(new_cap, np.int64),
-               "cur": np.zeros(new_cap, np.int64), "head": live, "tail": 0}
-        for key in ("pre", "step", "cur"):
-            new[key][:live] = q[key][idx]
-        self._queue = new
-        name = self.name
-        data.set_array(f"{name}/_q_pre", new["pre"])
-        data.set_array(f"{name}/_q_step", new["step"])
-        data.set_array(f"{name}/_q_cur", new["cur"])
-        data.set_i(f"{name}/_q_head", live)
-        data.set_i(f"{name}/_q_tail", 0)
-        data.set_i(f"{name}/_q_cap", new_cap)
-
+        for path, prefix in self._pre_pathways():
+            st = self._pw_state.get(path)
+            q = st and st["queue"]
+            if q is None:
+                continue
+            cap = len(q["pre"])
+            live = q["head"] - q["tail"]
+            if live + most <= cap:
+                continue
+            new_cap = max(2 * cap, live + 2 * most)
+            idx = np.arange(q["tail"], q["head"]) % cap
+            new = {"pre": np.zeros(new_cap, np.int32), "step": np.zeros(new_cap, np.int64),
+                   "cur": np.zeros(new_cap, np.int64), "head": live, "tail": 0}
+            for k in ("pre", "step", "cur"):
+                new[k][:live] = q[k][idx]
+            st["queue"] = new
+            key = f"{self.name}/{prefix}"
+            data.set_array(f"{key}_q_pre", new["pre"])
+            data.set_array(f"{key}_q_step", new["step"])
+            data.set_array(f"{key}_q_cur", new["cur"])
+            data.set_i(f"{key}_q_head", live)
+            data.set_i(f"{key}_q_tail", 0)
+            data.set_i(f"{key}_q_cap", new_cap)
 
     def _state(self):
-        q = getattr(self, "_queue", None)
+        queues = {path: {k: (v.copy() if isinstance(v, np.ndarray) else v)
+                         for k, v in st["queue"].items()}
+                  for path, st in self._pw_state.items() if st.get("queue") is not None}
         return ({k: (None if v is None else v.copy()) for k, v in self.arrays.items()},
-                None if q is None else {k: (v.copy() if isinstance(v, np.ndarray) else v)
-                                        for k, v in q.items()},
-                self._structure, self._rows.copy())
+                queues, self._structure, self._rows.copy())
 
     def _restore(self, state) -> None:
-        arrays, queue, structure, rows = state
-        if structure != self._structure:
-            self._rows = rows.copy()
-        if structure != self._structure:  # rebuild the indices for the restored
-            self._index_version = None     # connectivity; the stored queue belongs to it
+        arrays, queues, structure, rows = state
+        changed = structure != self._structure
+        if changed:   # rebuild the indices for the restored connectivity; the stored
+            self._rows = rows.copy()   # queues belong to it
             self._post_version = None
-            self._queue_matches_arrays = True
         self._structure = structure
         for k, v in arrays.items():
             if v is None or self.arrays.get(k) is None or len(v) != len(self.arrays[k]):
                 self.arrays[k] = None if v is None else v.copy()
             else:
                 self.arrays[k][...] = v
-        self._queue = queue and {k: (v.copy() if isinstance(v, np.ndarray) else v)
-                                 for k, v in queue.items()}
+        for path, _ in self._pre_pathways():
+            st = self._pw_state.setdefault(path, {"queue": None, "version": None,
+                                                   "restored": False})
+            if changed:
+                st["version"], st["restored"] = None, True
+            q = queues.get(path)
+            st["queue"] = None if q is None else {
+                k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in q.items()}
 
     def gather(self, *variables: str, root: int = 0) -> dict[str, np.ndarray] | None:
         """After an MPI run: the synapses of every rank on rank ``root`` (all ranks must
