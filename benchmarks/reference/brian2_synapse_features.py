@@ -110,9 +110,57 @@ def synapses_on_synapses() -> dict:
             "c": M.c[:].tolist(), "d": M.d[:].tolist(), "s": M.s[:].tolist()}
 
 
+def pathways() -> dict:
+    """Two pathways driven by the same spikes with different delays (Brian2's
+    Izhikevich_2003 example), per-synapse delays of one pathway, two on_post pathways
+    (run in name order: 'count' before 'mark')."""
+    inp = SpikeGeneratorGroup(2, [0, 1, 0, 1], [1, 2, 6, 9] * ms)
+    G = NeuronGroup(3, "dI/dt = -I/(5*ms) : 1\ndv/dt = (I - v)/(2*ms) : 1",
+                    threshold="v > 0.6", reset="v = 0", method="exact")
+    S = Synapses(inp, G, "w : 1", on_pre={"up": "I_post += w",
+                                          "down": "I_post -= 0.5*w"},
+                 delay={"up": 0 * ms})
+    S.connect(i=[0, 0, 1], j=[0, 1, 2])
+    S.w = "j + 1"
+    S.down.delay = "(1 + j)*ms"
+    F = Synapses(G, G, "c : 1", on_post={"count": "c += 1", "mark": "c = c*2"})
+    F.connect(j="i")
+    M = StateMonitor(G, ["I", "v"], record=True)
+    net = Network(inp, G, S, F, M)
+    net.run(15 * ms)
+    return {"up_delay_ms": [float(d / ms) for d in np.atleast_1d(S.up.delay[:])],
+            "down_delay_ms": [float(d / ms) for d in S.down.delay[:]],
+            "c": [float(c) for c in F.c[:]], "I": M.I[:].tolist(), "v": M.v[:].tolist()}
+
+
+def temporaries() -> dict:
+    """Temporaries in on_pre and reset code, an empty reset, and the target's and
+    source's variables recorded through the synapses."""
+    G = NeuronGroup(2, "dv/dt = -v/(10*ms) : 1", threshold="v > 1", reset="",
+                    method="exact")
+    G.v = [0.5, 2]
+    S = Synapses(G, G, "w : 1", on_pre="""x = w*2
+                                          v_post += x
+                                          w = x + 1""")
+    S.connect()
+    M = StateMonitor(S, ["v_post", "w", "v_pre"], record=True)
+    H = NeuronGroup(3, "dv/dt = (2 - v)/(5*ms) : 1", threshold="v > 1",
+                    reset="""dv = v - 1
+                             v = dv*0.5 - 0.2
+                             y = v
+                             v = y + 0.1""", method="exact")
+    MH = StateMonitor(H, "v", record=[0])
+    net = Network(G, S, M, H, MH)
+    net.run(1 * ms)
+    return {"v_post": M.v_post[:].tolist(), "v_pre": M.v_pre[:].tolist(),
+            "w": M.w[:].tolist(), "G_v": [float(v) for v in G.v[:]],
+            "H_v": MH.v[0].tolist()}
+
+
 def main() -> None:
     prefs.codegen.target = "numpy"
-    out = {"connect": connect_and_index(), "synapses_on_synapses": synapses_on_synapses()}
+    out = {"connect": connect_and_index(), "synapses_on_synapses": synapses_on_synapses(),
+           "pathways": pathways(), "temporaries": temporaries()}
     path = (Path(__file__).resolve().parents[2] / "tests" / "data" /
             "brian2_synapse_features.json")
     path.write_text(json.dumps(out, indent=1) + "\n")

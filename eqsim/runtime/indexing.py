@@ -46,7 +46,8 @@ class _OwnedMixin:
         owner = self._owner
         if owner is None and _owner_key(key):
             self._resolve(key)   # raises: no owner to understand the key
-        if owner is not None and (_owner_key(key) or self._var == "delay"):
+        if owner is not None and (_owner_key(key) or str(self._var).startswith(
+                ("delay", "_delay_"))):   # delays may need a per-synapse array first
             idx = (self._resolve(key) if _owner_key(key)
                    else np.arange(len(self))[key])
             owner._set_indexed(self._var, np.atleast_1d(idx), value)

@@ -202,8 +202,8 @@ class Synapses(Named):
         self._scalar_delay = 0.0 if delay is None else as_time(delay, "delay",
                                                                allow_zero=True)
         self._delay_given = delay is not None
-        self._pw_scalar = {path: as_time(delays.get(path, 0.0), f"delay of pathway "
-                                         f"'{path}'", allow_zero=True)
+        self._pw_scalar = {path: as_time(delays[path], f"delay of pathway '{path}'",
+                                         allow_zero=True) if path in delays else 0.0
                            for path, kind in extra if kind == "pre"}
         self._pw_state: dict[str, dict] = {}   # queue and delivery index per pathway
         # synapses are kept sorted by source neuron, so the source index of each one is
@@ -556,16 +556,17 @@ class Synapses(Named):
     def _set_indexed(self, var: str, idx: np.ndarray, value) -> None:
         """``S.w[key] = value`` for the synapses ``idx``; a string is evaluated for every
         synapse (random numbers drawn for all) and the chosen ones kept."""
-        dim = SECOND if var in ("delay", "lastupdate") else self.equations[var].dim
+        delay = var == "delay" or var.startswith("_delay_")   # of a pathway
+        dim = SECOND if delay or var == "lastupdate" else self.equations[var].dim
         if isinstance(value, str):
             values = self._values_for(value, dim, f"{self.name}.{var}")[idx]
         else:
             values = indexing.dimension_checked(value, dim, f"{self.name}.{var}")
-        if var == "delay":
-            full = (self.arrays["delay"].copy() if self.arrays["delay"] is not None
-                    else np.full(len(self), self._scalar_delay))
+        if delay:
+            path = "pre" if var == "delay" else var[len("_delay_"):]
+            full = np.array(self._pathway_delay_view(path).view(np.ndarray), copy=True)
             full[idx] = values
-            self._assign_delay(Quantity(full, SECOND))
+            self._set_pathway_delay(path, Quantity(full, SECOND))
             return
         self.arrays[var][idx] = values
 

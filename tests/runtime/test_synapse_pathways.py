@@ -63,3 +63,82 @@ def test_synapses_on_synapses_errors():
     with pytest.raises(EqsimError) as err:
         eq.Network(G, S, R).run(1 * ms, backend="numpy")
     assert err.value.code == "E752"
+
+
+def test_pathways(backend):
+    """on_pre={'up': ..., 'down': ...} with their own delays (one per synapse for
+    'down'), two on_post pathways run in name order; traces equal Brian2's."""
+    ref = REF["pathways"]
+    inp = eq.SpikeGeneratorGroup(2, [0, 1, 0, 1], [1, 2, 6, 9] * ms)
+    G = eq.NeuronGroup(3, "dI/dt = -I/(5*ms) : 1\ndv/dt = (I - v)/(2*ms) : 1",
+                       threshold="v > 0.6", reset="v = 0", method="exact")
+    S = eq.Synapses(inp, G, "w : 1", on_pre={"up": "I_post += w",
+                                             "down": "I_post -= 0.5*w"},
+                    delay={"up": 0 * ms})
+    S.connect(i=[0, 0, 1], j=[0, 1, 2])
+    S.w = "j + 1"
+    S.down.delay = "(1 + j)*ms"
+    F = eq.Synapses(G, G, "c : 1", on_post={"count": "c += 1", "mark": "c = c*2"})
+    F.connect(j="i")
+    M = eq.StateMonitor(G, ["I", "v"], record=True)
+    net = eq.Network(inp, G, S, F, M)
+    net.run(15 * ms, backend=backend)
+    assert sorted(set((S.up.delay / ms).tolist())) == ref["up_delay_ms"]
+    np.testing.assert_allclose(S.down.delay / ms, ref["down_delay_ms"], rtol=1e-12)
+    np.testing.assert_allclose(F.c, ref["c"], rtol=1e-12)
+    np.testing.assert_allclose(M.I, ref["I"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(M.v, ref["v"], rtol=1e-9, atol=1e-12)
+
+
+def test_temporaries_empty_reset_and_linked_monitor(backend):
+    """'x = w*2' in on_pre and 'dv = v - 1' in a reset are temporaries (Brian2); an
+    empty reset resets nothing; StateMonitor(S, 'v_post') records the target's v."""
+    ref = REF["temporaries"]
+    G = eq.NeuronGroup(2, "dv/dt = -v/(10*ms) : 1", threshold="v > 1", reset="",
+                       method="exact")
+    G.v = [0.5, 2]
+    S = eq.Synapses(G, G, "w : 1", on_pre="""x = w*2
+                                             v_post += x
+                                             w = x + 1""")
+    S.connect()
+    M = eq.StateMonitor(S, ["v_post", "w", "v_pre"], record=True)
+    H = eq.NeuronGroup(3, "dv/dt = (2 - v)/(5*ms) : 1", threshold="v > 1",
+                       reset="""dv = v - 1
+                                v = dv*0.5 - 0.2
+                                y = v
+                                v = y + 0.1""", method="exact")
+    MH = eq.StateMonitor(H, "v", record=[0])
+    net = eq.Network(G, S, M, H, MH)
+    net.run(1 * ms, backend=backend)
+    for var in ("v_post", "v_pre", "w"):
+        np.testing.assert_allclose(getattr(M, var), ref[var], rtol=1e-9)
+    np.testing.assert_allclose(G.v, ref["G_v"], rtol=1e-9)
+    np.testing.assert_allclose(MH.v[0], ref["H_v"], rtol=1e-9)
+
+
+def test_pathway_errors():
+    G = eq.NeuronGroup(2, "v : 1", threshold="v > 1")
+    with pytest.raises(EqsimError) as err:
+        eq.Synapses(G, G, on_pre={"up": "v_post += 1"}, delay={"down": 1 * ms})
+    assert err.value.code == "E737"
+    with pytest.raises(EqsimError) as err:
+        eq.Synapses(G, G, on_pre={"a b": "v_post += 1"})
+    assert err.value.code == "E737"
+    with pytest.raises(EqsimError) as err:
+        eq.Synapses(G, G, on_pre={"x": "v_post += 1"}, on_post={"x": "v_pre += 1"})
+    assert err.value.code == "E737"
+    with pytest.raises(EqsimError) as err:
+        eq.Synapses(G, G, on_post={"back": "v_pre += 1"}, delay={"back": 1 * ms})
+    assert err.value.code == "E738"
+    S = eq.Synapses(G, G, on_pre={"up": "v_post += 1", "down": "v_post -= 1"})
+    S.connect()
+    with pytest.raises(EqsimError) as err:
+        S.delay = 1 * ms                     # no pathway called 'pre'
+    assert err.value.code == "E737"
+    S.up.delay = 2 * ms
+    S.down.delay["i == 0"] = 3 * ms          # indexing a pathway's delays
+    assert (S.up.delay / ms).tolist() == [2, 2, 2, 2]
+    assert (S.down.delay / ms).tolist() == [3, 3, 0, 0]
+    with pytest.raises(EqsimError) as err:
+        eq.StateMonitor(S, "v")              # the target's v is written v_post
+    assert err.value.code == "E711" and "v_post" in str(err.value)
