@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 
 import numpy as np
-from brian2 import (NeuronGroup, Network, SpikeGeneratorGroup, SpikeMonitor, StateMonitor,
-                    Synapses, mV, ms, prefs)
+from brian2 import (NeuronGroup, Network, SpikeGeneratorGroup, StateMonitor, Synapses,
+                    TimedArray, mV, ms, prefs)
 
 
 def pairs(S):
@@ -157,10 +157,30 @@ def temporaries() -> dict:
             "H_v": MH.v[0].tolist()}
 
 
+def timed_arrays() -> dict:
+    """TimedArrays in a synapse's statements and clock-driven equations (1-D with a
+    unit, 2-D indexed by the source neuron)."""
+    inp = SpikeGeneratorGroup(2, [0, 1, 0, 1], [1, 2, 6, 9] * ms)
+    G = NeuronGroup(2, "dv/dt = -v/(10*ms) : volt", method="exact")
+    f = TimedArray([1, 2, 3, 4] * mV, dt=2.5 * ms)
+    g2 = TimedArray(np.array([[1.0, 2.0], [3.0, 4.0]]), dt=5 * ms)
+    S = Synapses(inp, G, """w : volt
+                            dx/dt = (g2(t, i) - x)/(3*ms) : 1 (clock-driven)""",
+                 on_pre="v_post += f(t) + w*x", method="euler",
+                 namespace={"f": f, "g2": g2})
+    S.connect(j="i")
+    S.w = 1 * mV
+    M = StateMonitor(G, "v", record=True)
+    net = Network(inp, G, S, M)
+    net.run(12 * ms)
+    return {"v": np.asarray(M.v_[:]).tolist(), "x": [float(x) for x in S.x[:]]}
+
+
 def main() -> None:
     prefs.codegen.target = "numpy"
     out = {"connect": connect_and_index(), "synapses_on_synapses": synapses_on_synapses(),
-           "pathways": pathways(), "temporaries": temporaries()}
+           "pathways": pathways(), "temporaries": temporaries(),
+           "timed_arrays": timed_arrays()}
     path = (Path(__file__).resolve().parents[2] / "tests" / "data" /
             "brian2_synapse_features.json")
     path.write_text(json.dumps(out, indent=1) + "\n")

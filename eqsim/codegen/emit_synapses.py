@@ -93,6 +93,15 @@ def _synapses_target(spec: SynapseSpec, lay) -> dict:
     return {"name": spec.target, "arrays": arrays, "synapses": True}
 
 
+def _timed_slots(spec: SynapseSpec, lay) -> list[dict]:
+    """The TimedArrays the synapses' code calls (numbered in name order, as printed)."""
+    return [{"k": k, "slot": lay.array(f"{spec.name}/_ta_{e.name}", "double"),
+             "n_slot": lay.iparam(f"{spec.name}/_ta_{e.name}_n"),
+             "cols_slot": lay.iparam(f"{spec.name}/_ta_{e.name}_cols"),
+             "dt_slot": lay.dparam(f"{spec.name}/_ta_{e.name}_dt")}
+            for k, e in enumerate(x for x in spec.externals if x.kind == "function")]
+
+
 def _prefix(path: str) -> str:
     """Key prefix of a pathway's run data ("" for the plain on_pre / on_post)."""
     return "" if path in ("pre", "post") else f"_pw_{path}/"
@@ -154,6 +163,7 @@ def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
         "constants": [{"name": c, "c": c_name(c), "slot": lay.dparam(f"{name}/{c}")}
                       for c in k.constants],
         "per_synapse": k.delay_kind == "per_synapse",
+        "timed": _timed_slots(spec, lay),
         "pre": None, "post": None, "summed": [],
     }
     ctx["pres"], ctx["posts"] = [], []

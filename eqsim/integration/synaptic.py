@@ -62,10 +62,6 @@ def _canonical(name: str, spec: SynapseSpec) -> str:
 
 def lower_synapses(spec: SynapseSpec) -> SynapseKernels:
     """All kernels of a Synapses object as sympy, ready for printing."""
-    if any(e.kind == "function" for e in spec.externals):
-        raise IntegrationError(f"TimedArrays in synapses '{spec.name}' are not supported "
-                               "yet", code="E309",
-                               hint="use the TimedArray in the target group's model")
     ctx = SympyContext(_symbols(spec))
     subs: dict[str, sp.Basic] = {}
     for eq in spec.equations.of_kind(SUBEXPRESSION):

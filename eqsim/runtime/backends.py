@@ -131,6 +131,7 @@ class NumpyBackend:
             pre_off=data.get_i(f"{name}/_pre_off"), post_off=data.get_i(f"{name}/_post_off"),
             syn_pre=data.array(f"{name}/_pre"), syn_post=data.array(f"{name}/_post"),
             constants=consts, dt=S.source.dt_, N_pre=S.source.N, N_post=S.target.N,
+            timed=[ta._lookup for _, ta in S.timed_arrays()],
             seed=S.seed, object_id=rng.object_id(name))
 
     def _apply(self, fn, state, t, step, syn, fast: bool, writes_pre: bool) -> None:

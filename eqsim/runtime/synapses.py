@@ -785,6 +785,22 @@ class Synapses(Named):
         return constant_values(self.spec.externals, self.namespace,
                                f"synapses '{self.name}'")
 
+    def timed_arrays(self) -> list:
+        """The TimedArrays the synapses' code uses, in the order the code numbers them."""
+        out = []
+        for ext in self._spec.externals:
+            if ext.kind != "function":
+                continue
+            value = self.namespace.get(ext.name)
+            if getattr(value, "timed_array_ndim", None) != ext.value or \
+                    value.dim != ext.dim:
+                raise ConfigurationError(
+                    f"'{ext.name}' in the namespace of synapses '{self.name}' is no "
+                    f"longer the {ext.value}-D TimedArray in {ext.dim} the model was "
+                    "built with", code="E706")
+            out.append((ext.name, value))
+        return out
+
     # ---- runtime binding (used by Network) ------------------------------------------
 
     def _bind(self, data, dt: float, need_pre: bool = True) -> None:
@@ -807,6 +823,11 @@ class Synapses(Named):
             data.set_array(f"{name}/{var}", self.arrays[var])
         for cname, value in self.constant_values().items():
             data.set_d(f"{name}/{cname}", value)
+        for tname, ta in self.timed_arrays():
+            data.set_array(f"{name}/_ta_{tname}", ta.flat)
+            data.set_i(f"{name}/_ta_{tname}_n", ta.n)
+            data.set_i(f"{name}/_ta_{tname}_cols", ta.cols)
+            data.set_d(f"{name}/_ta_{tname}_dt", ta.dt_)
         data.set_i(f"{name}/N", len(self))
         data.set_i(f"{name}/_pre_off", offset_of(self.source))
         data.set_i(f"{name}/_pre_n", self.source.N)

@@ -142,3 +142,24 @@ def test_pathway_errors():
     with pytest.raises(EqsimError) as err:
         eq.StateMonitor(S, "v")              # the target's v is written v_post
     assert err.value.code == "E711" and "v_post" in str(err.value)
+
+
+def test_timed_arrays_in_synapses(backend):
+    """A 1-D TimedArray with a unit in on_pre and a 2-D one (by source index) in a
+    clock-driven synaptic equation (E309 before); traces equal Brian2's."""
+    ref = REF["timed_arrays"]
+    inp = eq.SpikeGeneratorGroup(2, [0, 1, 0, 1], [1, 2, 6, 9] * ms)
+    G = eq.NeuronGroup(2, "dv/dt = -v/(10*ms) : volt", method="exact")
+    f = eq.TimedArray([1, 2, 3, 4] * mV, dt=2.5 * ms)
+    g2 = eq.TimedArray(np.array([[1.0, 2.0], [3.0, 4.0]]), dt=5 * ms)
+    S = eq.Synapses(inp, G, """w : volt
+                               dx/dt = (g2(t, i) - x)/(3*ms) : 1 (clock-driven)""",
+                    on_pre="v_post += f(t) + w*x", method="euler",
+                    namespace={"f": f, "g2": g2})
+    S.connect(j="i")
+    S.w = 1 * mV
+    M = eq.StateMonitor(G, "v", record=True)
+    net = eq.Network(inp, G, S, M)
+    net.run(12 * ms, backend=backend)
+    np.testing.assert_allclose(M.v_, ref["v"], rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(S.x, ref["x"], rtol=1e-9)

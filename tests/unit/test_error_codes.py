@@ -134,14 +134,6 @@ def _negative_delay(tmp_path, monkeypatch):
     S.delay = "-1*ms + 0*ms*i"
 
 
-def _timed_in_synapses():
-    G = spiking()
-    S = eq.Synapses(G, G, on_pre="v_post += f(t)",
-                    namespace={"f": eq.TimedArray([1, 2] * mV, 1 * ms)})
-    S.connect(j="i")
-    run(G, S)
-
-
 TRIGGERS = {
     "E101": lambda tp, mp: group("dv/dt = (1 + : volt"),
     "E102": lambda tp, mp: group("dv/dt = " + "-" * 200 + "v/tau : volt"),
@@ -204,7 +196,6 @@ TRIGGERS = {
     "E208": lambda tp, mp: group("dv/dt = (f(t, i) - v)/tau : volt",
                                  namespace={"tau": 10 * ms,
                                             "f": eq.TimedArray([1, 2] * mV, 1 * ms)}),
-    "E309": lambda tp, mp: _timed_in_synapses(),
     "E747": lambda tp, mp: eq.TimedArray([], 1 * ms),
     "E748": lambda tp, mp: eq.PoissonInput(group(), "u", 10, 5 * eq.units.Hz, 1 * mV),
     "E701": lambda tp, mp: eq.Network(group()).run(-1 * ms),
