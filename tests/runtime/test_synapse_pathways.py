@@ -163,3 +163,22 @@ def test_timed_arrays_in_synapses(backend):
     net.run(12 * ms, backend=backend)
     np.testing.assert_allclose(M.v_, ref["v"], rtol=1e-9, atol=1e-15)
     np.testing.assert_allclose(S.x, ref["x"], rtol=1e-9)
+
+
+def test_operators_in_synaptic_code_follow_python(backend):
+    """% and // in on_pre code, clock-driven synaptic equations and summed variables
+    follow Python (as in neuron code and Brian2): (j - i) % 3 is never negative."""
+    inp = eq.SpikeGeneratorGroup(4, [0, 1, 2, 3], [1, 1, 1, 1] * ms)
+    G = eq.NeuronGroup(4, "x : 1\ns : 1")
+    S = eq.Synapses(inp, G, """r : 1
+                               s_post = (i - 2*j) % 3 + (i - 2*j) // 3 : 1 (summed)""",
+                    on_pre="x_post += (j - i) % 3 + 10*((j - i) // 3)\nr = (i - j - 0.5) % 2")
+    S.connect()
+    net = eq.Network(inp, G, S)
+    net.run(2 * ms, backend=backend)
+    i, j = np.meshgrid(np.arange(4), np.arange(4), indexing="ij")
+    want_x = ((j - i) % 3 + 10 * ((j - i) // 3)).sum(axis=0)
+    want_s = ((i - 2 * j) % 3 + (i - 2 * j) // 3).sum(axis=0)
+    np.testing.assert_allclose(G.x, want_x)
+    np.testing.assert_allclose(G.s, want_s)
+    np.testing.assert_allclose(S.r, (S.i - S.j - 0.5) % 2)
