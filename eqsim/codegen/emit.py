@@ -22,7 +22,7 @@ from ..equations.sympy_functions import RANDOM_FUNCTIONS
 from ..errors import CodegenError
 from .printer import c_name, print_c, print_numpy, random_block_name
 from .templates import render
-from .emit_synapses import synapse_context
+from .emit_synapses import synapse_context, synapse_statemon_context
 from .unit import RUN_BUFFER_FULL, RUN_DONE, RUN_NOT_FINITE, ArraySlot, SourceUnit
 
 logger = logging.getLogger(__name__)
@@ -155,6 +155,9 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
             "loads": [a for a in arrays if a["name"] in used],
             "index": "i" in used,
             "stores": [a for a in arrays if a["name"] in {t for t, _, _ in k.reset}],
+            # temporaries ('x = expr' for a name that is no variable): local variables
+            "temps": sorted({c_name(t) for t, _, _ in k.reset} - {a["c"] for a in arrays}
+                            - {c["c"] for c in shared}),
             "c": [(c_name(t), op, print_c(e)) for t, op, e in k.reset],
             "np": [(t, op[:-1] or None, print_numpy(e)) for t, op, e in k.reset],
         }
@@ -283,9 +286,10 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
         raise CodegenError(f"group '{name}' has linked variables: not supported in MPI "
                            "runs yet", code="E125", hint="run it on one process")
     no_subexpressions = SimpleNamespace(subexpressions={})
-    for s in sctx:  # StateMonitors of synaptic variables
-        s["statemons"] = [_statemon_context(m, no_subexpressions, s["syn_arrays"], lay)
-                          for m in state_monitors if m.source == s["name"]]
+    for s in sctx:  # StateMonitors of synaptic variables (and x_pre / x_post)
+        s["statemons"] = [synapse_statemon_context(
+            _statemon_context(m, no_subexpressions, s["syn_arrays"], lay), s)
+            for m in state_monitors if m.source == s["name"]]
     pinputs = [_poisson_input_context(p, lay, group_by_name) for p in poisson_inputs]
     for g in gctx:   # MPI: groups whose spikes drive synapses are exchanged
         g["exchange"] = None
@@ -311,5 +315,9 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
                       pathways={s["name"]: {
                           **{p: [s[p]["fast"], s[p]["writes_pre"]] if s[p] else None
                              for p in ("pre", "post")},
+                          "paths": [{"name": p["name"], "kind": p["kind"], "fn": p["fn"],
+                                     "prefix": p["prefix"],
+                                     "flags": [p["fast"], p["writes_pre"]]}
+                                    for p in s["pres"] + s["posts"]],
                           "needs_pre": s["needs_pre"],
                           "not_distributable": s["not_distributable"]} for s in sctx})

@@ -250,8 +250,26 @@ def check_statements(text: str, resolve: Resolver, eqs: Equations, where: str,
     except EqsimError as exc:
         return [exc]
     errors: list[EqsimError] = []
+    temps: dict[str, Dimension] = {}   # Brian2's temporaries: 'x = expr' for a new name
+
+    def known(name: str):
+        if name in temps:
+            return NameInfo("variable", temps[name])
+        return resolve(name)
+
+    unused: dict[str, tuple] = {}      # temporaries not read (yet): typos, probably
     for target, op, value, snip, tnode in statements:
-        if target not in writable:
+        for name in names_in(value):
+            unused.pop(name, None)
+        if target not in writable and target not in temps and op == "=" and \
+                resolve(target) is None:
+            try:   # a temporary: its unit is the value's, it lives in this block
+                temps[target] = infer_dimension(value, snip, known)
+                unused[target] = (snip, tnode)
+            except EqsimError as exc:
+                errors.append(exc)
+            continue
+        if target not in writable and target not in temps:
             info = resolve(target)
             kind = "unknown name" if info is None else f"{info.kind} '{target}'"
             errors.append(EquationError(
@@ -261,17 +279,24 @@ def check_statements(text: str, resolve: Resolver, eqs: Equations, where: str,
                      ", ".join(sorted(writable))))
             continue
         try:
-            got = infer_dimension(value, snip, resolve)
+            got = infer_dimension(value, snip, known)
         except EqsimError as exc:
             errors.append(exc)
             continue
-        want = resolve(target).dim
+        want = known(target).dim
         if op in ("*=", "/="):
             want = DIMENSIONLESS
         err = _expect(target, got, want, snip, value,
                       f"the value assigned to '{target}' ('{snip.segment(value)}')")
         if err is not None:
             errors.append(err)
+    for target, (snip, tnode) in unused.items():
+        errors.append(EquationError(
+            f"cannot assign to '{target}': it is not a variable of the model, and as a "
+            "temporary it is never used", snip.node_location(tnode), code="E116",
+            hint="statements may assign to the model's variables: " +
+                 ", ".join(sorted(writable)) + " (or to a temporary used in a later "
+                 "statement of the same block)"))
     return errors
 
 

@@ -554,9 +554,13 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
         threshold = _convert(node, ctx, subexpressions)
     reset = []
     if spec.reset is not None:
+        temps: dict[str, sp.Symbol] = {}   # Brian2's temporaries (local variables)
         for target, op, value, _, _ in parse_statements(spec.reset, where):
-            reset.append(typed_assignment(spec.equations, target, op,
-                                          _convert(value, ctx, subexpressions)))
+            reset.append(typed_assignment(
+                spec.equations, target, op,
+                _convert(value, ctx, {**subexpressions, **temps})))
+            if target not in ctx.symbols and target not in subexpressions:
+                temps[target] = sp.Symbol(target, real=True)
     refractory = None
     if spec.refractory_kind == REFRACTORY_TIME:
         if spec.refractory == "_refractory":

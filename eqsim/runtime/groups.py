@@ -16,6 +16,7 @@ from ..equations.validate import Resolver, check_neuron_model
 from ..errors import ConfigurationError, DimensionError
 from ..parallel.comm import fresh_seed
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
+from . import indexing
 from .clock import Clock, as_time, defaultclock
 from .namespace import constant_values
 from .naming import Named, check_name
@@ -127,6 +128,8 @@ class NeuronGroup(Named):
         self.namespace = namespace if namespace is not None else {}
         label = self._name or self._kind
         self.equations = parse_equations(model, where=f"model of group '{label}'")
+        if isinstance(reset, str) and not reset.strip():
+            reset = None   # Brian2: an empty reset string resets nothing
         self.spec: NeuronSpec = check_neuron_model(
             label, self.equations, threshold, reset, refractory, method, self.namespace)
         self._refractory_value = refractory if self.spec.refractory == "_refractory" \
@@ -189,11 +192,10 @@ class NeuronGroup(Named):
         if name in arrays:
             if name == "not_refractory":
                 return arrays[name].astype(bool)
-            dim = self._dimension_of(name)
-            arr = arrays[name]
             if name in self.equations and self.equations[name].dtype != "float":
-                return typed_view(arr, self.equations[name].dtype)
-            return Quantity(arr, dim) if not dim.is_dimensionless else arr
+                return typed_view(arrays[name], self.equations[name].dtype)
+            # a view that also takes Brian2's string indices (G.v['i > 5'] = ...)
+            return indexing.view(self, name, arrays[name], self._dimension_of(name))
         if name in self.equations:
             eq = self.equations[name]
             if eq.dtype != "float":
@@ -348,6 +350,12 @@ class NeuronGroup(Named):
         if raw:
             return result
         return Quantity(result, dim) if not dim.is_dimensionless else result
+
+    def _indices_for(self, key) -> np.ndarray:
+        return indexing.group_indices(self, key)
+
+    def _set_indexed(self, var: str, idx: np.ndarray, value) -> None:
+        indexing.group_set(self, var, idx, value)
 
     def timed_arrays(self) -> list:
         """The TimedArrays the model uses, in the order the generated code numbers them."""
