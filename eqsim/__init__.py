@@ -6,8 +6,9 @@
 >>> eq.Network(G).run(10*ms)
 
 ``from eqsim import *`` gives what ``from brian2 import *`` gives a script: the classes,
-``run``, ``start_scope``, ``seed``, ``defaultclock``, ``store``/``restore`` and the units
-(see :mod:`eqsim.brian2_compat`).
+``run``, ``start_scope``, ``seed``, ``defaultclock``, ``store``/``restore``, ``Equations``,
+``prefs``, ``set_device``, the units and constants (see :mod:`eqsim.brian2_compat`), and
+the pylab names (numpy's, and matplotlib's imported on first use: :mod:`eqsim.pylab_names`).
 """
 import logging as _logging
 
@@ -24,7 +25,12 @@ from .errors import (CodegenError, CompileError, ConfigurationError, DimensionEr
 from . import topology
 from .inspect import show_code
 from .runtime.clock import Clock, defaultclock
-from .runtime.network import Network
+from .brian2_compat import Network, timestep
+from .equations.user_equations import Equations
+from .prefs import (PreferenceError, all_devices, brian_prefs, device, get_device, prefs,
+                    reinit_devices, set_device)
+from .constants import *  # noqa: F401,F403  (zero_celsius, faraday_constant, ...)
+from . import constants as _constants
 from .trials import Trial, run_trials
 from .units import *  # noqa: F401,F403  (mV, ms, nS, ... as in Brian2)
 
@@ -39,4 +45,41 @@ __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "Ti
            "DimensionError", "IntegrationError", "CodegenError", "CompileError",
            "SimulationError", "ConfigurationError", "arange", "array", "cos", "exp",
            "linspace", "log", "mean", "ones", "pi", "sin", "sqrt", "zeros",
-           *units.__all__]
+           "Equations", "prefs", "brian_prefs", "PreferenceError", "set_device",
+           "get_device", "device", "all_devices", "reinit_devices", "timestep",
+           *_constants.__all__, *units.__all__]
+
+# Brian2's star import also brings pylab (numpy, and matplotlib imported on first use):
+# those names are looked up here only when asked for, so ``import eqsim`` stays light
+# and eqsim's own names (above) win over pylab's.
+_PYLAB: dict | None = None
+_NUMPY_DUNDERS = ("__array_namespace_info__",)
+
+
+def _pylab() -> dict:
+    global _PYLAB
+    if _PYLAB is None:
+        _PYLAB = {}   # while being filled: submodule imports find nothing here
+        from .pylab_names import star_names
+        _PYLAB = star_names()
+    return _PYLAB
+
+
+def __getattr__(name: str):
+    if not name.startswith("__") or name in _NUMPY_DUNDERS:
+        names = _pylab()
+        if name in names:
+            return names[name]
+    raise AttributeError(f"module 'eqsim' has no attribute {name!r}")
+
+
+def _star_names() -> list[str]:
+    from .pylab_names import MATPLOTLIB_NAMES, _numpy_names
+    own = set(__all__)
+    extra = [n for n in (*_numpy_names(), *MATPLOTLIB_NAMES, "abs", "bool", "bytes", "max",
+                         "min", "pow", "round", "datetime", "ma", "plt", "mpl", "cm",
+                         "mlab", "np", "numpy") if n not in own]
+    return list(dict.fromkeys(extra))
+
+
+__all__ += _star_names()

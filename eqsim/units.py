@@ -220,6 +220,11 @@ def _is_zero(x) -> bool:
         return False
 
 
+def is_plain_zero(x) -> bool:
+    """A value without units whose every entry is 0: Brian2 lets it stand for any unit."""
+    return get_dimension(x).is_dimensionless and not isinstance(x, str) and _is_zero(x)
+
+
 def _require_dimensionless(ufunc_name: str, dims: list[Dimension]) -> Dimension:
     for d in dims:
         if not d.is_dimensionless:
@@ -667,7 +672,8 @@ def _register(name: str, value: float, dim: Dimension, export: bool = False) -> 
             _EXPORTED.append(name)
             _EXPORTED_SET.add(name)
         return
-    q = Quantity(value, dim)
+    q = np.array(value, dtype=np.float64).view(Quantity)
+    q.dim = dim
     q.flags.writeable = False
     UNITS[name] = q
     if export:

@@ -73,8 +73,14 @@ class SpikeGeneratorGroup(NeuronGroup):
     def set_spikes(self, indices, times, period=None) -> None:
         """Replace the spikes (and period) to replay."""
         idx = np.atleast_1d(np.asarray(indices))
+        if idx.size and np.issubdtype(idx.dtype, np.floating) and \
+                np.all(np.isfinite(idx)) and np.all(idx == np.round(idx)):
+            idx = idx.astype(np.int64)   # whole numbers given as floats (array([0., 1.]))
         if idx.size and not np.issubdtype(idx.dtype, np.integer):
-            raise ConfigurationError("SpikeGeneratorGroup: indices must be integers",
+            raise ConfigurationError("SpikeGeneratorGroup: indices must be whole numbers, "
+                                     f"got {idx[~np.isclose(idx, np.round(idx))][:3]}"
+                                     if np.issubdtype(idx.dtype, np.floating) else
+                                     "SpikeGeneratorGroup: indices must be integers",
                                      code="E746")
         times = as_quantity(times)
         check_units(times, SECOND, "times of SpikeGeneratorGroup")

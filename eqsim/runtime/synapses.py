@@ -17,7 +17,8 @@ from ..equations.validate import SynapseResolver, check_synapse_model
 from ..errors import ConfigurationError, DimensionError
 from ..parallel.comm import fresh_seed, local_range
 from ..parallel.partition import clip
-from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
+from ..units import (DIMENSIONLESS, Dimension, Quantity, as_quantity, get_dimension,
+                     is_plain_zero)
 from . import connect as gen
 from .clock import as_time
 from .groups import NeuronGroup, Subgroup, group_of, offset_of
@@ -512,7 +513,8 @@ class Synapses(Named):
                                      f"{get_dimension(result)}, expected {dim}",
                                      code="E204")
         else:
-            if not plain and get_dimension(value) != dim:
+            value = as_quantity(value)
+            if not plain and get_dimension(value) != dim and not is_plain_zero(value):
                 raise DimensionError(
                     f"cannot assign a value in {get_dimension(value)} to {what}, which is "
                     f"in {dim}", code="E204")
