@@ -260,6 +260,10 @@ class NeuronGroup(Named):
     def __repr__(self) -> str:
         return f"NeuronGroup({self.N}, name={self.name!r}, method={self.spec.method!r})"
 
+    def _repr_html_(self) -> str:
+        from .reprs import html
+        return html(self)
+
 
 __all__ = ["NeuronGroup", "LASTSPIKE_INIT"]
 

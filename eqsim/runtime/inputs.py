@@ -151,6 +151,7 @@ class TimedArray:
     """
 
     def __init__(self, values, dt):
+        values = as_quantity(values)   # [50*Hz, 0*Hz] keeps its unit
         arr = np.asarray(values.view(np.ndarray) if isinstance(values, Quantity)
                          else values, dtype=float)
         if arr.ndim not in (1, 2) or arr.shape[0] == 0:

@@ -168,6 +168,10 @@ class SpikeMonitor(Named):
     def __repr__(self) -> str:
         return f"SpikeMonitor({self.source.name}, {self.num_spikes} spikes)"
 
+    def _repr_html_(self) -> str:
+        from .reprs import html
+        return html(self)
+
 
 class StateMonitor(Named):
     """Records variables of a group over time: ``.t`` and one ``(neurons, times)`` array
@@ -364,6 +368,10 @@ class StateMonitor(Named):
         return (f"StateMonitor({self.source.name}, {list(self.variables)}, "
                 f"{len(self.record)} neurons, {len(self.t_)} samples)")
 
+    def _repr_html_(self) -> str:
+        from .reprs import html
+        return html(self)
+
 
 class PopulationRateMonitor(SpikeMonitor):
     """The instantaneous rate of a group (spikes per neuron per second in each step):
@@ -440,3 +448,7 @@ class PopulationRateMonitor(SpikeMonitor):
 
     def __repr__(self) -> str:
         return f"PopulationRateMonitor({self.source.name}, {len(self.t_)} samples)"
+
+    def _repr_html_(self) -> str:
+        from .reprs import html
+        return html(self)

@@ -607,6 +607,10 @@ class Network:
     def __repr__(self) -> str:
         return f"Network({', '.join(o.name for o in self.objects)})"
 
+    def _repr_html_(self) -> str:
+        from .reprs import html
+        return html(self)
+
 
 class _InterruptFlag:
     """Turns Ctrl-C during a run into a flag checked between chunks."""

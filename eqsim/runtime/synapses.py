@@ -733,3 +733,7 @@ class Synapses(Named):
         return (f"Synapses({self.source.name} -> {self.target.name}, {len(self)} "
                 f"synapses, name={self.name!r})")
 
+    def _repr_html_(self) -> str:
+        from .reprs import html
+        return html(self)
+
