@@ -25,10 +25,12 @@ from .errors import (CodegenError, CompileError, ConfigurationError, DimensionEr
 from . import topology
 from .inspect import show_code
 from .runtime.clock import Clock, defaultclock
-from .brian2_compat import Network, timestep
+from .brian2_compat import (Network, euler, exact, exponential_euler, heun, linear, milstein,
+                            restore_initial_state, rk2, rk4, timestep)
+from .runtime.groups import Subgroup
 from .equations.user_equations import Equations
-from .prefs import (PreferenceError, all_devices, brian_prefs, device, get_device, prefs,
-                    reinit_devices, set_device)
+from .preferences import (BrianLogger, PreferenceError, all_devices, brian_prefs, device,
+                    get_device, get_logger, prefs, reinit_devices, set_device)
 from .constants import *  # noqa: F401,F403  (zero_celsius, faraday_constant, ...)
 from . import constants as _constants
 from .trials import Trial, run_trials
@@ -47,6 +49,8 @@ __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "Ti
            "linspace", "log", "mean", "ones", "pi", "sin", "sqrt", "zeros",
            "Equations", "prefs", "brian_prefs", "PreferenceError", "set_device",
            "get_device", "device", "all_devices", "reinit_devices", "timestep",
+           "restore_initial_state", "BrianLogger", "get_logger", "Subgroup", "euler",
+           "exact", "exponential_euler", "heun", "milstein", "rk2", "rk4", "linear",
            *_constants.__all__, *units.__all__]
 
 # Brian2's star import also brings pylab (numpy, and matplotlib imported on first use):
@@ -82,4 +86,4 @@ def _star_names() -> list[str]:
     return list(dict.fromkeys(extra))
 
 
-__all__ += _star_names()
+__all__ = list(dict.fromkeys(__all__ + _star_names()))

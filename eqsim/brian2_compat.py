@@ -150,7 +150,7 @@ def _magic_network(level: int) -> _network.Network:
 def run(duration, report=None, report_period=None, backend: str | None = None,
         threads: int | None = None, **kwargs) -> None:
     """Run every object in the caller's scope (Brian2's ``run``). Without ``backend=``
-    the backend follows ``set_device``/``prefs.codegen.target`` (see :mod:`eqsim.prefs`).
+    the backend follows ``set_device``/``prefs.codegen.target`` (see :mod:`eqsim.preferences`).
     """
     backend, threads = _backend_and_threads(backend, threads)
     _magic_network(1).run(duration, report=report, report_period=report_period,
@@ -158,7 +158,7 @@ def run(duration, report=None, report_period=None, backend: str | None = None,
 
 
 def _backend_and_threads(backend, threads) -> tuple[str, int]:
-    from . import prefs as _prefs
+    from . import preferences as _prefs
     return (backend if backend is not None else _prefs.default_backend(),
             threads if threads is not None else _prefs.default_threads())
 
@@ -169,10 +169,27 @@ class Network(_network.Network):
     def run(self, duration, report=None, report_period=None, backend: str | None = None,
             threads: int | None = None, **kwargs) -> None:
         """Run for ``duration``; without ``backend=`` the backend follows
-        ``set_device``/``prefs.codegen.target`` (see :mod:`eqsim.prefs`)."""
+        ``set_device``/``prefs.codegen.target`` (see :mod:`eqsim.preferences`)."""
         backend, threads = _backend_and_threads(backend, threads)
         super().run(duration, report=report, report_period=report_period,
                     backend=backend, threads=threads, **kwargs)
+
+
+# Brian2's integration methods as names (``method=euler``); eqsim takes the strings
+euler, exact, exponential_euler, heun, milstein, rk2, rk4 = (
+    "euler", "exact", "exponential_euler", "heun", "milstein", "rk2", "rk4")
+linear = "exact"   # Brian2's older name of the exact method for linear equations
+
+
+def restore_initial_state() -> None:
+    """Brian2's reset between scripts: default preferences and device, dt = 0.1 ms, a
+    new scope."""
+    from . import preferences as _prefs
+    from .runtime.clock import DEFAULT_DT, defaultclock
+    _prefs.prefs.reset()
+    _prefs.reinit_devices()
+    defaultclock._dt = DEFAULT_DT
+    start_scope()
 
 
 def timestep(t, dt):
@@ -214,4 +231,6 @@ def network() -> _network.Network | None:
 
 __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "PoissonInput",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "collect", "run",
-           "start_scope", "seed", "store", "restore", "network", "Network", "timestep"]
+           "start_scope", "seed", "store", "restore", "network", "Network", "timestep",
+           "restore_initial_state", "euler", "exact", "exponential_euler", "heun",
+           "milstein", "rk2", "rk4", "linear"]

@@ -617,6 +617,38 @@ def in_best_unit(x, precision: int = 6) -> str:
     return x.in_best_unit(precision)
 
 
+#: Brian2's class of named units; in eqsim a unit is a Quantity of value 1 (or 1e-3...)
+Unit = Quantity
+
+
+def get_or_create_dimension(*args, **kwds) -> Dimension:
+    """A Dimension from seven exponents or from keywords (``m=1, kg=1, s=-2``; Brian2's
+    long names ``length``, ``mass``, ``time``, ``current``, ``temperature``,
+    ``substance``, ``luminosity`` work too)."""
+    if args:
+        exps = args[0] if len(args) == 1 else args
+        if isinstance(exps, dict):
+            kwds, exps = dict(exps), None
+        if exps is not None:
+            return Dimension(tuple(exps))
+    order = ("m", "kg", "s", "A", "K", "mol", "cd")
+    long = ("length", "mass", "time", "current", "temperature", "substance", "luminosity")
+    exps = [0] * 7
+    for key, value in kwds.items():
+        if key in order:
+            exps[order.index(key)] = value
+        elif key in long:
+            exps[long.index(key)] = value
+        else:
+            raise TypeError(f"unknown base dimension {key!r}")
+    return Dimension(tuple(exps))
+
+
+def is_scalar_type(obj) -> bool:
+    """A single number or 0-d quantity (Brian2's ``is_scalar_type``)."""
+    return np.ndim(obj) == 0 and not isinstance(obj, str)
+
+
 # ---- the unit registry -------------------------------------------------------------------
 
 # Every prefix Brian2 has; the unit names are generated from rules (all names Brian2
@@ -849,4 +881,8 @@ globals().update(UNITS)
 __all__ = ["Quantity", "Dimension", "DIMENSIONLESS", "get_dimension", "get_unit",
            "check_units", "UNITS", "DimensionMismatchError", "get_dimensions",
            "is_dimensionless", "have_same_dimensions", "fail_for_dimension_mismatch",
-           "in_unit", "in_best_unit", *UNIT_SAFE_FUNCTIONS, *_EXPORTED]
+           "in_unit", "in_best_unit", "Unit", "get_or_create_dimension",
+           "is_scalar_type", *UNIT_SAFE_FUNCTIONS, *_EXPORTED,
+           # every other unit name Brian2 knows, except 'gray', which Brian2 scripts get
+           # as pylab's colour map function
+           *sorted(set(UNITS) - _EXPORTED_SET - {"gray"})]

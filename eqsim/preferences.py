@@ -25,7 +25,7 @@ import numpy as np
 
 from .errors import ConfigurationError
 
-logger = logging.getLogger("eqsim.prefs")
+logger = logging.getLogger("eqsim.preferences")
 
 
 class PreferenceError(ConfigurationError):
@@ -336,6 +336,44 @@ def default_threads() -> int:
     return max(1, int(prefs["devices.cpp_standalone.openmp_threads"]))
 
 
-__all__ = ["prefs", "brian_prefs", "PreferenceError", "Preferences", "set_device",
+class BrianLogger:
+    """Brian2's logging switches (``BrianLogger.log_level_debug()``), acting on the
+    ``eqsim`` logger; add a handler (``logging.basicConfig()``) to see the messages."""
+
+    @staticmethod
+    def _level(level: str) -> None:
+        logging.getLogger("eqsim").setLevel(level)
+
+    @staticmethod
+    def log_level_debug() -> None:
+        BrianLogger._level("DEBUG")
+
+    @staticmethod
+    def log_level_info() -> None:
+        BrianLogger._level("INFO")
+
+    @staticmethod
+    def log_level_warn() -> None:
+        BrianLogger._level("WARNING")
+
+    @staticmethod
+    def log_level_error() -> None:
+        BrianLogger._level("ERROR")
+
+    @staticmethod
+    def suppress_hierarchy(name: str, filter_log_file: bool = False) -> None:
+        logging.getLogger(name.replace("brian2", "eqsim", 1)).setLevel(logging.ERROR)
+
+    @staticmethod
+    def suppress_name(name: str, filter_log_file: bool = False) -> None:
+        BrianLogger.suppress_hierarchy(name)
+
+
+def get_logger(name: str = "eqsim") -> logging.Logger:
+    """Brian2's ``get_logger``: a logger under ``eqsim``."""
+    return logging.getLogger(name if name.startswith("eqsim") else f"eqsim.{name}")
+
+
+__all__ = ["BrianLogger", "get_logger", "prefs", "brian_prefs", "PreferenceError", "Preferences", "set_device",
            "get_device", "device", "all_devices", "reinit_devices", "Device",
            "default_backend", "default_threads"]
