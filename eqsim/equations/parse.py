@@ -20,8 +20,8 @@ import numpy as np
 
 from ..errors import EqsimError, EquationError, EquationErrors
 from ..units import DIMENSIONLESS, UNITS, Dimension, get_dimension
-from .expressions import (FUNCTIONS, NAME_RE, NOISE_RE, RESERVED, Snippet, evaluate,
-                          parse_expression)
+from .expressions import (FUNCTIONS, NAME_RE, NOISE_RE, RESERVED, NameInfo, Snippet,
+                          evaluate, infer_dimension, parse_expression)
 
 DIFFERENTIAL, SUBEXPRESSION, PARAMETER = "differential", "subexpression", "parameter"
 ALLOWED_FLAGS = {
@@ -136,6 +136,11 @@ def _snippet(parts: list[tuple[int, str]], source: str, where: str,
     return Snippet("".join(text[start:end]), source, where, tuple(pos[start:end]))
 
 
+def _unit_info(name: str) -> NameInfo:
+    unit = UNITS[name]
+    return NameInfo("unit", get_dimension(unit), float(unit))
+
+
 def parse_unit(text: str, snippet: Snippet) -> Dimension:
     """The dimension of a unit declaration such as ``volt``, ``1``, ``siemens/meter**2``."""
     try:
@@ -151,9 +156,14 @@ def parse_unit(text: str, snippet: Snippet) -> Dimension:
         if isinstance(n, ast.Call):
             raise EquationError("a unit cannot contain function calls",
                                 sub.node_location(n), code="E108")
-    value = evaluate(node, lambda name: UNITS[name], lambda kind, k: 0.0)
-    dim = get_dimension(value)
-    number = float(np.asarray(value))
+    # the dimension comes from the unit names; evaluate() works on plain SI numbers
+    # (it drops dimensions), so it only gives the scale
+    dim = infer_dimension(node, sub, _unit_info)
+    if not isinstance(dim, Dimension):
+        raise EquationError(f"'{text.strip()}' is a condition, not a unit",
+                            snippet.location(0, len(snippet.text)), code="E108")
+    number = float(np.asarray(evaluate(node, lambda name: float(UNITS[name]),
+                                       lambda kind, k: 0.0)))
     if not np.isclose(number, 1.0, rtol=1e-12):
         raise EquationError(
             f"declare variables in base units: '{text.strip()}' is {number:g} of "

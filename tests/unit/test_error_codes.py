@@ -132,6 +132,14 @@ def _timed_in_synapses():
     run(G, S)
 
 
+def _magic_mix():
+    eq.start_scope()
+    G = eq.NeuronGroup(1, "dv/dt = -v/(10*ms) : 1")
+    eq.run(0.1 * ms)
+    H = eq.NeuronGroup(1, "dv/dt = -v/(10*ms) : 1")   # noqa: F841 (collected by run)
+    eq.run(0.1 * ms)
+
+
 TRIGGERS = {
     "E101": lambda tp, mp: group("dv/dt = (1 + : volt"),
     "E102": lambda tp, mp: group("dv/dt = " + "-" * 200 + "v/tau : volt"),
@@ -190,6 +198,7 @@ TRIGGERS = {
     "E707": lambda tp, mp: group()[::2],
     "E712": lambda tp, mp: eq.PopulationRateMonitor(spiking()).smooth_rate(),
     "E746": lambda tp, mp: eq.SpikeGeneratorGroup(2, [0, 1], [1 * ms]),
+    "E209": lambda tp, mp: group("dv/dt = -v/tau : volt\nk = v // mV : 1"),
     "E208": lambda tp, mp: group("dv/dt = (f(t, i) - v)/tau : volt",
                                  namespace={"tau": 10 * ms,
                                             "f": eq.TimedArray([1, 2] * mV, 1 * ms)}),
@@ -222,6 +231,7 @@ TRIGGERS = {
     "E762": _mpi_without_mpi4py,
     "E763": _single_process_run_on_a_rank,
     "E764": lambda tp, mp: eq.run_trials(lambda seed: group(), seeds=[1], duration=1 * ms),
+    "E766": lambda tp, mp: _magic_mix(),
     "E765": lambda tp, mp: eq.run_trials(lambda seed: 1 / 0, seeds=[1], duration=1 * ms),
 }
 
