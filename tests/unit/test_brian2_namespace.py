@@ -394,3 +394,31 @@ def test_tqdm_without_ipywidgets_uses_the_text_bar(monkeypatch):
                         lambda name, *a: None if name == "ipywidgets" else real(name, *a))
     cls = progress._tqdm_class()
     assert cls.__module__ == "tqdm.std"
+
+
+def test_jupyter_progress_bar_and_rich_repr_without_ipywidgets():
+    """A real kernel (nbclient), without ipywidgets: the default progress bar is tqdm's
+    text bar, no warning is printed, and a group shows as an HTML table."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    import importlib.util
+    if importlib.util.find_spec("ipywidgets") is not None:
+        pytest.skip("ipywidgets is installed here; this checks the case without it")
+    cells = [
+        "import sys; sys.path.insert(0, %r)\nfrom eqsim import *\n"
+        "prefs.codegen.target = 'numpy'" % str(ROOT),
+        "G = NeuronGroup(2, 'dv/dt = (2*mV - v)/(10*ms) : volt', threshold='v > 1*mV',\n"
+        "                reset='v = 0*mV', method='exact')\nG",
+        "run(20*ms)\nprint(G.v)",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(ROOT)}}).execute()
+    outputs = [o for cell in nb.cells for o in cell.outputs]
+    text = "".join(o.get("text", "") for o in outputs)
+    assert "IProgress" not in text and "Warning" not in text, text
+    assert "simulating" in text and "100%" in text   # tqdm's text bar on stderr
+    html = [o["data"]["text/html"] for o in outputs if "data" in o and
+            "text/html" in o["data"]]
+    assert html and "neurongroup" in html[0] and "<td>V</td>" in html[0]
