@@ -52,6 +52,8 @@ __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "Ti
            "restore_initial_state", "BrianLogger", "get_logger", "Subgroup", "euler",
            "exact", "exponential_euler", "heun", "milstein", "rk2", "rk4", "linear",
            *_constants.__all__, *units.__all__]
+_OWN_ALL = __all__
+del __all__   # made on first use (below): it names numpy.random's functions
 
 # Brian2's star import also brings pylab (numpy, and matplotlib imported on first use):
 # those names are looked up here only when asked for, so ``import eqsim`` stays light
@@ -70,6 +72,11 @@ def _pylab() -> dict:
 
 
 def __getattr__(name: str):
+    if name == "__all__":
+        globals()["__all__"] = _all_names()
+        return globals()["__all__"]
+    if name in units.UNITS and name != "gray":
+        return units.UNITS[name]
     if not name.startswith("__") or name in _NUMPY_DUNDERS:
         names = _pylab()
         if name in names:
@@ -77,13 +84,10 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'eqsim' has no attribute {name!r}")
 
 
-def _star_names() -> list[str]:
+def _all_names() -> list[str]:
+    """eqsim's own names, every unit name Brian2 knows, then pylab's (``from brian2
+    import *`` gives all three)."""
     from .pylab_names import MATPLOTLIB_NAMES, _numpy_names
-    own = set(__all__)
-    extra = [n for n in (*_numpy_names(), *MATPLOTLIB_NAMES, "abs", "bool", "bytes", "max",
-                         "min", "pow", "round", "datetime", "ma", "plt", "mpl", "cm",
-                         "mlab", "np", "numpy") if n not in own]
-    return list(dict.fromkeys(extra))
-
-
-__all__ = list(dict.fromkeys(__all__ + _star_names()))
+    pylab = (*_numpy_names(), *MATPLOTLIB_NAMES, "abs", "bool", "bytes", "max", "min", "pow",
+             "round", "datetime", "ma", "plt", "mpl", "cm", "mlab", "np", "numpy")
+    return list(dict.fromkeys((*_OWN_ALL, *units.ALL_UNIT_NAMES, *pylab)))

@@ -694,21 +694,64 @@ _SHORT = {"V": "volt", "A": "amp", "S": "siemens", "F": "farad", "s": "second",
           "m": "metre", "ohm": "ohm", "Hz": "hertz", "mol": "mole"}
 _SHORT_PREFIXES = ("f", "p", "n", "u", "m", "c", "k", "M", "G")
 
-UNITS: dict[str, "Quantity"] = {}
+def _make_unit(value: float, dim: Dimension) -> Quantity:
+    q = np.array(value, dtype=np.float64).view(Quantity)
+    q.dim = dim
+    q.flags.writeable = False
+    return q
+
+
+class _UnitTable(dict):
+    """name -> unit Quantity. The ~2200 names are known at import; a Quantity is made
+    the first time a name is used (most of Brian2's names, ``Ymolar3``, never are), which
+    keeps ``import eqsim`` fast."""
+
+    def __init__(self):
+        super().__init__()
+        self._spec: dict[str, tuple[float, Dimension]] = {}
+
+    def __missing__(self, name: str) -> Quantity:
+        value, dim = self._spec[name]          # KeyError for unknown names
+        q = _make_unit(value, dim)
+        dict.__setitem__(self, name, q)
+        return q
+
+    def __contains__(self, name) -> bool:
+        return name in self._spec
+
+    def get(self, name, default=None):
+        return self[name] if name in self._spec else default
+
+    def __iter__(self):
+        return iter(self._spec)
+
+    def __len__(self) -> int:
+        return len(self._spec)
+
+    def _materialize(self) -> None:
+        for name in self._spec:
+            if not dict.__contains__(self, name):
+                self.__missing__(name)
+
+    def keys(self):
+        return self._spec.keys()
+
+    def items(self):
+        self._materialize()
+        return {k: dict.__getitem__(self, k) for k in self._spec}.items()
+
+    def values(self):
+        return [v for _, v in self.items()]
+
+
+UNITS: dict[str, "Quantity"] = _UnitTable()
 _EXPORTED: list[str] = []
 
 
 def _register(name: str, value: float, dim: Dimension, export: bool = False) -> None:
-    if name in UNITS:
-        if export and name not in _EXPORTED_SET:
-            _EXPORTED.append(name)
-            _EXPORTED_SET.add(name)
-        return
-    q = np.array(value, dtype=np.float64).view(Quantity)
-    q.dim = dim
-    q.flags.writeable = False
-    UNITS[name] = q
-    if export:
+    if name not in UNITS._spec:
+        UNITS._spec[name] = (value, dim)
+    if export and name not in _EXPORTED_SET:
         _EXPORTED.append(name)
         _EXPORTED_SET.add(name)
 
@@ -875,14 +918,21 @@ def exprel(x):
 UNIT_SAFE_FUNCTIONS = ("linspace", "arange", "where", "ones_like", "zeros_like", "dot",
                        "ptp", "exprel")
 
-# Export every unit as a module attribute: ``from eqsim.units import mV, ms``.
-globals().update(UNITS)
+# The units scripts use are module attributes (``from eqsim.units import mV, ms``); the
+# other names Brian2 knows (``Ymolar3``...) are made when first asked for.
+globals().update({name: UNITS[name] for name in _EXPORTED})
+ALL_UNIT_NAMES = tuple(sorted(set(UNITS) - {"gray"}))
+
+
+def __getattr__(name: str):
+    if name in UNITS:
+        return UNITS[name]
+    raise AttributeError(f"module 'eqsim.units' has no attribute {name!r}")
 
 __all__ = ["Quantity", "Dimension", "DIMENSIONLESS", "get_dimension", "get_unit",
            "check_units", "UNITS", "DimensionMismatchError", "get_dimensions",
            "is_dimensionless", "have_same_dimensions", "fail_for_dimension_mismatch",
            "in_unit", "in_best_unit", "Unit", "get_or_create_dimension",
-           "is_scalar_type", *UNIT_SAFE_FUNCTIONS, *_EXPORTED,
-           # every other unit name Brian2 knows, except 'gray', which Brian2 scripts get
-           # as pylab's colour map function
-           *sorted(set(UNITS) - _EXPORTED_SET - {"gray"})]
+           "is_scalar_type", *UNIT_SAFE_FUNCTIONS, *_EXPORTED]
+# ``from eqsim import *`` also gives every other unit name Brian2 knows (ALL_UNIT_NAMES),
+# except 'gray', which Brian2 scripts get as pylab's colour map function
