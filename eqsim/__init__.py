@@ -6,8 +6,9 @@
 >>> eq.Network(G).run(10*ms)
 
 ``from eqsim import *`` gives what ``from brian2 import *`` gives a script: the classes,
-``run``, ``start_scope``, ``seed``, ``defaultclock``, ``store``/``restore`` and the units
-(see :mod:`eqsim.brian2_compat`).
+``run``, ``start_scope``, ``seed``, ``defaultclock``, ``store``/``restore``, ``Equations``,
+``prefs``, ``set_device``, the units and constants (see :mod:`eqsim.brian2_compat`), and
+the pylab names (numpy's, and matplotlib's imported on first use: :mod:`eqsim.pylab_names`).
 """
 import logging as _logging
 
@@ -25,7 +26,14 @@ from . import topology
 from .inspect import show_code
 from .runtime.clock import Clock, defaultclock
 from .runtime.groups import linked_var
-from .runtime.network import Network
+from .brian2_compat import (Network, euler, exact, exponential_euler, heun, linear, milstein,
+                            restore_initial_state, rk2, rk4, timestep)
+from .runtime.groups import Subgroup
+from .equations.user_equations import Equations
+from .preferences import (BrianLogger, PreferenceError, all_devices, brian_prefs, device,
+                    get_device, get_logger, prefs, reinit_devices, set_device)
+from .constants import *  # noqa: F401,F403  (zero_celsius, faraday_constant, ...)
+from . import constants as _constants
 from .trials import Trial, run_trials
 from .units import *  # noqa: F401,F403  (mV, ms, nS, ... as in Brian2)
 
@@ -40,4 +48,47 @@ __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "Ti
            "DimensionError", "IntegrationError", "CodegenError", "CompileError",
            "SimulationError", "ConfigurationError", "arange", "array", "cos", "exp",
            "linspace", "log", "mean", "ones", "pi", "sin", "sqrt", "zeros",
-           *units.__all__]
+           "Equations", "prefs", "brian_prefs", "PreferenceError", "set_device",
+           "get_device", "device", "all_devices", "reinit_devices", "timestep",
+           "restore_initial_state", "BrianLogger", "get_logger", "Subgroup", "euler",
+           "exact", "exponential_euler", "heun", "milstein", "rk2", "rk4", "linear",
+           *_constants.__all__, *units.__all__]
+_OWN_ALL = __all__
+del __all__   # made on first use (below): it names numpy.random's functions
+
+# Brian2's star import also brings pylab (numpy, and matplotlib imported on first use):
+# those names are looked up here only when asked for, so ``import eqsim`` stays light
+# and eqsim's own names (above) win over pylab's.
+_PYLAB: dict | None = None
+_NUMPY_DUNDERS = ("__array_namespace_info__",)
+
+
+def _pylab() -> dict:
+    global _PYLAB
+    if _PYLAB is None:
+        _PYLAB = {}   # while being filled: submodule imports find nothing here
+        from .pylab_names import star_names
+        _PYLAB = star_names()
+    return _PYLAB
+
+
+def __getattr__(name: str):
+    if name == "__all__":
+        globals()["__all__"] = _all_names()
+        return globals()["__all__"]
+    if name in units.UNITS and name != "gray":
+        return units.UNITS[name]
+    if not name.startswith("__") or name in _NUMPY_DUNDERS:
+        names = _pylab()
+        if name in names:
+            return names[name]
+    raise AttributeError(f"module 'eqsim' has no attribute {name!r}")
+
+
+def _all_names() -> list[str]:
+    """eqsim's own names, every unit name Brian2 knows, then pylab's (``from brian2
+    import *`` gives all three)."""
+    from .pylab_names import MATPLOTLIB_NAMES, _numpy_names
+    pylab = (*_numpy_names(), *MATPLOTLIB_NAMES, "abs", "bool", "bytes", "max", "min", "pow",
+             "round", "datetime", "ma", "plt", "mpl", "cm", "mlab", "np", "numpy")
+    return list(dict.fromkeys((*_OWN_ALL, *units.ALL_UNIT_NAMES, *pylab)))

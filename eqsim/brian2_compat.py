@@ -193,12 +193,63 @@ def _magic_network(level: int) -> _network.Network:
     return net
 
 
-def run(duration, report=None, report_period=None, backend: str = "c",
-        threads: int = 1) -> None:
-    """Run every object in the caller's scope (Brian2's ``run``)."""
+def run(duration, report=None, report_period=None, backend: str | None = None,
+        threads: int | None = None, **kwargs) -> None:
+    """Run every object in the caller's scope (Brian2's ``run``). Without ``backend=``
+    the backend follows ``set_device``/``prefs.codegen.target`` (see
+    :mod:`eqsim.preferences`)."""
+    backend, threads = _backend_and_threads(backend, threads)
     _seeding["pending"] = []
     _magic_network(1).run(duration, report=report, report_period=report_period,
-                          backend=backend, threads=threads)
+                          backend=backend, threads=threads, **kwargs)
+
+
+def _backend_and_threads(backend, threads) -> tuple[str, int]:
+    from . import preferences as _prefs
+    return (backend if backend is not None else _prefs.default_backend(),
+            threads if threads is not None else _prefs.default_threads())
+
+
+class Network(_network.Network):
+    __doc__ = _network.Network.__doc__
+
+    def run(self, duration, report=None, report_period=None, backend: str | None = None,
+            threads: int | None = None, **kwargs) -> None:
+        """Run for ``duration``; without ``backend=`` the backend follows
+        ``set_device``/``prefs.codegen.target`` (see :mod:`eqsim.preferences`)."""
+        backend, threads = _backend_and_threads(backend, threads)
+        super().run(duration, report=report, report_period=report_period,
+                    backend=backend, threads=threads, **kwargs)
+
+
+# Brian2's integration methods as names (``method=euler``); eqsim takes the strings
+euler, exact, exponential_euler, heun, milstein, rk2, rk4 = (
+    "euler", "exact", "exponential_euler", "heun", "milstein", "rk2", "rk4")
+linear = "exact"   # Brian2's older name of the exact method for linear equations
+
+
+def restore_initial_state() -> None:
+    """Brian2's reset between scripts: default preferences and device, dt = 0.1 ms, a
+    new scope."""
+    from . import preferences as _prefs
+    from .runtime.clock import DEFAULT_DT, defaultclock
+    _prefs.prefs.reset()
+    _prefs.reinit_devices()
+    defaultclock._dt = DEFAULT_DT
+    start_scope()
+
+
+def timestep(t, dt):
+    """Brian2's ``timestep(t, dt)``: the integer step that time ``t`` falls in (robust to
+    rounding: ``timestep(0.3*ms, 0.1*ms) == 3``)."""
+    from .units import get_dimension as _dim
+    from .errors import DimensionError
+    if _dim(t) != _dim(dt):
+        raise DimensionError(f"timestep(t, dt): t is in {_dim(t)} but dt in {_dim(dt)}",
+                             code="E201")
+    t_, dt_ = np.asarray(t, dtype=float), np.asarray(dt, dtype=float)
+    steps = np.asarray((t_ + 1e-3 * dt_) / dt_).astype(np.int64)   # truncates, as Brian2
+    return steps[()] if steps.ndim == 0 else steps
 
 
 def start_scope() -> None:
@@ -241,4 +292,6 @@ def network() -> _network.Network | None:
 
 __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "PoissonInput",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "collect", "run",
-           "start_scope", "seed", "store", "restore", "network"]
+           "start_scope", "seed", "store", "restore", "network", "Network", "timestep",
+           "restore_initial_state", "euler", "exact", "exponential_euler", "heun",
+           "milstein", "rk2", "rk4", "linear"]

@@ -170,7 +170,7 @@ def parse_unit(text: str, snippet: Snippet) -> Dimension:
         raise EquationError(
             f"declare variables in base units: '{text.strip()}' is {number:g} of "
             f"{dim}", snippet.location(0, len(snippet.text)), code="E108",
-            hint=f"write '{dim}' instead; values are stored in SI units and you can "
+            hint=f"write '{dim.declaration}' instead; values are stored in SI units and you can "
                  "still assign 5*mV")
     return dim
 

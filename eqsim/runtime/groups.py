@@ -15,7 +15,8 @@ from ..equations.specs import REFRACTORY_NONE, NeuronSpec
 from ..equations.validate import Resolver, check_neuron_model
 from ..errors import ConfigurationError, DimensionError
 from ..parallel.comm import fresh_seed
-from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
+from ..units import (DIMENSIONLESS, Dimension, Quantity, as_quantity, get_dimension,
+                     is_plain_zero)
 from . import indexing
 from .clock import Clock, as_time, defaultclock
 from .namespace import constant_values
@@ -26,6 +27,9 @@ _INIT_STEP = 1 << 62   # random numbers of string initialisers use steps from he
 
 
 def _check_N(N) -> int:
+    if isinstance(N, numbers.Real) and not isinstance(N, (bool, np.bool_)) and \
+            not isinstance(N, numbers.Integral) and float(N).is_integer():
+        N = int(N)   # N = 1e4, NeuronGroup(10000.0, ...) as Brian2 accepts
     if isinstance(N, (bool, np.bool_)) or not isinstance(N, (numbers.Integral,)):
         raise ConfigurationError(f"N must be a positive integer, got {N!r}", code="E702")
     if N < 1 or N > 2 ** 31 - 1:
@@ -287,7 +291,8 @@ class NeuronGroup(Named):
                     snip.location(0, len(snip.text)), code="E204")
             result = self._evaluate(node, snip, dim, raw=True)
         else:
-            if not plain and get_dimension(value) != dim:
+            value = as_quantity(value)   # [1*mV, 2*mV] keeps its unit
+            if not plain and get_dimension(value) != dim and not is_plain_zero(value):
                 raise DimensionError(
                     f"cannot assign a value in {get_dimension(value)} to "
                     f"{self.name}.{name}, which is in {dim}", code="E204",
@@ -392,6 +397,10 @@ class NeuronGroup(Named):
     def __repr__(self) -> str:
         return f"NeuronGroup({self.N}, name={self.name!r}, method={self.spec.method!r})"
 
+    def _repr_html_(self) -> str:
+        from .reprs import html
+        return html(self)
+
 
 __all__ = ["NeuronGroup", "LASTSPIKE_INIT", "linked_var", "LinkedVariable"]
 
@@ -446,7 +455,8 @@ class Subgroup:
         new = np.array(current.view(np.ndarray) if isinstance(current, Quantity)
                        else current, dtype=float, copy=True)
         dim = get_dimension(current)
-        if get_dimension(value) != dim:
+        value = as_quantity(value)
+        if get_dimension(value) != dim and not is_plain_zero(value):
             raise DimensionError(f"cannot assign a value in {get_dimension(value)} to "
                                  f"{self.name}.{name}, which is in {dim}", code="E204")
         new[self.start:self.stop] = np.asarray(value.view(np.ndarray) if isinstance(

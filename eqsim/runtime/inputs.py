@@ -73,8 +73,14 @@ class SpikeGeneratorGroup(NeuronGroup):
     def set_spikes(self, indices, times, period=None) -> None:
         """Replace the spikes (and period) to replay."""
         idx = np.atleast_1d(np.asarray(indices))
+        if idx.size and np.issubdtype(idx.dtype, np.floating) and \
+                np.all(np.isfinite(idx)) and np.all(idx == np.round(idx)):
+            idx = idx.astype(np.int64)   # whole numbers given as floats (array([0., 1.]))
         if idx.size and not np.issubdtype(idx.dtype, np.integer):
-            raise ConfigurationError("SpikeGeneratorGroup: indices must be integers",
+            raise ConfigurationError("SpikeGeneratorGroup: indices must be whole numbers, "
+                                     f"got {idx[~np.isclose(idx, np.round(idx))][:3]}"
+                                     if np.issubdtype(idx.dtype, np.floating) else
+                                     "SpikeGeneratorGroup: indices must be integers",
                                      code="E746")
         times = as_quantity(times)
         check_units(times, SECOND, "times of SpikeGeneratorGroup")
@@ -145,6 +151,7 @@ class TimedArray:
     """
 
     def __init__(self, values, dt):
+        values = as_quantity(values)   # [50*Hz, 0*Hz] keeps its unit
         arr = np.asarray(values.view(np.ndarray) if isinstance(values, Quantity)
                          else values, dtype=float)
         if arr.ndim not in (1, 2) or arr.shape[0] == 0:

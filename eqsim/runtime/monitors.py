@@ -168,6 +168,10 @@ class SpikeMonitor(Named):
     def __repr__(self) -> str:
         return f"SpikeMonitor({self.source.name}, {self.num_spikes} spikes)"
 
+    def _repr_html_(self) -> str:
+        from .reprs import html
+        return html(self)
+
 
 class StateMonitor(Named):
     """Records variables of a group over time: ``.t`` and one ``(neurons, times)`` array
@@ -395,6 +399,10 @@ class StateMonitor(Named):
         return (f"StateMonitor({self.source.name}, {list(self.variables)}, "
                 f"{len(self.record)} neurons, {len(self.t_)} samples)")
 
+    def _repr_html_(self) -> str:
+        from .reprs import html
+        return html(self)
+
 
 def _whole_indices(record) -> np.ndarray:
     """Neuron indices given as ints, whole floats, ranges or arrays (Brian2 casts them)."""
@@ -481,3 +489,7 @@ class PopulationRateMonitor(SpikeMonitor):
 
     def __repr__(self) -> str:
         return f"PopulationRateMonitor({self.source.name}, {len(self.t_)} samples)"
+
+    def _repr_html_(self) -> str:
+        from .reprs import html
+        return html(self)

@@ -647,6 +647,10 @@ class Network:
     def __repr__(self) -> str:
         return f"Network({', '.join(o.name for o in self.objects)})"
 
+    def _repr_html_(self) -> str:
+        from .reprs import html
+        return html(self)
+
 
 def _read_stored(filename) -> dict:
     import pickle

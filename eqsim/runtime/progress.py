@@ -38,9 +38,21 @@ class _Text(_Null):
         self.stream.flush()
 
 
+def _tqdm_class():
+    """tqdm's notebook widget where ipywidgets is installed, else its text bar: tqdm.auto
+    without ipywidgets prints a warning in Jupyter and falls back anyway."""
+    if in_jupyter():
+        import importlib.util
+        if importlib.util.find_spec("ipywidgets") is not None:
+            from tqdm.notebook import tqdm
+            return tqdm
+    from tqdm.std import tqdm
+    return tqdm
+
+
 class _Tqdm(_Null):
     def __init__(self, duration: float):
-        from tqdm.auto import tqdm
+        tqdm = _tqdm_class()
         self.bar = tqdm(total=1000, unit="‰", desc="simulating",
                         bar_format="{l_bar}{bar}| {elapsed}<{remaining}")
         self._done = 0

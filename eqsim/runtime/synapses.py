@@ -19,7 +19,8 @@ from ..equations.validate import NameInfo, SynapseResolver, check_synapse_model
 from ..errors import ConfigurationError, DimensionError
 from ..parallel.comm import fresh_seed, local_range
 from ..parallel.partition import clip
-from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
+from ..units import (DIMENSIONLESS, Dimension, Quantity, as_quantity, get_dimension,
+                     is_plain_zero)
 from . import connect as gen
 from . import indexing
 from . import pathways as pw
@@ -758,7 +759,8 @@ class Synapses(Named):
                                      f"{get_dimension(result)}, expected {dim}",
                                      code="E204")
         else:
-            if not plain and get_dimension(value) != dim:
+            value = as_quantity(value)
+            if not plain and get_dimension(value) != dim and not is_plain_zero(value):
                 raise DimensionError(
                     f"cannot assign a value in {get_dimension(value)} to {what}, which is "
                     f"in {dim}", code="E204")
@@ -1081,4 +1083,8 @@ class Synapses(Named):
     def __repr__(self) -> str:
         return (f"Synapses({self.source.name} -> {self.target.name}, {len(self)} "
                 f"synapses, name={self.name!r})")
+
+    def _repr_html_(self) -> str:
+        from .reprs import html
+        return html(self)
 

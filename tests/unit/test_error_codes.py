@@ -267,6 +267,12 @@ TRIGGERS = {
     "E764": lambda tp, mp: eq.run_trials(lambda seed: group(), seeds=[1], duration=1 * ms),
     "E766": lambda tp, mp: _magic_mix(),
     "E765": lambda tp, mp: eq.run_trials(lambda seed: 1 / 0, seeds=[1], duration=1 * ms),
+    "E140": lambda tp, mp: eq.Equations("dv/dt = -v/tau : volt", v=5 * mV),
+    "E141": lambda tp, mp: eq.Equations("dv/dt = -v/tau : volt", tau=[1, 2] * ms),
+    "E210": lambda tp, mp: eq.units.Quantity([1 * mV, 1 * nA]),
+    "E801": lambda tp, mp: setattr(eq.prefs.codegen, "targte", "numpy"),
+    "E802": lambda tp, mp: setattr(eq.prefs.codegen, "target", "fortran"),
+    "E803": lambda tp, mp: eq.set_device("fpga"),
 }
 
 

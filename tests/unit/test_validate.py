@@ -15,7 +15,7 @@ CASES = [
     ("E107", dict(model="dv/dt = (EL - v)/tua : volt"), "unknown name 'tua'",
      dict(model="dv/dt = (EL - v)/tau : volt")),
     ("E201", dict(model="dv/dt = (EL - v + I0)/tau : volt"),
-     "'I0' is in amp", dict(model="dv/dt = (EL - v + I0/gL)/tau : volt")),
+     "'I0' is in A", dict(model="dv/dt = (EL - v + I0/gL)/tau : volt")),
     ("E205", dict(model="dv/dt = (EL - v) : volt"), "should be in",
      dict(model="dv/dt = (EL - v)/tau : volt")),
     ("E202", dict(model="dv/dt = exp(v)/tau : volt"), "needs a dimensionless argument",
@@ -45,7 +45,7 @@ CASES = [
      "cannot assign", dict(model="dv/dt = -v/tau : volt", threshold="v > 1*mV",
                            reset="v = 0*mV")),
     ("E205", dict(model="dv/dt = -v/tau : volt", threshold="v > 1*mV", reset="v = 0"),
-     "should be in volt", dict(model="dv/dt = -v/tau : volt", threshold="v > 1*mV",
+     "should be in V", dict(model="dv/dt = -v/tau : volt", threshold="v > 1*mV",
                                reset="v = EL")),
     ("E206", dict(model="dv/dt = -v/tau : volt", threshold="v > 1*mV",
                   refractory=5 * mV), "must be a time",
@@ -71,7 +71,7 @@ def test_dimension_error_names_term_and_both_units():
     with pytest.raises(DimensionError) as err:
         eq.NeuronGroup(1, "dv/dt = (gL*(EL - v) + I0 + v)/C : volt", namespace=NS)
     msg = str(err.value)
-    assert "amp" in msg and "volt" in msg and "'v'" in msg
+    assert "is in A" in msg and "is in V" in msg and "'v'" in msg
     assert "^" in msg and "line 1" in msg
 
 
