@@ -20,6 +20,7 @@ from .runtime import groups as _groups
 from .runtime import inputs as _inputs
 from .runtime import monitors as _monitors
 from .runtime import network as _network
+from .runtime import operations as _operations
 from .runtime import synapses as _synapses
 
 _created = itertools.count()
@@ -113,8 +114,39 @@ class PopulationRateMonitor(_monitors.PopulationRateMonitor):
         super().__init__(*args, **kwargs)
 
 
+class EventMonitor(_monitors.EventMonitor):
+    __doc__ = _monitors.EventMonitor.__doc__
+
+    def __init__(self, *args, **kwargs):
+        self._created = next(_created)
+        super().__init__(*args, **kwargs)
+
+
+class NetworkOperation(_operations.NetworkOperation):
+    __doc__ = _operations.NetworkOperation.__doc__
+
+    def __init__(self, *args, **kwargs):
+        self._created = next(_created)
+        super().__init__(*args, **kwargs)
+
+
+def network_operation(*args, **kwargs):
+    """Brian2's decorator; the operation is collected by ``run()`` like other objects."""
+    if len(args) == 1 and callable(args[0]):
+        return NetworkOperation(args[0], **kwargs)
+    if args:
+        return _operations.network_operation(*args, **kwargs)   # raises E778
+    return lambda function: NetworkOperation(function, **kwargs)
+
+
+def stop() -> None:
+    """Stop the running magic network after the current step (Brian2's ``stop()``)."""
+    if _state["network"] is not None:
+        _state["network"].stop()
+
+
 _KINDS = (_groups.NeuronGroup, _synapses.Synapses, _monitors.SpikeMonitor,
-          _monitors.StateMonitor, _inputs.PoissonInput)
+          _monitors.StateMonitor, _inputs.PoissonInput, _operations.NetworkOperation)
 
 
 def collect(level: int = 0) -> list:
@@ -176,6 +208,7 @@ def network() -> _network.Network | None:
     return _state["network"]
 
 
-__all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "PoissonInput",
+__all__ = ["EventMonitor", "NetworkOperation", "network_operation", "stop",
+           "NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "PoissonInput",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "collect", "run",
            "start_scope", "seed", "store", "restore", "network"]
