@@ -23,7 +23,7 @@ from .printer import c_name, print_c, print_numpy, random_block_name
 from .templates import render
 from .emit_synapses import synapse_context
 from .emit_schedule import (code_contexts, eventmon_context, schedule_entries,
-                            unit_schedule)
+                            synapse_event_slots, unit_schedule)
 from .schedule import DEFAULT_SCHEDULE
 from .unit import RUN_BUFFER_FULL, RUN_DONE, RUN_NOT_FINITE, ArraySlot, SourceUnit
 
@@ -217,7 +217,8 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
          spike_monitors: list[SpikeMonitorSpec],
          synapses: list[tuple] = (), poisson_inputs: list = (),
          distributed: bool = False, codes: list[tuple] = (), timing: dict | None = None,
-         schedule: tuple[str, ...] = DEFAULT_SCHEDULE) -> SourceUnit:
+         schedule: tuple[str, ...] = DEFAULT_SCHEDULE,
+         synapse_events: dict | None = None) -> SourceUnit:
     """Render the C and numpy sources of a network. ``distributed``: the C loop of an MPI
     rank (steps run in halves around the spike exchange; spikes of groups that drive
     synapses are collected for it and queued by the caller). ``codes``: (GroupCodeSpec,
@@ -249,6 +250,8 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
     group_by_name = {g["name"]: g for g in gctx}
     sctx = [synapse_context(spec, k, sid, lay, group_by_name)
             for sid, (spec, k) in enumerate(synapses)]
+    for s in sctx:   # pathways triggered by a custom event (on_event=)
+        synapse_event_slots(s, (synapse_events or {}).get(s["name"], {}))
     no_subexpressions = SimpleNamespace(subexpressions={})
     for s in sctx:  # StateMonitors of synaptic variables
         s["statemons"] = [_statemon_context(m, no_subexpressions, s["syn_arrays"], lay)

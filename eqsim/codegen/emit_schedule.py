@@ -79,6 +79,18 @@ def code_contexts(codes, groups: dict, lay) -> list[dict]:
     return out
 
 
+def synapse_event_slots(s: dict, events: dict) -> None:
+    """Point a synapses' template context at the indices of a custom event instead of
+    the spikes (kept apart from emit_synapses.py, which knows only spikes)."""
+    for side, key in (("pre", "src"), ("post", "tgt")):
+        event = events.get(side, "spike")
+        if event == "spike" or not s.get(side):
+            continue
+        g = s[key]
+        ev = next(e for e in g["events"] if e["name"] == event)
+        s[key] = {**g, "spikes_slot": ev["idx_slot"], "nspikes_slot": ev["n_slot"]}
+
+
 def eventmon_context(m, k, g: dict, lay) -> dict:
     """An EventMonitor (or a SpikeMonitor with variables or a slot of its own)."""
     from .emit import _recorded_expr
@@ -192,5 +204,5 @@ def unit_schedule(entries: list[dict]) -> list[dict]:
             for e in entries]
 
 
-__all__ = ["schedule_entries", "code_contexts", "eventmon_context", "event_context",
+__all__ = ["synapse_event_slots", "schedule_entries", "code_contexts", "eventmon_context", "event_context",
            "unit_schedule", "ENTRY_LISTS"]

@@ -358,7 +358,7 @@ class _StepRunner:
         tgt = group_of(S.target)
         if self._on_step(self.gid[tgt.name], s):
             self.b._deliver_post(self.data, S, self.sstates[sid], sid, t, s,
-                                 self._spikes(tgt.name))
+                                 self._spikes(tgt.name, getattr(S, "_post_event", "spike")))
 
     def poisson(self, e, t, s):
         from .. import rng as _rng

@@ -178,6 +178,30 @@ def reset_part(group, event: str) -> Part:
                              code="E776")
 
 
+def synapse_events(synapses, source, target, on_event, order) -> None:
+    """``Synapses(..., on_event='name' or {'pre': 'name', 'post': ...}, order=)``: the
+    event of the source (target) group that triggers on_pre (on_post)."""
+    from .groups import group_of
+    from .schedule import check_order
+    synapses._order = check_order(order, "synapses")
+    if on_event is None or isinstance(on_event, str):
+        events = {"pre": on_event or "spike", "post": on_event or "spike"}
+    elif isinstance(on_event, dict) and set(on_event) <= {"pre", "post"}:
+        events = {"pre": on_event.get("pre", "spike"), "post": on_event.get("post", "spike")}
+    else:
+        raise ConfigurationError(f"on_event= takes an event name or a dict with keys "
+                                 f"'pre'/'post', got {on_event!r}", code="E775")
+    for side, group in (("pre", source), ("post", target)):
+        event = events[side]
+        if event != "spike" and event not in getattr(group_of(group), "events", {}):
+            if isinstance(on_event, str) and side == "post":
+                events[side] = "spike"   # a single name applies where it exists
+                continue
+            raise ConfigurationError(f"on_event: group '{group_of(group).name}' has no "
+                                     f"event '{event}'", code="E775")
+    synapses._pre_event, synapses._post_event = events["pre"], events["post"]
+
+
 class _PartMap:
     """``G.thresholder['spike']``, ``G.resetter['name']``: parts by event name."""
 

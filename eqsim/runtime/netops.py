@@ -56,7 +56,7 @@ def timed_objects(net) -> list:
 
 def schedule_key(net) -> str:
     timing = timing_of(o for o in net.objects if not isinstance(o, NetworkOperation))
-    text = repr((sorted(timing.items()), tuple(net.schedule),
+    text = repr((sorted(timing.items()), tuple(net.schedule), synapse_events(net),
                  [c.spec.key() for c in codes_of(net)]))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -66,7 +66,19 @@ def emit_arguments(net) -> dict:
     codes = [(c.spec, net._lowered(_CodeSpec(groups[c.group.name].spec, c.spec),
                                    _lower_code)) for c in codes_of(net)]
     timing = timing_of(o for o in net.objects if not isinstance(o, NetworkOperation))
-    return {"codes": codes, "timing": timing, "schedule": tuple(net.schedule)}
+    return {"codes": codes, "timing": timing, "schedule": tuple(net.schedule),
+            "synapse_events": synapse_events(net)}
+
+
+def synapse_events(net) -> dict:
+    """{synapses: {'pre': event, 'post': event}} for pathways not triggered by spikes."""
+    out = {}
+    for S in net.synapses:
+        events = {"pre": getattr(S, "_pre_event", "spike"),
+                  "post": getattr(S, "_post_event", "spike")}
+        if events != {"pre": "spike", "post": "spike"}:
+            out[S.name] = events
+    return out
 
 
 class _CodeSpec:

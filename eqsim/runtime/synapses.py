@@ -101,17 +101,20 @@ class Synapses(Named):
                  model: str = "", on_pre: str | None = None, on_post: str | None = None,
                  delay: Quantity | None = None, method: str = "auto",
                  namespace: Mapping[str, Any] | None = None, name: str | None = None,
-                 seed: int | None = None, dtype: Any = None):
+                 seed: int | None = None, dtype: Any = None, on_event=None,
+                 order: int = 0):
         object.__setattr__(self, "_ready", False)
         target = source if target is None else target
+        from .events import synapse_events   # on_event=, order= (runtime/events.py)
+        synapse_events(self, source, target, on_event, order)
         for what, g in (("source", source), ("target", target)):
             if not isinstance(g, (NeuronGroup, Subgroup)):
                 raise ConfigurationError(f"the {what} of Synapses must be a group, got "
                                          f"{type(g).__name__}", code="E743")
-        if not source.can_spike and on_pre is not None:
+        if not source.can_spike and on_pre is not None and self._pre_event == "spike":
             raise ConfigurationError(f"on_pre needs spikes, but the source group "
                                      f"'{source.name}' has no threshold", code="E743")
-        if not target.can_spike and on_post is not None:
+        if not target.can_spike and on_post is not None and self._post_event == "spike":
             raise ConfigurationError(f"on_post needs spikes, but the target group "
                                      f"'{target.name}' has no threshold", code="E743")
         self.source, self.target = source, target
