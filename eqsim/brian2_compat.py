@@ -95,7 +95,18 @@ class SpikeMonitor(_monitors.SpikeMonitor):
 
     def __init__(self, *args, **kwargs):
         self._created = next(_created)
+        args = list(args)
+        if len(args) >= 2 and _names_variables(args[0], args[1]):
+            kwargs["variables"] = args.pop(1)   # Brian2's SpikeMonitor(G, 'v')
         super().__init__(*args, **kwargs)
+
+
+def _names_variables(source, value) -> bool:
+    """Is a second positional argument Brian2's ``variables`` (not eqsim's ``name``)?"""
+    if isinstance(value, (list, tuple)):
+        return True
+    group = getattr(source, "parent", source)
+    return isinstance(value, str) and value in getattr(group, "equations", ())
 
 
 class StateMonitor(_monitors.StateMonitor):

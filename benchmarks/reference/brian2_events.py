@@ -104,9 +104,31 @@ def summed():
             "spike_i": sp.i[:].tolist(), "spike_t": (sp.t / ms).tolist()}
 
 
+def magic_events():
+    """examples/advanced/custom_events.py style, through the magic run()."""
+    from brian2 import run
+    start_scope()
+    G = NeuronGroup(1, "dv/dt = (g - v)/(50*ms) : 1\ndg/dt = -g/(10*ms) : 1\n"
+                       "allow : 1", threshold="v > 1", reset="v = 0; g = 0; allow = 1",
+                    events={"gspike": "g > 1 and allow > 0.5",
+                            "end_gspike": "g < 1 and allow < 0.5"}, method="exact")
+    G.run_on_event("gspike", "allow = 0")
+    G.run_on_event("end_gspike", "allow = 1")
+    G.g = 3
+    G.allow = 1
+    kick = network_operation(dt=20 * ms)(lambda: setattr(G, "g", G.g + 2.5))
+    mg = EventMonitor(G, "gspike", "g")
+    msp = SpikeMonitor(G, "v")
+    run(200 * ms)
+    del kick
+    return {"gspike_t": (mg.t / ms).tolist(), "gspike_g": mg.g[:].tolist(),
+            "spike_t": (msp.t / ms).tolist(), "spike_v": msp.v[:].tolist()}
+
+
 if __name__ == "__main__":
     import brian2
     data = {"brian2": brian2.__version__, "operations": operations(),
-            "stopping": stopping(), "events": events(), "summed": summed()}
+            "stopping": stopping(), "events": events(), "summed": summed(),
+            "magic_events": magic_events()}
     OUT.write_text(json.dumps(data))
     print("wrote", OUT, {k: len(v) if isinstance(v, dict) else v for k, v in data.items()})

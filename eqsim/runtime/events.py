@@ -186,7 +186,8 @@ def synapse_events(synapses, source, target, on_event, order) -> None:
     synapses._order = check_order(order, "synapses")
     if on_event is None or isinstance(on_event, str):
         events = {"pre": on_event or "spike", "post": on_event or "spike"}
-    elif isinstance(on_event, dict) and set(on_event) <= {"pre", "post"}:
+    elif isinstance(on_event, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                            for k, v in on_event.items()):
         events = {"pre": on_event.get("pre", "spike"), "post": on_event.get("post", "spike")}
     else:
         raise ConfigurationError(f"on_event= takes an event name or a dict with keys "
@@ -200,6 +201,8 @@ def synapse_events(synapses, source, target, on_event, order) -> None:
             raise ConfigurationError(f"on_event: group '{group_of(group).name}' has no "
                                      f"event '{event}'", code="E775")
     synapses._pre_event, synapses._post_event = events["pre"], events["post"]
+    # events of named pathways (on_pre={'name': ...}), for the pathways' own code
+    synapses._pathway_events = dict(on_event) if isinstance(on_event, dict) else {}
 
 
 class _PartMap:

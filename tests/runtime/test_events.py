@@ -51,3 +51,30 @@ def test_event_errors():
     with pytest.raises(EqsimError) as e:
         eq.NeuronGroup(2, "v : 1", events={"up": "v + 1"})
     assert e.value.code == "E115"
+
+
+def test_brian2_style_script_with_events_and_spike_values():
+    """Brian2's examples/advanced/custom_events.py style through the magic run(), with
+    Brian2's positional forms SpikeMonitor(G, 'v') and EventMonitor(G, 'gspike', 'g')."""
+    from eqsim import brian2_compat as b2
+    b2.start_scope()
+    G = b2.NeuronGroup(1, "dv/dt = (g - v)/(50*ms) : 1\ndg/dt = -g/(10*ms) : 1\n"
+                          "allow : 1", threshold="v > 1", reset="v = 0; g = 0; allow = 1",
+                       events={"gspike": "g > 1 and allow > 0.5",
+                               "end_gspike": "g < 1 and allow < 0.5"}, method="exact")
+    G.run_on_event("gspike", "allow = 0")
+    G.run_on_event("end_gspike", "allow = 1")
+    G.g = 3
+    G.allow = 1
+    kick = b2.network_operation(dt=20 * ms)(lambda: setattr(G, "g", G.g + 2.5))
+    mg = b2.EventMonitor(G, "gspike", "g")
+    ms_ = b2.SpikeMonitor(G, "v")
+    b2.run(200 * ms)
+    ref = json.loads((DATA / "brian2_events.json").read_text())["magic_events"]
+    assert len(mg.i) >= 5 and np.all(mg.g > 1)        # recorded when g crossed 1
+    assert len(ms_.i) >= 1 and np.all(ms_.v > 1)      # v recorded before the reset
+    assert np.allclose(mg.t / ms, ref["gspike_t"], atol=1e-9)
+    assert np.allclose(mg.g, ref["gspike_g"], rtol=1e-9)
+    assert np.allclose(ms_.t / ms, ref["spike_t"], atol=1e-9)
+    assert np.allclose(ms_.v, ref["spike_v"], rtol=1e-9)
+    del kick
