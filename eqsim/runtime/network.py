@@ -634,6 +634,7 @@ class Network:
                                           ", ".join(self._stored) or "none")
         state = self._stored[name]
         self._step, self._dt_base = state["step"], state["dt"]
+        self._pos = 0
         for g in self.groups:
             for k, a in state["arrays"][id(g)].items():
                 g.arrays[k][...] = a
