@@ -14,8 +14,8 @@ import sympy as sp
 from .printer import c_name, print_c, print_numpy
 from .schedule import DEFAULT_SCHEDULE, Slot
 
-ENTRY_LISTS = ("statemon_groups", "statemon_synapses", "syn_update", "summed", "state_updates",
-               "threshold", "pre", "post", "poisson", "reset", "regular", "event",
+ENTRY_LISTS = ("statemon_groups", "statemon_synapses", "syn_update", "summed",
+               "state_updates", "threshold", "pre", "post", "poisson", "reset", "regular", "event",
                "on_event", "eventmon")
 
 
@@ -204,5 +204,5 @@ def unit_schedule(entries: list[dict]) -> list[dict]:
             for e in entries]
 
 
-__all__ = ["synapse_event_slots", "schedule_entries", "code_contexts", "eventmon_context", "event_context",
-           "unit_schedule", "ENTRY_LISTS"]
+__all__ = ["synapse_event_slots", "schedule_entries", "code_contexts", "eventmon_context",
+           "event_context", "unit_schedule", "ENTRY_LISTS"]

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..equations.expressions import Snippet, SympyContext, parse_expression, parse_statements
+from ..equations.expressions import (Snippet, SympyContext, parse_expression,
+                                     parse_statements)
 from ..equations.specs import GroupCodeSpec, NeuronSpec
 from .discretize import _convert, _subexpressions, _symbols_for, external_symbols
 

@@ -22,7 +22,8 @@ from .clock import as_time
 from .schedule import Part
 
 _EVENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_DEFAULT_WHEN = {"regular": "start", "event": "after_thresholds", "on_event": "after_resets"}
+_DEFAULT_WHEN = {"regular": "start", "event": "after_thresholds",
+                 "on_event": "after_resets"}
 
 
 class GroupCode:
@@ -188,7 +189,8 @@ def synapse_events(synapses, source, target, on_event, order) -> None:
         events = {"pre": on_event or "spike", "post": on_event or "spike"}
     elif isinstance(on_event, dict) and all(isinstance(k, str) and isinstance(v, str)
                                             for k, v in on_event.items()):
-        events = {"pre": on_event.get("pre", "spike"), "post": on_event.get("post", "spike")}
+        events = {"pre": on_event.get("pre", "spike"),
+                  "post": on_event.get("post", "spike")}
     else:
         raise ConfigurationError(f"on_event= takes an event name or a dict with keys "
                                  f"'pre'/'post', got {on_event!r}", code="E775")

@@ -14,7 +14,7 @@ from ..codegen.schedule import DEFAULT_SCHEDULE, Slot, check_schedule
 from ..errors import ConfigurationError
 from .namespace import constant_values
 from .operations import NetworkOperation
-from .schedule import parts_of, position_of, summary, timing_of
+from .schedule import position_of, summary, timing_of
 
 
 # ---- attributes of Network -----------------------------------------------------------

@@ -78,3 +78,24 @@ def test_brian2_style_script_with_events_and_spike_values():
     assert np.allclose(ms_.t / ms, ref["spike_t"], atol=1e-9)
     assert np.allclose(ms_.v, ref["spike_v"], rtol=1e-9)
     del kick
+
+
+def test_random_event_code_same_on_backends_and_threads():
+    """Random numbers in run_regularly and run_on_event code: the numpy reference, the C
+    loop and the C loop with 2 OpenMP threads give the same events and values."""
+    out = []
+    for backend, threads in (("c", 1), ("numpy", 1), ("c", 2)):
+        G = eq.NeuronGroup(500, "dv/dt = (I - v)/(10*ms) : 1\nx : 1\nI : 1",
+                           threshold="v > 1", reset="v = 0; x = 0", method="exact",
+                           events={"half": "v > 0.5 and x == 0"}, name="g", seed=3)
+        G.I = "1.1 + 0.5*rand()"
+        G.run_on_event("half", "x = 1; v = v + 0.05*rand()")
+        G.run_regularly("I = I + 0.01*(rand() - 0.5)", dt=1 * ms)
+        em = eq.EventMonitor(G, "half", variables=["v"], name="em")
+        sp = eq.SpikeMonitor(G, variables=["v"], name="sp")
+        eq.Network(G, em, sp).run(20 * ms, backend=backend, threads=threads)
+        out.append((em.i, em.t_, np.asarray(em.v), sp.i, np.asarray(sp.v), G.I))
+    assert len(out[0][0]) > 500 and len(out[0][3]) > 100
+    for other in out[1:]:
+        for x, y in zip(out[0], other):
+            assert np.array_equal(x, y)
