@@ -38,6 +38,13 @@ def scheduling_summary(net):
                    [op.part for op in net.operations], tuple(net.schedule))
 
 
+def sync_clock(net) -> None:
+    """Brian2 scripts read ``defaultclock.t`` (e.g. in a network operation): the time of
+    the network that ran last."""
+    from .clock import defaultclock
+    defaultclock.t_ = net.t_
+
+
 def stop(net) -> None:
     """Stop the run after the current step (Brian2's ``Network.stop``, e.g. from a
     network operation)."""

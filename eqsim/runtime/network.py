@@ -490,6 +490,7 @@ class Network:
     def _sync_time(self) -> None:
         for g in self.groups:
             g.t_ = self.t_
+        netops.sync_clock(self)
 
     def _calls(self, n: int, windows: bool) -> list[tuple]:
         """The compiled calls that run n steps from self._step: (first step, iterations,
