@@ -19,7 +19,8 @@ from .runtime.inputs import TimedArray, step_current
 from .brian2_compat import (NeuronGroup, PoissonGroup, PoissonInput, PopulationRateMonitor,
                             SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses,
                             collect, restore, run, seed, start_scope, store,
-                            EventMonitor, NetworkOperation, network_operation, stop)
+                            EventMonitor, NetworkOperation, network_operation, stop,
+                            scheduling_summary)
 from .errors import (CodegenError, CompileError, ConfigurationError, DimensionError,
                      EqsimError, EquationError, IntegrationError, SimulationError)
 from . import topology
@@ -35,6 +36,7 @@ __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "Ti
            "PoissonInput", "step_current",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network", "Clock",
            "EventMonitor", "NetworkOperation", "network_operation", "stop",
+           "scheduling_summary",
            "defaultclock", "run", "start_scope", "seed", "store", "restore", "collect",
            "run_trials", "Trial",
            "units", "topology", "show_code", "__version__", "EqsimError", "EquationError",

@@ -150,6 +150,11 @@ def network_operation(*args, **kwargs):
     return lambda function: NetworkOperation(function, **kwargs)
 
 
+def scheduling_summary(net=None):
+    """The parts of ``net`` (default: the magic network) in the order they run."""
+    return (net or _magic_network(1)).scheduling_summary()
+
+
 def stop() -> None:
     """Stop the running magic network after the current step (Brian2's ``stop()``)."""
     if _state["network"] is not None:
@@ -220,6 +225,7 @@ def network() -> _network.Network | None:
 
 
 __all__ = ["EventMonitor", "NetworkOperation", "network_operation", "stop",
+           "scheduling_summary",
            "NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "PoissonInput",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "collect", "run",
            "start_scope", "seed", "store", "restore", "network"]

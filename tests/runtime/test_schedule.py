@@ -87,3 +87,17 @@ def test_schedule_errors():
     with pytest.raises(EqsimError) as e:
         eq.network_operation(lambda a, b: None)
     assert e.value.code == "E778"
+
+
+def test_custom_schedule_slot(backend):
+    """A slot added to Network.schedule: a monitor in it records after 'end'."""
+    G = eq.NeuronGroup(1, "dv/dt = 1/(1*ms) : 1", threshold="v > 0.25", reset="v = 0",
+                       method="exact", name="g")
+    late = eq.StateMonitor(G, "v", record=True, when="late", name="late")
+    net = eq.Network(G, late)
+    net.schedule = ["start", "groups", "thresholds", "synapses", "resets", "end", "late"]
+    net.run(0.5 * ms, backend=backend)
+    assert np.allclose(late.v[0], [0.1, 0.2, 0, 0.1, 0.2])
+    assert [r[3] for r in eq.scheduling_summary(net).rows][-1] == "late"
+    net.schedule = None
+    assert net.schedule == ["start", "groups", "thresholds", "synapses", "resets", "end"]
