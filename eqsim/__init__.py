@@ -19,7 +19,9 @@ from ._version import __version__
 from .runtime.inputs import TimedArray, step_current
 from .brian2_compat import (NeuronGroup, PoissonGroup, PoissonInput, PopulationRateMonitor,
                             SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses,
-                            collect, restore, run, seed, start_scope, store)
+                            collect, restore, run, seed, start_scope, store,
+                            EventMonitor, NetworkOperation, network_operation, stop,
+                            scheduling_summary)
 from .errors import (CodegenError, CompileError, ConfigurationError, DimensionError,
                      EqsimError, EquationError, IntegrationError, SimulationError)
 from . import topology
@@ -42,6 +44,8 @@ _logging.getLogger("eqsim").addHandler(_logging.NullHandler())
 __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "TimedArray",
            "PoissonInput", "step_current",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network", "Clock",
+           "EventMonitor", "NetworkOperation", "network_operation", "stop",
+           "scheduling_summary",
            "defaultclock", "run", "start_scope", "seed", "store", "restore", "collect",
            "run_trials", "Trial", "linked_var",
            "units", "topology", "show_code", "__version__", "EqsimError", "EquationError",

@@ -28,6 +28,7 @@ from .runtime import groups as _groups
 from .runtime import inputs as _inputs
 from .runtime import monitors as _monitors
 from .runtime import network as _network
+from .runtime import operations as _operations
 from .runtime import synapses as _synapses
 
 _created = itertools.count()
@@ -120,7 +121,18 @@ class SpikeMonitor(_monitors.SpikeMonitor):
 
     def __init__(self, *args, **kwargs):
         self._created = next(_created)
+        args = list(args)
+        if len(args) >= 2 and _names_variables(args[0], args[1]):
+            kwargs["variables"] = args.pop(1)   # Brian2's SpikeMonitor(G, 'v')
         super().__init__(*args, **kwargs)
+
+
+def _names_variables(source, value) -> bool:
+    """Is a second positional argument Brian2's ``variables`` (not eqsim's ``name``)?"""
+    if isinstance(value, (list, tuple)):
+        return True
+    group = getattr(source, "parent", source)
+    return isinstance(value, str) and value in getattr(group, "equations", ())
 
 
 class StateMonitor(_monitors.StateMonitor):
@@ -139,8 +151,44 @@ class PopulationRateMonitor(_monitors.PopulationRateMonitor):
         super().__init__(*args, **kwargs)
 
 
+class EventMonitor(_monitors.EventMonitor):
+    __doc__ = _monitors.EventMonitor.__doc__
+
+    def __init__(self, *args, **kwargs):
+        self._created = next(_created)
+        super().__init__(*args, **kwargs)
+
+
+class NetworkOperation(_operations.NetworkOperation):
+    __doc__ = _operations.NetworkOperation.__doc__
+
+    def __init__(self, *args, **kwargs):
+        self._created = next(_created)
+        super().__init__(*args, **kwargs)
+
+
+def network_operation(*args, **kwargs):
+    """Brian2's decorator; the operation is collected by ``run()`` like other objects."""
+    if len(args) == 1 and callable(args[0]):
+        return NetworkOperation(args[0], **kwargs)
+    if args:
+        return _operations.network_operation(*args, **kwargs)   # raises E778
+    return lambda function: NetworkOperation(function, **kwargs)
+
+
+def scheduling_summary(net=None):
+    """The parts of ``net`` (default: the magic network) in the order they run."""
+    return (net or _magic_network(1)).scheduling_summary()
+
+
+def stop() -> None:
+    """Stop the running magic network after the current step (Brian2's ``stop()``)."""
+    if _state["network"] is not None:
+        _state["network"].stop()
+
+
 _KINDS = (_groups.NeuronGroup, _synapses.Synapses, _monitors.SpikeMonitor,
-          _monitors.StateMonitor, _inputs.PoissonInput)
+          _monitors.StateMonitor, _inputs.PoissonInput, _operations.NetworkOperation)
 
 
 def collect(level: int = 0) -> list:
@@ -290,7 +338,9 @@ def network() -> _network.Network | None:
     return _state["network"]
 
 
-__all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "PoissonInput",
+__all__ = ["EventMonitor", "NetworkOperation", "network_operation", "stop",
+           "scheduling_summary",
+           "NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "PoissonInput",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "collect", "run",
            "start_scope", "seed", "store", "restore", "network", "Network", "timestep",
            "restore_initial_state", "euler", "exact", "exponential_euler", "heun",

@@ -23,6 +23,9 @@ from ..errors import CodegenError
 from .printer import c_name, print_c, print_numpy, random_block_name
 from .templates import render
 from .emit_synapses import synapse_context, synapse_statemon_context
+from .emit_schedule import (code_contexts, eventmon_context, schedule_entries,
+                            synapse_event_slots, unit_schedule)
+from .schedule import DEFAULT_SCHEDULE
 from .unit import RUN_BUFFER_FULL, RUN_DONE, RUN_NOT_FINITE, ArraySlot, SourceUnit
 
 logger = logging.getLogger(__name__)
@@ -258,21 +261,33 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
          state_monitors: list[StateMonitorSpec],
          spike_monitors: list[SpikeMonitorSpec],
          synapses: list[tuple] = (), poisson_inputs: list = (),
-         distributed: bool = False) -> SourceUnit:
+         distributed: bool = False, codes: list[tuple] = (), timing: dict | None = None,
+         schedule: tuple[str, ...] = DEFAULT_SCHEDULE,
+         synapse_events: dict | None = None) -> SourceUnit:
     """Render the C and numpy sources of a network. ``distributed``: the C loop of an MPI
     rank (steps run in halves around the spike exchange; spikes of groups that drive
-    synapses are collected for it and queued by the caller)."""
+    synapses are collected for it and queued by the caller). ``codes``: (GroupCodeSpec,
+    CodeKernels) of run_regularly / custom events / run_on_event; ``timing``: (when,
+    order) of parts by name, in the slots of ``schedule`` (see codegen/schedule.py)."""
     t0 = time.perf_counter()
     lay = _Layout()
     dt_base_slot = lay.dparam("_network/dt")
+    window = {"pos0_slot": lay.iparam("_network/pos0"),
+              "pos1_slot": lay.iparam("_network/pos1")}
     phase = ({"resume_slot": lay.iparam("_network/resume"),
               "split_slot": lay.iparam("_network/split")} if distributed else {})
     gctx = [_group_context(spec, k, gid, lay) for gid, (spec, k) in enumerate(groups)]
     by_name = {spec.name: (k, ctx) for (spec, k), ctx in zip(groups, gctx)}
     smons = [_statemon_context(m, by_name[m.source][0], by_name[m.source][1]["arrays"],
                                lay) for m in state_monitors if m.source in by_name]
-    spmons = [_spikemon_context(m, lay) for m in spike_monitors]
+    spmons = [_spikemon_context(m, lay) for m in spike_monitors if not m.own_slot]
     for g in gctx:
+        g["events"] = []
+    code_ctx = code_contexts(codes, {g["name"]: g for g in gctx}, lay)
+    evmons = [eventmon_context(m, by_name[m.source][0], by_name[m.source][1], lay)
+              for m in spike_monitors if m.own_slot]
+    for g in gctx:
+        g["eventmons"] = [m for m in evmons if m["source"] == g["name"]]
         g["statemons"] = [m for m in smons if m["source"] == g["name"]]
         g["spikemons"] = [m for m in spmons if m["source"] == g["name"]]
         for m in g["spikemons"]:  # room needed per step: one count, or N spikes
@@ -285,6 +300,8 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
         name = next(g["name"] for g in gctx if g["links"])
         raise CodegenError(f"group '{name}' has linked variables: not supported in MPI "
                            "runs yet", code="E125", hint="run it on one process")
+    for s in sctx:   # pathways triggered by a custom event (on_event=)
+        synapse_event_slots(s, (synapse_events or {}).get(s["name"], {}))
     no_subexpressions = SimpleNamespace(subexpressions={})
     for s in sctx:  # StateMonitors of synaptic variables (and x_pre / x_post)
         s["statemons"] = [synapse_statemon_context(
@@ -300,8 +317,11 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
                      exchange_count_slot=lay.iparam("_network/_x_count"),
                      exchange_first_slot=lay.iparam("_network/_x_first"),
                      exchange_width_slot=lay.iparam("_network/_x_width"))
+    entries = schedule_entries(gctx, sctx, pinputs, code_ctx, evmons, timing, schedule,
+                               distributed)
     context = dict(groups=gctx, statemons=smons, spikemons=spmons, synapses=sctx,
-                   poisson_inputs=pinputs, distributed=distributed, **phase,
+                   poisson_inputs=pinputs, distributed=distributed, **phase, **window,
+                   schedule=entries, codes=code_ctx, eventmons=evmons,
                    dt_base_slot=dt_base_slot, RUN_DONE=RUN_DONE,
                    RUN_BUFFER_FULL=RUN_BUFFER_FULL, RUN_NOT_FINITE=RUN_NOT_FINITE)
     common_h = render("c/common.h.j2", **rng.c_tables())
@@ -320,4 +340,5 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
                                      "flags": [p["fast"], p["writes_pre"]]}
                                     for p in s["pres"] + s["posts"]],
                           "needs_pre": s["needs_pre"],
-                          "not_distributable": s["not_distributable"]} for s in sctx})
+                          "not_distributable": s["not_distributable"]} for s in sctx},
+                      schedule=unit_schedule(entries))

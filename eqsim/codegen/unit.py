@@ -28,6 +28,8 @@ class SourceUnit:
     written: dict[str, list[str]] = field(default_factory=dict)  # group -> NaN-checked
     # synapses -> {"pre"/"post": [only adds to target variables, writes source variables]}
     pathways: dict[str, dict] = field(default_factory=dict)
+    # the blocks of a step in order: {kind, name, when, order, owner} (codegen/schedule.py)
+    schedule: list[dict] = field(default_factory=list)
 
     def to_json(self) -> str:
         d = asdict(self)

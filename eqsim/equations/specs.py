@@ -73,9 +73,13 @@ class SpikeMonitorSpec:
     name: str
     source: str
     rate: bool = False   # record the number of spikes per step instead of each spike
+    event: str = "spike"              # the event recorded (EventMonitor)
+    variables: tuple[str, ...] = ()   # values recorded at each event
+    own_slot: bool = False            # runs as a block of its own in the schedule
 
     def key(self) -> str:
-        return f"spikemon|{self.name}|{self.source}|{self.rate}"
+        return (f"spikemon|{self.name}|{self.source}|{self.rate}|{self.event}|"
+                f"{','.join(self.variables)}|{self.own_slot}")
 
 
 @dataclass(frozen=True)
@@ -118,3 +122,21 @@ class PoissonInputSpec:
 
     def key(self) -> str:
         return f"poissoninput|{self.name}|{self.target}|{self.variable}"
+
+
+@dataclass(frozen=True)
+class GroupCodeSpec:
+    """Code a NeuronGroup runs besides its model: ``run_regularly`` statements (kind
+    "regular"), a custom event's condition ("event") or statements run on an event
+    ("on_event"). ``name`` is unique in the network (Brian2's name of the part)."""
+
+    name: str
+    group: str
+    kind: str
+    code: str
+    event: str | None
+    externals: tuple[ExternalName, ...]
+
+    def key(self) -> str:
+        return _digest(["groupcode", self.name, self.group, self.kind, self.code,
+                        repr(self.event)], self.externals)

@@ -234,121 +234,240 @@ class NumpyBackend:
         return None
 
     def run(self, data: RunData, step: int, n: int) -> int:
-        ns = self.ns
+        """The steps [step, step + n), each block in the order of the unit's schedule;
+        the first step starts at block ``_network/pos0``, the last one stops before
+        block ``_network/pos1`` (as the C loop does)."""
         states = [self._group_state(data, gid, g) for gid, g in enumerate(self.groups)]
         sstates = [self._synapse_state(data, S) for S in self.synapses]
         every = [data.get_i(f"{g.name}/every") for g in self.groups]
         dt_base = data.get_d("_network/dt")
+        pos0, pos1 = data.get_i("_network/pos0"), data.get_i("_network/pos1")
+        schedule = data.unit.schedule
+        run = _StepRunner(self, data, states, sstates, every)
         for s in range(step, step + n):
             t = s * dt_base
             data.out[0] = s - step
-            for m in self.spike_monitors:
-                cap = data.get_i(f"{m.name}/capacity")
-                need = 1 if m.spec.rate else m.source.N
-                if data.get_i(f"{m.name}/count") + need > cap:
-                    return RUN_BUFFER_FULL
-            for sid, S in enumerate(self.synapses):
-                for path in self._paths(sid, "pre"):
-                    key = f"{S.name}/{path['prefix']}"
-                    if data.get_i(f"{key}_q_head") - data.get_i(f"{key}_q_tail") + \
-                            group_of(S.source).N > data.get_i(f"{key}_q_cap"):
-                        return RUN_BUFFER_FULL
-            for m in self.state_monitors:
-                m_every = data.get_i(f"{m.name}/every")
-                if s % m_every == 0 and data.get_i(f"{m.name}/count") >= data.get_i(
-                        f"{m.name}/capacity"):
-                    return RUN_BUFFER_FULL
-            for m in self.state_monitors:
-                if s % data.get_i(f"{m.name}/every"):
+            if run.buffers_full(s):
+                return RUN_BUFFER_FULL
+            for pos, e in enumerate(schedule):
+                if (s == step and pos < pos0) or (s == step + n - 1 and pos >= pos1):
                     continue
-                row = data.get_i(f"{m.name}/count")
-                idx = data.array(f"{m.name}/_indices")
-                if not len(idx):   # record=False: nothing to store
-                    data.set_i(f"{m.name}/count", row + 1)
-                    continue
-                if m.source in self.groups:
-                    state = states[self.groups.index(m.source)]
-                else:
-                    state = sstates[self.synapses.index(m.source)]
-                with np.errstate(all="ignore"):
-                    values = ns[f"record_{m.name}"](state, t, s, idx)
-                for v, vals in values.items():
-                    data.array(f"{m.name}/{v}").reshape(-1, len(idx))[row] = vals
-                data.set_i(f"{m.name}/count", row + 1)
-            for sid, S in enumerate(self.synapses):
-                if f"syn_update_{sid}" in ns and not s % every[self.groups.index(
-                        group_of(S.source))]:
-                    with np.errstate(all="ignore"):
-                        ns[f"syn_update_{sid}"](sstates[sid], t, s)
-                k = 0
-                while f"summed_{sid}_{k}" in ns:
-                    with np.errstate(all="ignore"):
-                        ns[f"summed_{sid}_{k}"](sstates[sid], t, s)
-                    k += 1
-            not_finite = []
-            for gid, g in enumerate(self.groups):
-                if s % every[gid]:
-                    continue
-                with np.errstate(all="ignore"):
-                    bad = ns[f"update_{gid}"](states[gid], t, s)
-                if bad is not None:   # checked again after the resets
-                    not_finite.append(gid)
-            spikes = {}
-            for gid, g in enumerate(self.groups):
-                if s % every[gid] or f"threshold_{gid}" not in ns:
-                    data.set_i(f"{g.name}/nspikes", 0)
-                    spikes[gid] = None
-                    continue
-                with np.errstate(all="ignore"):
-                    spk = ns[f"threshold_{gid}"](states[gid], t, s)
-                spikes[gid] = spk
-                data.set_i(f"{g.name}/nspikes", len(spk))
-                data.array(f"{g.name}/_spikes")[:len(spk)] = spk
-                for m in self.spike_monitors:
-                    if m.source is g and m.spec.rate:
-                        c = data.get_i(f"{m.name}/count")
-                        data.array(f"{m.name}/_i")[c] = len(spk)
-                        data.array(f"{m.name}/_step")[c] = s
-                        data.set_i(f"{m.name}/count", c + 1)
-                    elif m.source is g:
-                        c = data.get_i(f"{m.name}/count")
-                        data.array(f"{m.name}/_i")[c:c + len(spk)] = spk + states[
-                            gid].offset
-                        data.array(f"{m.name}/_step")[c:c + len(spk)] = s
-                        np.add.at(data.array(f"{m.name}/_counts"), spk, 1)
-                        data.set_i(f"{m.name}/count", c + len(spk))
-            for sid, S in enumerate(self.synapses):
-                src = self.groups.index(group_of(S.source))
-                for path in self._paths(sid, "pre"):   # in Brian2's order
-                    if not s % every[src]:
-                        self._deliver_pre(data, S, sstates[sid], sid, t, s,
-                                          spikes.get(src), path)
-                for path in self._paths(sid, "post"):
-                    tgt = self.groups.index(group_of(S.target))
-                    if spikes.get(tgt) is not None:
-                        self._deliver_post(data, S, sstates[sid], sid, t, s, spikes[tgt],
-                                           path)
-            for p in self.poisson_inputs:
-                if s % every[self.groups.index(p.target)]:
-                    continue
-                from .. import rng as _rng
-                name = p.name
-                k0 = np.arange(p.target.N)
-                counts = _rng.binomial(p.seed, _rng.object_id(name), k0, s,
-                                       data.get_i(f"{name}/n"), data.get_d(f"{name}/p"),
-                                       data.get_d(f"{name}/q0"),
-                                       bool(data.get_i(f"{name}/approx")))
-                p.target.arrays[p.target_var] += data.get_d(f"{name}/weight") * counts
-            for gid, g in enumerate(self.groups):
-                spk = spikes.get(gid)
-                if spk is None or not len(spk) or f"reset_{gid}" not in ns:
-                    continue
-                with np.errstate(all="ignore"):
-                    ns[f"reset_{gid}"](states[gid], t, s, spk)
-            if not_finite:
-                bad = self._still_not_finite(data, not_finite, states)
+                code = getattr(run, e["kind"])(e, t, s)
+                if code is not None:
+                    return code
+            if run.not_finite:   # an update wrote inf/NaN: still there after the resets?
+                bad = self._still_not_finite(data, run.not_finite, states)
+                run.not_finite = []
                 if bad is not None:
                     data.out[1:5] = (*bad, s)
                     return RUN_NOT_FINITE
         data.out[0] = n
         return RUN_DONE
+
+
+class _StepRunner:
+    """The blocks of a step for the numpy reference, one method per kind of block of
+    the schedule (codegen/emit_schedule.py); each mirrors its block in network.c.j2."""
+
+    def __init__(self, backend: NumpyBackend, data: RunData, states, sstates, every):
+        self.b, self.data, self.ns = backend, data, backend.ns
+        self.states, self.sstates, self.every = states, sstates, every
+        self.gid = {g.name: k for k, g in enumerate(backend.groups)}
+        self.sid = {S.name: k for k, S in enumerate(backend.synapses)}
+        self.smon = {m.name: m for m in backend.state_monitors}
+        self.spmon = {m.name: m for m in backend.spike_monitors}
+        self.pin = {p.name: p for p in backend.poisson_inputs}
+        self.codes = {c.name: c for g in backend.groups for c in getattr(g, "_codes", ())}
+        self.not_finite: list[int] = []   # groups whose update wrote inf/NaN this step
+
+    def _on_step(self, gid: int, s: int) -> bool:
+        return not s % self.every[gid]
+
+    def _spikes(self, name: str, event: str = "spike"):
+        data = self.data
+        if event == "spike":
+            return data.array(f"{name}/_spikes")[:data.get_i(f"{name}/nspikes")]
+        return data.array(f"{name}/_events_{event}")[:data.get_i(f"{name}/_n_{event}")]
+
+    def buffers_full(self, s: int) -> bool:
+        data, b = self.data, self.b
+        for m in b.spike_monitors:
+            cap = data.get_i(f"{m.name}/capacity")
+            need = 1 if m.spec.rate else m.source.N
+            if data.get_i(f"{m.name}/count") + need > cap:
+                return True
+        for sid, S in enumerate(b.synapses):
+            for path in b._paths(sid, "pre"):
+                key = f"{S.name}/{path['prefix']}"
+                if data.get_i(f"{key}_q_head") - data.get_i(f"{key}_q_tail") + \
+                        group_of(S.source).N > data.get_i(f"{key}_q_cap"):
+                    return True
+        for m in b.state_monitors:
+            m_every = data.get_i(f"{m.name}/every")
+            if s % m_every == 0 and data.get_i(f"{m.name}/count") >= data.get_i(
+                    f"{m.name}/capacity"):
+                return True
+        return False
+
+    def statemon(self, e, t, s):
+        data, m = self.data, self.smon[e["owner"]]
+        if s % data.get_i(f"{m.name}/every"):
+            return
+        row = data.get_i(f"{m.name}/count")
+        idx = data.array(f"{m.name}/_indices")
+        if not len(idx):   # record=False: nothing to store
+            data.set_i(f"{m.name}/count", row + 1)
+            return
+        if m.source.name in self.gid:
+            state = self.states[self.gid[m.source.name]]
+        else:
+            state = self.sstates[self.sid[m.source.name]]
+        with np.errstate(all="ignore"):
+            values = self.ns[f"record_{m.name}"](state, t, s, idx)
+        for v, vals in values.items():
+            data.array(f"{m.name}/{v}").reshape(-1, len(idx))[row] = vals
+        data.set_i(f"{m.name}/count", row + 1)
+
+    def syn_update(self, e, t, s):
+        sid = self.sid[e["owner"]]
+        S = self.b.synapses[sid]
+        if not s % self.every[self.gid[group_of(S.source).name]]:
+            with np.errstate(all="ignore"):
+                self.ns[f"syn_update_{sid}"](self.sstates[sid], t, s)
+
+    def summed(self, e, t, s):
+        sid = self.sid[e["owner"]]
+        with np.errstate(all="ignore"):
+            self.ns[f"summed_{sid}_{e['index']}"](self.sstates[sid], t, s)
+
+    def update(self, e, t, s):
+        gid = self.gid[e["owner"]]
+        if not self._on_step(gid, s):
+            return
+        with np.errstate(all="ignore"):
+            bad = self.ns[f"update_{gid}"](self.states[gid], t, s)
+        if bad is not None:   # checked after the resets of the step (NumpyBackend.run)
+            self.not_finite.append(gid)
+
+    def threshold(self, e, t, s):
+        data, gid = self.data, self.gid[e["owner"]]
+        g = self.b.groups[gid]
+        if not self._on_step(gid, s):
+            data.set_i(f"{g.name}/nspikes", 0)
+            return
+        with np.errstate(all="ignore"):
+            spk = self.ns[f"threshold_{gid}"](self.states[gid], t, s)
+        data.set_i(f"{g.name}/nspikes", len(spk))
+        data.array(f"{g.name}/_spikes")[:len(spk)] = spk
+        for m in self.b.spike_monitors:
+            if m.source is not g or m.spec.own_slot:
+                continue
+            c = data.get_i(f"{m.name}/count")
+            if m.spec.rate:
+                data.array(f"{m.name}/_i")[c] = len(spk)
+                data.array(f"{m.name}/_step")[c] = s
+                data.set_i(f"{m.name}/count", c + 1)
+            else:
+                data.array(f"{m.name}/_i")[c:c + len(spk)] = spk + self.states[gid].offset
+                data.array(f"{m.name}/_step")[c:c + len(spk)] = s
+                np.add.at(data.array(f"{m.name}/_counts"), spk, 1)
+                data.set_i(f"{m.name}/count", c + len(spk))
+
+    def _path(self, sid: int, kind: str, name: str) -> dict:
+        return next(p for p in self.b._paths(sid, kind) if p["name"] == name)
+
+    def pre(self, e, t, s):
+        sid = self.sid[e["owner"]]
+        S = self.b.synapses[sid]
+        src = group_of(S.source)
+        if self._on_step(self.gid[src.name], s):
+            self.b._deliver_pre(self.data, S, self.sstates[sid], sid, t, s,
+                                self._spikes(src.name, getattr(S, "_pre_event", "spike")),
+                                self._path(sid, "pre", e["path"]))
+
+    def post(self, e, t, s):
+        sid = self.sid[e["owner"]]
+        S = self.b.synapses[sid]
+        tgt = group_of(S.target)
+        if tgt.name in self.gid and self._on_step(self.gid[tgt.name], s):
+            self.b._deliver_post(self.data, S, self.sstates[sid], sid, t, s,
+                                 self._spikes(tgt.name, getattr(S, "_post_event", "spike")),
+                                 self._path(sid, "post", e["path"]))
+
+    def poisson(self, e, t, s):
+        from .. import rng as _rng
+        data, p = self.data, self.pin[e["owner"]]
+        if s % self.every[self.gid[p.target.name]]:
+            return
+        name = p.name
+        k0 = np.arange(p.target.N)
+        counts = _rng.binomial(p.seed, _rng.object_id(name), k0, s,
+                               data.get_i(f"{name}/n"), data.get_d(f"{name}/p"),
+                               data.get_d(f"{name}/q0"), bool(data.get_i(f"{name}/approx")))
+        p.target.arrays[p.target_var] += data.get_d(f"{name}/weight") * counts
+
+    def reset(self, e, t, s):
+        gid = self.gid[e["owner"]]
+        if not self._on_step(gid, s):
+            return
+        spk = self._spikes(e["owner"])
+        if len(spk):
+            with np.errstate(all="ignore"):
+                self.ns[f"reset_{gid}"](self.states[gid], t, s, spk)
+
+    def _constants(self, name: str) -> dict:
+        data = self.data
+        return {key.split("/", 1)[1]: data.get_d(key) for key in data.unit.dparams
+                if key.startswith(name + "/")}
+
+    def regular(self, e, t, s):
+        gid = self.gid[e["owner"]]
+        if s % self.data.get_i(f"{e['name']}/every"):
+            return
+        idx = np.arange(self.states[gid].N, dtype=np.int64)
+        with np.errstate(all="ignore"):
+            self.ns["CODES"][e["name"]](self.states[gid], self._constants(e["name"]), t, s,
+                                        idx)
+
+    def on_event(self, e, t, s):
+        gid = self.gid[e["owner"]]
+        if not self._on_step(gid, s):
+            return
+        event = self.codes[e["name"]].event
+        idx = self._spikes(e["owner"], event).astype(np.int64)
+        if len(idx):
+            with np.errstate(all="ignore"):
+                self.ns["CODES"][e["name"]](self.states[gid], self._constants(e["name"]),
+                                            t, s, idx)
+
+    def event(self, e, t, s):
+        data, gid = self.data, self.gid[e["owner"]]
+        event = self.codes[e["name"]].event
+        if not self._on_step(gid, s):
+            data.set_i(f"{e['owner']}/_n_{event}", 0)
+            return
+        with np.errstate(all="ignore"):
+            idx = self.ns["EVENTS"][e["name"]](self.states[gid], self._constants(e["name"]),
+                                               t, s)
+        data.array(f"{e['owner']}/_events_{event}")[:len(idx)] = idx
+        data.set_i(f"{e['owner']}/_n_{event}", len(idx))
+
+    def eventmon(self, e, t, s):
+        data, m = self.data, self.spmon[e["owner"]]
+        gid = self.gid[m.source.name]
+        if not self._on_step(gid, s):
+            return
+        idx = self._spikes(m.source.name, m.spec.event).astype(np.int64)
+        c = data.get_i(f"{m.name}/count")
+        data.array(f"{m.name}/_i")[c:c + len(idx)] = idx + self.states[gid].offset
+        data.array(f"{m.name}/_step")[c:c + len(idx)] = s
+        np.add.at(data.array(f"{m.name}/_counts"), idx, 1)
+        if m.spec.variables and len(idx):
+            with np.errstate(all="ignore"):
+                values = self.ns["EVENTMONS"][m.name](self.states[gid], t, s, idx)
+            for v, vals in values.items():
+                data.array(f"{m.name}/{v}")[c:c + len(idx)] = vals
+        data.set_i(f"{m.name}/count", c + len(idx))
+
+    def split(self, e, t, s):
+        return None

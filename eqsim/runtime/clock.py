@@ -36,6 +36,13 @@ class Clock:
         """dt in seconds, as a float."""
         return self._dt
 
+    t_ = 0.0   # seconds; set by the Network that runs (Brian2's defaultclock.t)
+
+    @property
+    def t(self) -> Quantity:
+        """The time of the network that ran last (read-only for users)."""
+        return Quantity(self.t_, SECOND)
+
     def __repr__(self) -> str:
         return f"Clock(dt={self.dt!r}, name={self.name!r})"
 

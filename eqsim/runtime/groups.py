@@ -124,7 +124,8 @@ class NeuronGroup(Named):
                  reset: str | None = None, refractory: Any = False,
                  method: str = "auto", namespace: Mapping[str, Any] | None = None,
                  dt: Quantity | None = None, name: str | None = None,
-                 seed: int | None = None):
+                 seed: int | None = None, events: Mapping[str, str] | None = None,
+                 order: int = 0):
         object.__setattr__(self, "_ready", False)
         self.N = _check_N(N)
         self._name = check_name(name)
@@ -152,7 +153,52 @@ class NeuronGroup(Named):
             self.arrays["lastspike"] = np.full(self.N, LASTSPIKE_INIT)
             self.arrays["not_refractory"] = np.ones(self.N, dtype=np.uint8)
         self.arrays["_spikes"] = np.zeros(self.N, dtype=np.int32)
+        from .schedule import check_order
+        self.order = check_order(order, f"group '{label}'")
+        self._codes: list = []   # custom events, run_on_event, run_regularly (events.py)
+        self.events: dict[str, str] = {}
+        from .events import add_events
+        add_events(self, events)
         object.__setattr__(self, "_ready", True)
+
+    # ---- schedule and code besides the model (runtime/events.py) ----------------------
+    def run_regularly(self, code: str, dt=None, when: str = "start", order: int = 0,
+                      name: str | None = None):
+        """Run statements on every neuron every ``dt`` (compiled, in slot ``when``)."""
+        from .events import run_regularly
+        return run_regularly(self, code, dt, when, order, name)
+
+    def run_on_event(self, event: str, code: str, when: str = "after_resets",
+                     order: int | None = None):
+        """Run statements on the neurons that had ``event`` (compiled)."""
+        from .events import run_on_event
+        return run_on_event(self, event, code, when, order)
+
+    def set_event_schedule(self, event: str, when: str = "after_thresholds",
+                           order: int | None = None) -> None:
+        """Move the check of an event's condition to another slot."""
+        from .events import event_part
+        part = event_part(self, event)
+        part.when = when
+        part.order = self.order if order is None else order
+
+    @property
+    def state_updater(self):
+        """The state update's place in the schedule (``.when``, ``.order``)."""
+        from .schedule import parts_of
+        return parts_of(self)[0]
+
+    @property
+    def thresholder(self):
+        """``G.thresholder['spike']``: where an event's condition is checked."""
+        from .events import _PartMap, event_part
+        return _PartMap(self, event_part)
+
+    @property
+    def resetter(self):
+        """``G.resetter['spike']``: where the code of an event runs."""
+        from .events import _PartMap, reset_part
+        return _PartMap(self, reset_part)
 
     # ---- naming (a Network names unnamed objects) ------------------------------------
     def _set_name(self, name: str) -> None:

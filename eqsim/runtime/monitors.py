@@ -12,17 +12,20 @@ from ..units import Hz as _Hz
 from .clock import Clock, defaultclock
 from .groups import NeuronGroup, Subgroup
 from .naming import Named, check_name
+from .eventmonitor import RecordsAtEvents
 
 SPIKE_BUFFER_MIN = 1 << 16
 HZ = get_dimension(_Hz)
 
 
-class SpikeMonitor(Named):
+class SpikeMonitor(RecordsAtEvents, Named):
     """Records the spikes of a group: ``.t``, ``.i``, ``.count``, ``.spike_trains()``."""
 
     _kind = "spikemonitor"
 
-    def __init__(self, source: NeuronGroup, name: str | None = None, record: bool = True):
+    def __init__(self, source: NeuronGroup, name: str | None = None, record: bool = True,
+                 variables=None, when: str | None = None, order: int | None = None,
+                 event: str = "spike"):
         self._range = None
         self.record = bool(record)   # False: count spikes per neuron, keep no times
         if isinstance(source, Subgroup):  # record the parent, keep the slice's spikes
@@ -35,10 +38,16 @@ class SpikeMonitor(Named):
         if not isinstance(source, NeuronGroup):
             raise ConfigurationError(f"SpikeMonitor needs a NeuronGroup, got "
                                      f"{type(source).__name__}", code="E710")
-        if not source.can_spike:
+        self.event = event
+        if event != "spike" and event not in getattr(source, "events", {}):
+            raise ConfigurationError(f"group '{source.name}' has no event '{event}'",
+                                     code="E777", hint="events: " + (", ".join(
+                                         getattr(source, "events", {})) or "none"))
+        if event == "spike" and not source.can_spike:
             raise ConfigurationError(f"group '{source.name}' has no threshold, so it "
                                      "never spikes", code="E710")
         self.source = source
+        self._init_recorded(variables, when, order)
         self._name = check_name(name)
         self._i_chunks: list[np.ndarray] = []
         self._step_chunks: list[np.ndarray] = []
@@ -49,7 +58,8 @@ class SpikeMonitor(Named):
 
     @property
     def spec(self) -> SpikeMonitorSpec:
-        return SpikeMonitorSpec(self.name, self.source.name)
+        return SpikeMonitorSpec(self.name, self.source.name, event=self.event,
+                                variables=self.record_variables, own_slot=self._own_slot())
 
     # buffers for one compiled call
     def _buffers(self, n_steps: int) -> dict[str, np.ndarray]:
@@ -59,6 +69,7 @@ class SpikeMonitor(Named):
             bufs = {"_i": np.zeros(cap, dtype=np.int32),
                     "_step": np.zeros(cap, dtype=np.int64), "capacity": cap}
             self._bufs = bufs
+        self._variable_buffers(bufs, cap)
         return {**bufs, "_counts": self.counts}
 
     def _collect(self, buffers: dict, n: int, dt: float) -> None:
@@ -67,6 +78,9 @@ class SpikeMonitor(Named):
             if self._range is not None:
                 keep = (i >= self._range[0]) & (i < self._range[1])
                 i, steps = i[keep] - self._range[0], steps[keep]
+            else:
+                keep = slice(None)
+            self._collect_values(buffers, n, keep)
             self._i_chunks.append(i.copy())
             self._step_chunks.append(steps.copy())
             self._dt_chunks.append(dt)
@@ -88,10 +102,11 @@ class SpikeMonitor(Named):
 
     def _state(self):
         return (list(self._i_chunks), list(self._step_chunks), list(self._dt_chunks),
-                self.counts.copy())
+                self.counts.copy(), {v: list(c) for v, c in self._v_chunks.items()})
 
     def _restore(self, state) -> None:
-        i, s, d, counts = state
+        i, s, d, counts, values = state
+        self._v_chunks = {v: list(c) for v, c in values.items()}
         self._i_chunks, self._step_chunks, self._dt_chunks = list(i), list(s), list(d)
         self.counts[:] = counts
         self._cache = None
@@ -180,8 +195,11 @@ class StateMonitor(Named):
     _kind = "statemonitor"
 
     def __init__(self, source: NeuronGroup, variables, record=True, dt=None,
-                 name: str | None = None):
+                 name: str | None = None, when: str = "start", order: int = 0):
         from .synapses import Synapses
+        from .schedule import check_order, check_when
+        self._when = check_when(when, "a StateMonitor")
+        self._order = check_order(order, "a StateMonitor")
         offset, limit = 0, getattr(source, "N", 0)
         if isinstance(source, Synapses):
             known = [k for k, v in source.arrays.items() if v is not None and
@@ -493,3 +511,19 @@ class PopulationRateMonitor(SpikeMonitor):
     def _repr_html_(self) -> str:
         from .reprs import html
         return html(self)
+
+
+class EventMonitor(SpikeMonitor):
+    """Records the events of a group (``events={...}`` of a NeuronGroup), optionally
+    with values of variables at each event (Brian2's EventMonitor)."""
+
+    _kind = "eventmonitor"
+
+    def __init__(self, source: NeuronGroup, event: str, variables=None,
+                 record: bool = True, when: str | None = None, order: int | None = None,
+                 name: str | None = None):
+        super().__init__(source, name=name, record=record, variables=variables,
+                         when=when, order=order, event=event)
+
+    def __repr__(self) -> str:
+        return f"EventMonitor({self.source.name}, {self.event!r}, {self.num_spikes} events)"

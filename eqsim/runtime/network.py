@@ -36,6 +36,8 @@ from .monitors import SpikeMonitor, StateMonitor
 from .inputs import PoissonInput
 from .synapses import Synapses
 from .progress import make_reporter
+from .operations import NetworkOperation
+from . import netops
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +106,9 @@ class Network:
         self._pending = False   # mpi: the last step's second half is still to run
         self._stored: dict[str, dict] = {}
         self.build_info: BuildInfo | None = None
+        self._pos = 0             # next block of the schedule in step self._step
+        self._schedule = None     # None: Brian2's default schedule
+        self._stopped = False
         self.add(*objects)
 
     # ---- objects ---------------------------------------------------------------------
@@ -113,7 +118,7 @@ class Network:
                 self.add(*obj)
                 continue
             if not isinstance(obj, (NeuronGroup, SpikeMonitor, StateMonitor, Synapses,
-                                    PoissonInput)):
+                                    PoissonInput, NetworkOperation)):
                 raise ConfigurationError(f"cannot add a {type(obj).__name__} to a "
                                          "Network", code="E720")
             if obj not in self.objects:
@@ -151,6 +156,15 @@ class Network:
     @property
     def spike_monitors(self) -> list[SpikeMonitor]:
         return [o for o in self.objects if isinstance(o, SpikeMonitor)]
+
+    @property
+    def operations(self) -> list[NetworkOperation]:
+        return [o for o in self.objects if isinstance(o, NetworkOperation)]
+
+    # ---- the schedule (runtime/netops.py) -------------------------------------------
+    schedule = netops.schedule_property()
+    scheduling_summary = netops.scheduling_summary
+    stop = netops.stop
 
     @property
     def t(self) -> Quantity:
@@ -202,11 +216,14 @@ class Network:
     def _clocks(self) -> tuple[float, dict]:
         dts = {id(g): g.dt_ for g in self.groups}
         dts.update({id(m): m.dt_ for m in self.state_monitors})
+        timed = netops.timed_objects(self)   # run_regularly and operations with a dt
         if not dts:
             raise ConfigurationError("the network has no group to simulate", code="E723")
+        dts.update({id(o): o.dt_ if o.dt_ is not None else min(dts.values())
+                    for o in timed})
         base = self._dt_base if self._dt_base is not None else min(dts.values())
         every = {}
-        for obj in self.groups + self.state_monitors:
+        for obj in self.groups + self.state_monitors + timed:
             ratio = dts[id(obj)] / base
             k = int(round(ratio))
             if k < 1 or abs(ratio - k) > 1e-9 * k:
@@ -227,6 +244,7 @@ class Network:
             h.update(p.spec.key().encode())
         for m in self.state_monitors + self.spike_monitors:
             h.update(m.spec.key().encode())
+        h.update(netops.schedule_key(self).encode())
         return h.hexdigest()
 
     def build(self, backend: str = "c") -> BuildProducts:
@@ -236,6 +254,7 @@ class Network:
             raise ConfigurationError(f"unknown backend '{backend}'", code="E725",
                                      hint="choose 'c' (default), 'numpy' or 'mpi'")
         self._assign_names()
+        netops.check_backend(self, backend)
         self._check_sources()
         t0 = time.perf_counter()
         info = BuildInfo()
@@ -264,7 +283,7 @@ class Network:
                         [m.spec for m in self.spike_monitors],
                         list(zip(syn_specs, syn_kernels)),
                         [p.spec for p in self.poisson_inputs],
-                        distributed=backend == "mpi")
+                        distributed=backend == "mpi", **netops.emit_arguments(self))
             info.timings["codegen"] = time.perf_counter() - t1
             front_store(self.config, key, unit.to_json())
         info.timings["front"] = time.perf_counter() - t0
@@ -292,7 +311,8 @@ class Network:
         signature = (backend, openmp, tuple(id(o) for o in self.objects),
                      tuple(p.spec.key() for p in self.poisson_inputs),
                      tuple(g.spec.key() for g in self.groups),
-                     tuple(S.spec.key() for S in self.synapses))
+                     tuple(S.spec.key() for S in self.synapses),
+                     netops.schedule_key(self))
         if self._prepared_for == signature:
             return
         products = self.build(backend)
@@ -375,6 +395,7 @@ class Network:
             data.set_i(f"{m.name}/every", every[id(m)])
         for m in self.spike_monitors:
             data.set_array(f"{m.name}/_counts", m.counts)
+        netops.bind(self, data, every)
         if plan is not None:
             plan.bind_monitors(data, self.spike_monitors, self.state_monitors)
         else:
@@ -413,22 +434,27 @@ class Network:
         start_step = self._step
         chunk = self._initial_chunk()
         t_start = time.perf_counter()
+        self._stopped = False
+        stops = netops.Stops(self, every, start_step + n_total)   # network operations
         with interrupted:
-            while self._step < start_step + n_total:
-                n = min(chunk, start_step + n_total - self._step)
-                t0 = time.perf_counter()
-                self._run_chunk(n, every)
-                elapsed = time.perf_counter() - t0
-                if elapsed > 0:
-                    chunk = max(1, min(int(chunk * TARGET_CHUNK_SECONDS / elapsed) + 1,
-                                       chunk * 4, self._max_chunk()))
-                reporter.update(time.perf_counter() - t_start,
-                                (self._step - start_step) / n_total)
-                if interrupted.hit:
-                    reporter.close()
-                    raise KeyboardInterrupt(
-                        f"run interrupted at t = {self.t_:.6g} s; the state is consistent "
-                        "and run() continues from here")
+            while (self._step, self._pos) < stops.end:
+                target = stops.next()
+                while (self._step, self._pos) < target:
+                    n, pos0, pos1 = stops.call(target, chunk)
+                    t0 = time.perf_counter()
+                    self._run_chunk(n, every, pos0, pos1)
+                    elapsed = time.perf_counter() - t0
+                    if elapsed > 0:
+                        chunk = max(1, min(int(chunk * TARGET_CHUNK_SECONDS / elapsed) + 1,
+                                           chunk * 4, self._max_chunk()))
+                    reporter.update(time.perf_counter() - t_start,
+                                    (self._step - start_step) / n_total)
+                    if interrupted.hit and self._pos == 0:
+                        reporter.close()
+                        raise KeyboardInterrupt(
+                            f"run interrupted at t = {self.t_:.6g} s; the state is "
+                            "consistent and run() continues from here")
+                stops.run_due()
         reporter.close()
         self._sync_time()
 
@@ -472,6 +498,7 @@ class Network:
     def _sync_time(self) -> None:
         for g in self.groups:
             g.t_ = self.t_
+        netops.sync_clock(self)
 
     def _calls(self, n: int, windows: bool) -> list[tuple]:
         """The compiled calls that run n steps from self._step: (first step, iterations,
@@ -489,14 +516,19 @@ class Network:
             calls.append((step - 1, 1, True, False, None))
         return calls
 
-    def _run_chunk(self, n: int, every: dict, windows: bool = False) -> None:
-        """Run ``n`` steps from ``self._step`` (``windows``: as an MPI rank)."""
+    def _run_chunk(self, n: int, every: dict, pos0: int = 0, pos1: int | None = None,
+                   windows: bool = False) -> None:
+        """Run ``n`` steps from ``self._step`` (``windows``: as an MPI rank); the first
+        starts at block ``pos0`` of the schedule, the last stops before block ``pos1``
+        (None: after the last block). A last step stopped early stays ``self._step``,
+        with ``self._pos = pos1``."""
         data = self._data
         step0 = self._step
+        n_blocks = len(data.unit.schedule) + 1
         records = {}
         for m in self.state_monitors:
             e = every[id(m)]
-            first = -(-step0 // e) * e
+            first = netops.first_record(self, m, step0, e, pos0)
             rows = max(0, -(-(step0 + n) // e) - (-(-step0 // e)))
             bufs = m._buffers(rows)
             for var in m.variables:
@@ -508,6 +540,8 @@ class Network:
         spike_bufs = {}
         for m in self.spike_monitors:
             bufs = m._buffers(n)
+            for var in m.spec.variables:
+                data.set_array(f"{m.name}/{var}", bufs[var])
             data.set_array(f"{m.name}/_i", bufs["_i"])
             data.set_array(f"{m.name}/_step", bufs["_step"])
             data.set_i(f"{m.name}/count", 0)
@@ -528,6 +562,8 @@ class Network:
             done = 0
             t0 = time.perf_counter()
             while done < n_calls:
+                data.set_i("_network/pos0", pos0 if done == 0 else 0)
+                data.set_i("_network/pos1", n_blocks if pos1 is None else pos1)
                 if windows:
                     data.set_i("_network/resume", int(resume and done == 0))
                     data.set_i("_network/split", int(split))
@@ -535,6 +571,9 @@ class Network:
                 code = self._backend.run(data, call0 + done, n_calls - done)
                 done += int(data.out[0])
                 self._step = call0 + done
+                self._pos = pos0 if done == 0 else 0
+                if code == RUN_DONE and pos1 is not None:   # stopped inside the step
+                    self._step, self._pos = call0 + n_calls - 1, pos1
                 if code != RUN_DONE or not windows:   # MPI windows drain once per chunk
                     drain()
                 if code == RUN_BUFFER_FULL:
@@ -543,6 +582,7 @@ class Network:
                     continue
                 if code == RUN_NOT_FINITE:
                     self._step += 1  # the failing step's update has happened
+                    self._pos = 0
                     self._collect_records(records, data)
                     self._sync_time()
                     self._raise_not_finite(data)
@@ -635,6 +675,7 @@ class Network:
             for obj in self.objects:
                 if obj.name in state.get("seeds", {}):
                     object.__setattr__(obj, "seed", state["seeds"][obj.name])
+        self._pos = 0
         for g in self.groups:
             for k, a in state["arrays"][g.name].items():
                 g.arrays[k][...] = a

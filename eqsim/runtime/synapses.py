@@ -43,6 +43,23 @@ def _new_structure() -> tuple[int, int]:
     return _PROCESS, next(_STRUCTURES)
 
 
+def _events_by_side(on_event, pre_code, post_code, name: str):
+    """``on_event={'pathway': 'event'}`` as {'pre': ..., 'post': ...}: the pathways of one
+    side share the events of their group (one index list per side in the loop)."""
+    if not isinstance(on_event, dict):
+        return on_event
+    sides: dict[str, str] = {}
+    for key, event in on_event.items():
+        side = key if key in ("pre", "post") else (
+            "pre" if key in (pre_code or {}) else "post" if key in (post_code or {}) else key)
+        if sides.setdefault(side, event) != event:
+            raise ConfigurationError(
+                f"synapses '{name}': the {side}synaptic pathways are driven by different "
+                f"events ({sides[side]!r} and {event!r}); not supported yet", code="E775",
+                hint="use one event per side, or two Synapses objects")
+    return sides
+
+
 def _is_sorted(a: np.ndarray, chunk: int = 1 << 22) -> bool:
     """Is ``a`` non-decreasing? (in chunks, without a full-size temporary)"""
     for start in range(0, len(a) - 1, chunk):
@@ -151,7 +168,8 @@ class Synapses(Named):
                  on_post: str | Mapping | None = None,
                  delay: Quantity | Mapping | None = None, method: str = "auto",
                  namespace: Mapping[str, Any] | None = None, name: str | None = None,
-                 seed: int | None = None, dtype: Any = None):
+                 seed: int | None = None, dtype: Any = None, on_event=None,
+                 order: int = 0):
         object.__setattr__(self, "_ready", False)
         target = source if target is None else target
         # pathways: a plain string is the pathway "pre" (or "post"); a dict names several
@@ -160,6 +178,9 @@ class Synapses(Named):
         on_pre = self._pre_code.get("pre") if self._pre_code else None
         on_post = self._post_code.get("post") if self._post_code else None
         delay = delays.get("pre")
+        from .events import synapse_events   # on_event=, order= (runtime/events.py)
+        synapse_events(self, source, target, _events_by_side(
+            on_event, self._pre_code, self._post_code, name or self._kind), order)
         for what, g in (("source", source), ("target", target)):
             if what == "target" and isinstance(g, Synapses):
                 _check_synapses_target(g, self._post_code or None)   # on another Synapses
@@ -167,10 +188,10 @@ class Synapses(Named):
             if not isinstance(g, (NeuronGroup, Subgroup)):
                 raise ConfigurationError(f"the {what} of Synapses must be a group, got "
                                          f"{type(g).__name__}", code="E743")
-        if not source.can_spike and self._pre_code:
+        if not source.can_spike and self._pre_code and self._pre_event == "spike":
             raise ConfigurationError(f"on_pre needs spikes, but the source group "
                                      f"'{source.name}' has no threshold", code="E743")
-        if not target.can_spike and self._post_code:
+        if not target.can_spike and self._post_code and self._post_event == "spike":
             raise ConfigurationError(f"on_post needs spikes, but the target group "
                                      f"'{target.name}' has no threshold", code="E743")
         self.source, self.target = source, target

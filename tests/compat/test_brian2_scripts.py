@@ -42,3 +42,14 @@ def test_brunel_script_with_poisson_input_and_subgroups():
     # 1/tau_rp = 500 Hz (rates against Brian2 are the standard-networks issue's tests)
     assert 1 < out["rate"] < 250
     assert out["recorded"] > 0 and out["max_i"] < 50
+
+
+def test_network_operation_stop_example():
+    """The operation checks every 1 ms; the run stops after the step in which the count
+    first reached the target (so at a whole ms + one dt), as in Brian2."""
+    out = _run("network_operation_stop.py")
+    *before, last = out["checks"]
+    assert last[1] >= 20 and all(n < 20 for _, n in before)
+    assert [t for t, _ in out["checks"]] == list(range(len(out["checks"])))
+    assert math.isclose(out["t"], last[0] + 0.1, abs_tol=1e-9) and out["t"] < 100
+    assert out["spikes"] >= last[1]

@@ -55,6 +55,14 @@ def _stale_synapses_target():
     run(G, S, R, backend="numpy")
 
 
+def _threshold_after_propagation_on_ranks(tp, mp):
+    G = group(threshold="v > 1*mV")
+    S = eq.Synapses(G, G, on_pre="v_post += 1*mV")
+    S.connect(i=[0], j=[1])
+    G.thresholder["spike"].when = "end"
+    eq.Network(G, S).build("mpi")
+
+
 class _FakeRank:
     """What world() returns on rank 0 of a 2-rank MPI job (no MPI needed)."""
     rank, size = 0, 2
@@ -273,6 +281,17 @@ TRIGGERS = {
     "E801": lambda tp, mp: setattr(eq.prefs.codegen, "targte", "numpy"),
     "E802": lambda tp, mp: setattr(eq.prefs.codegen, "target", "fortran"),
     "E803": lambda tp, mp: eq.set_device("fpga"),
+    "E770": lambda tp, mp: setattr(eq.Network(group()), "schedule", ["start", "end"]),
+    "E771": lambda tp, mp: run(eq.StateMonitor(g := group(), "v", when="later"), g),
+    "E772": lambda tp, mp: group(order="first"),
+    "E773": _threshold_after_propagation_on_ranks,
+    "E774": lambda tp, mp: group().run_regularly(42),
+    "E775": lambda tp, mp: group(events={"spike": "v > 1*mV"}),
+    "E776": lambda tp, mp: group().run_on_event("up", "v = 0*mV"),
+    "E777": lambda tp, mp: eq.EventMonitor(group(), "up"),
+    "E778": lambda tp, mp: eq.network_operation(3),
+    "E779": lambda tp, mp: eq.Network(group(), eq.network_operation(lambda: None)).build(
+        "mpi"),
 }
 
 

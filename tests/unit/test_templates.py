@@ -26,8 +26,13 @@ def unit():
                        method="euler", namespace=NS, name="adex")
     H = eq.NeuronGroup(3, "dx/dt = -x/(5*ms) : 1", method="exact", name="plain",
                        dt=0.2 * ms)
-    objects = [G, H, eq.SpikeMonitor(G), eq.StateMonitor(G, ["v", "J"], record=[1, 2]),
-               eq.StateMonitor(H, "x", record=True)]
+    K = eq.NeuronGroup(3, "dy/dt = -y/(5*ms) : 1", method="exact", name="events",
+                       events={"low": "y < 0.5"})   # run_regularly, custom events
+    K.run_on_event("low", "y = 1 + 0.1*rand()")
+    G.run_regularly("w = w*0.5 + b*rand()", dt=1 * ms, when="end")
+    objects = [G, H, K, eq.SpikeMonitor(G), eq.StateMonitor(G, ["v", "J"], record=[1, 2]),
+               eq.StateMonitor(H, "x", record=True), eq.EventMonitor(K, "low", "y"),
+               eq.SpikeMonitor(G, variables=["v", "J"], name="spv")]
     return eq.Network(*objects).build("numpy").unit
 
 
