@@ -217,6 +217,22 @@ class NumpyBackend:
             self._apply(self.ns[f"syn_{path['fn']}_{sid}"], state, t, step,
                         np.concatenate(syn).astype(np.int64), False, path["flags"][1])
 
+    def _still_not_finite(self, data: RunData, gids: list, states
+                          ) -> tuple[int, int, int] | None:
+        """(group, variable number, neuron) of the first value written by an update that
+        is not finite after the resets (an overflow that a reset replaced is fine)."""
+        for gid in gids:
+            names = data.unit.written[self.groups[gid].name]
+            bad = np.zeros(len(states[gid].arrays[names[0]]), dtype=bool)
+            for name in names:
+                bad |= ~np.isfinite(states[gid].arrays[name])
+            if bad.any():
+                k = int(np.argmax(bad))
+                j = next(j for j, name in enumerate(names)
+                         if not np.isfinite(states[gid].arrays[name][k]))
+                return gid, j, k
+        return None
+
     def run(self, data: RunData, step: int, n: int) -> int:
         ns = self.ns
         states = [self._group_state(data, gid, g) for gid, g in enumerate(self.groups)]
@@ -269,14 +285,14 @@ class NumpyBackend:
                     with np.errstate(all="ignore"):
                         ns[f"summed_{sid}_{k}"](sstates[sid], t, s)
                     k += 1
+            not_finite = []
             for gid, g in enumerate(self.groups):
                 if s % every[gid]:
                     continue
                 with np.errstate(all="ignore"):
                     bad = ns[f"update_{gid}"](states[gid], t, s)
-                if bad is not None:
-                    data.out[1:5] = (gid, bad[0], bad[1], s)
-                    return RUN_NOT_FINITE
+                if bad is not None:   # checked again after the resets
+                    not_finite.append(gid)
             spikes = {}
             for gid, g in enumerate(self.groups):
                 if s % every[gid] or f"threshold_{gid}" not in ns:
@@ -329,5 +345,10 @@ class NumpyBackend:
                     continue
                 with np.errstate(all="ignore"):
                     ns[f"reset_{gid}"](states[gid], t, s, spk)
+            if not_finite:
+                bad = self._still_not_finite(data, not_finite, states)
+                if bad is not None:
+                    data.out[1:5] = (*bad, s)
+                    return RUN_NOT_FINITE
         data.out[0] = n
         return RUN_DONE

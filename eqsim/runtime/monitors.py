@@ -202,6 +202,9 @@ class StateMonitor(Named):
         if not isinstance(source, (NeuronGroup, Synapses)):
             raise ConfigurationError(f"StateMonitor needs a NeuronGroup, got "
                                      f"{type(source).__name__}", code="E711")
+        if variables is True:   # Brian2: every name of the model
+            variables = ([e.name for e in source.equations.equations] if isinstance(
+                source, NeuronGroup) else known)
         if isinstance(variables, str):
             variables = [variables]
         variables = list(variables)
@@ -219,10 +222,7 @@ class StateMonitor(Named):
         elif record is False or record is None:
             idx = np.zeros(0, dtype=np.int64)
         else:
-            idx = np.atleast_1d(np.asarray(record))
-            if idx.dtype == bool or not np.issubdtype(idx.dtype, np.integer):
-                raise ConfigurationError("record= takes True, False or neuron indices",
-                                         code="E711")
+            idx = _whole_indices(record)
             bad = idx[(idx < 0) | (idx >= limit)]
             if bad.size:
                 raise ConfigurationError(
@@ -231,6 +231,8 @@ class StateMonitor(Named):
         self.source = source
         self.variables = tuple(variables)
         self.record = (idx + offset).astype(np.int32)
+        self.record_all = record is True
+        self.n_indices = len(self.record)
         self._offset = offset
         self.clock = Clock(dt, name="StateMonitor clock") if dt is not None else None
         self._name = check_name(name)
@@ -355,14 +357,29 @@ class StateMonitor(Named):
                 return table[var[:-len(suffix)]]
         return None
 
-    def __getitem__(self, neuron):
-        """Brian2's ``mon[i].v``: the trace of neuron ``i`` (an index that is recorded)."""
+    @property
+    def record_variables(self) -> list[str]:
+        """The recorded variables (Brian2's name)."""
+        return list(self.variables)
+
+    def _row(self, neuron) -> int:
         hits = np.flatnonzero(self.record == int(neuron) + self._offset)
         if not hits.size:
             raise ConfigurationError(f"neuron {neuron} is not recorded by StateMonitor "
                                      f"'{self.name}'", code="E711",
                                      hint="record it with record=[...] or record=True")
-        row = int(hits[0])
+        return int(hits[0])
+
+    def __getitem__(self, neuron):
+        """Brian2's ``mon[i].v``: the trace of neuron ``i`` (an index that is recorded);
+        ``mon[[0, 2]].v`` or ``mon[0:3].v``: the traces of those neurons, one row each."""
+        if isinstance(neuron, slice):
+            neuron = np.arange(len(self.record))[neuron] if self.record_all else \
+                (self.record - self._offset)[neuron]
+        if np.ndim(neuron):
+            row = np.array([self._row(n) for n in _whole_indices(neuron)], dtype=np.int64)
+        else:
+            row = self._row(_whole_indices(neuron)[0])
         monitor = self
 
         class _Trace:
@@ -377,6 +394,16 @@ class StateMonitor(Named):
     def __repr__(self) -> str:
         return (f"StateMonitor({self.source.name}, {list(self.variables)}, "
                 f"{len(self.record)} neurons, {len(self.t_)} samples)")
+
+
+def _whole_indices(record) -> np.ndarray:
+    """Neuron indices given as ints, whole floats, ranges or arrays (Brian2 casts them)."""
+    idx = np.atleast_1d(np.asarray(record))
+    if idx.dtype == bool or not (np.issubdtype(idx.dtype, np.integer) or (
+            np.issubdtype(idx.dtype, np.floating) and np.all(idx == np.round(idx)))):
+        raise ConfigurationError("record= takes True, False or neuron indices (whole "
+                                 f"numbers), got {record!r}", code="E711")
+    return idx.astype(np.int64)
 
 
 class PopulationRateMonitor(SpikeMonitor):

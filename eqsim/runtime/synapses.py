@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import inspect
+import itertools
 import numbers
+import secrets
 from dataclasses import replace
 from typing import Any, Mapping
 
@@ -28,6 +30,16 @@ from .namespace import constant_values
 from .naming import Named, check_name
 
 _INIT_STEP = 1 << 61  # random numbers of synapse initialisers and p(i, j)
+
+
+_STRUCTURES = itertools.count(1)
+_PROCESS = secrets.randbits(62)
+
+
+def _new_structure() -> tuple[int, int]:
+    """A token for one connectivity; unique across objects and processes, so that a state
+    stored by another process (``restore(filename=...)``) always rebuilds the indices."""
+    return _PROCESS, next(_STRUCTURES)
 
 
 def _is_sorted(a: np.ndarray, chunk: int = 1 << 22) -> bool:
@@ -198,7 +210,7 @@ class Synapses(Named):
         self.seed = int(seed) if seed is not None else fresh_seed()
         self._connect_calls = 0
         self._init_calls = 0
-        self._structure = 0   # bumped whenever connectivity or delays change
+        self._structure = _new_structure()   # renewed when connectivity or delays change
         self._scalar_delay = 0.0 if delay is None else as_time(delay, "delay",
                                                                allow_zero=True)
         self._delay_given = delay is not None
@@ -660,7 +672,7 @@ class Synapses(Named):
 
     def _add(self, i_arr: np.ndarray, j_arr: np.ndarray) -> None:
         """Append synapses, keeping all arrays sorted by presynaptic index (stable)."""
-        self._structure += 1
+        self._structure = _new_structure()
         i_arr = i_arr.astype(np.int32, copy=False)
         added = len(i_arr)
         pre = np.concatenate([self._pre_indices(), i_arr]) if len(self) else i_arr
@@ -771,7 +783,7 @@ class Synapses(Named):
             raise ConfigurationError(f"delays must be finite and >= 0, got {bad} s in "
                                      f"synapses '{self.name}'", code="E745")
         self.arrays["delay"] = values
-        self._structure += 1
+        self._structure = _new_structure()
 
     def delay_steps(self, dt: float, path: str = "pre") -> np.ndarray | int:
         """Delays in time steps, rounded to the nearest step (as Brian2 does)."""

@@ -27,6 +27,15 @@ def run(*objects, **kw):
     eq.Network(*objects).run(1 * ms, **kw)
 
 
+def _linked_in_synapses():
+    src = group(threshold="v > 1*mV")
+    tgt = group("u : volt (linked)\nx : volt")
+    tgt.u = eq.linked_var(src, "v")
+    S = eq.Synapses(src, tgt, on_pre="x_post += u_post")
+    S.connect(j="i")
+    run(src, tgt, S)
+
+
 def _gcc_that_cannot_start(tmp_path, monkeypatch):
     fake = tmp_path / "fakecc"
     fake.write_bytes(b"\x00\x01not a program")
@@ -134,6 +143,14 @@ def _negative_delay(tmp_path, monkeypatch):
     S.delay = "-1*ms + 0*ms*i"
 
 
+def _magic_mix():
+    eq.start_scope()
+    G = eq.NeuronGroup(1, "dv/dt = -v/(10*ms) : 1")
+    eq.run(0.1 * ms)
+    H = eq.NeuronGroup(1, "dv/dt = -v/(10*ms) : 1")   # noqa: F841 (collected by run)
+    eq.run(0.1 * ms)
+
+
 TRIGGERS = {
     "E101": lambda tp, mp: group("dv/dt = (1 + : volt"),
     "E102": lambda tp, mp: group("dv/dt = " + "-" * 200 + "v/tau : volt"),
@@ -196,6 +213,12 @@ TRIGGERS = {
     "E208": lambda tp, mp: group("dv/dt = (f(t, i) - v)/tau : volt",
                                  namespace={"tau": 10 * ms,
                                             "f": eq.TimedArray([1, 2] * mV, 1 * ms)}),
+    "E120": lambda tp, mp: group("dn/dt = 1/ms : integer"),
+    "E121": lambda tp, mp: group("u : volt (linked, shared)"),
+    "E122": lambda tp, mp: run(group("u : volt (linked)")),
+    "E123": lambda tp, mp: group("a : 1\nm = 2*a : 1 (shared)"),
+    "E124": lambda tp, mp: group("m = rand() : 1 (shared)"),
+    "E125": lambda tp, mp: _linked_in_synapses(),
     "E747": lambda tp, mp: eq.TimedArray([], 1 * ms),
     "E748": lambda tp, mp: eq.PoissonInput(group(), "u", 10, 5 * eq.units.Hz, 1 * mV),
     "E701": lambda tp, mp: eq.Network(group()).run(-1 * ms),
@@ -242,6 +265,7 @@ TRIGGERS = {
     "E762": _mpi_without_mpi4py,
     "E763": _single_process_run_on_a_rank,
     "E764": lambda tp, mp: eq.run_trials(lambda seed: group(), seeds=[1], duration=1 * ms),
+    "E766": lambda tp, mp: _magic_mix(),
     "E765": lambda tp, mp: eq.run_trials(lambda seed: 1 / 0, seeds=[1], duration=1 * ms),
 }
 
