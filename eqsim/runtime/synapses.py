@@ -950,7 +950,7 @@ class Synapses(Named):
             raise ConfigurationError(f"delays must be finite and >= 0 in pathway "
                                      f"'{path}' of synapses '{self.name}'", code="E745")
         self.arrays[pw.delay_key(path)] = values
-        self._structure += 1
+        self._structure = _new_structure()
 
     def _pre_pathways(self) -> list[tuple[str, str]]:
         """(name, key prefix) of the pathways driven by the source's spikes, in order."""

@@ -182,3 +182,20 @@ def test_operators_in_synaptic_code_follow_python(backend):
     np.testing.assert_allclose(G.x, want_x)
     np.testing.assert_allclose(G.s, want_s)
     np.testing.assert_allclose(S.r, (S.i - S.j - 0.5) % 2)
+
+
+def test_pathway_queues_store_and_restore():
+    """Spikes in flight in a named pathway's queue are part of the stored state."""
+    inp = eq.SpikeGeneratorGroup(1, [0, 0], [1, 3] * ms)
+    G = eq.NeuronGroup(1, "x : 1")
+    S = eq.Synapses(inp, G, on_pre={"up": "x_post += 1", "late": "x_post += 10"},
+                    delay={"late": 2 * ms})
+    S.connect()
+    net = eq.Network(inp, G, S)
+    net.run(1.5 * ms, backend="numpy")   # the first spike's 'late' event is in flight
+    net.store()
+    net.run(4 * ms, backend="numpy")
+    first = float(G.x[0])
+    net.restore()
+    net.run(4 * ms, backend="numpy")
+    assert float(G.x[0]) == first == 22.0
