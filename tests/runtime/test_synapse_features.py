@@ -196,3 +196,13 @@ def test_indexing_errors():
     assert err.value.code == "E204"
     S.w[1, 2, 0] = 3 * mV                  # (i, j, k): k-th synapse of the pair
     assert list(S.w[1, 2] / mV) == [3.0] and float(np.sum(S.w / mV)) == 3.0
+
+
+def test_pre_and_post_variables_read_through_synapses():
+    G = eq.NeuronGroup(3, "v : volt\nsel : 1")
+    G.v = "i*mV"
+    G.sel = "2*i"
+    S = eq.Synapses(G, G, "w : 1")
+    S.connect(i=[2, 0], j=[1, 2])
+    assert (S.v_post / mV).tolist() == [2.0, 1.0]   # sorted by source: (0, 2), (2, 1)
+    assert S.sel_pre.tolist() == [0.0, 4.0]

@@ -199,3 +199,20 @@ def test_pathway_queues_store_and_restore():
     net.restore()
     net.run(4 * ms, backend="numpy")
     assert float(G.x[0]) == first == 22.0
+
+
+def test_synapse_counts_in_generated_code(backend):
+    """N_incoming / N_outgoing in a summed variable and in on_pre code (as in Brian2's
+    Stimberg et al. 2018 example): kept current after each connect()."""
+    inp = eq.SpikeGeneratorGroup(3, [0, 1, 2], [1, 1, 1] * ms)
+    G = eq.NeuronGroup(4, "x : 1\ny : 1")
+    S = eq.Synapses(inp, G, "y_post = 1.0/N_incoming : 1 (summed)",
+                    on_pre="x_post += 1.0/N_outgoing")
+    S.connect(i=[0, 0, 1, 2], j=[0, 1, 1, 1])
+    S.connect(i=2, j=3)
+    net = eq.Network(inp, G, S)
+    net.run(2 * ms, backend=backend)
+    # N_outgoing: 2, 2, 1, 2, 2; N_incoming: 1, 3, 3, 3, 1
+    np.testing.assert_allclose(G.x, [0.5, 0.5 + 1 + 0.5, 0, 0.5])
+    np.testing.assert_allclose(G.y, [1, 1, 0, 1])
+    assert S.N_outgoing.tolist() == [2, 2, 1, 2, 2]
