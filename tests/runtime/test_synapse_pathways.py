@@ -216,3 +216,21 @@ def test_synapse_counts_in_generated_code(backend):
     np.testing.assert_allclose(G.x, [0.5, 0.5 + 1 + 0.5, 0, 0.5])
     np.testing.assert_allclose(G.y, [1, 1, 0, 1])
     assert S.N_outgoing.tolist() == [2, 2, 1, 2, 2]
+
+
+@pytest.mark.parametrize("kind", ["pathways", "synapses target"])
+def test_not_split_across_mpi_ranks(kind):
+    """Named pathways and synapses acting on synapses say why they cannot run split
+    across MPI ranks (E761) instead of running wrongly."""
+    G = eq.NeuronGroup(2, "v : 1", threshold="v > 1")
+    S = eq.Synapses(G, G, "w : 1", on_pre="v_post += w")
+    S.connect()
+    if kind == "pathways":
+        R = eq.Synapses(G, G, on_pre={"a": "v_post += 1", "b": "v_post -= 1"})
+    else:
+        R = eq.Synapses(G, S, on_pre="w_post += 1")
+    R.connect()
+    with pytest.raises(EqsimError) as err:
+        eq.Network(G, S, R).run(1 * ms, backend="mpi")
+    assert err.value.code == "E761"
+    assert ("pathways" if kind == "pathways" else "another Synapses") in str(err.value)
