@@ -287,7 +287,8 @@ class Synapses(Named):
                 n: int = 1, *, in_degree: int | None = None,
                 out_degree: int | None = None, total: int | None = None,
                 matrix=None, autapses: bool = True, multapses: bool = True,
-                seed: int | None = None, skip_if_invalid: bool = False) -> None:
+                seed: int | None = None, skip_if_invalid: bool = False,
+                namespace: Mapping[str, Any] | None = None, level: int = 0) -> None:
         """Create synapses (Brian2's connect, plus NEST's degree rules).
 
         ``condition``: a string over i, j and pre/post variables, or True (all to all);
@@ -300,7 +301,19 @@ class Synapses(Named):
         Brian2's generator syntax is understood too (``j="k for k in range(i-3, i+4)"``,
         ``sample(N_post, p=0.1)``, ``sample(N_post, size=5)``, ``j="i+1"``), and
         ``skip_if_invalid=True`` leaves out pairs whose indices fall outside the
-        groups; ``n`` may be an expression over i, j (synapses per pair)."""
+        groups; ``n`` may be an expression over i, j (synapses per pair).
+        ``namespace``: extra names for this call's expressions (Brian2's; ``level`` is
+        accepted and ignored)."""
+        if namespace:
+            saved = self.namespace
+            self.namespace = {**saved, **namespace}
+            try:
+                return self.connect(condition, i, j, p, n, in_degree=in_degree,
+                                    out_degree=out_degree, total=total, matrix=matrix,
+                                    autapses=autapses, multapses=multapses, seed=seed,
+                                    skip_if_invalid=skip_if_invalid)
+            finally:
+                self.namespace = saved
         n_pre, n_post = self.source.N, self.target.N
         call = self._connect_calls
         self._connect_calls += 1

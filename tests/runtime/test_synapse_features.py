@@ -206,3 +206,13 @@ def test_pre_and_post_variables_read_through_synapses():
     S.connect(i=[2, 0], j=[1, 2])
     assert (S.v_post / mV).tolist() == [2.0, 1.0]   # sorted by source: (0, 2), (2, 1)
     assert S.sel_pre.tolist() == [0.0, 4.0]
+
+
+def test_connect_namespace_for_one_call():
+    G = eq.NeuronGroup(6, "v : 1", threshold="v > 1")
+    S = eq.Synapses(G, G)
+    S.connect(j="k for k in range(i-w, i+w+1) if k != i", skip_if_invalid=True,
+              namespace={"w": 1})
+    assert pairs(S) == sorted([i, k] for i in range(6) for k in (i - 1, i + 1)
+                              if 0 <= k < 6)
+    assert "w" not in S.namespace
