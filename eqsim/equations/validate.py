@@ -257,11 +257,15 @@ def check_statements(text: str, resolve: Resolver, eqs: Equations, where: str,
             return NameInfo("variable", temps[name])
         return resolve(name)
 
+    unused: dict[str, tuple] = {}      # temporaries not read (yet): typos, probably
     for target, op, value, snip, tnode in statements:
+        for name in names_in(value):
+            unused.pop(name, None)
         if target not in writable and target not in temps and op == "=" and \
                 resolve(target) is None:
             try:   # a temporary: its unit is the value's, it lives in this block
                 temps[target] = infer_dimension(value, snip, known)
+                unused[target] = (snip, tnode)
             except EqsimError as exc:
                 errors.append(exc)
             continue
@@ -286,6 +290,13 @@ def check_statements(text: str, resolve: Resolver, eqs: Equations, where: str,
                       f"the value assigned to '{target}' ('{snip.segment(value)}')")
         if err is not None:
             errors.append(err)
+    for target, (snip, tnode) in unused.items():
+        errors.append(EquationError(
+            f"cannot assign to '{target}': it is not a variable of the model, and as a "
+            "temporary it is never used", snip.node_location(tnode), code="E116",
+            hint="statements may assign to the model's variables: " +
+                 ", ".join(sorted(writable)) + " (or to a temporary used in a later "
+                 "statement of the same block)"))
     return errors
 
 

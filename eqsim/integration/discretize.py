@@ -556,8 +556,9 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
     if spec.reset is not None:
         temps: dict[str, sp.Symbol] = {}   # Brian2's temporaries (local variables)
         for target, op, value, _, _ in parse_statements(spec.reset, where):
-            reset.append(typed_assignment(spec.equations, target, op, _convert(
-                value, ctx, {**subexpressions, **temps})))
+            reset.append(typed_assignment(
+                spec.equations, target, op,
+                _convert(value, ctx, {**subexpressions, **temps})))
             if target not in ctx.symbols and target not in subexpressions:
                 temps[target] = sp.Symbol(target, real=True)
     refractory = None

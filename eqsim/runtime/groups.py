@@ -192,12 +192,10 @@ class NeuronGroup(Named):
         if name in arrays:
             if name == "not_refractory":
                 return arrays[name].astype(bool)
-            dim = self._dimension_of(name)
-            arr = arrays[name]
             if name in self.equations and self.equations[name].dtype != "float":
-                return typed_view(arr, self.equations[name].dtype)
+                return typed_view(arrays[name], self.equations[name].dtype)
             # a view that also takes Brian2's string indices (G.v['i > 5'] = ...)
-            return indexing.view(self, name, arr, dim)
+            return indexing.view(self, name, arrays[name], self._dimension_of(name))
         if name in self.equations:
             eq = self.equations[name]
             if eq.dtype != "float":

@@ -41,8 +41,7 @@ CASES = [
      "unknown name 'u'", dict(model="dv/dt = -v/tau : volt", threshold="v > 1*mV")),
     ("E201", dict(model="dv/dt = -v/tau : volt", threshold="v > 1*nA"),
      "cannot compare", dict(model="dv/dt = -v/tau : volt", threshold="v > 1*mV")),
-    # ("u = 0" would be a temporary, as in Brian2; "u += 0" needs an existing u)
-    ("E116", dict(model="dv/dt = -v/tau : volt", threshold="v > 1*mV", reset="u += 0"),
+    ("E116", dict(model="dv/dt = -v/tau : volt", threshold="v > 1*mV", reset="u = 0"),
      "cannot assign", dict(model="dv/dt = -v/tau : volt", threshold="v > 1*mV",
                            reset="v = 0*mV")),
     ("E205", dict(model="dv/dt = -v/tau : volt", threshold="v > 1*mV", reset="v = 0"),
