@@ -24,6 +24,7 @@ from typing import Callable
 import numpy as np
 
 from ..errors import ConfigurationError
+from .connect import _geometric_positions
 
 ITERATORS = ("range", "sample")
 
@@ -163,48 +164,86 @@ def expand(gen: GeneratorExpr, outer_name: str, result_name: str, n_outer: int,
                     f"{int(outer[bad])})", code="E733",
                     hint="use skip_if_invalid=True to take all values then")
             size = np.minimum(size, counts)
+    p = (np.broadcast_to(np.asarray(evaluate(gen.p, names), dtype=float), outer.shape)
+         if gen.p is not None else None)
+    pre_parts, result_parts = [], []
+    # blocks of outer neurons with at most CHUNK candidate values each (memory bound)
+    ends = np.cumsum(counts)
+    first = 0
+    while first < len(outer):
+        last = int(np.searchsorted(ends, (ends[first - 1] if first else 0) + CHUNK,
+                                   side="right"))
+        last = max(last, first + 1)
+        block = slice(first, last)
+        pre, result, inner = _candidates(gen, outer[block], low[block], step[block],
+                                         counts[block], p if p is None else p[block],
+                                         None if gen.size is None else size[block],
+                                         outer_name, evaluate, rng)
+        pre, result, inner = _in_range(pre, result, inner, n_result, skip_if_invalid,
+                                       text, outer_name)
+        if gen.condition is not None and not condition_on_outer:
+            keep = np.broadcast_to(np.asarray(evaluate(gen.condition, {
+                outer_name: pre, result_name: result, gen.inner: inner}), dtype=bool),
+                pre.shape)
+            pre, result = pre[keep], result[keep]
+        pre_parts.append(pre)
+        result_parts.append(result)
+        first = last
+    if not pre_parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(pre_parts), np.concatenate(result_parts)
+
+
+CHUNK = 1 << 22   # candidate values expanded at once
+
+
+def _candidates(gen: GeneratorExpr, outer, low, step, counts, p, size, outer_name,
+                evaluate, rng):
+    """The iterator's values for a block of outer neurons, the sampling applied, and the
+    element evaluated: (outer index, result index, inner value) per candidate."""
     total = int(counts.sum())
-    rows = np.repeat(np.arange(len(outer)), counts)
-    starts = np.cumsum(counts) - counts
-    position = np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    if p is not None:
+        if len(p) and np.all(p == p[0]):   # one p: draw the gaps between the chosen
+            flat = (np.zeros(0, np.int64) if p[0] <= 0 else   # values (cost ~ chosen)
+                    _geometric_positions(total, float(p[0]), rng))
+        else:
+            flat = np.flatnonzero(rng.random(total) < np.repeat(p, counts))
+        rows = np.searchsorted(ends, flat, side="right")
+        position = flat - starts[rows]
+    else:
+        rows = np.repeat(np.arange(len(outer)), counts)
+        position = np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
+        if size is not None:   # size=: the values with the smallest random keys
+            keys = rng.random(total)
+            order = np.lexsort((keys, rows))       # by row, then by random key
+            sorted_rows = rows[order]
+            rank = np.empty(total, np.int64)       # place of each value in its row's draw
+            rank[order] = np.arange(total) - np.searchsorted(sorted_rows, sorted_rows)
+            chosen = rank < size[rows]
+            rows, position = rows[chosen], position[chosen]
     inner = low[rows] + position * step[rows]
-    if gen.iterator == "sample" and gen.p is not None:
-        p = np.broadcast_to(np.asarray(evaluate(gen.p, names), dtype=float), outer.shape)
-        chosen = rng.random(total) < p[rows]
-        rows, inner = rows[chosen], inner[chosen]
-    elif gen.iterator == "sample":
-        keys = rng.random(total)
-        order = np.lexsort((keys, rows))       # by row, then by random key
-        sorted_rows = rows[order]
-        rank = np.empty(total, np.int64)       # place of each value in its row's draw
-        rank[order] = np.arange(total) - np.searchsorted(sorted_rows, sorted_rows)
-        chosen = rank < size[rows]
-        rows, inner = rows[chosen], inner[chosen]
     pre = outer[rows]
-    result = np.broadcast_to(_whole(evaluate(gen.element, {outer_name: pre,
-                                                           gen.inner: inner}),
-                                    "the element (target index)", text), pre.shape)
-    result = np.array(result)
+    result = np.array(np.broadcast_to(_whole(evaluate(gen.element, {
+        outer_name: pre, gen.inner: inner}), "the element (target index)", gen.text),
+        pre.shape))
+    return pre, result, inner
 
-    def check_range(pre, result, inner):
-        ok = (result >= 0) & (result < n_result)
-        if not np.all(ok):
-            if not skip_if_invalid:
-                bad = int(result[~ok][0])
-                raise ConfigurationError(
-                    f"'{text}' makes the index {bad} for {outer_name} = "
-                    f"{int(pre[~ok][0])}, outside 0..{n_result - 1}", code="E732",
-                    hint="pass skip_if_invalid=True to leave out such synapses, or bound "
-                         "the iterator (e.g. range(max(0, i-3), min(N_post, i+4)))")
-            pre, result, inner = pre[ok], result[ok], inner[ok]
-        return pre, result, inner
 
-    pre, result, inner = check_range(pre, result, inner)
-    if gen.condition is not None and not condition_on_outer:
-        keep = np.broadcast_to(np.asarray(evaluate(gen.condition, {
-            outer_name: pre, result_name: result, gen.inner: inner}), dtype=bool), pre.shape)
-        pre, result = pre[keep], result[keep]
-    return pre, result
+def _in_range(pre, result, inner, n_result, skip_if_invalid, text, outer_name):
+    """Results outside range(n_result): left out (skip_if_invalid) or E732."""
+    ok = (result >= 0) & (result < n_result)
+    if not np.all(ok):
+        if not skip_if_invalid:
+            bad = int(result[~ok][0])
+            raise ConfigurationError(
+                f"'{text}' makes the index {bad} for {outer_name} = "
+                f"{int(pre[~ok][0])}, outside 0..{n_result - 1}", code="E732",
+                hint="pass skip_if_invalid=True to leave out such synapses, or bound "
+                     "the iterator (e.g. range(max(0, i-3), min(N_post, i+4)))")
+        pre, result, inner = pre[ok], result[ok], inner[ok]
+    return pre, result, inner
 
 
 __all__ = ["GeneratorExpr", "parse_generator", "is_generator", "expand"]

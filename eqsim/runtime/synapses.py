@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 import itertools
 import numbers
 import secrets
@@ -118,6 +119,20 @@ def _repeat_rank(i: np.ndarray, j: np.ndarray) -> np.ndarray:
 _COUNT_NAMES = ("N_incoming", "N_outgoing")
 
 
+def _with_counts(model, codes: list[str]):
+    """The model with ``N_incoming : 1`` / ``N_outgoing : 1`` declared when its text or
+    its statements use them (Brian2's synapse counts in generated code): per-synapse
+    parameters that eqsim fills after every connect()."""
+    if not isinstance(model, str):
+        return model
+    text = "\n".join([model, *codes])
+    for name in _COUNT_NAMES:
+        if re.search(rf"\b{name}\b", text) and not re.search(rf"^\s*{name}\s*:", model,
+                                                             re.M):
+            model = f"{model}\n{name} : 1"
+    return model
+
+
 class _MoreNames:
     """A resolver that also knows names of runtime expressions only: the synapse counts
     and the inner variable of a generator (dimensionless numbers)."""
@@ -198,6 +213,8 @@ class Synapses(Named):
         self._name = check_name(name)
         self.namespace = namespace if namespace is not None else {}
         label = self._name or self._kind
+        model = _with_counts(model, [*self._pre_code.values(),
+                                     *self._post_code.values()])
         self.equations = parse_equations(model, where=f"model of synapses '{label}'",
                                          flags=SYNAPSE_FLAGS)
         if isinstance(target, Synapses) and any("summed" in eq.flags
@@ -292,7 +309,8 @@ class Synapses(Named):
                 n: int = 1, *, in_degree: int | None = None,
                 out_degree: int | None = None, total: int | None = None,
                 matrix=None, autapses: bool = True, multapses: bool = True,
-                seed: int | None = None, skip_if_invalid: bool = False) -> None:
+                seed: int | None = None, skip_if_invalid: bool = False,
+                namespace: Mapping[str, Any] | None = None, level: int = 0) -> None:
         """Create synapses (Brian2's connect, plus NEST's degree rules).
 
         ``condition``: a string over i, j and pre/post variables, or True (all to all);
@@ -305,7 +323,19 @@ class Synapses(Named):
         Brian2's generator syntax is understood too (``j="k for k in range(i-3, i+4)"``,
         ``sample(N_post, p=0.1)``, ``sample(N_post, size=5)``, ``j="i+1"``), and
         ``skip_if_invalid=True`` leaves out pairs whose indices fall outside the
-        groups; ``n`` may be an expression over i, j (synapses per pair)."""
+        groups; ``n`` may be an expression over i, j (synapses per pair).
+        ``namespace``: extra names for this call's expressions (Brian2's; ``level`` is
+        accepted and ignored)."""
+        if namespace:
+            saved = self.namespace
+            self.namespace = {**saved, **namespace}
+            try:
+                return self.connect(condition, i, j, p, n, in_degree=in_degree,
+                                    out_degree=out_degree, total=total, matrix=matrix,
+                                    autapses=autapses, multapses=multapses, seed=seed,
+                                    skip_if_invalid=skip_if_invalid)
+            finally:
+                self.namespace = saved
         n_pre, n_post = self.source.N, self.target.N
         call = self._connect_calls
         self._connect_calls += 1
@@ -716,6 +746,9 @@ class Synapses(Named):
             else:
                 new = np.concatenate([arr, np.zeros(added, dtype=arr.dtype)])
             self.arrays[key] = new if order is None else new[order]
+        for name in _COUNT_NAMES:   # declared because the code uses them: kept current
+            if self.arrays.get(name) is not None:
+                self.arrays[name][...] = getattr(self, name)
 
     # ---- variables -------------------------------------------------------------------
     def __getattr__(self, name: str):
@@ -736,6 +769,15 @@ class Synapses(Named):
                             ("post", self.__dict__["_post_code"])):
             if name in codes:   # S.up, S.pre: a pathway (its delays)
                 return pw.SynapticPathway(self, name, kind)
+        for suffix, dims, group, index in (
+                ("_pre", "_pre_dims", "source", self._pre_indices),
+                ("_post", "_post_dims", "target", lambda: self.arrays["_post"])):
+            base = name[:-len(suffix)]
+            if name.endswith(suffix) and base in self.__dict__[dims]:
+                # S.v_post: the target's v at each synapse (a copy, as in Brian2)
+                values = self.__dict__[group].arrays[base][index()]
+                dim = self.__dict__[dims][base]
+                return values if dim.is_dimensionless else Quantity(values, dim)
         raise AttributeError(f"synapses '{self.name}' have no variable '{name}'")
 
     def __setattr__(self, name: str, value) -> None:

@@ -182,3 +182,55 @@ def test_operators_in_synaptic_code_follow_python(backend):
     np.testing.assert_allclose(G.x, want_x)
     np.testing.assert_allclose(G.s, want_s)
     np.testing.assert_allclose(S.r, (S.i - S.j - 0.5) % 2)
+
+
+def test_pathway_queues_store_and_restore():
+    """Spikes in flight in a named pathway's queue are part of the stored state."""
+    inp = eq.SpikeGeneratorGroup(1, [0, 0], [1, 3] * ms)
+    G = eq.NeuronGroup(1, "x : 1")
+    S = eq.Synapses(inp, G, on_pre={"up": "x_post += 1", "late": "x_post += 10"},
+                    delay={"late": 2 * ms})
+    S.connect()
+    net = eq.Network(inp, G, S)
+    net.run(1.5 * ms, backend="numpy")   # the first spike's 'late' event is in flight
+    net.store()
+    net.run(4 * ms, backend="numpy")
+    first = float(G.x[0])
+    net.restore()
+    net.run(4 * ms, backend="numpy")
+    assert float(G.x[0]) == first == 22.0
+
+
+def test_synapse_counts_in_generated_code(backend):
+    """N_incoming / N_outgoing in a summed variable and in on_pre code (as in Brian2's
+    Stimberg et al. 2018 example): kept current after each connect()."""
+    inp = eq.SpikeGeneratorGroup(3, [0, 1, 2], [1, 1, 1] * ms)
+    G = eq.NeuronGroup(4, "x : 1\ny : 1")
+    S = eq.Synapses(inp, G, "y_post = 1.0/N_incoming : 1 (summed)",
+                    on_pre="x_post += 1.0/N_outgoing")
+    S.connect(i=[0, 0, 1, 2], j=[0, 1, 1, 1])
+    S.connect(i=2, j=3)
+    net = eq.Network(inp, G, S)
+    net.run(2 * ms, backend=backend)
+    # N_outgoing: 2, 2, 1, 2, 2; N_incoming: 1, 3, 3, 3, 1
+    np.testing.assert_allclose(G.x, [0.5, 0.5 + 1 + 0.5, 0, 0.5])
+    np.testing.assert_allclose(G.y, [1, 1, 0, 1])
+    assert S.N_outgoing.tolist() == [2, 2, 1, 2, 2]
+
+
+@pytest.mark.parametrize("kind", ["pathways", "synapses target"])
+def test_not_split_across_mpi_ranks(kind):
+    """Named pathways and synapses acting on synapses say why they cannot run split
+    across MPI ranks (E761) instead of running wrongly."""
+    G = eq.NeuronGroup(2, "v : 1", threshold="v > 1")
+    S = eq.Synapses(G, G, "w : 1", on_pre="v_post += w")
+    S.connect()
+    if kind == "pathways":
+        R = eq.Synapses(G, G, on_pre={"a": "v_post += 1", "b": "v_post -= 1"})
+    else:
+        R = eq.Synapses(G, S, on_pre="w_post += 1")
+    R.connect()
+    with pytest.raises(EqsimError) as err:
+        eq.Network(G, S, R).run(1 * ms, backend="mpi")
+    assert err.value.code == "E761"
+    assert ("pathways" if kind == "pathways" else "another Synapses") in str(err.value)
