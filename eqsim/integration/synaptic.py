@@ -12,7 +12,7 @@ from ..equations.parse import DIFFERENTIAL, SUBEXPRESSION, Equations
 from ..equations.specs import REFRACTORY_NONE, NeuronSpec, SynapseSpec
 from ..errors import IntegrationError
 from .discretize import (DT, T, _convert, _exact, _exponential_euler, discretize,
-                         external_symbols)
+                         external_symbols, typed_assignment)
 
 EVENT_DT = sp.Symbol("_edt", positive=True)
 
@@ -105,7 +105,8 @@ def lower_synapses(spec: SynapseSpec) -> SynapseKernels:
             return ()
         out = []
         for target, op, value, _, _ in parse_statements(text, where):
-            out.append((_canonical(target, spec), op, convert(value)))
+            out.append(typed_assignment(spec.equations, _canonical(target, spec), op,
+                                        convert(value)))
         return tuple(out)
 
     on_pre, on_post = statements(spec.on_pre), statements(spec.on_post)

@@ -213,3 +213,27 @@ def test_named_noise_sources_are_independent_and_shared_by_name():
         assert abs(np.var(values) / want - 1) < 0.03, k
     assert abs(np.corrcoef(x, y)[0, 1] - 2 ** -0.5) < 0.03
     assert abs(np.corrcoef(x, z)[0, 1]) < 0.03
+
+
+def test_constant_over_dt_depending_on_t_keeps_exact_applicable(backend):
+    """Within a step a (constant over dt) subexpression is a constant: 'exact' accepts
+    it although it depends on t (Brian2 too). v equal to Brian2's within 1e-9."""
+    _dt(M.HELD_DT_MS)
+    G = eq.NeuronGroup(2, M.HELD_EXACT, method="exact", namespace={})
+    eq.Network(G).run(M.HELD_EXACT_T_MS * ms, backend=backend)
+    np.testing.assert_allclose(G.v / mV, REF["held_exact"]["v_mV"], rtol=1e-9)
+
+
+def test_integer_and_boolean_synaptic_variables_match_brian2(backend):
+    """on_pre writes are truncated (c = c + 1.5*(i + 1) as into Brian2's int32 array)
+    and booleans toggle; eqsim reads them back as float64 (a documented difference)."""
+    _dt(0.1)
+    G = eq.NeuronGroup(2, M.SYN_TYPES_NEURON, threshold="v > 1", reset="v = 0",
+                       method="euler", namespace={})
+    S = eq.Synapses(G, G, M.SYN_TYPES, on_pre=M.SYN_TYPES_ON_PRE, namespace={})
+    S.connect()
+    eq.Network(G, S).run(M.SYN_TYPES_T_MS * ms, backend=backend)
+    order = np.lexsort((np.asarray(S.j), np.asarray(S.i)))
+    ref = REF["synapse_types"]
+    assert np.asarray(S.c)[order].tolist() == ref["c"]
+    assert (np.asarray(S.fl)[order] != 0).tolist() == ref["fl"]
