@@ -101,5 +101,5 @@ SYN_TYPES = """
 c : integer
 fl : boolean
 """
-SYN_TYPES_ON_PRE = "c = c + 1.5*(i + 1); fl = not fl"
+SYN_TYPES_ON_PRE = "c = c + 1.5*(i + 1); fl = c > 10"
 SYN_TYPES_T_MS = 5

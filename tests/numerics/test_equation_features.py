@@ -226,7 +226,7 @@ def test_constant_over_dt_depending_on_t_keeps_exact_applicable(backend):
 
 def test_integer_and_boolean_synaptic_variables_match_brian2(backend):
     """on_pre writes are truncated (c = c + 1.5*(i + 1) as into Brian2's int32 array)
-    and booleans toggle; eqsim reads them back as float64 (a documented difference)."""
+    and a boolean stores a condition; eqsim reads them back as float64 (a documented difference)."""
     _dt(0.1)
     G = eq.NeuronGroup(2, M.SYN_TYPES_NEURON, threshold="v > 1", reset="v = 0",
                        method="euler", namespace={})
