@@ -348,16 +348,21 @@ def _collect_linear(rhs: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | Non
     return parts[x], parts.get(sp.S.One, sp.Integer(0))
 
 
-def _exponential_euler(f: dict[str, sp.Expr], variables: list[str]
-                       ) -> list[Assignment] | None:
-    """x_new = x + dt*(A*x + B)*exprel(A*dt) with A, B free of x (conditionally linear)."""
+def _exponential_euler(f: dict[str, sp.Expr], variables: list[str],
+                       collect: bool = False) -> list[Assignment] | None:
+    """x_new = x + dt*(A*x + B)*exprel(A*dt) with A, B free of x (conditionally linear).
+
+    ``collect``: also accept what Brian2's exponential_euler accepts, A and B that
+    contain x inside functions (:func:`_collect_linear`). Used when the method is named;
+    ``method="auto"`` keeps the strict rule, so that e.g. AdExp (exp(v) in dv/dt) still
+    gets rk4 there."""
     from ..equations.sympy_functions import exprel_
     out = []
     for v in variables:
         x = sp.Symbol(v, real=True)
         A = sp.diff(f[v], x)
         if A.has(x):   # a coefficient that depends on x itself: Brian2's rule decides
-            AB = _collect_linear(f[v], x)
+            AB = _collect_linear(f[v], x) if collect else None
             if AB is None:
                 return None
             A, B = AB
@@ -483,8 +488,9 @@ def _discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, s
                         code="E304", hint="use 'euler_maruyama' (additive noise) or "
                                           "'heun'")
                 continue
-            assignments = (_exact if method == "exact" else _exponential_euler)(
-                f, variables)
+            assignments = (_exact(f, variables) if method == "exact" else
+                           _exponential_euler(f, variables,
+                                              collect=spec.method != "auto"))
             if assignments is None:
                 if spec.method != "auto":
                     why = ("linear with constant coefficients" if method == "exact"
