@@ -8,6 +8,7 @@ time, so they never change the source.
 """
 from __future__ import annotations
 
+import json
 import logging
 import time
 from types import SimpleNamespace
@@ -169,13 +170,13 @@ def _linked_arrays(spec: NeuronSpec, arrays: list[dict], lay: _Layout) -> list[d
     by the runtime: the value read is the source's current one, never a copy)."""
     links = []
     for a in arrays:
-        a["at"], a["np"] = "_i", f"_S.arrays[{a['name']!r}]".replace("'", '"')
+        a["at"], a["np"] = "_i", f"_S.arrays[{json.dumps(a['name'])}]"
         eq = spec.equations[a["name"]] if a["name"] in spec.equations else None
         if eq is not None and "linked" in eq.flags:
             slot = lay.array(f"{spec.name}/_link_{a['name']}", "int32_t")
             links.append({"name": a["name"], "slot": slot})
             a["at"] = f"_lnk_{a['name']}[_i]"
-            a["np"] = (f'_S.arrays["{a["name"]}"][_S.arrays["_link_{a["name"]}"]]')
+            a["np"] += f"[_S.arrays[{json.dumps('_link_' + a['name'])}]]"
     return links
 
 
