@@ -180,7 +180,10 @@ def rule_shared_subexpressions(eqs: Equations) -> list[EqsimError]:
     variables, shared subexpressions, constants and t/dt/N (Brian2's rule); random
     numbers in it would be drawn per neuron in eqsim, so they are refused too."""
     errors: list[EqsimError] = []
-    shared = {eq.name for eq in eqs.equations if "shared" in eq.flags}
+    # a linked variable may be linked to a one-neuron group (Brian2 then treats it as
+    # shared: Brette & Guigon 2003's example), which is only known at run time
+    shared = {eq.name for eq in eqs.equations if "shared" in eq.flags or
+              "linked" in eq.flags}
     per_neuron = {eq.name for eq in eqs.equations if eq.name not in shared}
     per_neuron |= {"i", "lastspike", "not_refractory"}
     for eq in eqs.of_kind(SUBEXPRESSION):
