@@ -13,7 +13,7 @@ from eqsim import units as U
 from eqsim.errors import SimulationError
 from eqsim.units import mV, ms, nA
 
-from ..conftest import DATA
+from ..conftest import BACKENDS, DATA
 from . import equation_feature_models as M
 
 REF = json.loads((DATA / "brian2_equation_features.json").read_text())
@@ -237,3 +237,24 @@ def test_integer_and_boolean_synaptic_variables_match_brian2(backend):
     ref = REF["synapse_types"]
     assert np.asarray(S.c)[order].tolist() == ref["c"]
     assert (np.asarray(S.fl)[order] != 0).tolist() == ref["fl"]
+
+
+def _held_random(backend):
+    _dt(0.1)
+    G = eq.NeuronGroup(3, "I = rand() : 1 (constant over dt)\ndv/dt = I/ms : 1",
+                       method="rk4", namespace={}, seed=5)
+    st = eq.StateMonitor(G, ["v", "I"], record=True)
+    eq.Network(G, st).run(1 * ms, backend=backend)
+    I = np.asarray(st.I)
+    assert len(np.unique(I)) == I.size and ((I > 0) & (I < 1)).all()
+    np.testing.assert_allclose(np.diff(np.asarray(st.v), axis=1), 0.1 * I[:, :-1],
+                               rtol=1e-12)
+    return I
+
+
+def test_constant_over_dt_draws_one_random_number_per_step():
+    """rand() in a (constant over dt) subexpression is drawn once per neuron and step and
+    held through rk4's four stages: v grows by exactly I*dt/ms per step, and a
+    StateMonitor records the very number the update used, the same on both backends."""
+    out = [_held_random(b) for b in BACKENDS]
+    np.testing.assert_array_equal(out[0], out[1])
