@@ -258,3 +258,18 @@ def test_constant_over_dt_draws_one_random_number_per_step():
     StateMonitor records the very number the update used, the same on both backends."""
     out = [_held_random(b) for b in BACKENDS]
     np.testing.assert_array_equal(out[0], out[1])
+
+
+def test_boolean_variable_as_threshold(backend):
+    """threshold='fl' with fl : boolean (Brian2 2.9 accepts it: neuron 1 spikes at every
+    step of a 0.3 ms run, [1 1 1]); 'fl and not ...' as well."""
+    _dt(0.1)
+    G = eq.NeuronGroup(2, "dv/dt = 1/ms : 1\nfl : boolean", threshold="fl",
+                       reset="v = 0", namespace={})
+    H = eq.NeuronGroup(2, "dv/dt = 1/ms : 1\nfl : boolean",
+                       threshold="fl and not (v > 0.15)", reset="v = 0", namespace={})
+    G.fl = "i == 1"
+    H.fl = "i == 1"
+    sg, sh = eq.SpikeMonitor(G), eq.SpikeMonitor(H)
+    eq.Network(G, H, sg, sh).run(0.3 * ms, backend=backend)
+    assert sg.i.tolist() == [1, 1, 1] and sh.i.tolist() == [1, 1, 1]
