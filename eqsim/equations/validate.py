@@ -197,8 +197,9 @@ def rule_shared_subexpressions(eqs: Equations) -> list[EqsimError]:
                        "has a value per neuron", "E123")
             elif isinstance(n, ast.Call) and getattr(n.func, "id", "") in ("rand",
                                                                            "randn"):
-                bad = (f"the shared subexpression '{eq.name}' draws random numbers: "
-                       "not supported yet (they would be drawn per neuron)", "E124")
+                bad = (f"the shared subexpression '{eq.name}' draws random numbers "
+                       "(Brian2 requires (constant over dt) for that, and (shared, "
+                       "constant over dt) is not supported yet)", "E124")
             if bad is not None:
                 errors.append(EquationError(bad[0], eq.snippet.node_location(n),
                                             code=bad[1],
