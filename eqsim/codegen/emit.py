@@ -132,6 +132,7 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
                "writes": [(n, print_numpy(e), j) for j, (n, e) in enumerate(upd_writes)],
                "refractory": print_numpy(ref_expr[0]) if ref_expr else None},
         "written": [n for n, _ in upd_writes],
+        "shared_writes": _shared_writes(k, shared, scalars),
     }
     # threshold
     if k.threshold is not None:
@@ -162,6 +163,22 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
     else:
         ctx["reset"] = None
     return ctx
+
+
+def _shared_writes(k: GroupKernels, shared: list[dict], scalars: list) -> list[dict]:
+    """(shared, constant over dt) subexpressions: the value computed once per step (a
+    scalar statement of the update) stored in the group's one-element array."""
+    out = []
+    names = {n for n, _ in scalars}
+    for var, value in k.shared_writes:
+        if value.name not in names:
+            raise CodegenError(f"the shared subexpression '{var}' of group '{k.name}' "
+                               "has a value per neuron", code="E123",
+                               hint="it may use only shared names")
+        slot = next(s["slot"] for s in shared if s["name"] == var)
+        out.append({"name": var, "slot": slot, "c": c_name(value.name),
+                    "np": value.name})
+    return out
 
 
 def _linked_arrays(spec: NeuronSpec, arrays: list[dict], lay: _Layout) -> list[dict]:

@@ -195,11 +195,11 @@ def rule_shared_subexpressions(eqs: Equations) -> list[EqsimError]:
             if isinstance(n, ast.Name) and n.id in per_neuron:
                 bad = (f"the shared subexpression '{eq.name}' refers to '{n.id}', which "
                        "has a value per neuron", "E123")
-            elif isinstance(n, ast.Call) and getattr(n.func, "id", "") in ("rand",
-                                                                           "randn"):
-                bad = (f"the shared subexpression '{eq.name}' draws random numbers "
-                       "(Brian2 requires (constant over dt) for that, and (shared, "
-                       "constant over dt) is not supported yet)", "E124")
+            elif isinstance(n, ast.Call) and getattr(n.func, "id", "") in (
+                    "rand", "randn") and "constant over dt" not in eq.flags:
+                bad = (f"the shared subexpression '{eq.name}' draws random numbers: "
+                       "add the flag (constant over dt) to draw one per step for the "
+                       "group (Brian2 requires it too)", "E124")
             if bad is not None:
                 errors.append(EquationError(bad[0], eq.snippet.node_location(n),
                                             code=bad[1],
@@ -207,11 +207,6 @@ def rule_shared_subexpressions(eqs: Equations) -> list[EqsimError]:
                                                  "names in it"))
                 found = True
                 break
-        if "constant over dt" in eq.flags and not found:
-            errors.append(EquationError(
-                f"'{eq.name}' is (shared, constant over dt): not supported yet",
-                eq.snippet.location(0, len(eq.snippet.text)), code="E124",
-                hint="use one of the two flags"))
     return errors
 
 

@@ -18,7 +18,8 @@ from ..equations.expressions import (Snippet, SympyContext, parse_expression,
                                      parse_statements, to_sympy)
 from ..equations.parse import DIFFERENTIAL, PARAMETER, SUBEXPRESSION
 from ..equations.specs import REFRACTORY_CONDITION, REFRACTORY_TIME, NeuronSpec
-from ..equations.sympy_functions import RANDOM_FUNCTIONS, bool_to_float, int_, randn_
+from ..equations.sympy_functions import (RANDOM_FUNCTIONS, as_shared_random, bool_to_float,
+                                         int_, randn_)
 from ..errors import IntegrationError
 from .methods import (AUTO_ORDER_ADDITIVE_NOISE, AUTO_ORDER_DETERMINISTIC,
                       AUTO_ORDER_MULTIPLICATIVE_NOISE, EXPLICIT_METHODS)
@@ -55,6 +56,7 @@ class GroupKernels:
     shared: tuple[str, ...] = ()            # arrays with one value for the group
     constants: tuple[str, ...] = ()         # runtime scalars (namespace values)
     streams: int = 0                        # number of random-number call sites
+    shared_writes: tuple[tuple[str, sp.Expr], ...] = ()   # shared variable <- scalar
 
 
 def _symbols_for(spec: NeuronSpec) -> dict[str, sp.Basic]:
@@ -112,6 +114,8 @@ def _subexpressions(spec: NeuronSpec, ctx: SympyContext,
                 held[name] = to_sympy(eq.expr, ctx)
             finally:
                 ctx.symbols = saved
+            if "shared" in eq.flags:   # one value for the group, random numbers too
+                held[name] = as_shared_random(held[name])
         done[name] = sp.Symbol(name, real=True)
 
     def resolve(name):
@@ -451,7 +455,9 @@ def discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, sp
     first = [Assignment(f"_{n}_held", e) for n, e in held.items()]
     assignments = [Assignment(a.target, a.expr.xreplace(temps)) for a in assignments]
     writes = [(v, e.xreplace(temps)) for v, e in writes]
-    writes += [(n, temps[sp.Symbol(n, real=True)]) for n in held]
+    # a (shared, constant over dt) one is stored once for the group: see shared_writes
+    writes += [(n, temps[sp.Symbol(n, real=True)]) for n in held
+               if "shared" not in spec.equations[n].flags]
     return method, first + assignments, writes
 
 
@@ -578,6 +584,8 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
     elif spec.refractory_kind == REFRACTORY_CONDITION:
         node, _ = parse_expression(Snippet.whole(spec.refractory, where))
         refractory = _convert(node, ctx, subexpressions)
+    shared_writes = tuple((n, sp.Symbol(f"_{n}_held", real=True)) for n in held
+                          if "shared" in spec.equations[n].flags)
     state, shared = [], []
     for eq in spec.equations.equations:
         if eq.kind == SUBEXPRESSION and eq.name not in held:
@@ -593,7 +601,7 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
         # what a monitor records: a held subexpression as computed at the start of the
         # step (Brian2 updates it in 'before_start', before the monitors)
         subexpressions={**subexpressions, **held}, state=tuple(state), shared=tuple(shared),
-        constants=spec.constants, streams=ctx.next_stream)
+        constants=spec.constants, streams=ctx.next_stream, shared_writes=shared_writes)
 
 
 __all__ = ["Assignment", "GroupKernels", "discretize", "lower_neuron_group", "PARAMETER"]

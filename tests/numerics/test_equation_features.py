@@ -273,3 +273,28 @@ def test_boolean_variable_as_threshold(backend):
     sg, sh = eq.SpikeMonitor(G), eq.SpikeMonitor(H)
     eq.Network(G, H, sg, sh).run(0.3 * ms, backend=backend)
     assert sg.i.tolist() == [1, 1, 1] and sh.i.tolist() == [1, 1, 1]
+
+
+def _shared_noise(backend):
+    _dt(0.1)
+    G = eq.NeuronGroup(4, "c = randn() : 1 (shared, constant over dt)\n"
+                          "dv/dt = c/ms : 1", method="rk4", namespace={}, seed=5)
+    st = eq.StateMonitor(G, ["v", "c"], record=True)
+    eq.Network(G, st).run(200 * ms, backend=backend)
+    return G, np.asarray(st.v), np.asarray(st.c)
+
+
+def test_shared_constant_over_dt_draws_one_number_per_step_for_the_group():
+    """Brian2's way to give a population one common random input per step:
+    (shared, constant over dt). Every neuron sees the same number (held through rk4), a
+    StateMonitor records it, it is N(0, 1) over 2000 steps (mean within 0.1, variance
+    within 10 %), and both backends draw the same numbers."""
+    G, v, c = _shared_noise("c")
+    assert G.arrays["c"].shape == (1,)
+    assert (c == c[:1]).all() and len(np.unique(c[0])) == c.shape[1]
+    np.testing.assert_allclose(np.diff(v, axis=1), 0.1 * c[:, :-1], rtol=1e-12,
+                               atol=1e-15)
+    assert abs(c[0].mean()) < 0.1 and abs(c[0].var() - 1) < 0.1
+    _, v_np, c_np = _shared_noise("numpy")
+    np.testing.assert_array_equal(c_np, c)
+    np.testing.assert_allclose(v_np, v, rtol=1e-12, atol=1e-15)
