@@ -12,7 +12,9 @@ parameters below are imported from there, so they cannot drift apart):
   instantaneous m(v)**3 in dv/dt (spike times, v every 10 steps);
 - types: integer and boolean variables, int(), floor(), //, % on negative numbers;
 - held: a (constant over dt) subexpression under rk4, a (shared) parameter and
-  subexpression (v and the stored subexpression every step);
+  subexpression (v and the stored subexpression every step); held_exact: the same
+  subexpression, which depends on t, with method='exact';
+- synapse_types: integer and boolean synaptic variables written by on_pre;
 - refractory: lastspike, not_refractory, refractory as a variable, an expression and a
   condition (spike times, final values);
 - linked: linked variables with and without index= (traces).
@@ -27,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "numerics"))
 import equation_feature_models as M  # noqa: E402  (plain strings and numbers only)
 
-from brian2 import (NeuronGroup, Network, SpikeMonitor, StateMonitor, defaultclock,  # noqa
-                    linked_var, ms, mV, prefs, second)
+from brian2 import (NeuronGroup, Network, SpikeMonitor, StateMonitor, Synapses,  # noqa
+                    defaultclock, linked_var, ms, mV, prefs, second)
 import brian2
 
 
@@ -91,6 +93,24 @@ def held():
             "spike_ms": [float(x) for x in sm.t / ms]}
 
 
+def held_exact():
+    defaultclock.dt = M.HELD_DT_MS * ms
+    G = NeuronGroup(2, M.HELD_EXACT, method="exact")
+    Network(G).run(M.HELD_EXACT_T_MS * ms)
+    return {"v_mV": [float(x) for x in G.v / mV]}
+
+
+def synapse_types():
+    defaultclock.dt = 0.1 * ms
+    G = NeuronGroup(2, M.SYN_TYPES_NEURON, threshold="v > 1", reset="v = 0",
+                    method="euler")
+    S = Synapses(G, G, M.SYN_TYPES, on_pre=M.SYN_TYPES_ON_PRE)
+    S.connect()
+    Network(G, S).run(M.SYN_TYPES_T_MS * ms)
+    order = np.lexsort((S.j[:], S.i[:]))
+    return {"c": [int(x) for x in S.c[:][order]], "fl": [bool(x) for x in S.fl[:][order]]}
+
+
 def refractory():
     defaultclock.dt = M.REF_DT_MS * ms
     out = {}
@@ -126,7 +146,8 @@ def linked():
 def main() -> None:
     prefs.codegen.target = "numpy"
     out = {}
-    for fn in (adex_rk4, wang_buzsaki, types, held, refractory, linked):
+    for fn in (adex_rk4, wang_buzsaki, types, held, held_exact, synapse_types, refractory,
+               linked):
         brian2.start_scope()
         out[fn.__name__] = fn()
         print(fn.__name__, "done")

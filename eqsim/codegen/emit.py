@@ -8,6 +8,7 @@ time, so they never change the source.
 """
 from __future__ import annotations
 
+import json
 import logging
 import time
 from types import SimpleNamespace
@@ -134,6 +135,7 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
                "writes": [(n, print_numpy(e), j) for j, (n, e) in enumerate(upd_writes)],
                "refractory": print_numpy(ref_expr[0]) if ref_expr else None},
         "written": [n for n, _ in upd_writes],
+        "shared_writes": _shared_writes(k, shared, scalars),
     }
     # threshold
     if k.threshold is not None:
@@ -169,19 +171,35 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
     return ctx
 
 
+def _shared_writes(k: GroupKernels, shared: list[dict], scalars: list) -> list[dict]:
+    """(shared, constant over dt) subexpressions: the value computed once per step (a
+    scalar statement of the update) stored in the group's one-element array."""
+    out = []
+    names = {n for n, _ in scalars}
+    for var, value in k.shared_writes:
+        if value.name not in names:
+            raise CodegenError(f"the shared subexpression '{var}' of group '{k.name}' "
+                               "has a value per neuron", code="E123",
+                               hint="it may use only shared names")
+        slot = next(s["slot"] for s in shared if s["name"] == var)
+        out.append({"name": var, "slot": slot, "c": c_name(value.name),
+                    "np": value.name})
+    return out
+
+
 def _linked_arrays(spec: NeuronSpec, arrays: list[dict], lay: _Layout) -> list[dict]:
     """Where each array is read: ``[_i]``, or for a ``(linked)`` variable at the source
     index held in an int32 array (the slot's array is the source group's own array, bound
     by the runtime: the value read is the source's current one, never a copy)."""
     links = []
     for a in arrays:
-        a["at"], a["np"] = "_i", f"_S.arrays[{a['name']!r}]".replace("'", '"')
+        a["at"], a["np"] = "_i", f"_S.arrays[{json.dumps(a['name'])}]"
         eq = spec.equations[a["name"]] if a["name"] in spec.equations else None
         if eq is not None and "linked" in eq.flags:
             slot = lay.array(f"{spec.name}/_link_{a['name']}", "int32_t")
             links.append({"name": a["name"], "slot": slot})
             a["at"] = f"_lnk_{a['name']}[_i]"
-            a["np"] = (f'_S.arrays["{a["name"]}"][_S.arrays["_link_{a["name"]}"]]')
+            a["np"] += f"[_S.arrays[{json.dumps('_link_' + a['name'])}]]"
     return links
 
 

@@ -175,6 +175,12 @@ class CPrinter(_SharedRules, C99CodePrinter):
             return f"{random_block_name(expr)}[_j]"
         return f"eqsim_randn(_key0, _key1, _rng_index, _step, {int(expr.args[0])}u)"
 
+    def _print_shared_rand_(self, expr):   # global index 0: the same on every MPI rank
+        return f"eqsim_rand(_key0, _key1, 0, _step, {int(expr.args[0])}u)"
+
+    def _print_shared_randn_(self, expr):
+        return f"eqsim_randn(_key0, _key1, 0, _step, {int(expr.args[0])}u)"
+
     def _print_timestep_(self, expr):
         return f"eqsim_timestep({self._print(expr.args[0])})"
 
@@ -251,6 +257,12 @@ class NumpyPrinter(_SharedRules, PythonCodePrinter):
 
     def _print_randn_(self, expr):
         return f"_randn({int(expr.args[0])})"
+
+    def _print_shared_rand_(self, expr):
+        return f"float(np.ravel(_uniform(_S.seed, _S.object_id, 0, _step, {int(expr.args[0])}))[0])"
+
+    def _print_shared_randn_(self, expr):
+        return f"float(np.ravel(_normal(_S.seed, _S.object_id, 0, _step, {int(expr.args[0])}))[0])"
 
     def _print_timestep_(self, expr):
         return f"_timestep({self._print(expr.args[0])})"

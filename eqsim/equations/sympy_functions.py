@@ -76,6 +76,22 @@ SYMPY_FUNCTIONS = {
 RANDOM_FUNCTIONS = (rand_, randn_)
 
 
+class shared_rand_(_RealFunction):
+    """One uniform number for the whole group per step (a ``rand()`` in a
+    ``(shared, constant over dt)`` subexpression): neuron 0's number of that call site."""
+    nargs = 1
+
+
+class shared_randn_(_RealFunction):
+    """One standard normal number for the whole group per step (see shared_rand_)."""
+    nargs = 1
+
+
+def as_shared_random(expr):
+    """``expr`` with its random numbers drawn once for the group (not per neuron)."""
+    return expr.replace(rand_, shared_rand_).replace(randn_, shared_randn_)
+
+
 class timed_(_RealFunction):
     """timed_(k, t[, i]): the k-th TimedArray of the object at time t (and neuron i)."""
     nargs = (2, 3)

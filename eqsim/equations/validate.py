@@ -180,7 +180,10 @@ def rule_shared_subexpressions(eqs: Equations) -> list[EqsimError]:
     variables, shared subexpressions, constants and t/dt/N (Brian2's rule); random
     numbers in it would be drawn per neuron in eqsim, so they are refused too."""
     errors: list[EqsimError] = []
-    shared = {eq.name for eq in eqs.equations if "shared" in eq.flags}
+    # a linked variable may be linked to a one-neuron group (Brian2 then treats it as
+    # shared: Brette & Guigon 2003's example), which is only known at run time
+    shared = {eq.name for eq in eqs.equations if "shared" in eq.flags or
+              "linked" in eq.flags}
     per_neuron = {eq.name for eq in eqs.equations if eq.name not in shared}
     per_neuron |= {"i", "lastspike", "not_refractory"}
     for eq in eqs.of_kind(SUBEXPRESSION):
@@ -192,10 +195,11 @@ def rule_shared_subexpressions(eqs: Equations) -> list[EqsimError]:
             if isinstance(n, ast.Name) and n.id in per_neuron:
                 bad = (f"the shared subexpression '{eq.name}' refers to '{n.id}', which "
                        "has a value per neuron", "E123")
-            elif isinstance(n, ast.Call) and getattr(n.func, "id", "") in ("rand",
-                                                                           "randn"):
+            elif isinstance(n, ast.Call) and getattr(n.func, "id", "") in (
+                    "rand", "randn") and "constant over dt" not in eq.flags:
                 bad = (f"the shared subexpression '{eq.name}' draws random numbers: "
-                       "not supported yet (they would be drawn per neuron)", "E124")
+                       "add the flag (constant over dt) to draw one per step for the "
+                       "group (Brian2 requires it too)", "E124")
             if bad is not None:
                 errors.append(EquationError(bad[0], eq.snippet.node_location(n),
                                             code=bad[1],
@@ -203,11 +207,6 @@ def rule_shared_subexpressions(eqs: Equations) -> list[EqsimError]:
                                                  "names in it"))
                 found = True
                 break
-        if "constant over dt" in eq.flags and not found:
-            errors.append(EquationError(
-                f"'{eq.name}' is (shared, constant over dt): not supported yet",
-                eq.snippet.location(0, len(eq.snippet.text)), code="E124",
-                hint="use one of the two flags"))
     return errors
 
 

@@ -18,7 +18,8 @@ from ..equations.expressions import (Snippet, SympyContext, parse_expression,
                                      parse_statements, to_sympy)
 from ..equations.parse import DIFFERENTIAL, PARAMETER, SUBEXPRESSION
 from ..equations.specs import REFRACTORY_CONDITION, REFRACTORY_TIME, NeuronSpec
-from ..equations.sympy_functions import RANDOM_FUNCTIONS, bool_to_float, int_, randn_
+from ..equations.sympy_functions import (RANDOM_FUNCTIONS, as_shared_random, bool_to_float,
+                                         int_, randn_)
 from ..errors import IntegrationError
 from .methods import (AUTO_ORDER_ADDITIVE_NOISE, AUTO_ORDER_DETERMINISTIC,
                       AUTO_ORDER_MULTIPLICATIVE_NOISE, EXPLICIT_METHODS)
@@ -55,6 +56,7 @@ class GroupKernels:
     shared: tuple[str, ...] = ()            # arrays with one value for the group
     constants: tuple[str, ...] = ()         # runtime scalars (namespace values)
     streams: int = 0                        # number of random-number call sites
+    shared_writes: tuple[tuple[str, sp.Expr], ...] = ()   # shared variable <- scalar
 
 
 def _symbols_for(spec: NeuronSpec) -> dict[str, sp.Basic]:
@@ -112,6 +114,8 @@ def _subexpressions(spec: NeuronSpec, ctx: SympyContext,
                 held[name] = to_sympy(eq.expr, ctx)
             finally:
                 ctx.symbols = saved
+            if "shared" in eq.flags:   # one value for the group, random numbers too
+                held[name] = as_shared_random(held[name])
         done[name] = sp.Symbol(name, real=True)
 
     def resolve(name):
@@ -348,16 +352,21 @@ def _collect_linear(rhs: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | Non
     return parts[x], parts.get(sp.S.One, sp.Integer(0))
 
 
-def _exponential_euler(f: dict[str, sp.Expr], variables: list[str]
-                       ) -> list[Assignment] | None:
-    """x_new = x + dt*(A*x + B)*exprel(A*dt) with A, B free of x (conditionally linear)."""
+def _exponential_euler(f: dict[str, sp.Expr], variables: list[str],
+                       collect: bool = False) -> list[Assignment] | None:
+    """x_new = x + dt*(A*x + B)*exprel(A*dt) with A, B free of x (conditionally linear).
+
+    ``collect``: also accept what Brian2's exponential_euler accepts, A and B that
+    contain x inside functions (:func:`_collect_linear`). Used when the method is named;
+    ``method="auto"`` keeps the strict rule, so that e.g. AdExp (exp(v) in dv/dt) still
+    gets rk4 there."""
     from ..equations.sympy_functions import exprel_
     out = []
     for v in variables:
         x = sp.Symbol(v, real=True)
         A = sp.diff(f[v], x)
         if A.has(x):   # a coefficient that depends on x itself: Brian2's rule decides
-            AB = _collect_linear(f[v], x)
+            AB = _collect_linear(f[v], x) if collect else None
             if AB is None:
                 return None
             A, B = AB
@@ -446,7 +455,9 @@ def discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, sp
     first = [Assignment(f"_{n}_held", e) for n, e in held.items()]
     assignments = [Assignment(a.target, a.expr.xreplace(temps)) for a in assignments]
     writes = [(v, e.xreplace(temps)) for v, e in writes]
-    writes += [(n, temps[sp.Symbol(n, real=True)]) for n in held]
+    # a (shared, constant over dt) one is stored once for the group: see shared_writes
+    writes += [(n, temps[sp.Symbol(n, real=True)]) for n in held
+               if "shared" not in spec.equations[n].flags]
     return method, first + assignments, writes
 
 
@@ -483,8 +494,9 @@ def _discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, s
                         code="E304", hint="use 'euler_maruyama' (additive noise) or "
                                           "'heun'")
                 continue
-            assignments = (_exact if method == "exact" else _exponential_euler)(
-                f, variables)
+            assignments = (_exact(f, variables) if method == "exact" else
+                           _exponential_euler(f, variables,
+                                              collect=spec.method != "auto"))
             if assignments is None:
                 if spec.method != "auto":
                     why = ("linear with constant coefficients" if method == "exact"
@@ -576,6 +588,8 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
     elif spec.refractory_kind == REFRACTORY_CONDITION:
         node, _ = parse_expression(Snippet.whole(spec.refractory, where))
         refractory = _convert(node, ctx, subexpressions)
+    shared_writes = tuple((n, sp.Symbol(f"_{n}_held", real=True)) for n in held
+                          if "shared" in spec.equations[n].flags)
     state, shared = [], []
     for eq in spec.equations.equations:
         if eq.kind == SUBEXPRESSION and eq.name not in held:
@@ -591,7 +605,7 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
         # what a monitor records: a held subexpression as computed at the start of the
         # step (Brian2 updates it in 'before_start', before the monitors)
         subexpressions={**subexpressions, **held}, state=tuple(state), shared=tuple(shared),
-        constants=spec.constants, streams=ctx.next_stream)
+        constants=spec.constants, streams=ctx.next_stream, shared_writes=shared_writes)
 
 
 __all__ = ["Assignment", "GroupKernels", "discretize", "lower_neuron_group", "PARAMETER"]

@@ -12,7 +12,7 @@ from ..equations.parse import DIFFERENTIAL, SUBEXPRESSION, Equations
 from ..equations.specs import REFRACTORY_NONE, NeuronSpec, SynapseSpec
 from ..errors import IntegrationError
 from .discretize import (DT, T, _convert, _exact, _exponential_euler, discretize,
-                         external_symbols)
+                         external_symbols, typed_assignment)
 
 EVENT_DT = sp.Symbol("_edt", positive=True)
 
@@ -107,7 +107,7 @@ def lower_synapses(spec: SynapseSpec) -> SynapseKernels:
             expr = _convert(value, ctx, {**subs, **temps})
             if target not in ctx.symbols and target not in subs:
                 temps[target] = sp.Symbol(target, real=True)
-            out.append((_canonical(target, spec), op, expr))
+            out.append(typed_assignment(spec.equations, _canonical(target, spec), op, expr))
         return tuple(out)
 
     on_pre, on_post = statements(spec.on_pre), statements(spec.on_post)

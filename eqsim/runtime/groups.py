@@ -232,9 +232,11 @@ class NeuronGroup(Named):
     def __getattr__(self, name: str):
         if name.startswith("_") or not self.__dict__.get("_ready", False):
             raise AttributeError(name)
+        arrays = self.__dict__.get("arrays", {})
+        if f"_link_{name[:-1]}" in arrays and name.endswith("_"):
+            return arrays[name[:-1]][arrays[f"_link_{name[:-1]}"]]
         if name.endswith("_") and name[:-1] in self.__dict__.get("arrays", {}):
             return self.arrays[name[:-1]]  # Brian2's v_: plain SI values
-        arrays = self.__dict__["arrays"]
         if f"_link_{name}" in arrays:   # a linked variable: the source's current values
             values = arrays[name][arrays[f"_link_{name}"]]
             dim = self._dimension_of(name)
@@ -265,7 +267,9 @@ class NeuronGroup(Named):
         if isinstance(value, LinkedVariable):
             self._link(name, value)
             return
-        if name in self.equations and "linked" in self.equations[name].flags:
+        base = name[:-1] if name.endswith("_") and name not in self.equations else name
+        if base in self.equations and "linked" in self.equations[base].flags:
+            name = base
             raise ConfigurationError(
                 f"{self.name}.{name} is a linked variable: set the variable it is "
                 "linked to, or link it", code="E122",
@@ -376,6 +380,8 @@ class NeuronGroup(Named):
             return fn(self.seed, obj, index, step, site)
 
         def values(name):
+            if f"_link_{name}" in self.arrays:   # a linked variable
+                return self.arrays[name][self.arrays[f"_link_{name}"]]
             if name in self.arrays:
                 return self.arrays[name]  # shared variables broadcast from shape (1,)
             if name in subs:

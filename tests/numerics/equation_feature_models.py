@@ -89,3 +89,17 @@ dx/dt = (v - x)/(3*ms) : 1
 LINK_INDEX = (3, 0, 1)
 LINK_DT_MS = 0.1
 LINK_T_MS = 10
+
+HELD_EXACT = """
+I = sin(2*pi*t/(0.35*ms) + i)*nA : amp (constant over dt)
+dv/dt = (I*10*Mohm - v)/(2*ms) : volt
+"""
+HELD_EXACT_T_MS = 1
+
+SYN_TYPES_NEURON = "dv/dt = (i + 1)/ms : 1"
+SYN_TYPES = """
+c : integer
+fl : boolean
+"""
+SYN_TYPES_ON_PRE = "c = c + 1.5*(i + 1); fl = c > 10"
+SYN_TYPES_T_MS = 5

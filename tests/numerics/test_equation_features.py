@@ -13,7 +13,7 @@ from eqsim import units as U
 from eqsim.errors import SimulationError
 from eqsim.units import mV, ms, nA
 
-from ..conftest import DATA
+from ..conftest import BACKENDS, DATA
 from . import equation_feature_models as M
 
 REF = json.loads((DATA / "brian2_equation_features.json").read_text())
@@ -213,3 +213,88 @@ def test_named_noise_sources_are_independent_and_shared_by_name():
         assert abs(np.var(values) / want - 1) < 0.03, k
     assert abs(np.corrcoef(x, y)[0, 1] - 2 ** -0.5) < 0.03
     assert abs(np.corrcoef(x, z)[0, 1]) < 0.03
+
+
+def test_constant_over_dt_depending_on_t_keeps_exact_applicable(backend):
+    """Within a step a (constant over dt) subexpression is a constant: 'exact' accepts
+    it although it depends on t (Brian2 too). v equal to Brian2's within 1e-9."""
+    _dt(M.HELD_DT_MS)
+    G = eq.NeuronGroup(2, M.HELD_EXACT, method="exact", namespace={})
+    eq.Network(G).run(M.HELD_EXACT_T_MS * ms, backend=backend)
+    np.testing.assert_allclose(G.v / mV, REF["held_exact"]["v_mV"], rtol=1e-9)
+
+
+def test_integer_and_boolean_synaptic_variables_match_brian2(backend):
+    """on_pre writes are truncated (c = c + 1.5*(i + 1) as into Brian2's int32 array)
+    and a boolean stores a condition; eqsim reads them back as float64 (a documented difference)."""
+    _dt(0.1)
+    G = eq.NeuronGroup(2, M.SYN_TYPES_NEURON, threshold="v > 1", reset="v = 0",
+                       method="euler", namespace={})
+    S = eq.Synapses(G, G, M.SYN_TYPES, on_pre=M.SYN_TYPES_ON_PRE, namespace={})
+    S.connect()
+    eq.Network(G, S).run(M.SYN_TYPES_T_MS * ms, backend=backend)
+    order = np.lexsort((np.asarray(S.j), np.asarray(S.i)))
+    ref = REF["synapse_types"]
+    assert np.asarray(S.c)[order].tolist() == ref["c"]
+    assert (np.asarray(S.fl)[order] != 0).tolist() == ref["fl"]
+
+
+def _held_random(backend):
+    _dt(0.1)
+    G = eq.NeuronGroup(3, "I = rand() : 1 (constant over dt)\ndv/dt = I/ms : 1",
+                       method="rk4", namespace={}, seed=5)
+    st = eq.StateMonitor(G, ["v", "I"], record=True)
+    eq.Network(G, st).run(1 * ms, backend=backend)
+    I = np.asarray(st.I)
+    assert len(np.unique(I)) == I.size and ((I > 0) & (I < 1)).all()
+    np.testing.assert_allclose(np.diff(np.asarray(st.v), axis=1), 0.1 * I[:, :-1],
+                               rtol=1e-12)
+    return I
+
+
+def test_constant_over_dt_draws_one_random_number_per_step():
+    """rand() in a (constant over dt) subexpression is drawn once per neuron and step and
+    held through rk4's four stages: v grows by exactly I*dt/ms per step, and a
+    StateMonitor records the very number the update used, the same on both backends."""
+    out = [_held_random(b) for b in BACKENDS]
+    np.testing.assert_array_equal(out[0], out[1])
+
+
+def test_boolean_variable_as_threshold(backend):
+    """threshold='fl' with fl : boolean (Brian2 2.9 accepts it: neuron 1 spikes at every
+    step of a 0.3 ms run, [1 1 1]); 'fl and not ...' as well."""
+    _dt(0.1)
+    G = eq.NeuronGroup(2, "dv/dt = 1/ms : 1\nfl : boolean", threshold="fl",
+                       reset="v = 0", namespace={})
+    H = eq.NeuronGroup(2, "dv/dt = 1/ms : 1\nfl : boolean",
+                       threshold="fl and not (v > 0.15)", reset="v = 0", namespace={})
+    G.fl = "i == 1"
+    H.fl = "i == 1"
+    sg, sh = eq.SpikeMonitor(G), eq.SpikeMonitor(H)
+    eq.Network(G, H, sg, sh).run(0.3 * ms, backend=backend)
+    assert sg.i.tolist() == [1, 1, 1] and sh.i.tolist() == [1, 1, 1]
+
+
+def _shared_noise(backend):
+    _dt(0.1)
+    G = eq.NeuronGroup(4, "c = randn() : 1 (shared, constant over dt)\n"
+                          "dv/dt = c/ms : 1", method="rk4", namespace={}, seed=5)
+    st = eq.StateMonitor(G, ["v", "c"], record=True)
+    eq.Network(G, st).run(200 * ms, backend=backend)
+    return G, np.asarray(st.v), np.asarray(st.c)
+
+
+def test_shared_constant_over_dt_draws_one_number_per_step_for_the_group():
+    """Brian2's way to give a population one common random input per step:
+    (shared, constant over dt). Every neuron sees the same number (held through rk4), a
+    StateMonitor records it, it is N(0, 1) over 2000 steps (mean within 0.1, variance
+    within 10 %), and both backends draw the same numbers."""
+    G, v, c = _shared_noise("c")
+    assert G.arrays["c"].shape == (1,)
+    assert (c == c[:1]).all() and len(np.unique(c[0])) == c.shape[1]
+    np.testing.assert_allclose(np.diff(v, axis=1), 0.1 * c[:, :-1], rtol=1e-12,
+                               atol=1e-15)
+    assert abs(c[0].mean()) < 0.1 and abs(c[0].var() - 1) < 0.1
+    _, v_np, c_np = _shared_noise("numpy")
+    np.testing.assert_array_equal(c_np, c)
+    np.testing.assert_allclose(v_np, v, rtol=1e-12, atol=1e-15)
