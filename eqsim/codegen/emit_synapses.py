@@ -51,6 +51,21 @@ def _pathway(k: SynapseKernels, statements, syn_arrays, pre_slots, post_slots) -
     }
 
 
+def _clamp(path: dict, src: dict, tgt: dict) -> dict:
+    """Brian2 drops a synaptic write to a variable (unless refractory) of a neuron that is
+    refractory: such stores get the slot of the neuron's not_refractory flags as a mask
+    (and leave numpy's unmasked np.add.at path)."""
+    for stores, group, cut in ((path["pre_stores"], src, 4), (path["post_stores"], tgt, 5)):
+        slots = {a["name"]: a["slot"] for a in group.get("arrays", ())}
+        clamped = set(group.get("clamped", ()))
+        for a in stores:
+            a["mask_slot"] = (slots.get("not_refractory") if a["name"][:-cut] in clamped
+                              else None)
+    if any(a["mask_slot"] is not None for a in path["post_stores"]):
+        path["fast"] = False
+    return path
+
+
 def _clock_driven(k: SynapseKernels, syn_arrays, pre_slots, post_slots) -> dict:
     """The per-synapse state update of clock-driven equations (every step)."""
     from ..integration.rewrite import optimise
@@ -105,7 +120,8 @@ def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
         "pre": None, "post": None, "summed": [],
     }
     if k.on_pre:
-        ctx["pre"] = _pathway(k, k.on_pre, syn_arrays, pre_slots, post_slots)
+        ctx["pre"] = _clamp(_pathway(k, k.on_pre, syn_arrays, pre_slots, post_slots),
+                            src, tgt)
         ctx["pre"].update({
             "ptr_slot": lay.array(f"{name}/_pre_ptr", "int64_t"),
             "q_pre_slot": lay.array(f"{name}/_q_pre", "int32_t"),
@@ -121,7 +137,8 @@ def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
             "delay_islot": lay.iparam(f"{name}/_delay_steps"),
         })
     if k.on_post:
-        ctx["post"] = _pathway(k, k.on_post, syn_arrays, pre_slots, post_slots)
+        ctx["post"] = _clamp(_pathway(k, k.on_post, syn_arrays, pre_slots, post_slots),
+                             src, tgt)
         ctx["post"].update({
             "ptr_slot": lay.array(f"{name}/_post_ptr", "int64_t"),
             "order_slot": lay.array(f"{name}/_post_order", "int32_t"),

@@ -311,7 +311,12 @@ class NumpyBackend:
                                        data.get_i(f"{name}/n"), data.get_d(f"{name}/p"),
                                        data.get_d(f"{name}/q0"),
                                        bool(data.get_i(f"{name}/approx")))
-                p.target.arrays[p.target_var] += data.get_d(f"{name}/weight") * counts
+                added = data.get_d(f"{name}/weight") * counts
+                if p.spec.unless_refractory:   # refractory neurons keep their value
+                    free = p.target.arrays["not_refractory"].astype(bool)
+                    p.target.arrays[p.target_var][free] += added[free]
+                else:
+                    p.target.arrays[p.target_var] += added
             for gid, g in enumerate(self.groups):
                 spk = spikes.get(gid)
                 if spk is None or not len(spk) or f"reset_{gid}" not in ns:

@@ -230,7 +230,13 @@ class PoissonInput(Named):
     @property
     def spec(self):
         from ..equations.specs import PoissonInputSpec
-        return PoissonInputSpec(self.name, self.target.name, self.target_var)
+        # Brian2 applies a PoissonInput with its state-update code, so a variable marked
+        # (unless refractory) receives nothing while its neuron is refractory (unlike
+        # on_pre of Synapses, which always adds)
+        flags = {eq.name: eq.flags for eq in self.target.equations.equations}
+        clamped = ("unless refractory" in flags[self.target_var]
+                   and "not_refractory" in self.target.arrays)
+        return PoissonInputSpec(self.name, self.target.name, self.target_var, clamped)
 
     def weight_value(self) -> float:
         """The weight in SI units (a string weight is evaluated now, as in Brian2)."""
