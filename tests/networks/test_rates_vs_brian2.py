@@ -19,8 +19,12 @@ to 19 % (COBAHH exc). The old fixed 10 % on 3 seeds failed for 6-12 % of seed ch
 Measured eqsim/Brian2 - 1, exc / inh: CUBA -5.1 / -1.5 %, COBA -4.7 / -2.1 %, COBAHH
 -6.0 / -3.7 %, AdExp -4.5 / -5.7 % (docs/benchmarks.md).
 
-Brunel (rate varies 0.5 % between seeds) keeps its single seed against
-tests/data/brian2_network_rates.json (cpp_standalone, overall rate only) within 10 %.
+Brunel (rate varies 0.5 % between seeds) runs one eqsim seed against Brian2's 3 seeds of
+tests/data/brian2_network_rates.json (cpp_standalone, overall rate only), with the same
+rule: Z*s*sqrt(1/1 + 1/3), s = 0.46 % from Brian2's seeds, i.e. 2.1 %. It measures
+37.17 Hz against Brian2's 37.17 Hz; before eqsim dropped synaptic and PoissonInput writes
+to v during the refractory period, as Brian2 does (test_refractory_writes.py), it fired
+4 % faster.
 """
 import importlib
 import json
@@ -80,8 +84,10 @@ def test_rates_agree_with_brian2_over_seeds(model, module, kw):
         assert abs(ratio - 1) < tol, (pop, ratio, tol)
 
 
-def test_brunel_rate_within_10_percent_of_brian2():
+def test_brunel_rate_agrees_with_brian2():
     ours = _rates("brunel", (1,), N=12500, g=5.0, eta=2.0)
-    theirs = BRUNEL["mean_rate_hz"]
-    for pop in ("exc", "inh"):
-        assert abs(ours[pop][0] / theirs - 1) < 0.10, (pop, ours[pop][0], theirs)
+    theirs = [run["rate_hz"] for run in BRUNEL["runs"]]
+    tol = Z * statistics.stdev(theirs) * (1 + 1 / len(theirs)) ** 0.5 \
+        / statistics.fmean(theirs)
+    overall = (ours["exc"][0] * 10000 + ours["inh"][0] * 2500) / 12500
+    assert abs(overall / statistics.fmean(theirs) - 1) < tol, (overall, tol)
