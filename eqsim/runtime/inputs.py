@@ -234,8 +234,8 @@ class PoissonInput(Named):
     def spec(self):
         from ..equations.specs import PoissonInputSpec
         # Brian2 applies a PoissonInput with its state-update code, so a variable marked
-        # (unless refractory) receives nothing while its neuron is refractory (unlike
-        # on_pre of Synapses, which always adds)
+        # (unless refractory) receives nothing while its neuron is refractory (synaptic
+        # writes are masked the same way, codegen/emit_synapses.py)
         flags = {eq.name: eq.flags for eq in self.target.equations.equations}
         clamped = ("unless refractory" in flags[self.target_var]
                    and "not_refractory" in self.target.arrays)
