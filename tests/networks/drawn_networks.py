@@ -2,7 +2,8 @@
 benchmarks/reference/brian2_drawn_networks.py) into eqsim: the same equations, parameters,
 integration method, threshold, reset and refractory period as the Brian2 script, and
 exactly Brian2's synapses, initial state and (AdExp) afferent Poisson spikes, the latter
-replayed by a SpikeGeneratorGroup.
+replayed by a SpikeGeneratorGroup. Models: cuba, coba, cobahh, adex (RS-FS) and brunel_dc
+(Brunel's delta-synapse network with a constant drive).
 
 ``build(model)`` returns ``(network, monitors, reference)``: the eqsim Network, its
 SpikeMonitors by population, and Brian2's spikes by population as (indices, steps).
