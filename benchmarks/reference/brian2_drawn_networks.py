@@ -5,7 +5,7 @@ Run with the Brian2 virtualenv's python, from the repository root:
 
     $BRIAN2_VENV/bin/python benchmarks/reference/brian2_drawn_networks.py [--models ...]
 
-For each model (cuba, coba, cobahh, adex) Brian2 2.9 builds the network of
+For each model (cuba, coba, cobahh, adex; brunel_dc below) Brian2 2.9 builds the network of
 ../shared/models/brian2/<model>.py (same equations, parameters, integration method,
 threshold, reset and refractory period) with the runtime 'numpy' target (double
 precision, numpy's arithmetic, no -ffast-math: Brian2's 'cython' and 'cpp_standalone'
@@ -38,6 +38,8 @@ Sizes: CUBA, COBA, COBAHH 4000 neurons (the benchmark size, 3200 exc / 800 inh, 
 AdExp RS-FS 5000 neurons as documented (4000 RS / 1000 FS, p = 0.05, 400 afferent Poisson
 neurons at a constant 4 Hz with p = 0.5, as in ../shared/models/brian2/adex.py); 1.8 MB.
 At 2500 neurons the network is nearly silent (100 spikes in 1 s), too little to compare.
+brunel_dc: Brunel's network (delta synapses onto v, delay 1.5 ms, fixed in-degree 10 %)
+at 2000 neurons with a constant drive instead of the Poisson one (see build_brunel_dc).
 """
 import argparse
 import json
@@ -49,8 +51,8 @@ import numpy as np
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT_DIR = os.path.join(REPO_ROOT, "tests", "data")
-MODELS = ("cuba", "coba", "cobahh", "adex")
-SIZES = dict(cuba=4000, coba=4000, cobahh=4000, adex=5000)
+MODELS = ("cuba", "coba", "cobahh", "adex", "brunel_dc")
+SIZES = dict(cuba=4000, coba=4000, cobahh=4000, adex=5000, brunel_dc=2000)
 SEED = 2026
 
 
@@ -169,6 +171,44 @@ def build_vogels_abbott(b2, model, N, out):
     return objects, initial, collect
 
 
+def build_brunel_dc(b2, N, out):
+    """Brunel's delta-synapse LIF network (../shared/models/brian2/brunel.py: tau 20 ms,
+    theta 20 mV, Vr 10 mV, refractory 2 ms, delay 1.5 ms, g = 5, fixed in-degree 10 %,
+    multapses allowed) with the Poisson drive replaced by a constant one (mu = 24 mV, as
+    dv/dt = (mu - v)/tau) and J = 0.2 mV, so that all its randomness -- the synapses
+    and a uniform initial v -- can be stored. What it adds to the others: synapses that
+    write v itself (an (unless refractory) variable), from two Synapses objects, with a
+    delay."""
+    from brian2 import ms, mV, NeuronGroup, Synapses, SpikeMonitor
+    NE = int(round(0.8 * N))
+    NI = N - NE
+    CE, CI = int(round(0.1 * NE)), int(round(0.1 * NI))
+    params = dict(tau=20 * ms, theta=20 * mV, Vr=10 * mV, J=0.2 * mV, g=5.0, mu=24 * mV)
+    G = NeuronGroup(N, "dv/dt = (mu - v)/tau : volt (unless refractory)",
+                    threshold="v > theta", reset="v = Vr", refractory=2 * ms,
+                    method="exact", namespace=params)
+    G.v = "rand()*theta"
+    rng = np.random.default_rng(int(np.random.randint(2 ** 31)))
+    Se = Synapses(G[:NE], G, on_pre="v += J", delay=1.5 * ms, namespace=params)
+    Se.connect(i=rng.integers(0, NE, N * CE), j=np.repeat(np.arange(N), CE))
+    Si = Synapses(G[NE:], G, on_pre="v += -g*J", delay=1.5 * ms, namespace=params)
+    Si.connect(i=rng.integers(0, NI, N * CI), j=np.repeat(np.arange(N), CI))
+    mon = SpikeMonitor(G)
+
+    def initial():
+        out["init_v"] = np.array(G.v_[:], dtype=np.float64)
+
+    def collect(dt):
+        out["final_v"] = np.array(G.v_[:], dtype=np.float64)
+        encode_synapses(out, "exc", Se.i[:], Se.j[:], NE)
+        encode_synapses(out, "inh", Si.i[:], Si.j[:], NI)
+        n = store_spikes(out, "all", mon, dt)
+        n_exc = int(np.sum(np.asarray(mon.i[:]) < NE))
+        return dict(N=N, N_exc=NE, n_syn_exc=len(Se), n_syn_inh=len(Si), spikes=n,
+                    spikes_exc=n_exc, spikes_inh=n - n_exc)
+    return [G, Se, Si, mon], initial, collect
+
+
 def build_adex(b2, N, out):
     """The AdExp RS-FS network of ../shared/models/brian2/adex.py (constant 4 Hz drive)."""
     from brian2 import (ms, mV, nS, pF, pA, Hz, NeuronGroup, Synapses, SpikeMonitor,
@@ -244,6 +284,8 @@ def make(model, seed, duration, out_dir):
     N = SIZES[model]
     if model == "adex":
         objects, initial, collect = build_adex(b2, N, out)
+    elif model == "brunel_dc":
+        objects, initial, collect = build_brunel_dc(b2, N, out)
     else:
         objects, initial, collect = build_vogels_abbott(b2, model, N, out)
     net = b2.Network(*objects)

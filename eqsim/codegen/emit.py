@@ -168,6 +168,11 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
         }
     else:
         ctx["reset"] = None
+    # as in Brian2, a variable (unless refractory) is read-only while its neuron is
+    # refractory, for synapses and PoissonInputs too (not for the reset)
+    ctx["clamped"] = sorted(e.name for e in spec.equations.equations
+                            if "unless refractory" in e.flags) \
+        if k.refractory is not None else []
     return ctx
 
 
@@ -272,7 +277,9 @@ def _poisson_input_context(p, lay: _Layout, groups: dict) -> dict:
             "n_slot": lay.iparam(f"{p.name}/n"), "approx_slot": lay.iparam(f"{p.name}/approx"),
             "key0_slot": lay.iparam(f"{p.name}/key0"), "key1_slot": lay.iparam(f"{p.name}/key1"),
             "p_slot": lay.dparam(f"{p.name}/p"), "q0_slot": lay.dparam(f"{p.name}/q0"),
-            "w_slot": lay.dparam(f"{p.name}/weight")}
+            "w_slot": lay.dparam(f"{p.name}/weight"),
+            "nr_slot": ({a["name"]: a["slot"] for a in g["arrays"]}["not_refractory"]
+                        if p.unless_refractory else None)}
 
 
 def emit(groups: list[tuple[NeuronSpec, GroupKernels]],

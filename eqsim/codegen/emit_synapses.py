@@ -56,6 +56,21 @@ def _pathway(k: SynapseKernels, statements, syn_arrays, pre_slots, post_slots) -
     }
 
 
+def _clamp(path: dict, src: dict, tgt: dict) -> dict:
+    """Brian2 drops a synaptic write to a variable (unless refractory) of a neuron that is
+    refractory: such stores get the slot of the neuron's not_refractory flags as a mask
+    (and leave numpy's unmasked np.add.at path)."""
+    for stores, group, cut in ((path["pre_stores"], src, 4), (path["post_stores"], tgt, 5)):
+        slots = {a["name"]: a["slot"] for a in group.get("arrays", ())}
+        clamped = set(group.get("clamped", ()))
+        for a in stores:
+            a["mask_slot"] = (slots.get("not_refractory") if a["name"][:-cut] in clamped
+                              else None)
+    if any(a["mask_slot"] is not None for a in path["post_stores"]):
+        path["fast"] = False
+    return path
+
+
 def _clock_driven(k: SynapseKernels, syn_arrays, pre_slots, post_slots) -> dict:
     """The per-synapse state update of clock-driven equations (every step)."""
     from ..integration.rewrite import optimise
@@ -168,7 +183,7 @@ def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
     }
     ctx["pres"], ctx["posts"] = [], []
     for path, kind, statements, delay_kind in _ordered_pathways(k):
-        p = _pathway(k, statements, syn_arrays, pre_slots, post_slots)
+        p = _clamp(_pathway(k, statements, syn_arrays, pre_slots, post_slots), src, tgt)
         p.update(_pathway_slots(lay, f"{name}/{_prefix(path)}", kind,
                                 delay_kind == "per_synapse"))
         p.update({"name": path, "kind": kind, "prefix": _prefix(path),

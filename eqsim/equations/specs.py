@@ -119,9 +119,11 @@ class PoissonInputSpec:
     name: str
     target: str
     variable: str
+    unless_refractory: bool = False   # the variable keeps its value while refractory
 
     def key(self) -> str:
-        return f"poissoninput|{self.name}|{self.target}|{self.variable}"
+        return (f"poissoninput|{self.name}|{self.target}|{self.variable}"
+                + ("|unless_refractory" if self.unless_refractory else ""))
 
 
 @dataclass(frozen=True)

@@ -404,7 +404,12 @@ class _StepRunner:
         counts = _rng.binomial(p.seed, _rng.object_id(name), k0, s,
                                data.get_i(f"{name}/n"), data.get_d(f"{name}/p"),
                                data.get_d(f"{name}/q0"), bool(data.get_i(f"{name}/approx")))
-        p.target.arrays[p.target_var] += data.get_d(f"{name}/weight") * counts
+        added = data.get_d(f"{name}/weight") * counts
+        if p.spec.unless_refractory:   # refractory neurons keep their value (Brian2)
+            free = p.target.arrays["not_refractory"].astype(bool)
+            p.target.arrays[p.target_var][free] += added[free]
+        else:
+            p.target.arrays[p.target_var] += added
 
     def reset(self, e, t, s):
         gid = self.gid[e["owner"]]

@@ -57,7 +57,8 @@ class SpikeGeneratorGroup(NeuronGroup):
     """Replays given spikes: neuron ``indices[k]`` fires at ``times[k]`` (Brian2's
     SpikeGeneratorGroup). With ``period`` > 0 the pattern repeats every period.
 
-    Times are rounded to the nearest time step; two spikes of one neuron in the same
+    A time falls into the step that contains it (Brian2's ``int((t + 1e-3*dt)/dt)``:
+    1.35 ms goes to the step of 1.3 ms at dt = 0.1 ms); two spikes of one neuron in the same
     step are an error. Build one from a monitor with ``from_monitor`` or from a file
     written by ``SpikeMonitor.save`` with ``from_file``.
     """
@@ -109,7 +110,9 @@ class SpikeGeneratorGroup(NeuronGroup):
     def _prepare_table(self) -> tuple[int, int]:
         """Spikes as (step, index) sorted by step, for the group's dt."""
         dt = self.dt_
-        steps = np.floor(self._gen_times / dt + 0.5).astype(np.int64)
+        # the step that contains the time, as Brian2 bins them (a thousandth of a step
+        # of slack, so that k*dt computed in floating point stays in step k)
+        steps = np.floor((self._gen_times + 1e-3 * dt) / dt).astype(np.int64)
         order = np.lexsort((self._gen_indices, steps))
         steps, idx = steps[order], self._gen_indices[order]
         same = (steps[1:] == steps[:-1]) & (idx[1:] == idx[:-1])
@@ -237,7 +240,13 @@ class PoissonInput(Named):
     @property
     def spec(self):
         from ..equations.specs import PoissonInputSpec
-        return PoissonInputSpec(self.name, self.target.name, self.target_var)
+        # Brian2 applies a PoissonInput with its state-update code, so a variable marked
+        # (unless refractory) receives nothing while its neuron is refractory (synaptic
+        # writes are masked the same way, codegen/emit_synapses.py)
+        flags = {eq.name: eq.flags for eq in self.target.equations.equations}
+        clamped = ("unless refractory" in flags[self.target_var]
+                   and "not_refractory" in self.target.arrays)
+        return PoissonInputSpec(self.name, self.target.name, self.target_var, clamped)
 
     def weight_value(self) -> float:
         """The weight in SI units (a string weight is evaluated now, as in Brian2)."""

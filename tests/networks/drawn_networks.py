@@ -2,7 +2,8 @@
 benchmarks/reference/brian2_drawn_networks.py) into eqsim: the same equations, parameters,
 integration method, threshold, reset and refractory period as the Brian2 script, and
 exactly Brian2's synapses, initial state and (AdExp) afferent Poisson spikes, the latter
-replayed by a SpikeGeneratorGroup.
+replayed by a SpikeGeneratorGroup. Models: cuba, coba, cobahh, adex (RS-FS) and brunel_dc
+(Brunel's delta-synapse network with a constant drive).
 
 ``build(model)`` returns ``(network, monitors, reference)``: the eqsim Network, its
 SpikeMonitors by population, and Brian2's spikes by population as (indices, steps).
@@ -18,7 +19,7 @@ from eqsim.units import cm, mV, ms, msiemens, nS, pA, pF, second, siemens, ufara
 
 from ..conftest import DATA
 
-MODELS = ("cuba", "coba", "cobahh", "adex")
+MODELS = ("cuba", "coba", "cobahh", "adex", "brunel_dc")
 
 CUBA = dict(
     params=dict(taum=20 * ms, taue=5 * ms, taui=10 * ms, Vt=-50 * mV, Vr=-60 * mV,
@@ -68,7 +69,15 @@ beta_n  = 0.5 * exp((10*mV - v + VT)/(40*mV))/ms : Hz
     kw=dict(threshold="v > -20*mV", refractory=3 * ms, method="exponential_euler"),
     variables=("v", "m", "n", "h", "ge", "gi"))
 
-VOGELS_ABBOTT = dict(cuba=CUBA, coba=COBA, cobahh=COBAHH)
+# Brunel's network with a constant drive (see brian2_drawn_networks.py): delta synapses
+# onto v, an (unless refractory) variable, with a delay of 1.5 ms
+BRUNEL_DC = dict(
+    params=dict(tau=20 * ms, theta=20 * mV, Vr=10 * mV, J=0.2 * mV, g=5.0, mu=24 * mV),
+    eqs="dv/dt = (mu - v)/tau : volt (unless refractory)",
+    kw=dict(threshold="v > theta", reset="v = Vr", refractory=2 * ms, method="exact"),
+    variables=("v",), on_exc="v += J", on_inh="v += -g*J", delay=1.5 * ms)
+
+VOGELS_ABBOTT = dict(cuba=CUBA, coba=COBA, cobahh=COBAHH, brunel_dc=BRUNEL_DC)
 
 ADEX_COMMON = dict(Gl=10 * nS, Cm=200 * pF, El=-70 * mV, Vthre=-50 * mV, Vreset=-70 * mV,
                    Ee=0 * mV, Ei=-80 * mV, Tse=5 * ms, Tsi=5 * ms, Q_exc=1 * nS,
@@ -118,10 +127,13 @@ def build(model: str):
     G = eq.NeuronGroup(N, spec["eqs"], namespace=spec["params"], name=model, **spec["kw"])
     for var in spec["variables"]:
         setattr(G, var + "_", data[f"init_{var}"])
-    Se = eq.Synapses(G[:NE], G, on_pre="ge += we", namespace=spec["params"], name="exc")
+    delay = {"delay": spec["delay"]} if "delay" in spec else {}
+    Se = eq.Synapses(G[:NE], G, on_pre=spec.get("on_exc", "ge += we"),
+                     namespace=spec["params"], name="exc", **delay)
     i, j = synapses_of(data, "exc")
     Se.connect(i=i, j=j)
-    Si = eq.Synapses(G[NE:], G, on_pre="gi += wi", namespace=spec["params"], name="inh")
+    Si = eq.Synapses(G[NE:], G, on_pre=spec.get("on_inh", "gi += wi"),
+                     namespace=spec["params"], name="inh", **delay)
     i, j = synapses_of(data, "inh")
     Si.connect(i=i, j=j)
     mon = eq.SpikeMonitor(G)
