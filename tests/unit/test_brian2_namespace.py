@@ -364,6 +364,8 @@ def test_whole_numbers_given_as_floats():
         NS["SpikeGeneratorGroup"](3, np.array([0.5]), np.array([1]) * NS["ms"])
     T = NS["TimedArray"]([1 * NS["nA"], 0 * NS["uA"]], dt=1 * NS["ms"])
     assert T.dim == NS["nA"].dim
+    P = NS["PoissonGroup"](2, [10 * NS["Hz"], 20 * NS["Hz"]])
+    assert np.allclose(P.rates / NS["Hz"], [10, 20])
 
 
 # ---- Jupyter -------------------------------------------------------------------------------
