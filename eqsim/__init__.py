@@ -33,10 +33,12 @@ from .preferences import (BrianLogger, PreferenceError, all_devices, brian_prefs
                     get_device, get_logger, prefs, reinit_devices, set_device)
 from .constants import *  # noqa: F401,F403  (zero_celsius, faraday_constant, ...)
 from . import constants as _constants
+from .brian2_paths import register as _register_brian2_paths
 from .trials import Trial, run_trials
 from .units import *  # noqa: F401,F403  (mV, ms, nS, ... as in Brian2)
 
 _logging.getLogger("eqsim").addHandler(_logging.NullHandler())
+_register_brian2_paths()   # eqsim.units.constants, eqsim.core.functions, eqsim.devices...
 
 __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "TimedArray",
            "PoissonInput", "step_current",

@@ -424,3 +424,19 @@ def test_jupyter_progress_bar_and_rich_repr_without_ipywidgets():
     html = [o["data"]["text/html"] for o in outputs if "data" in o and
             "text/html" in o["data"]]
     assert html and "neurongroup" in html[0] and "<td>V</td>" in html[0]
+
+
+def test_brian2_module_paths_under_eqsim():
+    # Brian2's examples also import from submodules (Destexhe 1998, coupled oscillators,
+    # the float32/64 benchmark): with brian2 -> eqsim in those lines they work too
+    code = ("from eqsim.units.constants import zero_celsius, faraday_constant as F\n"
+            "from eqsim.core.functions import timestep\n"
+            "from eqsim.devices.device import reset_device, reinit_devices\n"
+            "from eqsim.units import *\n"
+            "from eqsim import run, defaultclock, prefs\n"
+            "assert float(zero_celsius) == 273.15 and float(F) == 96485.33289\n"
+            "assert timestep(0.3*ms, 0.1*ms) == 3\nreset_device(); reinit_devices()\n"
+            "print('ok')")
+    out = run_python(code)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
