@@ -25,6 +25,7 @@ from .errors import (CodegenError, CompileError, ConfigurationError, DimensionEr
 from . import topology
 from .inspect import show_code
 from .runtime.clock import Clock, defaultclock
+from .runtime.groups import linked_var
 from .brian2_compat import (Network, euler, exact, exponential_euler, heun, linear, milstein,
                             restore_initial_state, rk2, rk4, timestep)
 from .runtime.groups import Subgroup
@@ -44,7 +45,7 @@ __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "Ti
            "PoissonInput", "step_current",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network", "Clock",
            "defaultclock", "run", "start_scope", "seed", "store", "restore", "collect",
-           "run_trials", "Trial",
+           "run_trials", "Trial", "linked_var",
            "units", "topology", "show_code", "__version__", "EqsimError", "EquationError",
            "DimensionError", "IntegrationError", "CodegenError", "CompileError",
            "SimulationError", "ConfigurationError", "arange", "array", "cos", "exp",

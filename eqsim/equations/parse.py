@@ -27,7 +27,7 @@ DIFFERENTIAL, SUBEXPRESSION, PARAMETER = "differential", "subexpression", "param
 ALLOWED_FLAGS = {
     DIFFERENTIAL: ("unless refractory",),
     SUBEXPRESSION: ("shared", "constant over dt"),
-    PARAMETER: ("constant", "shared"),
+    PARAMETER: ("constant", "shared", "linked"),
 }
 SYNAPSE_FLAGS = {
     DIFFERENTIAL: ("clock-driven", "event-driven"),
@@ -36,6 +36,7 @@ SYNAPSE_FLAGS = {
 }
 _START = re.compile(r"^\s*(d\s*[A-Za-z_]\w*\s*/\s*dt|[A-Za-z_]\w*)\s*(=(?!=)|:)")
 _DIFF_LHS = re.compile(r"^\s*d\s*([A-Za-z_]\w*)\s*/\s*dt\s*$")
+TYPES = ("integer", "boolean")   # declared instead of a unit (dimensionless)
 _FLAGS = re.compile(r"^(?P<unit>.*?)\s*\((?P<flags>[A-Za-z_ ,-]*)\)\s*$", re.S)
 
 
@@ -51,6 +52,7 @@ class Equation:
     expr: ast.expr | None = None        # right-hand side (None for parameters)
     snippet: Snippet | None = None      # the right-hand side's text and position
     line: int = 1
+    dtype: str = "float"                # "float", "integer" or "boolean" (declared so)
 
     @property
     def expr_text(self) -> str | None:
@@ -196,7 +198,8 @@ def _parse_one(parts: list[tuple[int, str]], source: str, where: str,
                          unit_start + len(unit_text.strip()))
     if not unit_text.strip():
         raise EquationError("missing unit after ':'", whole.location(colon), code="E108")
-    dim = parse_unit(unit_text, unit_snip)
+    dtype = unit_text.strip() if unit_text.strip() in TYPES else "float"
+    dim = DIMENSIONLESS if dtype != "float" else parse_unit(unit_text, unit_snip)
 
     eq_pos = lhs_rhs.find("=")
     if eq_pos < 0:
@@ -231,7 +234,24 @@ def _parse_one(parts: list[tuple[int, str]], source: str, where: str,
                 f"unknown flag '{flag}' for a {kind} "
                 f"(allowed: {', '.join(allowed)})",
                 whole.location(joined.find(flag, colon), len(flag)), code="E109")
-    return Equation(kind, name, dim, unit_text.strip(), flags, expr, rhs, first_line)
+    _check_types_and_flags(kind, name, dtype, flags, whole, name_off)
+    return Equation(kind, name, dim, unit_text.strip(), flags, expr, rhs, first_line,
+                    dtype)
+
+
+def _check_types_and_flags(kind: str, name: str, dtype: str, flags: tuple[str, ...],
+                           whole: Snippet, name_off: int) -> None:
+    """Brian2's rules for declared types and flag combinations."""
+    where = whole.location(name_off, len(name))
+    if dtype != "float" and kind == DIFFERENTIAL:
+        raise EquationError(f"the differential equation of '{name}' is declared "
+                            f"{dtype}; only floating-point variables can be integrated",
+                            where, code="E120", hint="declare it with a unit, e.g. ': 1'")
+    if "linked" in flags and len(flags) > 1:
+        raise EquationError(f"a linked variable ('{name}') takes no other flags",
+                            where, code="E121",
+                            hint="the linked variable has the flags of its source")
+
 
 
 def parse_equations(text: str, where: str = "model",

@@ -186,13 +186,18 @@ class StateMonitor(Named):
         if isinstance(source, Synapses):
             known = [k for k, v in source.arrays.items() if v is not None and
                      not k.startswith("_") and k != "delay"]
+            # source and target variables through the synapses (Brian2's v_pre, v_post)
+            linked = [f"{v}_pre" for v in source._pre_dims] + [
+                f"{v}_post" for v in source._post_dims]
             if isinstance(variables, str):
                 variables = [variables]
             for v in variables:
-                if v not in known:
+                if v not in known and v not in linked:
                     raise ConfigurationError(
                         f"StateMonitor: synapses '{source.name}' have no variable '{v}'",
-                        code="E711", hint="variables: " + ", ".join(known))
+                        code="E711", hint=(f"write '{v}_post' to record the target's {v}"
+                                           if v in source._post_dims else
+                                           "variables: " + ", ".join(known + linked)))
             limit = len(source)
         elif isinstance(source, Subgroup):  # record the parent at shifted indices
             offset, n_sub, source = source.start, source.N, source.parent
@@ -340,12 +345,21 @@ class StateMonitor(Named):
             if var == "not_refractory":
                 return values.astype(bool)
             dim = (SECOND if var in ("lastspike", "lastupdate")
-                   else self.source.equations[var].dim)
+                   else self._linked_dim(var) or self.source.equations[var].dim)
             if plain or dim == DIMENSIONLESS:
                 return values
             return Quantity(values, dim)
         raise AttributeError(f"StateMonitor records {', '.join(self.variables)}; "
                              f"not '{name}'")
+
+    def _linked_dim(self, var: str):
+        """The unit of ``v_pre`` / ``v_post`` recorded through synapses (else None)."""
+        for suffix, dims in (("_pre", "_pre_dims"), ("_post", "_post_dims")):
+            table = getattr(self.source, dims, None)
+            if table is not None and var.endswith(suffix) and var not in \
+                    self.source.equations and var[:-len(suffix)] in table:
+                return table[var[:-len(suffix)]]
+        return None
 
     @property
     def record_variables(self) -> list[str]:
