@@ -26,8 +26,8 @@ from . import topology
 from .inspect import show_code
 from .runtime.clock import Clock, defaultclock
 from .runtime.groups import linked_var
-from .brian2_compat import (Network, euler, exact, exponential_euler, heun, linear, milstein,
-                            restore_initial_state, rk2, rk4, timestep)
+from .brian2_compat import (Network, euler, exact, exponential_euler, heun, linear,
+                            milstein, restore_initial_state, rk2, rk4, timestep)
 from .runtime.groups import Subgroup
 from .equations.user_equations import Equations
 from .preferences import (BrianLogger, PreferenceError, all_devices, brian_prefs, device,
@@ -91,6 +91,6 @@ def _all_names() -> list[str]:
     """eqsim's own names, every unit name Brian2 knows, then pylab's (``from brian2
     import *`` gives all three)."""
     from .pylab_names import MATPLOTLIB_NAMES, _numpy_names
-    pylab = (*_numpy_names(), *MATPLOTLIB_NAMES, "abs", "bool", "bytes", "max", "min", "pow",
-             "round", "datetime", "ma", "plt", "mpl", "cm", "mlab", "np", "numpy")
+    pylab = (*_numpy_names(), *MATPLOTLIB_NAMES, "abs", "bool", "bytes", "max", "min",
+             "pow", "round", "datetime", "ma", "plt", "mpl", "cm", "mlab", "np", "numpy")
     return list(dict.fromkeys((*_OWN_ALL, *units.ALL_UNIT_NAMES, *pylab)))

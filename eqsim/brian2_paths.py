@@ -28,11 +28,12 @@ def register() -> None:
 
     devices = _module("eqsim.devices", "Brian2's brian2.devices, for eqsim.",
                       device=preferences.device, set_device=preferences.set_device,
-                      get_device=preferences.get_device, all_devices=preferences.all_devices,
+                      get_device=preferences.get_device,
+                      all_devices=preferences.all_devices,
                       reinit_devices=preferences.reinit_devices, reset_device=reset_device,
                       seed=brian2_compat.seed)
     core = _module("eqsim.core", "Brian2's brian2.core, for eqsim.")
-    functions = _module("eqsim.core.functions", "Brian2's brian2.core.functions, for eqsim.",
+    functions = _module("eqsim.core.functions", "brian2.core.functions, for eqsim.",
                         timestep=brian2_compat.timestep)
     core.functions = functions
     devices.device_module = devices
