@@ -75,9 +75,9 @@ def main(repeats: int = 5) -> None:
         runs = [fn(f"{label}{k}") for k in range(repeats)]
         out[label] = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
     import Cython
+    gcc = subprocess.run(["gcc", "-dumpfullversion"], capture_output=True, text=True)
     out["versions"] = {"python": sys.version.split()[0], "cython": Cython.__version__,
-                       "gcc": subprocess.run(["gcc", "-dumpfullversion"], capture_output=True,
-                                             text=True).stdout.strip()}
+                       "gcc": gcc.stdout.strip()}
     print(json.dumps(out, indent=1))
 
 

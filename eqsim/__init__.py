@@ -28,18 +28,20 @@ from . import topology
 from .inspect import show_code
 from .runtime.clock import Clock, defaultclock
 from .runtime.groups import linked_var
-from .brian2_compat import (Network, euler, exact, exponential_euler, heun, linear, milstein,
-                            restore_initial_state, rk2, rk4, timestep)
+from .brian2_compat import (Network, euler, exact, exponential_euler, heun, linear,
+                            milstein, restore_initial_state, rk2, rk4, timestep)
 from .runtime.groups import Subgroup
 from .equations.user_equations import Equations
 from .preferences import (BrianLogger, PreferenceError, all_devices, brian_prefs, device,
                     get_device, get_logger, prefs, reinit_devices, set_device)
 from .constants import *  # noqa: F401,F403  (zero_celsius, faraday_constant, ...)
 from . import constants as _constants
+from .brian2_paths import register as _register_brian2_paths
 from .trials import Trial, run_trials
 from .units import *  # noqa: F401,F403  (mV, ms, nS, ... as in Brian2)
 
 _logging.getLogger("eqsim").addHandler(_logging.NullHandler())
+_register_brian2_paths()   # eqsim.units.constants, eqsim.core.functions, eqsim.devices...
 
 __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "TimedArray",
            "PoissonInput", "step_current",
@@ -93,6 +95,6 @@ def _all_names() -> list[str]:
     """eqsim's own names, every unit name Brian2 knows, then pylab's (``from brian2
     import *`` gives all three)."""
     from .pylab_names import MATPLOTLIB_NAMES, _numpy_names
-    pylab = (*_numpy_names(), *MATPLOTLIB_NAMES, "abs", "bool", "bytes", "max", "min", "pow",
-             "round", "datetime", "ma", "plt", "mpl", "cm", "mlab", "np", "numpy")
+    pylab = (*_numpy_names(), *MATPLOTLIB_NAMES, "abs", "bool", "bytes", "max", "min",
+             "pow", "round", "datetime", "ma", "plt", "mpl", "cm", "mlab", "np", "numpy")
     return list(dict.fromkeys((*_OWN_ALL, *units.ALL_UNIT_NAMES, *pylab)))

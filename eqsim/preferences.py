@@ -149,8 +149,9 @@ def _check(name: str, value: Any) -> Any:
 
 def _unknown(name: str) -> PreferenceError:
     close = [k for k in _DEFAULTS if k.rsplit(".", 1)[-1] == name.rsplit(".", 1)[-1]]
+    sections = sorted({k.split(".")[0] for k in _DEFAULTS})
     hint = f"did you mean {close[0]}?" if close else \
-        "Brian2's preference names: " + ", ".join(sorted({k.split('.')[0] for k in _DEFAULTS}))
+        "Brian2's preference names start with " + ", ".join(sections)
     return PreferenceError(f"preference '{name}' is unregistered (no such preference in "
                            "Brian2 or eqsim)", hint=hint, code="E801")
 
@@ -251,7 +252,7 @@ prefs = Preferences()
 brian_prefs = prefs
 
 
-# ---- devices -------------------------------------------------------------------------------
+# ---- devices ------------------------------------------------------------------------
 
 _DEVICES = {"runtime": None, "cpp_standalone": "c", "cuda_standalone": "c", "genn": "c"}
 
@@ -374,6 +375,7 @@ def get_logger(name: str = "eqsim") -> logging.Logger:
     return logging.getLogger(name if name.startswith("eqsim") else f"eqsim.{name}")
 
 
-__all__ = ["BrianLogger", "get_logger", "prefs", "brian_prefs", "PreferenceError", "Preferences", "set_device",
+__all__ = ["BrianLogger", "get_logger", "prefs", "brian_prefs", "PreferenceError",
+           "Preferences", "set_device",
            "get_device", "device", "all_devices", "reinit_devices", "Device",
            "default_backend", "default_threads"]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import itertools
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -445,9 +444,6 @@ class Quantity(np.ndarray):
 
     __str__ = __repr__
 
-    def _repr_latex_(self) -> str | None:
-        return None
-
     def __reduce__(self):
         return (_rebuild, (self.view(np.ndarray).copy(), self.dim.exponents))
 
@@ -580,7 +576,8 @@ def have_same_dimensions(obj1: Any, obj2: Any) -> bool:
     return get_dimensions(obj1) == get_dimensions(obj2)
 
 
-def fail_for_dimension_mismatch(obj1: Any, obj2: Any = None, error_message: str | None = None,
+def fail_for_dimension_mismatch(obj1: Any, obj2: Any = None,
+                                error_message: str | None = None,
                                 **error_quantities) -> tuple[Dimension, Dimension]:
     """Raise DimensionMismatchError unless both have the same units (obj2=None:
     unless obj1 is dimensionless); a plain zero matches anything, as in Brian2.
@@ -672,7 +669,8 @@ _DEFINED = {
     "joule": (1.0, _dim(m=2, kg=1, s=-2)), "watt": (1.0, _dim(m=2, kg=1, s=-3)),
     "coulomb": (1.0, _dim(s=1, A=1)), "volt": (1.0, _dim(m=2, kg=1, s=-3, A=-1)),
     "farad": (1.0, _dim(m=-2, kg=-1, s=4, A=2)), "ohm": (1.0, _dim(m=2, kg=1, s=-3, A=-2)),
-    "siemens": (1.0, _dim(m=-2, kg=-1, s=3, A=2)), "weber": (1.0, _dim(m=2, kg=1, s=-2, A=-1)),
+    "siemens": (1.0, _dim(m=-2, kg=-1, s=3, A=2)),
+    "weber": (1.0, _dim(m=2, kg=1, s=-2, A=-1)),
     "tesla": (1.0, _dim(kg=1, s=-2, A=-1)), "henry": (1.0, _dim(m=2, kg=1, s=-2, A=-2)),
     "lumen": (1.0, _dim(cd=1)), "lux": (1.0, _dim(m=-2, cd=1)),
     "gray": (1.0, _dim(m=2, s=-2)), "sievert": (1.0, _dim(m=2, s=-2)),
@@ -851,7 +849,7 @@ def get_unit(x: Any) -> Quantity | None:
     return Quantity(1.0, dim)
 
 
-# ---- Brian2's unit-aware versions of numpy functions ---------------------------------------
+# ---- Brian2's unit-aware versions of numpy functions ------------------------------------
 
 def linspace(start, stop, num: int = 50, endpoint: bool = True, retstep: bool = False,
              dtype=None):

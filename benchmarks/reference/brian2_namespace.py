@@ -16,7 +16,8 @@ import brian2.units.allunits as allunits
 import brian2.units.constants as constants
 from brian2.core.functions import timestep
 
-OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "data" / "brian2_namespace.json"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+OUT = ROOT / "tests" / "data" / "brian2_namespace.json"
 
 
 def dims(q):

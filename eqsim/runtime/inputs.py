@@ -31,6 +31,7 @@ class PoissonGroup(NeuronGroup):
 
     def __init__(self, N: int, rates, dt: Quantity | None = None, name: str | None = None,
                  seed: int | None = None, namespace: Mapping[str, Any] | None = None):
+        rates = as_quantity(rates)   # [10*Hz, 20*Hz] keeps its unit
         if isinstance(rates, str):
             model = f"rates = {rates} : Hz"
         else:

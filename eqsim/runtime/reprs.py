@@ -10,7 +10,8 @@ from html import escape
 
 from ..equations.parse import DIFFERENTIAL, PARAMETER, SUBEXPRESSION
 
-_KIND = {DIFFERENTIAL: "differential", SUBEXPRESSION: "subexpression", PARAMETER: "parameter"}
+_KIND = {DIFFERENTIAL: "differential", SUBEXPRESSION: "subexpression",
+         PARAMETER: "parameter"}
 
 
 def _code(text) -> str:
@@ -49,7 +50,8 @@ def html(obj) -> str:
         return _network(obj)
     if isinstance(obj, Synapses):
         spec = getattr(obj, "spec", None)
-        rows = _rows([("source → target", _code(f"{obj.source.name} → {obj.target.name}")),
+        pathway = f"{obj.source.name} → {obj.target.name}"
+        rows = _rows([("source → target", _code(pathway)),
                       ("synapses", f"{len(obj):,}"),
                       ("on_pre", _code(spec.on_pre) if spec and spec.on_pre else None),
                       ("on_post", _code(spec.on_post) if spec and spec.on_post else None),

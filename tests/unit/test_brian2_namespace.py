@@ -20,7 +20,7 @@ NS: dict = {}
 exec("from eqsim import *", NS)
 
 
-# ---- the names ----------------------------------------------------------------------------
+# ---- the names ------------------------------------------------------------------------
 
 BRIAN2_SCRIPT_NAMES = """
 plot figure subplot xlabel ylabel title legend show hist scatter axhline axvline plt np
@@ -83,7 +83,7 @@ def test_np_is_unit_aware_numpy():
     assert np_.random is np.random and np_.float64 is np.float64
 
 
-# ---- units and constants -------------------------------------------------------------------
+# ---- units and constants --------------------------------------------------------------
 
 def test_every_brian2_unit_name_exists():
     from eqsim.units import UNITS
@@ -153,7 +153,7 @@ def test_declarations_round_trip():
         assert parsed["x"].dim == dim, (expr, dim.declaration)
 
 
-# ---- Brian2's unit helpers and unit-aware functions -------------------------------------------
+# ---- Brian2's unit helpers and unit-aware functions ------------------------------------
 
 def test_plain_zero_goes_with_any_unit_as_in_brian2():
     v = np.array([1.0, 2.0, 3.0]) * NS["mV"]
@@ -240,7 +240,7 @@ def test_timestep_matches_brian2():
     assert got == REF["timestep"]
 
 
-# ---- Equations -----------------------------------------------------------------------------
+# ---- Equations ------------------------------------------------------------------------
 
 def test_equations_rename_and_values():
     Equations, ms = NS["Equations"], NS["ms"]
@@ -279,7 +279,7 @@ def test_equations_wherever_a_model_string_goes():
     assert "x" in S.equations and "w" in S.equations
 
 
-# ---- prefs and devices ---------------------------------------------------------------------
+# ---- prefs and devices ----------------------------------------------------------------
 
 @pytest.fixture
 def fresh_prefs():
@@ -351,7 +351,7 @@ def test_standalone_device_runs_compiled_code(fresh_prefs):
     assert err.value.code == "E803"
 
 
-# ---- whole numbers as floats ---------------------------------------------------------------
+# ---- whole numbers as floats ----------------------------------------------------------
 
 def test_whole_numbers_given_as_floats():
     G = NS["NeuronGroup"](1e4, "v : 1", namespace={})
@@ -364,9 +364,11 @@ def test_whole_numbers_given_as_floats():
         NS["SpikeGeneratorGroup"](3, np.array([0.5]), np.array([1]) * NS["ms"])
     T = NS["TimedArray"]([1 * NS["nA"], 0 * NS["uA"]], dt=1 * NS["ms"])
     assert T.dim == NS["nA"].dim
+    P = NS["PoissonGroup"](2, [10 * NS["Hz"], 20 * NS["Hz"]])
+    assert np.allclose(P.rates / NS["Hz"], [10, 20])
 
 
-# ---- Jupyter -------------------------------------------------------------------------------
+# ---- Jupyter --------------------------------------------------------------------------
 
 def test_html_reprs():
     G = NS["NeuronGroup"](3, "dv/dt = (I - v)/(10*ms) : volt (unless refractory)\nI : volt",
@@ -422,3 +424,19 @@ def test_jupyter_progress_bar_and_rich_repr_without_ipywidgets():
     html = [o["data"]["text/html"] for o in outputs if "data" in o and
             "text/html" in o["data"]]
     assert html and "neurongroup" in html[0] and "<td>V</td>" in html[0]
+
+
+def test_brian2_module_paths_under_eqsim():
+    # Brian2's examples also import from submodules (Destexhe 1998, coupled oscillators,
+    # the float32/64 benchmark): with brian2 -> eqsim in those lines they work too
+    code = ("from eqsim.units.constants import zero_celsius, faraday_constant as F\n"
+            "from eqsim.core.functions import timestep\n"
+            "from eqsim.devices.device import reset_device, reinit_devices\n"
+            "from eqsim.units import *\n"
+            "from eqsim import run, defaultclock, prefs\n"
+            "assert float(zero_celsius) == 273.15 and float(F) == 96485.33289\n"
+            "assert timestep(0.3*ms, 0.1*ms) == 3\nreset_device(); reinit_devices()\n"
+            "print('ok')")
+    out = run_python(code)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
