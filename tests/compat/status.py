@@ -1,0 +1,104 @@
+"""Write the live failure map of the Brian2 examples and tutorials (a Markdown page).
+
+    python -m tests.compat.status --out status.md            # runs everything (~10 min)
+    python -m tests.compat.status --examples ex.json --pylab ex_pylab.json \\
+        --tutorials tut.json --out status.md                  # from earlier runs' JSON
+
+The page has: a summary, the failures grouped by the area of work that fixes them (as the
+scripts are written, and again with pylab's names supplied by hand, which shows what fails
+behind a missing ``plot``), the tutorial cells that behave differently from Brian2, and the
+table of every example with eqsim's and Brian2's numbers.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from . import brian2_sources as sources
+from .run_example import REFERENCE, area, cause, load_reference, markdown, run_example
+
+TUTORIAL_REFERENCE = REFERENCE.with_name("brian2_examples_tutorials.json")
+
+
+def _tutorial_section(results: dict) -> list[str]:
+    ref = (json.loads(TUTORIAL_REFERENCE.read_text())["notebooks"]
+           if TUTORIAL_REFERENCE.exists() else {})
+    lines = ["| notebook | code cells | run under eqsim | as in Brian2 (run, or raise where "
+             "Brian2 raises) |", "|---|---|---|---|"]
+    rows = ["| notebook | cell | eqsim | Brian2 | error | first line |",
+            "|---|---|---|---|---|---|"]
+    for name, cells in results.items():
+        rcells = ref.get(name)
+        same = (sum(c["status"] == r["status"] for c, r in zip(cells, rcells))
+                if rcells else None)
+        ran = sum(c["status"] == "ran" for c in cells)
+        lines.append(f"| {name} | {len(cells)} | {ran} | "
+                     f"{same if same is not None else '-'} |")
+        for k, c in enumerate(cells):
+            r = rcells[k] if rcells else {"status": "?"}
+            if c["status"] != r["status"]:
+                err = c["error"].replace("|", "\\|")[:140]
+                rows.append(f"| {name} | {c['cell']} | {c['status']} | {r['status']} | "
+                            f"{err} | `{c['first_line'][:60]}` |")
+    causes = Counter()
+    for name, cells in results.items():
+        for c in cells:
+            if c["status"] == "raised":
+                fake = {"status": "raised", "error_type": c["error"].split(":")[0],
+                        "error_message": c["error"].partition(": ")[2]}
+                causes[cause(fake)] += 1
+    by_cause = ["| area | cause | cells |", "|---|---|---|"] + [
+        f"| {area(k)} | {k} | {n} |" for k, n in causes.most_common()]
+    return lines + ["", *by_cause, "", *rows]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--examples", help="JSON of run_example --all --json")
+    parser.add_argument("--pylab", help="JSON of run_example --all --pylab --json")
+    parser.add_argument("--tutorials", help="JSON of run_tutorial --json")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--timeout", type=float, default=120)
+    args = parser.parse_args(argv)
+
+    def load_or_run(path, pylab):
+        if path:
+            return json.loads(Path(path).read_text())
+        return [run_example(n, timeout=args.timeout, pylab=pylab)
+                for n in sources.list_examples()]
+
+    examples = load_or_run(args.examples, False)
+    pylab = load_or_run(args.pylab, True)
+    if args.tutorials:
+        tutorials = json.loads(Path(args.tutorials).read_text())
+    else:
+        from .run_tutorial import run_notebook
+        tutorials = {n: run_notebook(n) for n in sources.TUTORIALS}
+    reference = load_reference() if REFERENCE.exists() else None
+    commit = subprocess.run(["git", "log", "-1", "--format=%h %s"], capture_output=True,
+                            text=True, cwd=Path(__file__).parent).stdout.strip()
+    n_ref = len((reference or {}).get("examples", {}))
+    text = [f"# Brian2 compatibility status (eqsim issue 10)", "",
+            f"Made {datetime.datetime.now():%Y-%m-%d %H:%M} by `python -m tests.compat.status`"
+            f" on `{commit[:90]}`; Brian2 reference numbers for {n_ref} examples "
+            f"(tests/data/brian2_examples.json). Scripts run unchanged except the import "
+            f"(`brian2` -> `eqsim`), matplotlib on Agg.", "",
+            "## Examples as written", "", markdown(examples, reference),
+            "## Examples with pylab/numpy names supplied by hand (what fails next)", "",
+            "Diagnosis only: `from pylab import *; import numpy as np; import "
+            "matplotlib.pyplot as plt` run before the script.", "",
+            markdown(pylab, reference),
+            "## Tutorials (code cells, one kernel per notebook)", "",
+            *_tutorial_section(tutorials), ""]
+    Path(args.out).write_text("\n".join(text))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
