@@ -68,6 +68,8 @@ def main(argv=None) -> int:
     parser.add_argument("names", nargs="*")
     parser.add_argument("--missing", action="store_true", help="only examples not stored")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--reverse", action="store_true",
+                        help="last example first (a second process, another --out)")
     parser.add_argument("--out", type=Path, default=REFERENCE)
     parser.add_argument("--tutorials", action="store_true", help="the notebooks instead")
     parser.add_argument("--cell-timeout", type=float, default=600)
@@ -76,7 +78,9 @@ def main(argv=None) -> int:
         from tests.compat.run_tutorial import run_notebook
         meta = _meta(args.cell_timeout)
         meta["source"] = "github.com/brian-team/brian2 tag 2.9.0, tutorials/"
-        out = {"meta": meta, "notebooks": {}}
+        out = (json.loads(TUTORIAL_REFERENCE.read_text()) if TUTORIAL_REFERENCE.exists()
+               else {"notebooks": {}})
+        out["meta"] = meta
         for name in args.names or sources.TUTORIALS:
             out["notebooks"][name] = run_notebook(name, side="brian2",
                                                   cell_timeout=args.cell_timeout)
@@ -88,6 +92,8 @@ def main(argv=None) -> int:
     names = args.names or sources.list_examples()
     if args.missing:
         names = [n for n in names if n not in data["examples"]]
+    if args.reverse:
+        names = names[::-1]
     data["meta"] = _meta(args.timeout)
     for name in names:
         result = run_example(name, side="brian2", timeout=args.timeout)

@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HELPERS = {"frompapers/Brette_2012/params.py", "frompapers/Stimberg_et_al_2018/plot_utils.py"}
 TUTORIALS = ("1-intro-to-brian-neurons.ipynb", "2-intro-to-brian-synapses.ipynb",
              "3-intro-to-brian-simulations.ipynb")
+TUTORIAL_FILES = TUTORIALS + ("brian.png",)   # the third notebook shows the picture
 
 
 class Brian2SourceUnavailable(RuntimeError):
@@ -118,11 +119,11 @@ def tutorials_dir() -> Path:
         if all((c / t).exists() for t in TUTORIALS):
             return c
     dest = cache_dir() / f"brian2-{BRIAN2_VERSION}-tutorials"
-    if all((dest / t).exists() for t in TUTORIALS):
+    if all((dest / t).exists() for t in TUTORIAL_FILES):
         return dest
     if MIRROR.exists():
         dest.mkdir(parents=True, exist_ok=True)
-        for t in TUTORIALS:
+        for t in TUTORIAL_FILES:
             for rev in (BRIAN2_VERSION, "HEAD"):
                 proc = subprocess.run(["git", "-C", str(MIRROR), "show",
                                        f"{rev}:tutorials/{t}"], capture_output=True)

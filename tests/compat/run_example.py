@@ -117,8 +117,8 @@ def compare(eq: dict, ref: dict, *, exact: bool = False, rtol: float = 0.05,
 
     ``exact``: spike counts per neuron identical and state samples within ``state_rtol``
     (default 1e-4) of the variable's range; otherwise spike totals, mean rates and the
-    mean of each recorded variable agree within ``rtol`` (relative; for state variables
-    relative to the largest magnitude recorded). ``monitors``: the keys to compare
+    mean and standard deviation of each recorded variable agree within ``rtol``
+    (relative; for state variables relative to the largest magnitude recorded). ``monitors``: the keys to compare
     (default every monitor of the reference).
     """
     problems = []
@@ -166,10 +166,15 @@ def compare(eq: dict, ref: dict, *, exact: bool = False, rtol: float = 0.05,
                         problems.append(f"{key}.{var}: samples differ by {worst:.2g} of "
                                         f"the range (> {state_rtol:g})")
                 else:
-                    diff = abs(ev["mean"] - rv["mean"]) / _scale(rv)
-                    if diff > rtol:
-                        problems.append(f"{key}.{var}: mean {ev['mean']:.4g}, Brian2 "
-                                        f"{rv['mean']:.4g} ({diff:.1%} of the range)")
+                    for stat in ("mean", "std"):
+                        a, b = ev.get(stat), rv.get(stat)
+                        if not isinstance(b, (int, float)):
+                            continue
+                        diff = (abs(a - b) / _scale(rv) if isinstance(a, (int, float))
+                                else math.inf)
+                        if diff > rtol:
+                            problems.append(f"{key}.{var}: {stat} {a:.4g}, Brian2 {b:.4g} "
+                                            f"({diff:.1%} of the range)")
     return problems
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -46,13 +47,17 @@ def run_notebook(name: str, side: str = "eqsim", cell_timeout: float = 120,
     import nbformat
     from nbclient import NotebookClient
 
-    nb = nbformat.read(sources.tutorials_dir() / name, as_version=4)
+    folder = sources.tutorials_dir()
+    nb = nbformat.read(folder / name, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     if side == "eqsim":
         for cell in code:
             cell.source = swap_imports(cell.source)
     python = python or (sys.executable if side == "eqsim" else BRIAN2_PYTHON)
     with tempfile.TemporaryDirectory(prefix="eqsim-tutorial-") as work:
+        for f in folder.iterdir():   # pictures the notebooks show (brian.png)
+            if f.is_file() and f.suffix != ".ipynb":
+                shutil.copy2(f, work)
         kernel = _kernelspec(Path(work) / "jupyter", python, side)
         old = os.environ.get("JUPYTER_PATH")
         os.environ["JUPYTER_PATH"] = str(Path(work) / "jupyter")

@@ -109,4 +109,4 @@ def test_compare_exact_and_statistical():
     assert compare(failed, ref) and cause(failed) == "missing name `plot`"
     assert verdict(failed, ref) == "raised; so far identical"
     assert cause({"status": "raised", "error_type": "EquationError",
-                  "error_message": "[E109] unknown flag"}) == "eqsim error E109"
+                  "error_message": "[E109] unknown flag"}) == "eqsim E109: unknown flag"
