@@ -10,6 +10,7 @@ tests/compat/example_child.py) in tests/data/brian2_examples.json.
     python benchmarks/reference/brian2_examples.py CUBA.py ...  # update some entries
     python benchmarks/reference/brian2_examples.py --missing    # only those not stored yet
     python benchmarks/reference/brian2_examples.py --tutorials  # the three notebooks
+    python benchmarks/reference/brian2_examples.py --repeat 5 CUBA.py   # + seed spread
 
 With ``--tutorials`` it runs Brian2's tutorial notebooks in a Jupyter kernel of Brian2's
 virtualenv (which then needs ipykernel) and stores each code cell's outcome (ran / raised,
@@ -33,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.compat import brian2_sources as sources  # noqa: E402
-from tests.compat.run_example import BRIAN2_PYTHON, REFERENCE, run_example  # noqa: E402
+from tests.compat.run_example import (BRIAN2_PYTHON, REFERENCE, run_example,  # noqa: E402
+                                      spread)
 
 TUTORIAL_REFERENCE = REFERENCE.with_name("brian2_examples_tutorials.json")
 
@@ -68,10 +70,16 @@ def main(argv=None) -> int:
     parser.add_argument("names", nargs="*")
     parser.add_argument("--missing", action="store_true", help="only examples not stored")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--repeat", type=int, default=0,
+                        help="run each named example N more times and store the spread of "
+                             "its numbers (for examples with unseeded random numbers)")
     parser.add_argument("--reverse", action="store_true",
                         help="last example first (a second process, another --out)")
     parser.add_argument("--out", type=Path, default=REFERENCE)
     parser.add_argument("--tutorials", action="store_true", help="the notebooks instead")
+    parser.add_argument("--merge", type=Path, nargs="+",
+                        help="only copy the entries of these files (runs made with another "
+                             "--out, e.g. in parallel) into --out; 'spread' fields are kept")
     parser.add_argument("--cell-timeout", type=float, default=600)
     args = parser.parse_args(argv)
     if args.tutorials:
@@ -89,15 +97,33 @@ def main(argv=None) -> int:
         TUTORIAL_REFERENCE.write_text(json.dumps(out, indent=1) + "\n")
         return 0
     data = json.loads(args.out.read_text()) if args.out.exists() else {"examples": {}}
+    if args.merge:
+        for other in args.merge:
+            for name, entry in json.loads(other.read_text())["examples"].items():
+                keep = data["examples"].get(name, {}).get("spread")
+                data["examples"][name] = entry
+                if keep and "spread" not in entry:
+                    entry["spread"] = keep
+        data["examples"] = dict(sorted(data["examples"].items()))
+        data.setdefault("meta", _meta(args.timeout))
+        args.out.write_text(_dump(data))
+        return 0
     names = args.names or sources.list_examples()
     if args.missing:
         names = [n for n in names if n not in data["examples"]]
     if args.reverse:
         names = names[::-1]
-    data["meta"] = _meta(args.timeout)
+    data["meta"] = {**data.get("meta", {}), **_meta(args.timeout)}
     for name in names:
         result = run_example(name, side="brian2", timeout=args.timeout)
         data["examples"][name] = {k: result[k] for k in KEEP if k in result}
+        if args.repeat and result["status"] == "ran":
+            runs = [result] + [run_example(name, side="brian2", timeout=args.timeout)
+                               for _ in range(args.repeat)]
+            runs = [r for r in runs if r["status"] == "ran"]
+            data["examples"][name]["spread"] = {
+                k: [round(v[0], 9), round(v[1], 9), len(runs)]
+                for k, v in spread(runs).items()}
         data["examples"] = dict(sorted(data["examples"].items()))
         tmp = args.out.with_suffix(".part")
         tmp.write_text(_dump(data))

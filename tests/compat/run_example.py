@@ -178,6 +178,32 @@ def compare(eq: dict, ref: dict, *, exact: bool = False, rtol: float = 0.05,
     return problems
 
 
+def spread(runs: list[dict]) -> dict[str, tuple[float, float, float, float]]:
+    """Mean, standard deviation, range and scale of each compared number over runs."""
+    values: dict[str, list[float]] = {}
+    scale: dict[str, float] = {}
+    for r in runs:
+        for key, m in r.get("monitors", {}).items():
+            if "error" in m:
+                continue
+            if m["kind"] in SPIKE_KINDS:
+                values.setdefault(f"{key}.num_spikes", []).append(m["num_spikes"])
+            elif m["kind"] == "PopulationRateMonitor":
+                values.setdefault(f"{key}.mean_rate", []).append(m["mean_rate"])
+            else:
+                for var, v in m["variables"].items():
+                    for stat in ("mean", "std"):
+                        if isinstance(v.get(stat), (int, float)):
+                            values.setdefault(f"{key}.{var}.{stat}", []).append(v[stat])
+                            scale[f"{key}.{var}.{stat}"] = _scale(v)
+    out = {}
+    for k, xs in values.items():
+        mean = sum(xs) / len(xs)
+        sd = (sum((x - mean) ** 2 for x in xs) / max(1, len(xs) - 1)) ** 0.5
+        out[k] = (mean, sd, max(xs) - min(xs), scale.get(k, abs(mean)))
+    return out
+
+
 def headline(result: dict, limit: int = 3) -> str:
     """The numbers of a result in a few words: spikes, rates, state means."""
     parts = []
@@ -348,6 +374,9 @@ def main(argv=None) -> int:
     parser.add_argument("--json", help="write the raw results to this file")
     parser.add_argument("--pylab", action="store_true",
                         help="supply pylab/numpy names by hand first (diagnosis only)")
+    parser.add_argument("--repeat", type=int, default=0,
+                        help="run each example N times and print the spread of its numbers "
+                             "(unseeded examples: the basis of a tolerance)")
     parser.add_argument("--from-json", help="only render the table of an earlier --json")
     args = parser.parse_args(argv)
     reference = load_reference() if REFERENCE.exists() else None
@@ -368,6 +397,16 @@ def main(argv=None) -> int:
               file=sys.stderr, flush=True)
         return r
 
+    if args.repeat:
+        for name in names:
+            runs = [run_example(name, side=args.side, timeout=args.timeout)
+                    for _ in range(args.repeat)]
+            print(f"{name}: {args.repeat} runs under {args.side}")
+            for key, value in spread(runs).items():
+                print(f"  {key}: mean {value[0]:.6g}, sd {value[1]:.3g} "
+                      f"({value[1] / abs(value[0]) if value[0] else 0:.2%}), "
+                      f"range {value[2]:.3g} (scale {value[3]:.3g})")
+        return 0
     with ThreadPoolExecutor(max(1, args.jobs)) as pool:
         results = list(pool.map(one, names))
     table = markdown(results, reference)
