@@ -58,8 +58,9 @@ def run_example(name: str, side: str = "eqsim", timeout: float = 120,
     child_env = dict(os.environ)
     child_env["MPLBACKEND"] = "Agg"
     child_env["PYTHONHASHSEED"] = "0"
-    if side == "eqsim":
-        child_env["PYTHONPATH"] = str(ROOT) + os.pathsep + child_env.get("PYTHONPATH", "")
+    if side == "eqsim":   # this checkout's eqsim, or another's ($EQSIM_COMPAT_ROOT)
+        root = os.environ.get("EQSIM_COMPAT_ROOT", str(ROOT))
+        child_env["PYTHONPATH"] = root + os.pathsep + child_env.get("PYTHONPATH", "")
     else:   # Brian2's interpreter must not see this checkout (no eqsim, no tests package)
         child_env.pop("PYTHONPATH", None)
     child_env.update(env or {})

@@ -34,7 +34,8 @@ def _kernelspec(folder: Path, python: str, side: str) -> str:
     spec.mkdir(parents=True, exist_ok=True)
     env = {"MPLBACKEND": "module://matplotlib_inline.backend_inline"}
     if side == "eqsim":
-        env["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
+        root = os.environ.get("EQSIM_COMPAT_ROOT", str(ROOT))
+        env["PYTHONPATH"] = root + os.pathsep + os.environ.get("PYTHONPATH", "")
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": name, "language": "python", "env": env}))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -157,7 +158,8 @@ def main(argv=None) -> int:
         tutorials = {n: run_notebook(n) for n in sources.TUTORIALS}
     reference = load_reference() if REFERENCE.exists() else None
     commit = subprocess.run(["git", "log", "-1", "--format=%h %s"], capture_output=True,
-                            text=True, cwd=Path(__file__).parent).stdout.strip()
+                            text=True, cwd=os.environ.get("EQSIM_COMPAT_ROOT",
+                                                          Path(__file__).parent)).stdout.strip()
     n_ref = len((reference or {}).get("examples", {}))
     text = [f"# Brian2 compatibility status (eqsim issue 10)", "",
             f"Made {datetime.datetime.now():%Y-%m-%d %H:%M} by `python -m tests.compat.status`"
