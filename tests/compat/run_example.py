@@ -61,6 +61,8 @@ def run_example(name: str, side: str = "eqsim", timeout: float = 120,
     if side == "eqsim":   # this checkout's eqsim, or another's ($EQSIM_COMPAT_ROOT)
         root = os.environ.get("EQSIM_COMPAT_ROOT", str(ROOT))
         child_env["PYTHONPATH"] = root + os.pathsep + child_env.get("PYTHONPATH", "")
+        if root != str(ROOT):
+            child_env["PYTHONDONTWRITEBYTECODE"] = "1"   # leave the other checkout alone
     else:   # Brian2's interpreter must not see this checkout (no eqsim, no tests package)
         child_env.pop("PYTHONPATH", None)
     child_env.update(env or {})

@@ -36,6 +36,7 @@ def _kernelspec(folder: Path, python: str, side: str) -> str:
     if side == "eqsim":
         root = os.environ.get("EQSIM_COMPAT_ROOT", str(ROOT))
         env["PYTHONPATH"] = root + os.pathsep + os.environ.get("PYTHONPATH", "")
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": name, "language": "python", "env": env}))

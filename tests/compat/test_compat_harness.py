@@ -110,3 +110,22 @@ def test_compare_exact_and_statistical():
     assert verdict(failed, ref) == "raised; so far identical"
     assert cause({"status": "raised", "error_type": "EquationError",
                   "error_message": "[E109] unknown flag"}) == "eqsim E109: unknown flag"
+
+
+def test_missing_tutorials_say_where_to_put_them(tmp_path, monkeypatch):
+    from . import brian2_sources as sources
+    monkeypatch.setenv("EQSIM_BRIAN2_SRC", str(tmp_path / "cache"))
+    monkeypatch.setenv("EQSIM_BRIAN2_TUTORIALS", str(tmp_path / "none"))
+    monkeypatch.setattr(sources, "MIRROR", tmp_path / "no-mirror")
+    monkeypatch.setattr(sources, "ROOT", tmp_path / "checkout")
+    try:
+        sources.tutorials_dir()
+    except sources.Brian2SourceUnavailable as exc:
+        assert "not in its PyPI sdist" in str(exc) and "shared/brian2-tutorials" in str(exc)
+    else:
+        raise AssertionError("no error without tutorials")
+    folder = tmp_path / "none" / "tutorials"       # the layout of Brian2's repository
+    folder.mkdir(parents=True)
+    for t in sources.TUTORIALS:
+        (folder / t).write_text("{}")
+    assert sources.tutorials_dir() == folder
