@@ -6,8 +6,9 @@ eqsim's repository holds no Brian2 code. The compatibility suite reads Brian2's 
   ``pip download --no-deps --no-binary brian2 brian2==2.9.0`` into a cache directory
   (``$EQSIM_BRIAN2_SRC``, else ``~/.cache/eqsim/brian2-src``) and unpacked there;
 * the tutorial notebooks, which the sdist lacks: from ``$EQSIM_BRIAN2_TUTORIALS`` (a folder
-  holding ``tutorials/*.ipynb`` or the notebooks themselves), a ``shared/brian2-tutorials``
-  folder beside or inside the checkout, or a bare git mirror of brian-team/brian2 at
+  holding ``tutorials/*.ipynb`` or the notebooks themselves), a ``shared/`` folder inside
+  or beside the checkout (``shared/brian2-tutorials/``, ``shared/brian2/tutorials/`` or
+  ``shared/tutorials/``), or a bare git mirror of brian-team/brian2 at
   ``/work/.mirror/brian-team+brian2/repo`` (tag 2.9.0).
 
 Every function raises :class:`Brian2SourceUnavailable` with the reason when a source cannot
@@ -114,7 +115,8 @@ def tutorials_dir() -> Path:
     if env:
         candidates += [Path(env), Path(env) / "tutorials"]
     for shared in (ROOT / "shared", ROOT.parent / "shared"):
-        candidates += [shared / "brian2-tutorials", shared / "brian2-tutorials" / "tutorials"]
+        candidates += [shared / "brian2-tutorials", shared / "brian2-tutorials" / "tutorials",
+                       shared / "brian2" / "tutorials", shared / "tutorials"]
     for c in candidates:
         if all((c / t).exists() for t in TUTORIALS):
             return c
