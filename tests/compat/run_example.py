@@ -402,7 +402,7 @@ def main(argv=None) -> int:
 
     if args.repeat:
         for name in names:
-            runs = [run_example(name, side=args.side, timeout=args.timeout)
+            runs = [run_example(name, side=args.side, timeout=args.timeout, pylab=args.pylab)
                     for _ in range(args.repeat)]
             print(f"{name}: {args.repeat} runs under {args.side}")
             for key, value in spread(runs).items():
