@@ -227,10 +227,18 @@ def headline(result: dict, limit: int = 3) -> str:
     return "; ".join(parts) + (f" (+{more})" if more > 0 else "")
 
 
+def _recorded(result: dict) -> bool:
+    """Whether any monitor recorded something (else a failure came before the run)."""
+    for m in result.get("monitors", {}).values():
+        if m.get("num_spikes") or m.get("n_t") or m.get("recorded"):
+            return True
+    return False
+
+
 def verdict(eq: dict, ref: dict | None) -> str:
     """One word for the table: identical / agrees <=x% / differs x% / no reference ..."""
     if eq.get("status") != "ran":
-        if eq.get("monitors") and ref and ref.get("status") == "ran" and ref.get("monitors"):
+        if _recorded(eq) and ref and ref.get("status") == "ran" and ref.get("monitors"):
             # the simulation often ends before the line that fails (a plot call)
             return f"{eq.get('status')}; so far {verdict({**eq, 'status': 'ran'}, ref)}"
         return eq.get("status", "?")

@@ -141,6 +141,9 @@ def main(argv=None) -> int:
     parser.add_argument("--docs", help="also rewrite the status part of this page "
                                        "(docs/brian2.md)")
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--label", help="what was run (default: the checkout's commit)")
+    parser.add_argument("--reference", type=Path, default=REFERENCE,
+                        help="Brian2's numbers (default tests/data/brian2_examples.json)")
     args = parser.parse_args(argv)
 
     def load_or_run(path, pylab):
@@ -156,10 +159,10 @@ def main(argv=None) -> int:
     else:
         from .run_tutorial import run_notebook
         tutorials = {n: run_notebook(n) for n in sources.TUTORIALS}
-    reference = load_reference() if REFERENCE.exists() else None
-    commit = subprocess.run(["git", "log", "-1", "--format=%h %s"], capture_output=True,
-                            text=True, cwd=os.environ.get("EQSIM_COMPAT_ROOT",
-                                                          Path(__file__).parent)).stdout.strip()
+    reference = load_reference(args.reference) if args.reference.exists() else None
+    commit = args.label or subprocess.run(
+        ["git", "log", "-1", "--format=%h %s"], capture_output=True, text=True,
+        cwd=os.environ.get("EQSIM_COMPAT_ROOT", Path(__file__).parent)).stdout.strip()
     n_ref = len((reference or {}).get("examples", {}))
     text = [f"# Brian2 compatibility status (eqsim issue 10)", "",
             f"Made {datetime.datetime.now():%Y-%m-%d %H:%M} by `python -m tests.compat.status`"
