@@ -78,8 +78,9 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=REFERENCE)
     parser.add_argument("--tutorials", action="store_true", help="the notebooks instead")
     parser.add_argument("--merge", type=Path, nargs="+",
-                        help="only copy the entries of these files (runs made with another "
-                             "--out, e.g. in parallel) into --out; 'spread' fields are kept")
+                        help="only copy the entries of these files (runs made with "
+                             "another --out, e.g. in parallel) into --out; 'spread' "
+                             "fields are kept")
     parser.add_argument("--cell-timeout", type=float, default=600)
     args = parser.parse_args(argv)
     if args.tutorials:

@@ -30,7 +30,8 @@ MIRROR = Path("/work/.mirror/brian-team+brian2/repo")
 ROOT = Path(__file__).resolve().parents[2]
 
 # modules imported by examples, not examples themselves
-HELPERS = {"frompapers/Brette_2012/params.py", "frompapers/Stimberg_et_al_2018/plot_utils.py"}
+HELPERS = {"frompapers/Brette_2012/params.py",
+           "frompapers/Stimberg_et_al_2018/plot_utils.py"}
 TUTORIALS = ("1-intro-to-brian-neurons.ipynb", "2-intro-to-brian-synapses.ipynb",
              "3-intro-to-brian-simulations.ipynb")
 TUTORIAL_FILES = TUTORIALS + ("brian.png",)   # the third notebook shows the picture
@@ -52,8 +53,9 @@ def sdist_path() -> Path:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", "brian2",
-               "--disable-pip-version-check", f"brian2=={BRIAN2_VERSION}", "-d", tmp]
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary",
+               "brian2", "--disable-pip-version-check", f"brian2=={BRIAN2_VERSION}",
+               "-d", tmp]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -115,7 +117,8 @@ def tutorials_dir() -> Path:
     if env:
         candidates += [Path(env), Path(env) / "tutorials"]
     for shared in (ROOT / "shared", ROOT.parent / "shared"):
-        candidates += [shared / "brian2-tutorials", shared / "brian2-tutorials" / "tutorials",
+        candidates += [shared / "brian2-tutorials",
+                       shared / "brian2-tutorials" / "tutorials",
                        shared / "brian2" / "tutorials", shared / "tutorials"]
     for c in candidates:
         if all((c / t).exists() for t in TUTORIALS):

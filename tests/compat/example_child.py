@@ -51,7 +51,8 @@ def swap_imports(source: str) -> str:
     one, otherwise from ``eqsim`` itself (eqsim's public names all live at the top).
     """
     source = _FROM.sub(lambda m: f"{m[1]}from {_eqsim_module(m[2])}{m[3]}", source)
-    source = _IMPORT_AS.sub(lambda m: f"{m[1]}import {_eqsim_module(m[2])} as {m[3]}", source)
+    source = _IMPORT_AS.sub(lambda m: f"{m[1]}import {_eqsim_module(m[2])} as {m[3]}",
+                            source)
     return _IMPORT.sub(lambda m: f"{m[1]}import eqsim as brian2", source)
 
 

@@ -9,7 +9,7 @@ As a module::
 
 As a script (from the repository root)::
 
-    python -m tests.compat.run_example --all                 # every non-compartmental example
+    python -m tests.compat.run_example --all          # every non-compartmental example
     python -m tests.compat.run_example CUBA.py synapses/STDP.py --side brian2
     python -m tests.compat.run_example --all --markdown status.md --json status.json
 
@@ -40,7 +40,8 @@ from . import brian2_sources as sources
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("example_child.py")
 REFERENCE = ROOT / "tests" / "data" / "brian2_examples.json"
-BRIAN2_PYTHON = os.environ.get("EQSIM_BRIAN2_PYTHON", "/root/.venvs/eqsim-brian2/bin/python")
+BRIAN2_PYTHON = os.environ.get("EQSIM_BRIAN2_PYTHON",
+                               "/root/.venvs/eqsim-brian2/bin/python")
 SPIKE_KINDS = ("SpikeMonitor", "EventMonitor")
 
 
@@ -73,8 +74,9 @@ def run_example(name: str, side: str = "eqsim", timeout: float = 120,
                 shutil.copy2(f, work)
         out = Path(work) / "_result.json"
         start = time.perf_counter()
-        proc = subprocess.Popen([python, str(CHILD), str(Path(work) / script.name), str(out),
-                                 side] + (["pylab"] if pylab else []), cwd=work, env=child_env, stdout=subprocess.PIPE,
+        argv = [python, str(CHILD), str(Path(work) / script.name), str(out), side]
+        proc = subprocess.Popen(argv + (["pylab"] if pylab else []), cwd=work,
+                                env=child_env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
             stdout, stderr = proc.communicate(timeout=timeout)
@@ -166,7 +168,8 @@ def compare(eq: dict, ref: dict, *, exact: bool = False, rtol: float = 0.05,
                 if ev is None:
                     problems.append(f"{key}.{var}: not recorded under eqsim")
                 elif ev["shape"] != rv["shape"]:
-                    problems.append(f"{key}.{var}: shape {ev['shape']}, Brian2 {rv['shape']}")
+                    problems.append(f"{key}.{var}: shape {ev['shape']}, "
+                                    f"Brian2 {rv['shape']}")
                 elif "samples" not in rv:
                     continue
                 elif exact:
@@ -226,7 +229,8 @@ def headline(result: dict, limit: int = 3) -> str:
             parts.append(f"{key}: {m['num_spikes']} spk")
         elif m["kind"] == "PopulationRateMonitor":
             rate = m["mean_rate"]
-            parts.append(f"{key}: {rate:.3g} Hz" if isinstance(rate, float) else f"{key}: -")
+            parts.append(f"{key}: {rate:.3g} Hz" if isinstance(rate, float)
+                         else f"{key}: -")
         else:
             var = next(iter(sorted(m["variables"])), None)
             mean = m["variables"].get(var, {}).get("mean") if var else None
@@ -283,7 +287,7 @@ def verdict(eq: dict, ref: dict | None) -> str:
     return f"differs {worst:.0%}" if worst < math.inf else "differs"
 
 
-# ---------------------------------------------------------------------------- failure causes
+# ----------------------------------------------------------------------- failure causes
 _CAUSES = [
     (r"name '(\w+)' is not defined", "missing name `{0}`"),
     (r"cannot import name '(\w+)'", "missing name `{0}` (import)"),
@@ -303,7 +307,8 @@ def cause(result: dict) -> str:
     if re.search(r"\[E\d{3}\] \d+ problems", msg):   # a collection: name the first problem
         first = re.search(r"\[(E\d{3})\][^\n]*\n\s*(.*)", result.get("error_full", ""))
         if first:
-            msg = first[2] if re.search(r"\[E\d{3}\]", first[2]) else f"[{first[1]}] {first[2]}"
+            msg = (first[2] if re.search(r"\[E\d{3}\]", first[2])
+                   else f"[{first[1]}] {first[2]}")
     for pattern, fmt in _CAUSES:
         m = re.search(pattern, msg)
         if m:
@@ -341,7 +346,7 @@ def area(why: str) -> str:
 
 
 def _specific(text: str) -> str:
-    """Cut a cause to a groupable length: names and numbers in quotes stay, the rest goes."""
+    """Cut a cause to a groupable length (the part before a parenthesis or semicolon)."""
     text = text.split(" (")[0].split("; ")[0]
     return text if len(text) <= 90 else text[:89] + "…"
 
@@ -361,7 +366,8 @@ def markdown(results: list[dict], reference: dict | None) -> str:
         if r["status"] != "ran":
             err = f"{r.get('error_type', '')}: {r.get('error_message', '')}"
             if r.get("error_lineno"):
-                err += f" (l. {r['error_lineno']}: `{_cell(r.get('error_source', ''), 50)}`)"
+                src = _cell(r.get("error_source", ""), 50)
+                err += f" (l. {r['error_lineno']}: `{src}`)"
         rows.append(f"| {r['name']} | {r['status']} {r.get('elapsed_s', 0):.0f}s | "
                     f"{_cell(err, 140)} | {_cell(headline(r), 60)} | "
                     f"{_cell(headline(ref), 60) if ref else '-'} | {verdict(r, ref)} |")
@@ -419,8 +425,8 @@ def main(argv=None) -> int:
 
     if args.repeat:
         for name in names:
-            runs = [run_example(name, side=args.side, timeout=args.timeout, pylab=args.pylab)
-                    for _ in range(args.repeat)]
+            runs = [run_example(name, side=args.side, timeout=args.timeout,
+                                pylab=args.pylab) for _ in range(args.repeat)]
             print(f"{name}: {args.repeat} runs under {args.side}")
             for key, value in spread(runs).items():
                 print(f"  {key}: mean {value[0]:.6g}, sd {value[1]:.3g} "

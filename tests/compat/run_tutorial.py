@@ -24,11 +24,12 @@ from . import brian2_sources as sources
 from .example_child import swap_imports
 
 ROOT = Path(__file__).resolve().parents[2]
-BRIAN2_PYTHON = os.environ.get("EQSIM_BRIAN2_PYTHON", "/root/.venvs/eqsim-brian2/bin/python")
+BRIAN2_PYTHON = os.environ.get("EQSIM_BRIAN2_PYTHON",
+                               "/root/.venvs/eqsim-brian2/bin/python")
 
 
 def _kernelspec(folder: Path, python: str, side: str) -> str:
-    """A kernelspec of our own, so that the kernel is this interpreter with this checkout."""
+    """A kernelspec of our own: the kernel is this interpreter with this checkout."""
     name = f"eqsim-compat-{side}"
     spec = folder / "kernels" / name
     spec.mkdir(parents=True, exist_ok=True)
@@ -91,10 +92,12 @@ def run_notebook(name: str, side: str = "eqsim", cell_timeout: float = 120,
 def markdown(all_results: dict[str, list[dict]]) -> str:
     lines = ["| notebook | code cells | run | raise | time out |", "|---|---|---|---|---|"]
     for name, cells in all_results.items():
-        count = {s: sum(c["status"] == s for c in cells) for s in ("ran", "raised", "timeout")}
+        count = {s: sum(c["status"] == s for c in cells)
+                 for s in ("ran", "raised", "timeout")}
         lines.append(f"| {name} | {len(cells)} | {count['ran']} | {count['raised']} | "
                      f"{count['timeout']} |")
-    lines += ["", "| notebook | cell | status | error | first line |", "|---|---|---|---|---|"]
+    lines += ["", "| notebook | cell | status | error | first line |",
+              "|---|---|---|---|---|"]
     for name, cells in all_results.items():
         for c in cells:
             if c["status"] != "ran":

@@ -68,7 +68,8 @@ def docs_section(examples: list[dict], tutorials: dict, reference: dict | None) 
         rows.append(f"| {name} | {b2} | {state} | {note.replace('|', '/')} |")
     ref_t = (json.loads(TUTORIAL_REFERENCE.read_text())["notebooks"]
              if TUTORIAL_REFERENCE.exists() else {})
-    trows = ["| notebook | code cells | run under eqsim | as in Brian2 |", "|---|---|---|---|"]
+    trows = ["| notebook | code cells | run under eqsim | as in Brian2 |",
+             "|---|---|---|---|"]
     for name, cells in tutorials.items():
         rc = ref_t.get(name)
         same = sum(c["status"] == x["status"] for c, x in zip(cells, rc)) if rc else "-"
@@ -103,8 +104,8 @@ def write_docs(path: Path, section: str) -> None:
 def _tutorial_section(results: dict) -> list[str]:
     ref = (json.loads(TUTORIAL_REFERENCE.read_text())["notebooks"]
            if TUTORIAL_REFERENCE.exists() else {})
-    lines = ["| notebook | code cells | run under eqsim | as in Brian2 (run, or raise where "
-             "Brian2 raises) |", "|---|---|---|---|"]
+    lines = ["| notebook | code cells | run under eqsim | as in Brian2 (run, or raise "
+             "where Brian2 raises) |", "|---|---|---|---|"]
     rows = ["| notebook | cell | eqsim | Brian2 | error | first line |",
             "|---|---|---|---|---|---|"]
     for name, cells in results.items():
@@ -164,11 +165,11 @@ def main(argv=None) -> int:
         ["git", "log", "-1", "--format=%h %s"], capture_output=True, text=True,
         cwd=os.environ.get("EQSIM_COMPAT_ROOT", Path(__file__).parent)).stdout.strip()
     n_ref = len((reference or {}).get("examples", {}))
-    text = [f"# Brian2 compatibility status (eqsim issue 10)", "",
-            f"Made {datetime.datetime.now():%Y-%m-%d %H:%M} by `python -m tests.compat.status`"
-            f" on `{commit[:90]}`; Brian2 reference numbers for {n_ref} examples "
-            f"(tests/data/brian2_examples.json). Scripts run unchanged except the import "
-            f"(`brian2` -> `eqsim`), matplotlib on Agg.", "",
+    text = ["# Brian2 compatibility status (eqsim issue 10)", "",
+            f"Made {datetime.datetime.now():%Y-%m-%d %H:%M} by "
+            f"`python -m tests.compat.status` on `{commit[:90]}`; Brian2 reference numbers "
+            f"for {n_ref} examples (tests/data/brian2_examples.json). Scripts run "
+            "unchanged except the import (`brian2` -> `eqsim`), matplotlib on Agg.", "",
             "## Examples as written", "", markdown(examples, reference),
             "## Examples with pylab/numpy names supplied by hand (what fails next)", "",
             "Diagnosis only: `from pylab import *; import numpy as np; import "

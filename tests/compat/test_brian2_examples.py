@@ -44,12 +44,13 @@ SUPPORTED: dict[str, Expect] = {
     "IF_curve_LIF.py": Expect(exact=True, why="1000 LIF neurons driven by constant inputs"),
     "frompapers/Brette_2004.py": Expect(
         exact=True, why="2000 neurons with sinusoidal input (Euler), 10 s"),
-    "frompapers/Brette_Gerstner_2005.py": Expect(exact=True, why="one AdEx neuron, step input"),
+    "frompapers/Brette_Gerstner_2005.py": Expect(exact=True,
+                                                 why="one AdEx neuron, step input"),
     "frompapers/Hindmarsh_Rose_1984.py": Expect(exact=True, why="one bursting neuron"),
     "frompapers/Rothman_Manis_2003.py": Expect(
         exact=True, why="one Hodgkin-Huxley-type cell (exponential Euler), current pulse"),
-    "synapses/gapjunctions.py": Expect(exact=True, why="10 neurons coupled by gap junctions "
-                                                        "(summed variable)"),
+    "synapses/gapjunctions.py": Expect(
+        exact=True, why="10 neurons coupled by gap junctions (summed variable)"),
     # random: eqsim's draws are not Brian2's. Compared with the mean of 5 Brian2 runs
     # (stored as `spread`); "sd" is one run's standard deviation, eqsim / Brian2, measured
     # with `python -m tests.compat.run_example --repeat 5 NAME` and
@@ -57,9 +58,9 @@ SUPPORTED: dict[str, Expect] = {
     # 3 sd of the difference sqrt(sd_eqsim**2 + sd_brian2**2/5)
     "advanced/Ornstein_Uhlenbeck.py": Expect(
         exact=False, rtol=0.15,
-        why="two OU processes over 10 s (tau 1 s and 0.1 s, from y = 1); the slow one spans "
-            "only 10 correlation times: the mean of all samples has sd 0.033 / 0.026, the "
-            "standard deviation 0.021 / 0.008 (range 1)"),
+        why="two OU processes over 10 s (tau 1 s and 0.1 s, from y = 1); the slow one "
+            "spans only 10 correlation times: the mean of all samples has sd 0.033 / "
+            "0.026, the standard deviation 0.021 / 0.008 (range 1)"),
     "frompapers/Jansen_Rit_1995_single_column.py": Expect(
         exact=False, rtol=0.01,
         why="one column driven by uniform noise (numpy, unseeded): means and standard "
@@ -91,7 +92,8 @@ SUPPORTED: dict[str, Expect] = {
 
 def _reference(name: str) -> dict:
     if not REFERENCE.exists():
-        pytest.skip(f"{REFERENCE.name} missing: run benchmarks/reference/brian2_examples.py")
+        pytest.skip(f"{REFERENCE.name} missing: "
+                    "run benchmarks/reference/brian2_examples.py")
     ref = load_reference()["examples"].get(name)
     if ref is None or ref.get("status") != "ran":
         pytest.fail(f"{name}: no Brian2 reference run ({ref and ref.get('status')})")

@@ -34,7 +34,7 @@ def test_swap_imports_every_form_the_examples_use():
     assert out[5] == "from eqsim.units import ms, mV"            # eqsim has eqsim.units
     assert out[6] == "from eqsim import zero_celsius"            # no eqsim.units.constants
     assert out[8] == "    from eqsim import device_module"
-    assert out[9] == "import brian2tools"                        # another package: untouched
+    assert out[9] == "import brian2tools"              # another package: untouched
     assert out[10] == "x = 'from brian2 import *'"               # not an import statement
 
 
@@ -58,7 +58,8 @@ def test_child_collects_monitors_and_reports_the_failing_line(tmp_path):
     out = tmp_path / "out.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run([sys.executable, str(CHILD), str(script), str(out), "eqsim"],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                          env=env)
     assert proc.returncode == 0, proc.stderr
     res = json.loads(out.read_text())
     assert res["status"] == "raised" and res["error_type"] == "ValueError"
