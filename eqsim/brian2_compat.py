@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from .equations.validate import BRIAN2_DEFAULT_METHODS
 from .errors import ConfigurationError
 from .runtime import groups as _groups
 from .runtime import inputs as _inputs
@@ -55,6 +56,13 @@ class _NamespaceFromCaller:
         return kwargs, self_created
 
 
+def _brian2_method(args: tuple, kwargs: dict, position: int) -> None:
+    """No method named: Brian2's choice, the first of exact, euler, heun that applies
+    (eqsim's own method="auto" prefers exponential_euler and rk4 to euler)."""
+    if len(args) <= position and kwargs.get("method") is None:
+        kwargs["method"] = BRIAN2_DEFAULT_METHODS
+
+
 def _derived_seed(value: int, late: bool, index: int) -> int:
     """The seed of the ``index``-th object of a seed() call: created after it (late=False)
     or before it (late=True, reseeded by the call)."""
@@ -76,6 +84,7 @@ class NeuronGroup(_groups.NeuronGroup, _NamespaceFromCaller):
     __doc__ = _groups.NeuronGroup.__doc__
 
     def __init__(self, N, model, *args, **kwargs):
+        _brian2_method(args, kwargs, 3)
         kwargs, created = self._brian2_setup(kwargs, 1)
         super().__init__(N, model, *args, **kwargs)
         self._created = created
@@ -102,6 +111,7 @@ class Synapses(_synapses.Synapses, _NamespaceFromCaller):
     __doc__ = _synapses.Synapses.__doc__
 
     def __init__(self, source, target=None, *args, **kwargs):
+        _brian2_method(args, kwargs, 4)
         kwargs, created = self._brian2_setup(kwargs, 1)
         super().__init__(source, target, *args, **kwargs)
         object.__setattr__(self, "_created", created)

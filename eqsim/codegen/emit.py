@@ -355,7 +355,9 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
     logger.debug("emitted %d groups in %.3f s", len(groups), time.perf_counter() - t0)
     return SourceUnit(c_source=c_source, numpy_source=numpy_source,
                       arrays=lay.arrays, dparams=lay.dparams, iparams=lay.iparams,
-                      methods={spec.name: k.method for spec, k in groups},
+                      methods={**{spec.name: k.method for spec, k in groups},
+                               **{spec.name: k.method for spec, k in synapses
+                                  if k.method != "none"}},
                       written={g["name"]: g["state_update"]["written"] for g in gctx},
                       pathways={s["name"]: {
                           **{p: [s[p]["fast"], s[p]["writes_pre"]] if s[p] else None

@@ -32,6 +32,24 @@ SPECIAL_NAMES = {
 }
 METHODS = ("auto", "exact", "linear", "exponential_euler", "euler", "rk2", "rk4",
            "euler_maruyama", "heun")
+# Brian2's default when a script names no method: the first of these that applies
+BRIAN2_DEFAULT_METHODS = ("exact", "euler", "heun")
+
+
+def normalise_method(method, where: str, errors: list) -> str:
+    """A method name, or a list of names tried in order as Brian2 allows
+    (``method=('exact', 'euler')``), as the text kept in specs ("exact,euler")."""
+    names = [method] if isinstance(method, str) and "," not in method else (
+        method.split(",") if isinstance(method, str) else list(method)
+        if isinstance(method, (list, tuple)) and method else [method])
+    for m in names:
+        if m not in METHODS or (m == "auto" and len(names) > 1):
+            errors.append(ConfigurationError(
+                f"unknown integration method {m!r} for {where}", code="E301",
+                hint="choose one of: " + ", ".join(METHODS) + ", or a list of them "
+                     "to try in order"))
+            return "auto"
+    return ",".join(n.strip() for n in names)
 
 
 def namespace_dimension(name: str, value: Any, where: str) -> Dimension:
@@ -338,10 +356,7 @@ def check_neuron_model(name: str, equations: Equations, threshold: str | None,
     where = f"group '{name}'"
     resolve = Resolver(equations, namespace, where)
     errors: list[EqsimError] = []
-    if method not in METHODS:
-        errors.append(ConfigurationError(
-            f"unknown integration method '{method}' for {where}", code="E301",
-            hint="choose one of: " + ", ".join(METHODS)))
+    method = normalise_method(method, where, errors)
     errors += rule_equation_dimensions(equations, resolve)
     errors += rule_noise_only_in_differential(equations)
     errors += rule_no_cyclic_subexpressions(equations)
@@ -480,10 +495,7 @@ def check_synapse_model(name: str, equations: Equations, on_pre: str | None,
     where = f"synapses '{name}'"
     resolve = SynapseResolver(equations, namespace, where, pre, post)
     errors: list[EqsimError] = []
-    if method not in METHODS:
-        errors.append(ConfigurationError(
-            f"unknown integration method '{method}' for {where}", code="E301",
-            hint="choose one of: " + ", ".join(METHODS)))
+    method = normalise_method(method, where, errors)
     errors += rule_no_shadowing(equations, pre, post, where)
     errors += rule_summed_targets(equations, post, where)
     errors += rule_noise_only_in_differential(equations)

@@ -432,9 +432,15 @@ def _explicit(method_name: str, f: dict[str, sp.Expr],
     return out
 
 
+def _tries(method: str) -> bool:
+    """True when ``method`` is a list of candidates (auto, or Brian2's tuple), so that a
+    method that does not apply is skipped instead of being an error."""
+    return method == "auto" or "," in method
+
+
 def _choose(method: str, has_noise: bool, multiplicative: bool) -> list[str]:
     if method != "auto":
-        return [method]
+        return method.split(",")
     if not has_noise:
         return list(AUTO_ORDER_DETERMINISTIC)
     return list(AUTO_ORDER_MULTIPLICATIVE_NOISE if multiplicative
@@ -488,7 +494,7 @@ def _discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, s
         method = "exact" if name == "linear" else name
         if method in ("exact", "exponential_euler"):
             if has_noise:
-                if spec.method != "auto":
+                if not _tries(spec.method):
                     raise IntegrationError(
                         f"method '{name}' of {where} cannot integrate white noise (xi)",
                         code="E304", hint="use 'euler_maruyama' (additive noise) or "
@@ -498,7 +504,7 @@ def _discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, s
                            _exponential_euler(f, variables,
                                               collect=spec.method != "auto"))
             if assignments is None:
-                if spec.method != "auto":
+                if not _tries(spec.method):
                     why = ("linear with constant coefficients" if method == "exact"
                            else "linear in each variable (conditionally linear)")
                     raise IntegrationError(
@@ -509,6 +515,9 @@ def _discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, s
                 continue
         else:
             desc = EXPLICIT_METHODS[method]
+            if _tries(spec.method) and ((has_noise and not desc.stochastic) or (
+                    multiplicative and not desc.multiplicative)):
+                continue
             if has_noise and not desc.stochastic:
                 raise IntegrationError(
                     f"method '{name}' of {where} cannot integrate white noise (xi)",
