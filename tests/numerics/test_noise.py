@@ -23,7 +23,8 @@ def test_ornstein_uhlenbeck_stationary_statistics(backend):
 
 
 def test_auto_picks_euler_maruyama_for_additive_noise():
-    G = eq.NeuronGroup(1, "dv/dt = -v/tau + sqrt(2/tau)*xi : 1", namespace={"tau": 10 * ms})
+    G = eq.NeuronGroup(1, "dv/dt = -v/tau + sqrt(2/tau)*xi : 1", namespace={"tau": 10 * ms},
+                       method="auto")
     products = eq.Network(G).build("numpy")
     assert products.unit.methods[G.name] == "euler_maruyama"
 
