@@ -18,6 +18,7 @@ from ..parallel.comm import fresh_seed
 from ..units import (DIMENSIONLESS, Dimension, Quantity, as_quantity, get_dimension,
                      is_plain_zero)
 from . import indexing
+from .aligned import aligned_full
 from .clock import Clock, as_time, defaultclock
 from .namespace import constant_values
 from .naming import Named, check_name
@@ -48,7 +49,8 @@ class LinkedVariable:
 
 def _root(array) -> np.ndarray:
     """The array that owns the memory of a view (``G.v`` is a view of G's array)."""
-    while isinstance(getattr(array, "base", None), np.ndarray):
+    while isinstance(getattr(array, "base", None), np.ndarray) and \
+            array.base.dtype == array.dtype:   # (not the bytes under an aligned array)
         array = array.base
     return array
 
@@ -80,6 +82,9 @@ def linked_var(source, name: str | None = None, index=None) -> LinkedVariable:
     if not isinstance(source, np.ndarray):
         raise ConfigurationError("linked_var() takes a group and a variable name, or a "
                                  "group's variable such as G.v", code="E122")
+    owner, var = getattr(source, "_owner", None), getattr(source, "_var", None)
+    if isinstance(owner, (NeuronGroup, Subgroup)) and var in group_of(owner).arrays:
+        return linked_var(owner, var, index)     # G.v knows its group and variable
     array = source.view(np.ndarray)
     root = _root(array)
     if root.dtype != np.float64 or root.ndim != 1 or root.size != array.size or \
@@ -148,11 +153,11 @@ class NeuronGroup(Named):
             if eq.kind == SUBEXPRESSION and "constant over dt" not in eq.flags:
                 continue   # (constant over dt) ones are stored, as in Brian2
             size = 1 if "shared" in eq.flags else self.N
-            self.arrays[eq.name] = np.zeros(size)
+            self.arrays[eq.name] = aligned_full(size, 0.0)
         if self.spec.refractory_kind != REFRACTORY_NONE:
-            self.arrays["lastspike"] = np.full(self.N, LASTSPIKE_INIT)
-            self.arrays["not_refractory"] = np.ones(self.N, dtype=np.uint8)
-        self.arrays["_spikes"] = np.zeros(self.N, dtype=np.int32)
+            self.arrays["lastspike"] = aligned_full(self.N, LASTSPIKE_INIT)
+            self.arrays["not_refractory"] = aligned_full(self.N, 1, np.uint8)
+        self.arrays["_spikes"] = aligned_full(self.N, 0, np.int32)
         from .schedule import check_order
         self.order = check_order(order, f"group '{label}'")
         self._codes: list = []   # custom events, run_on_event, run_regularly (events.py)
