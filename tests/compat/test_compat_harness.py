@@ -32,7 +32,7 @@ def test_swap_imports_every_form_the_examples_use():
     assert out[3] == "import eqsim as b2"
     assert out[4] == "import eqsim as brian2"
     assert out[5] == "from eqsim.units import ms, mV"            # eqsim has eqsim.units
-    assert out[6] == "from eqsim import zero_celsius"            # no eqsim.units.constants
+    assert out[6] == "from eqsim.units.constants import zero_celsius"   # eqsim has it too
     assert out[8] == "    from eqsim import device_module"
     assert out[9] == "import brian2tools"              # another package: untouched
     assert out[10] == "x = 'from brian2 import *'"               # not an import statement
