@@ -27,7 +27,8 @@ def test_neuron_models_spike(backend):
     ]
     for model, ns, threshold, reset, init in cases:
         G = eq.NeuronGroup(1, model, threshold=threshold, reset=reset, namespace=ns,
-                           refractory=3 * ms if model is models.HH_TRAUB_MILES else False)
+                           refractory=3 * ms if model is models.HH_TRAUB_MILES else False,
+                           method="auto")   # (Brian2's default, euler, diverges for HH)
         for k, v in init.items():
             setattr(G, k, v)
         mon = eq.SpikeMonitor(G)
