@@ -75,9 +75,13 @@ def parts_of(obj) -> list[Part]:
         so = getattr(obj, "_order", 0)
         out = [_ensure(obj, "_part_update", f"{obj.name}_stateupdater", "groups", so,
                        "state updater")]
-        for p in ("pre", "post"):
-            out.append(_ensure(obj, f"_part_{p}", f"{obj.name}_{p}", "synapses", so,
-                               "synaptic pathway"))
+        # every pathway is a part of its own, named and ordered as Brian2's
+        # SynapticPathway: pre pathways order -1, post ones 1 (whatever the Synapses' order)
+        for codes, order in ((getattr(obj, "_pre_code", None), -1),
+                             (getattr(obj, "_post_code", None), 1)):
+            for path in codes or ():
+                out.append(_ensure(obj, f"_part_pathway_{path}", f"{obj.name}_{path}",
+                                   "synapses", order, "synaptic pathway"))
         from .groups import group_of
         for eq in obj.equations.equations if hasattr(obj, "equations") else ():
             if "summed" in getattr(eq, "flags", ()):
