@@ -24,6 +24,7 @@ from .errors import (CodegenError, CompileError, ConfigurationError, DimensionEr
 from . import topology
 from .inspect import show_code
 from .runtime.clock import Clock, defaultclock
+from .runtime.groups import linked_var
 from .runtime.network import Network
 from .trials import Trial, run_trials
 from .units import *  # noqa: F401,F403  (mV, ms, nS, ... as in Brian2)
@@ -34,7 +35,7 @@ __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "Ti
            "PoissonInput", "step_current",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network", "Clock",
            "defaultclock", "run", "start_scope", "seed", "store", "restore", "collect",
-           "run_trials", "Trial",
+           "run_trials", "Trial", "linked_var",
            "units", "topology", "show_code", "__version__", "EqsimError", "EquationError",
            "DimensionError", "IntegrationError", "CodegenError", "CompileError",
            "SimulationError", "ConfigurationError", "arange", "array", "cos", "exp",

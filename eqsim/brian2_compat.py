@@ -5,7 +5,11 @@
 * ``run()`` collects every eqsim object in the caller's frame into a network that lives
   on between calls (so a second ``run()`` continues); ``start_scope()`` forgets the
   objects created before it; ``store()``/``restore()`` act on that network.
-* ``seed(n)`` makes the random numbers of every object created afterwards reproducible.
+* ``seed(n)`` makes what follows reproducible, as in Brian2: objects created afterwards
+  get seeds derived from ``n`` and their order of creation since the call, objects created
+  before it (since the previous ``seed()``) get new seeds derived from ``n`` too, so the
+  random numbers of the next ``run()`` follow from ``n``; numpy's global generator is
+  seeded with ``n`` as Brian2 does. A cell run twice in one kernel gives the same spikes.
 
 Objects made here are the plain classes underneath; a script may mix both styles.
 """
@@ -13,9 +17,13 @@ from __future__ import annotations
 
 import itertools
 import sys
+import weakref
 from collections import ChainMap
 from typing import Any
 
+import numpy as np
+
+from .errors import ConfigurationError
 from .runtime import groups as _groups
 from .runtime import inputs as _inputs
 from .runtime import monitors as _monitors
@@ -23,6 +31,9 @@ from .runtime import network as _network
 from .runtime import synapses as _synapses
 
 _created = itertools.count()
+# seed(): the value, how many objects took a seed since the call, and the objects that a
+# later seed() reseeds (created since the last seed(), start_scope() or run())
+_seeding: dict[str, Any] = {"value": None, "count": 0, "pending": []}
 _state: dict[str, Any] = {"scope_start": 0, "seed": None, "network": None,
                           "network_objects": ()}
 
@@ -39,9 +50,25 @@ class _NamespaceFromCaller:
         self_created = next(_created)
         if kwargs.get("namespace") is None:
             kwargs["namespace"] = _caller_namespace(depth + 1)
-        if kwargs.get("seed") is None and _state["seed"] is not None:
-            kwargs["seed"] = (_state["seed"] * 1_000_003 + self_created) & 0xFFFFFFFF
+        _take_seed(self, kwargs)
         return kwargs, self_created
+
+
+def _derived_seed(value: int, late: bool, index: int) -> int:
+    """The seed of the ``index``-th object of a seed() call: created after it (late=False)
+    or before it (late=True, reseeded by the call)."""
+    return int(np.random.SeedSequence([value, int(late), index]).generate_state(1)[0])
+
+
+def _take_seed(obj, kwargs: dict) -> None:
+    """A seed for ``obj`` from the last seed() call, unless the caller gave one."""
+    if kwargs.get("seed") is not None:
+        return
+    index = _seeding["count"]
+    _seeding["count"] += 1
+    _seeding["pending"].append(weakref.ref(obj))
+    if _seeding["value"] is not None:
+        kwargs["seed"] = _derived_seed(_seeding["value"], False, index)
 
 
 class NeuronGroup(_groups.NeuronGroup, _NamespaceFromCaller):
@@ -84,8 +111,7 @@ class PoissonInput(_inputs.PoissonInput):
 
     def __init__(self, *args, **kwargs):
         self._created = next(_created)
-        if kwargs.get("seed") is None and _state["seed"] is not None:
-            kwargs["seed"] = (_state["seed"] * 1_000_003 + self._created) & 0xFFFFFFFF
+        _take_seed(self, kwargs)
         super().__init__(*args, **kwargs)
 
 
@@ -130,10 +156,29 @@ def collect(level: int = 0) -> list:
     return sorted(seen.values(), key=lambda o: getattr(o, "_created", 0))
 
 
+_MONITORS = (_monitors.SpikeMonitor, _monitors.StateMonitor)
+_magic_ids = itertools.count(1)
+
+
 def _magic_network(level: int) -> _network.Network:
+    """Brian2's magic network: the objects in scope; a new simulation (t = 0) when all
+    of them are new, the previous one continued when they ran before (new monitors may
+    join), an error for a mix of old and new groups."""
     objects = collect(level + 1)
     net = _state["network"]
-    if net is None:
+    tag = _state.get("magic_id")
+    known = [o for o in objects if getattr(o, "_magic_id", None) is not None]
+    new = [o for o in objects if getattr(o, "_magic_id", None) is None and
+           not isinstance(o, _MONITORS)]
+    if known and new:
+        raise ConfigurationError(
+            "run() found objects that ran before (" + ", ".join(o.name for o in known[:3])
+            + ") and new ones (" + ", ".join(o.name for o in new[:3]) + "): continue the "
+            "old simulation or start a new one?", code="E766",
+            hint="call start_scope() before creating the new objects, or put the objects "
+                 "you want in an explicit Network(...)")
+    if net is None or (new and not known):
+        tag = next(_magic_ids)
         net = _network.Network(*objects)
     else:
         current = {id(o) for o in objects}
@@ -141,6 +186,9 @@ def _magic_network(level: int) -> _network.Network:
             if id(obj) not in current:
                 net.remove(obj)
         net.add(*[o for o in objects if o not in net.objects])
+    for obj in objects:
+        object.__setattr__(obj, "_magic_id", tag)
+    _state["magic_id"] = tag
     _state["network"] = net
     return net
 
@@ -148,6 +196,7 @@ def _magic_network(level: int) -> _network.Network:
 def run(duration, report=None, report_period=None, backend: str = "c",
         threads: int = 1) -> None:
     """Run every object in the caller's scope (Brian2's ``run``)."""
+    _seeding["pending"] = []
     _magic_network(1).run(duration, report=report, report_period=report_period,
                           backend=backend, threads=threads)
 
@@ -156,19 +205,33 @@ def start_scope() -> None:
     """Forget the objects created so far: the next ``run()`` starts a new network."""
     _state["scope_start"] = next(_created)
     _state["network"] = None
+    _seeding["pending"] = []
 
 
 def seed(value: int | None = None) -> None:
-    """Make the random numbers of objects created from now on reproducible."""
-    _state["seed"] = None if value is None else int(value)
+    """Make what follows reproducible (Brian2's ``seed``): the random numbers of objects
+    created from now on, the run-time random numbers of objects created since the previous
+    call, ``start_scope()`` or ``run()`` (their next run), and numpy's global generator. ``seed()`` without a value
+    makes them unpredictable again."""
+    value = None if value is None else int(float(value))
+    np.random.seed(value)
+    if value is not None:
+        alive = [obj for obj in (ref() for ref in _seeding["pending"]) if obj is not None]
+        for k, obj in enumerate(alive):
+            object.__setattr__(obj, "seed", _derived_seed(value, True, k))
+    _seeding.update(value=value, count=0, pending=[])
+    _state["seed"] = value
 
 
-def store(name: str = "default") -> None:
-    _magic_network(1).store(name)
+def store(name: str = "default", filename=None) -> None:
+    """Store the state of the objects in scope (Brian2's ``store``)."""
+    _magic_network(1).store(name, filename)
 
 
-def restore(name: str = "default") -> None:
-    _magic_network(1).restore(name)
+def restore(name: str = "default", filename=None, restore_random_state: bool = False
+            ) -> None:
+    """Restore a stored state (Brian2's ``restore``)."""
+    _magic_network(1).restore(name, filename, restore_random_state)
 
 
 def network() -> _network.Network | None:

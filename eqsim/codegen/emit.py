@@ -19,9 +19,10 @@ from ..equations.specs import NeuronSpec, SpikeMonitorSpec, StateMonitorSpec
 from ..integration.discretize import NOT_REFRACTORY, GroupKernels
 from ..integration.rewrite import optimise
 from ..equations.sympy_functions import RANDOM_FUNCTIONS
+from ..errors import CodegenError
 from .printer import c_name, print_c, print_numpy, random_block_name
 from .templates import render
-from .emit_synapses import synapse_context
+from .emit_synapses import synapse_context, synapse_statemon_context
 from .unit import RUN_BUFFER_FULL, RUN_DONE, RUN_NOT_FINITE, ArraySlot, SourceUnit
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
         arrays.append({"name": "not_refractory", "c": "not_refractory",
                        "slot": lay.array(f"{g}/not_refractory", "uint8_t"),
                        "ctype": "uint8_t"})
+    links = _linked_arrays(spec, arrays, lay)
     shared = [{"name": v, "c": c_name(v), "slot": lay.array(f"{g}/{v}", "double")}
               for v in k.shared]
     spikes_slot = lay.array(f"{g}/_spikes", "int32_t")
@@ -78,7 +80,8 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
     constants = [{"name": c, "c": c_name(c), "slot": lay.dparam(f"{g}/{c}")}
                  for c in k.constants]
     ctx = {
-        "name": g, "gid": gid, "arrays": arrays, "shared": shared, "timed": timed,
+        "name": g, "gid": gid, "arrays": arrays, "links": links, "shared": shared,
+        "timed": timed,
         "constants": constants, "spikes_slot": spikes_slot,
         "N_slot": lay.iparam(f"{g}/N"), "every_slot": lay.iparam(f"{g}/every"),
         "offset_slot": lay.iparam(f"{g}/offset"), "key0_slot": lay.iparam(f"{g}/key0"),
@@ -152,12 +155,54 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
             "loads": [a for a in arrays if a["name"] in used],
             "index": "i" in used,
             "stores": [a for a in arrays if a["name"] in {t for t, _, _ in k.reset}],
+            # temporaries ('x = expr' for a name that is no variable): local variables
+            "temps": sorted({c_name(t) for t, _, _ in k.reset} - {a["c"] for a in arrays}
+                            - {c["c"] for c in shared}),
             "c": [(c_name(t), op, print_c(e)) for t, op, e in k.reset],
             "np": [(t, op[:-1] or None, print_numpy(e)) for t, op, e in k.reset],
         }
     else:
         ctx["reset"] = None
     return ctx
+
+
+def _linked_arrays(spec: NeuronSpec, arrays: list[dict], lay: _Layout) -> list[dict]:
+    """Where each array is read: ``[_i]``, or for a ``(linked)`` variable at the source
+    index held in an int32 array (the slot's array is the source group's own array, bound
+    by the runtime: the value read is the source's current one, never a copy)."""
+    links = []
+    for a in arrays:
+        a["at"], a["np"] = "_i", f"_S.arrays[{a['name']!r}]".replace("'", '"')
+        eq = spec.equations[a["name"]] if a["name"] in spec.equations else None
+        if eq is not None and "linked" in eq.flags:
+            slot = lay.array(f"{spec.name}/_link_{a['name']}", "int32_t")
+            links.append({"name": a["name"], "slot": slot})
+            a["at"] = f"_lnk_{a['name']}[_i]"
+            a["np"] = (f'_S.arrays["{a["name"]}"][_S.arrays["_link_{a["name"]}"]]')
+    return links
+
+
+def _check_no_linked_in_synapses(gctx: list[dict], sctx: list[dict]) -> None:
+    """Synapses read and write neuron variables at the neuron's own index: a linked
+    variable (read through its index array) is not supported there yet."""
+    linked = {}
+    for g in gctx:
+        for link in g["links"]:
+            slot = next(a["slot"] for a in g["arrays"] if a["name"] == link["name"])
+            linked[slot] = (g["name"], link["name"])
+    for s in sctx:
+        parts = [s["pre"], s["post"], s["clock"], *s["summed"]]
+        slots = [a["slot"] for p in parts if p for key in ("pre_loads", "post_loads",
+                                                           "pre_stores", "post_stores")
+                 for a in p.get(key, ())]
+        slots += [m["target_slot"] for m in s["summed"]]
+        for slot in slots:
+            if slot in linked:
+                group, var = linked[slot]
+                raise CodegenError(
+                    f"Synapses '{s['name']}' uses '{var}' of group '{group}', a linked "
+                    "variable: not supported in synapses yet", code="E125",
+                    hint="refer to the variable of the group it is linked to instead")
 
 
 def _recorded_expr(k: GroupKernels, var: str) -> sp.Basic:
@@ -235,10 +280,16 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
     group_by_name = {g["name"]: g for g in gctx}
     sctx = [synapse_context(spec, k, sid, lay, group_by_name)
             for sid, (spec, k) in enumerate(synapses)]
+    _check_no_linked_in_synapses(gctx, sctx)
+    if distributed and any(g["links"] for g in gctx):
+        name = next(g["name"] for g in gctx if g["links"])
+        raise CodegenError(f"group '{name}' has linked variables: not supported in MPI "
+                           "runs yet", code="E125", hint="run it on one process")
     no_subexpressions = SimpleNamespace(subexpressions={})
-    for s in sctx:  # StateMonitors of synaptic variables
-        s["statemons"] = [_statemon_context(m, no_subexpressions, s["syn_arrays"], lay)
-                          for m in state_monitors if m.source == s["name"]]
+    for s in sctx:  # StateMonitors of synaptic variables (and x_pre / x_post)
+        s["statemons"] = [synapse_statemon_context(
+            _statemon_context(m, no_subexpressions, s["syn_arrays"], lay), s)
+            for m in state_monitors if m.source == s["name"]]
     pinputs = [_poisson_input_context(p, lay, group_by_name) for p in poisson_inputs]
     for g in gctx:   # MPI: groups whose spikes drive synapses are exchanged
         g["exchange"] = None
@@ -264,5 +315,9 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
                       pathways={s["name"]: {
                           **{p: [s[p]["fast"], s[p]["writes_pre"]] if s[p] else None
                              for p in ("pre", "post")},
+                          "paths": [{"name": p["name"], "kind": p["kind"], "fn": p["fn"],
+                                     "prefix": p["prefix"],
+                                     "flags": [p["fast"], p["writes_pre"]]}
+                                    for p in s["pres"] + s["posts"]],
                           "needs_pre": s["needs_pre"],
                           "not_distributable": s["not_distributable"]} for s in sctx})

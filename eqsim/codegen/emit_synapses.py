@@ -29,6 +29,10 @@ def _pathway(k: SynapseKernels, statements, syn_arrays, pre_slots, post_slots) -
     post = [{"name": n, "local": n, "slot": post_slots[n[:-5]]} for n in sorted(used)
             if n.endswith("_post") and n[:-5] in post_slots]
     post_names = {p["name"] for p in post}
+    # temporaries ('x = expr' for a name that is no variable): local variables
+    variables = ({a["name"] for a in syn_arrays} | {f"{n}_pre" for n in pre_slots} |
+                 {f"{n}_post" for n in post_slots} | {"lastupdate"})
+    temps = sorted({t for t, _, _ in statements} - variables)
     fast = (not k.event_driven and all(
         op == "+=" and t.endswith("_post") and not (_names([e]) & (post_names | targets))
         for t, op, e in statements))
@@ -41,6 +45,7 @@ def _pathway(k: SynapseKernels, statements, syn_arrays, pre_slots, post_slots) -
         "event_c": [print_c(e) for _, e in k.event_driven],
         "event_np": [print_numpy(e) for _, e in k.event_driven],
         "event_vars": [c_name(v) for v, _ in k.event_driven],
+        "temps": [c_name(t) for t in temps],
         "c": [(c_name(t), op, print_c(e)) for t, op, e in statements],
         "np": [(t, op[:-1] or None, print_numpy(e)) for t, op, e in statements],
         "fast": fast,
@@ -78,10 +83,66 @@ def _clock_driven(k: SynapseKernels, syn_arrays, pre_slots, post_slots) -> dict:
     }
 
 
+def _synapses_target(spec: SynapseSpec, lay) -> dict:
+    """The target of synapses that act on other synapses, seen as a group whose
+    "neurons" are the target's synapses (its arrays are bound under this object's
+    keys at run time). It emits no spikes, so only on_pre code reads it."""
+    arrays = [{"name": v, "c": c_name(v), "ctype": "double",
+               "slot": lay.array(f"{spec.name}/_tgt/{v}", "double")}
+              for v, _ in spec.post_vars]
+    return {"name": spec.target, "arrays": arrays, "synapses": True}
+
+
+def _timed_slots(spec: SynapseSpec, lay) -> list[dict]:
+    """The TimedArrays the synapses' code calls (numbered in name order, as printed)."""
+    return [{"k": k, "slot": lay.array(f"{spec.name}/_ta_{e.name}", "double"),
+             "n_slot": lay.iparam(f"{spec.name}/_ta_{e.name}_n"),
+             "cols_slot": lay.iparam(f"{spec.name}/_ta_{e.name}_cols"),
+             "dt_slot": lay.dparam(f"{spec.name}/_ta_{e.name}_dt")}
+            for k, e in enumerate(x for x in spec.externals if x.kind == "function")]
+
+
+def _prefix(path: str) -> str:
+    """Key prefix of a pathway's run data ("" for the plain on_pre / on_post)."""
+    return "" if path in ("pre", "post") else f"_pw_{path}/"
+
+
+def _ordered_pathways(k: SynapseKernels) -> list[tuple]:
+    """Every pathway as (name, kind, statements, delay kind) in Brian2's order: those
+    driven by presynaptic spikes, then by postsynaptic ones, each sorted by name."""
+    paths = list(k.pathways)
+    if k.on_pre:
+        paths.append(("pre", "pre", k.on_pre, k.delay_kind))
+    if k.on_post:
+        paths.append(("post", "post", k.on_post, "none"))
+    return sorted(paths, key=lambda p: (p[1] != "pre", p[0]))
+
+
+def _pathway_slots(lay, key: str, kind: str, per_synapse: bool) -> dict:
+    """Run data of one pathway: the spike queue and delays (pre), or the synapses
+    grouped by target neuron (post)."""
+    if kind == "post":
+        return {"ptr_slot": lay.array(f"{key}_post_ptr", "int64_t"),
+                "order_slot": lay.array(f"{key}_post_order", "int32_t")}
+    return {
+        "ptr_slot": lay.array(f"{key}_pre_ptr", "int64_t"),
+        "q_pre_slot": lay.array(f"{key}_q_pre", "int32_t"),
+        "q_step_slot": lay.array(f"{key}_q_step", "int64_t"),
+        "q_cur_slot": lay.array(f"{key}_q_cur", "int64_t"),
+        "head_slot": lay.iparam(f"{key}_q_head"),
+        "tail_slot": lay.iparam(f"{key}_q_tail"),
+        "cap_slot": lay.iparam(f"{key}_q_cap"),
+        "delay_slot": lay.array(f"{key}_delay_steps", "int32_t") if per_synapse else None,
+        "order_slot": lay.array(f"{key}_order", "int32_t") if per_synapse else None,
+        "delay_islot": lay.iparam(f"{key}_delay_steps"),
+    }
+
+
 def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
                     groups: dict[str, dict]) -> dict:
     name = spec.name
-    src, tgt = groups[spec.source], groups[spec.target]
+    src = groups[spec.source]
+    tgt = groups.get(spec.target) or _synapses_target(spec, lay)
     syn_arrays = []
     for v in k.variables:
         ctype = "float" if v in spec.float32 else "double"
@@ -102,30 +163,20 @@ def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
         "constants": [{"name": c, "c": c_name(c), "slot": lay.dparam(f"{name}/{c}")}
                       for c in k.constants],
         "per_synapse": k.delay_kind == "per_synapse",
+        "timed": _timed_slots(spec, lay),
         "pre": None, "post": None, "summed": [],
     }
-    if k.on_pre:
-        ctx["pre"] = _pathway(k, k.on_pre, syn_arrays, pre_slots, post_slots)
-        ctx["pre"].update({
-            "ptr_slot": lay.array(f"{name}/_pre_ptr", "int64_t"),
-            "q_pre_slot": lay.array(f"{name}/_q_pre", "int32_t"),
-            "q_step_slot": lay.array(f"{name}/_q_step", "int64_t"),
-            "q_cur_slot": lay.array(f"{name}/_q_cur", "int64_t"),
-            "head_slot": lay.iparam(f"{name}/_q_head"),
-            "tail_slot": lay.iparam(f"{name}/_q_tail"),
-            "cap_slot": lay.iparam(f"{name}/_q_cap"),
-            "delay_slot": (lay.array(f"{name}/_delay_steps", "int32_t")
-                           if ctx["per_synapse"] else None),
-            "order_slot": (lay.array(f"{name}/_order", "int32_t")
-                           if ctx["per_synapse"] else None),
-            "delay_islot": lay.iparam(f"{name}/_delay_steps"),
-        })
-    if k.on_post:
-        ctx["post"] = _pathway(k, k.on_post, syn_arrays, pre_slots, post_slots)
-        ctx["post"].update({
-            "ptr_slot": lay.array(f"{name}/_post_ptr", "int64_t"),
-            "order_slot": lay.array(f"{name}/_post_order", "int32_t"),
-        })
+    ctx["pres"], ctx["posts"] = [], []
+    for path, kind, statements, delay_kind in _ordered_pathways(k):
+        p = _pathway(k, statements, syn_arrays, pre_slots, post_slots)
+        p.update(_pathway_slots(lay, f"{name}/{_prefix(path)}", kind,
+                                delay_kind == "per_synapse"))
+        p.update({"name": path, "kind": kind, "prefix": _prefix(path),
+                  "fn": kind if path == kind else f"{kind}_{path}",
+                  "per_synapse": delay_kind == "per_synapse"})
+        ctx[f"{kind}s"].append(p)
+        if path == kind:   # the plain on_pre / on_post
+            ctx[kind] = p
     if k.update:
         ctx["clock"] = _clock_driven(k, syn_arrays, pre_slots, post_slots)
     else:
@@ -144,25 +195,45 @@ def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
     # the C code reads the source index of a synapse only outside the spike delivery
     # (which takes it from the queue); otherwise Synapses need not keep it expanded
     ctx["needs_pre"] = any(p and (p["uses_i"] or p["pre_loads"])
-                           for p in [ctx["post"], ctx["clock"], *ctx["summed"]])
+                           for p in [*ctx["posts"], ctx["clock"], *ctx["summed"]])
     ctx["not_distributable"] = _not_distributable(k, ctx)
     return ctx
+
+
+def synapse_statemon_context(m: dict, s: dict) -> dict:
+    """A StateMonitor of synapses that also records source or target variables
+    (``v_post``, ``v_pre``): their loads through the synapse's indices."""
+    used = {v["name"] for v in m["vars"]}
+    pre_slots = {a["name"]: a["slot"] for a in s["src"]["arrays"]}
+    post_slots = {a["name"]: a["slot"] for a in s["tgt"]["arrays"]}
+    m["pre_loads"] = [{"name": n, "local": n, "slot": pre_slots[n[:-4]]}
+                      for n in sorted(used) if n.endswith("_pre") and n[:-4] in pre_slots]
+    m["post_loads"] = [{"name": n, "local": n, "slot": post_slots[n[:-5]]}
+                       for n in sorted(used) if n.endswith("_post") and n[:-5] in post_slots]
+    if m["pre_loads"]:
+        s["needs_pre"] = True   # the expanded source index is read
+    return m
 
 
 def _not_distributable(k: SynapseKernels, ctx: dict) -> list[str]:
     """What keeps these synapses from running split across MPI ranks (each rank holds
     the synapses onto its own neurons and no state of other ranks' neurons)."""
     reasons = []
-    parts = [ctx["pre"], ctx["post"], ctx["clock"]]
+    if ctx["tgt"].get("synapses"):
+        reasons.append("their target is another Synapses object")
+    if k.pathways:
+        reasons.append("they have named pathways (on_pre/on_post dicts)")
+    parts = [*ctx["pres"], *ctx["posts"], ctx["clock"]]
     if any(p and p["pre_loads"] for p in parts):
         reasons.append("they use presynaptic neuron variables (x_pre)")
     if any(m["pre_loads"] for m in ctx["summed"]):
         reasons.append("a (summed) variable uses presynaptic neuron variables")
     exprs = [e for _, _, e in list(k.on_pre) + list(k.on_post)]
+    exprs += [e for _, _, st, _ in k.pathways for _, _, e in st]
     exprs += [e for _, e in k.update] + [e for _, e in k.event_driven]
     if any(e.atoms(*RANDOM_FUNCTIONS) for e in exprs if hasattr(e, "atoms")):
         reasons.append("their statements draw random numbers (keyed by synapse index)")
     return reasons
 
 
-__all__ = ["synapse_context"]
+__all__ = ["synapse_context", "synapse_statemon_context"]

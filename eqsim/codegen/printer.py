@@ -24,13 +24,15 @@ _C_FUNCS = {"exp": "eqsim_exp", "log": "log", "sin": "sin", "cos": "cos", "tan":
             "tanh": "tanh", "sinh": "sinh", "cosh": "cosh", "asin": "asin",
             "acos": "acos", "atan": "atan", "floor": "floor", "ceiling": "ceil",
             "Abs": "fabs", "expm1_": "eqsim_expm1", "log1p_": "log1p", "exprel_": "eqsim_exprel",
-            "sign": "eqsim_sign", "fmod_": "fmod"}
+            "sign": "eqsim_sign", "mod_": "eqsim_mod",
+            "floordiv_": "eqsim_floordiv"}
 _NP_FUNCS = {"exp": "_exp", "log": "np.log", "sin": "np.sin", "cos": "np.cos",
              "tan": "np.tan", "tanh": "np.tanh", "sinh": "np.sinh", "cosh": "np.cosh",
              "asin": "np.arcsin", "acos": "np.arccos", "atan": "np.arctan",
              "floor": "np.floor", "ceiling": "np.ceil", "Abs": "np.abs",
              "expm1_": "_expm1", "log1p_": "np.log1p", "exprel_": "_exprel",
-             "sign": "np.sign", "fmod_": "np.fmod"}
+             "sign": "np.sign", "mod_": "np.mod",
+             "floordiv_": "np.floor_divide"}
 
 
 def c_name(name: str) -> str:

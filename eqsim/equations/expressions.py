@@ -44,10 +44,10 @@ CONSTANTS = {"pi": np.pi, "e": np.e, "inf": np.inf}
 RESERVED = frozenset({"t", "dt", "i", "N", "lastspike", "not_refractory", "True",
                       "False", *FUNCTIONS, *CONSTANTS})
 
-_ALLOWED_BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.Mod)
+_ALLOWED_BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.Mod, ast.FloorDiv)
 _ALLOWED_CMP = (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)
 _OP_TEXT = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**",
-            ast.Mod: "%"}
+            ast.Mod: "%", ast.FloorDiv: "//"}
 
 
 class Boolean:
@@ -359,6 +359,15 @@ def infer_dimension(node: ast.AST, snippet: Snippet, resolve: Resolver
                         snippet.node_location(n.right), code="E203")
                 return dl ** power
             dr = numeric(n.right)
+            if isinstance(n.op, ast.FloorDiv):
+                if not (dl.is_dimensionless and dr.is_dimensionless):
+                    bad = n.left if not dl.is_dimensionless else n.right
+                    raise DimensionError(
+                        f"floor division needs dimensionless values, but "
+                        f"'{snippet.segment(bad)}' is in "
+                        f"{dl if bad is n.left else dr}", snippet.node_location(bad),
+                        code="E209", hint="divide by a unit first, e.g. (t/ms)//10")
+                return DIMENSIONLESS
             if isinstance(n.op, (ast.Add, ast.Sub, ast.Mod)):
                 if dl != dr:
                     verb = {ast.Add: "cannot add", ast.Sub: "cannot subtract",
@@ -489,7 +498,9 @@ def to_sympy(node: ast.AST, ctx: SympyContext):
             if isinstance(n.op, ast.Div):
                 return a / b
             if isinstance(n.op, ast.Mod):
-                return sf.fmod_(a, b)
+                return sf.mod_(a, b)
+            if isinstance(n.op, ast.FloorDiv):
+                return sf.floordiv_(a, b)
             return a ** b
         if isinstance(n, ast.Call):
             fname = n.func.id
@@ -575,7 +586,9 @@ def evaluate(node: ast.AST, values: Callable[[str], Any],
                 if isinstance(n.op, ast.Div):
                     return a / b
                 if isinstance(n.op, ast.Mod):
-                    return np.fmod(a, b)
+                    return np.mod(a, b)
+                if isinstance(n.op, ast.FloorDiv):
+                    return np.floor_divide(a, b)
                 return a ** b
         if isinstance(n, ast.Call):
             fname = n.func.id

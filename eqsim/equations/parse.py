@@ -20,14 +20,14 @@ import numpy as np
 
 from ..errors import EqsimError, EquationError, EquationErrors
 from ..units import DIMENSIONLESS, UNITS, Dimension, get_dimension
-from .expressions import (FUNCTIONS, NAME_RE, NOISE_RE, RESERVED, Snippet, evaluate,
-                          parse_expression)
+from .expressions import (FUNCTIONS, NAME_RE, NOISE_RE, RESERVED, NameInfo, Snippet,
+                          evaluate, infer_dimension, parse_expression)
 
 DIFFERENTIAL, SUBEXPRESSION, PARAMETER = "differential", "subexpression", "parameter"
 ALLOWED_FLAGS = {
     DIFFERENTIAL: ("unless refractory",),
     SUBEXPRESSION: ("shared", "constant over dt"),
-    PARAMETER: ("constant", "shared"),
+    PARAMETER: ("constant", "shared", "linked"),
 }
 SYNAPSE_FLAGS = {
     DIFFERENTIAL: ("clock-driven", "event-driven"),
@@ -36,6 +36,7 @@ SYNAPSE_FLAGS = {
 }
 _START = re.compile(r"^\s*(d\s*[A-Za-z_]\w*\s*/\s*dt|[A-Za-z_]\w*)\s*(=(?!=)|:)")
 _DIFF_LHS = re.compile(r"^\s*d\s*([A-Za-z_]\w*)\s*/\s*dt\s*$")
+TYPES = ("integer", "boolean")   # declared instead of a unit (dimensionless)
 _FLAGS = re.compile(r"^(?P<unit>.*?)\s*\((?P<flags>[A-Za-z_ ,-]*)\)\s*$", re.S)
 
 
@@ -51,6 +52,7 @@ class Equation:
     expr: ast.expr | None = None        # right-hand side (None for parameters)
     snippet: Snippet | None = None      # the right-hand side's text and position
     line: int = 1
+    dtype: str = "float"                # "float", "integer" or "boolean" (declared so)
 
     @property
     def expr_text(self) -> str | None:
@@ -136,6 +138,11 @@ def _snippet(parts: list[tuple[int, str]], source: str, where: str,
     return Snippet("".join(text[start:end]), source, where, tuple(pos[start:end]))
 
 
+def _unit_info(name: str) -> NameInfo:
+    unit = UNITS[name]
+    return NameInfo("unit", get_dimension(unit), float(unit))
+
+
 def parse_unit(text: str, snippet: Snippet) -> Dimension:
     """The dimension of a unit declaration such as ``volt``, ``1``, ``siemens/meter**2``."""
     try:
@@ -151,9 +158,14 @@ def parse_unit(text: str, snippet: Snippet) -> Dimension:
         if isinstance(n, ast.Call):
             raise EquationError("a unit cannot contain function calls",
                                 sub.node_location(n), code="E108")
-    value = evaluate(node, lambda name: UNITS[name], lambda kind, k: 0.0)
-    dim = get_dimension(value)
-    number = float(np.asarray(value))
+    # the dimension comes from the unit names; evaluate() works on plain SI numbers
+    # (it drops dimensions), so it only gives the scale
+    dim = infer_dimension(node, sub, _unit_info)
+    if not isinstance(dim, Dimension):
+        raise EquationError(f"'{text.strip()}' is a condition, not a unit",
+                            snippet.location(0, len(snippet.text)), code="E108")
+    number = float(np.asarray(evaluate(node, lambda name: float(UNITS[name]),
+                                       lambda kind, k: 0.0)))
     if not np.isclose(number, 1.0, rtol=1e-12):
         raise EquationError(
             f"declare variables in base units: '{text.strip()}' is {number:g} of "
@@ -186,7 +198,8 @@ def _parse_one(parts: list[tuple[int, str]], source: str, where: str,
                          unit_start + len(unit_text.strip()))
     if not unit_text.strip():
         raise EquationError("missing unit after ':'", whole.location(colon), code="E108")
-    dim = parse_unit(unit_text, unit_snip)
+    dtype = unit_text.strip() if unit_text.strip() in TYPES else "float"
+    dim = DIMENSIONLESS if dtype != "float" else parse_unit(unit_text, unit_snip)
 
     eq_pos = lhs_rhs.find("=")
     if eq_pos < 0:
@@ -221,7 +234,24 @@ def _parse_one(parts: list[tuple[int, str]], source: str, where: str,
                 f"unknown flag '{flag}' for a {kind} "
                 f"(allowed: {', '.join(allowed)})",
                 whole.location(joined.find(flag, colon), len(flag)), code="E109")
-    return Equation(kind, name, dim, unit_text.strip(), flags, expr, rhs, first_line)
+    _check_types_and_flags(kind, name, dtype, flags, whole, name_off)
+    return Equation(kind, name, dim, unit_text.strip(), flags, expr, rhs, first_line,
+                    dtype)
+
+
+def _check_types_and_flags(kind: str, name: str, dtype: str, flags: tuple[str, ...],
+                           whole: Snippet, name_off: int) -> None:
+    """Brian2's rules for declared types and flag combinations."""
+    where = whole.location(name_off, len(name))
+    if dtype != "float" and kind == DIFFERENTIAL:
+        raise EquationError(f"the differential equation of '{name}' is declared "
+                            f"{dtype}; only floating-point variables can be integrated",
+                            where, code="E120", hint="declare it with a unit, e.g. ': 1'")
+    if "linked" in flags and len(flags) > 1:
+        raise EquationError(f"a linked variable ('{name}') takes no other flags",
+                            where, code="E121",
+                            hint="the linked variable has the flags of its source")
+
 
 
 def parse_equations(text: str, where: str = "model",

@@ -94,11 +94,15 @@ class SynapseSpec:
     pre_vars: tuple[tuple[str, str], ...]    # (name, dimension key) of source variables
     post_vars: tuple[tuple[str, str], ...]   # ... and of target variables
     float32: tuple[str, ...] = ()            # per-synapse variables stored as float32
+    # named pathways besides on_pre/on_post: (name, "pre" or "post", code, delay kind)
+    pathways: tuple[tuple[str, str, str, str], ...] = ()
 
     def key(self) -> str:
         parts = ["synapses", self.name, self.source, self.target, self.equations.text,
                  repr(self.on_pre), repr(self.on_post), self.delay_kind, self.method,
                  repr(self.pre_vars), repr(self.post_vars), repr(self.float32)]
+        if self.pathways:
+            parts.append(repr(self.pathways))
         return _digest(parts, self.externals)
 
     @property

@@ -48,7 +48,14 @@ class log1p_(_RealFunction):
     nargs = 1
 
 
-class fmod_(_RealFunction):
+class mod_(_RealFunction):
+    """Python's ``a % b``: the remainder takes the sign of the divisor, so
+    ``(i - 5) % 8`` is 3 for i = 0 (C's fmod would give -5)."""
+    nargs = 2
+
+
+class floordiv_(_RealFunction):
+    """Python's ``a // b``: the quotient rounded towards minus infinity."""
     nargs = 2
 
 

@@ -175,13 +175,67 @@ def rule_no_cyclic_subexpressions(eqs: Equations) -> list[EqsimError]:
     return errors
 
 
-def check_threshold(text: str, resolve: Resolver, where: str) -> list[EqsimError]:
-    """A threshold is a condition over existing names."""
+def rule_shared_subexpressions(eqs: Equations) -> list[EqsimError]:
+    """A (shared) subexpression has one value for the group: it may use only shared
+    variables, shared subexpressions, constants and t/dt/N (Brian2's rule); random
+    numbers in it would be drawn per neuron in eqsim, so they are refused too."""
+    errors: list[EqsimError] = []
+    shared = {eq.name for eq in eqs.equations if "shared" in eq.flags}
+    per_neuron = {eq.name for eq in eqs.equations if eq.name not in shared}
+    per_neuron |= {"i", "lastspike", "not_refractory"}
+    for eq in eqs.of_kind(SUBEXPRESSION):
+        if "shared" not in eq.flags:
+            continue
+        found = False
+        for n in ast.walk(eq.expr):
+            bad = None
+            if isinstance(n, ast.Name) and n.id in per_neuron:
+                bad = (f"the shared subexpression '{eq.name}' refers to '{n.id}', which "
+                       "has a value per neuron", "E123")
+            elif isinstance(n, ast.Call) and getattr(n.func, "id", "") in ("rand",
+                                                                           "randn"):
+                bad = (f"the shared subexpression '{eq.name}' draws random numbers: "
+                       "not supported yet (they would be drawn per neuron)", "E124")
+            if bad is not None:
+                errors.append(EquationError(bad[0], eq.snippet.node_location(n),
+                                            code=bad[1],
+                                            hint="remove (shared), or use only shared "
+                                                 "names in it"))
+                found = True
+                break
+        if "constant over dt" in eq.flags and not found:
+            errors.append(EquationError(
+                f"'{eq.name}' is (shared, constant over dt): not supported yet",
+                eq.snippet.location(0, len(eq.snippet.text)), code="E124",
+                hint="use one of the two flags"))
+    return errors
+
+
+def rule_reset_writes_no_shared(text: str, eqs: Equations, where: str
+                                ) -> list[EqsimError]:
+    """A reset runs for each neuron that spiked: it cannot write a (shared) variable
+    (Brian2 refuses it too)."""
+    try:
+        statements = parse_statements(text, where)
+    except EqsimError:
+        return []   # reported by check_statements
+    return [EquationError(f"the reset writes the shared variable '{target}', which has "
+                          "one value for the whole group", snip.node_location(tnode),
+                          code="E123", hint="write it from Python between runs")
+            for target, _, _, snip, tnode in statements
+            if target in eqs and "shared" in eqs[target].flags]
+
+
+def check_threshold(text: str, resolve: Resolver, where: str,
+                    booleans: frozenset[str] = frozenset()) -> list[EqsimError]:
+    """A threshold is a condition over existing names (or a ``boolean`` variable)."""
     try:
         node, snip = parse_expression(Snippet.whole(text, where), where)
         dim = infer_dimension(node, snip, resolve)
     except EqsimError as exc:
         return [exc]
+    if isinstance(node, ast.Name) and node.id in booleans:
+        return []
     if dim is not BOOLEAN or not is_condition(node):
         return [EquationError(f"{where} must be a condition such as 'v > -50*mV'",
                               snip.location(0, len(snip.text)), code="E115")]
@@ -196,8 +250,26 @@ def check_statements(text: str, resolve: Resolver, eqs: Equations, where: str,
     except EqsimError as exc:
         return [exc]
     errors: list[EqsimError] = []
+    temps: dict[str, Dimension] = {}   # Brian2's temporaries: 'x = expr' for a new name
+
+    def known(name: str):
+        if name in temps:
+            return NameInfo("variable", temps[name])
+        return resolve(name)
+
+    unused: dict[str, tuple] = {}      # temporaries not read (yet): typos, probably
     for target, op, value, snip, tnode in statements:
-        if target not in writable:
+        for name in names_in(value):
+            unused.pop(name, None)
+        if target not in writable and target not in temps and op == "=" and \
+                resolve(target) is None:
+            try:   # a temporary: its unit is the value's, it lives in this block
+                temps[target] = infer_dimension(value, snip, known)
+                unused[target] = (snip, tnode)
+            except EqsimError as exc:
+                errors.append(exc)
+            continue
+        if target not in writable and target not in temps:
             info = resolve(target)
             kind = "unknown name" if info is None else f"{info.kind} '{target}'"
             errors.append(EquationError(
@@ -207,17 +279,24 @@ def check_statements(text: str, resolve: Resolver, eqs: Equations, where: str,
                      ", ".join(sorted(writable))))
             continue
         try:
-            got = infer_dimension(value, snip, resolve)
+            got = infer_dimension(value, snip, known)
         except EqsimError as exc:
             errors.append(exc)
             continue
-        want = resolve(target).dim
+        want = known(target).dim
         if op in ("*=", "/="):
             want = DIMENSIONLESS
         err = _expect(target, got, want, snip, value,
                       f"the value assigned to '{target}' ('{snip.segment(value)}')")
         if err is not None:
             errors.append(err)
+    for target, (snip, tnode) in unused.items():
+        errors.append(EquationError(
+            f"cannot assign to '{target}': it is not a variable of the model, and as a "
+            "temporary it is never used", snip.node_location(tnode), code="E116",
+            hint="statements may assign to the model's variables: " +
+                 ", ".join(sorted(writable)) + " (or to a temporary used in a later "
+                 "statement of the same block)"))
     return errors
 
 
@@ -267,13 +346,18 @@ def check_neuron_model(name: str, equations: Equations, threshold: str | None,
     errors += rule_equation_dimensions(equations, resolve)
     errors += rule_noise_only_in_differential(equations)
     errors += rule_no_cyclic_subexpressions(equations)
+    errors += rule_shared_subexpressions(equations)
     if threshold is not None:
         if not isinstance(threshold, str):
             errors.append(ConfigurationError(f"threshold of {where} must be a string",
                                              code="E115"))
         else:
-            errors += check_threshold(threshold, resolve, f"threshold of {where}")
-    writable = {eq.name for eq in equations.equations if eq.kind != SUBEXPRESSION}
+            errors += check_threshold(threshold, resolve, f"threshold of {where}",
+                                      frozenset(eq.name for eq in equations.equations
+                                                if eq.dtype == "boolean"))
+    # a linked variable belongs to its source group (Brian2 refuses writes to it too)
+    writable = {eq.name for eq in equations.equations if eq.kind != SUBEXPRESSION and
+                "linked" not in eq.flags}
     if reset is not None:
         if threshold is None:
             errors.append(ConfigurationError(f"{where} has a reset but no threshold",
@@ -284,6 +368,7 @@ def check_neuron_model(name: str, equations: Equations, threshold: str | None,
         else:
             errors += check_statements(reset, resolve, equations, f"reset of {where}",
                                        writable)
+            errors += rule_reset_writes_no_shared(reset, equations, f"reset of {where}")
     ref_kind, ref_text = check_refractory(refractory, resolve, where, errors)
     if ref_kind != REFRACTORY_NONE and threshold is None:
         errors.append(ConfigurationError(f"{where} has a refractory period but no "

@@ -18,7 +18,7 @@ from ..equations.expressions import (Snippet, SympyContext, parse_expression,
                                      parse_statements, to_sympy)
 from ..equations.parse import DIFFERENTIAL, PARAMETER, SUBEXPRESSION
 from ..equations.specs import REFRACTORY_CONDITION, REFRACTORY_TIME, NeuronSpec
-from ..equations.sympy_functions import RANDOM_FUNCTIONS, randn_
+from ..equations.sympy_functions import RANDOM_FUNCTIONS, bool_to_float, int_, randn_
 from ..errors import IntegrationError
 from .methods import (AUTO_ORDER_ADDITIVE_NOISE, AUTO_ORDER_DETERMINISTIC,
                       AUTO_ORDER_MULTIPLICATIVE_NOISE, EXPLICIT_METHODS)
@@ -87,10 +87,32 @@ def external_symbols(externals) -> dict:
     return out
 
 
-def _subexpressions(spec: NeuronSpec, ctx: SympyContext) -> dict[str, sp.Expr]:
-    """Subexpressions in sympy, each with the others substituted (dependency order)."""
+def _subexpressions(spec: NeuronSpec, ctx: SympyContext,
+                    held: dict[str, sp.Expr] | None = None) -> dict[str, sp.Expr]:
+    """Subexpressions in sympy, each with the others substituted (dependency order).
+
+    ``(constant over dt)`` subexpressions follow Brian2: each is evaluated once per step,
+    before the integration, from the state at the start of the step, kept in an array
+    and held constant during the step (through every stage of rk4; one draw for a
+    ``rand()`` inside it). They appear as the symbol of their array in the result; their
+    expressions go into ``held``."""
     subs = {eq.name: eq for eq in spec.equations.of_kind(SUBEXPRESSION)}
     done: dict[str, sp.Expr] = {}
+    ctx.symbols = {**ctx.symbols, **{h: sp.Symbol(h, real=True) for h in held_names(spec)}}
+    for name in held_names(spec):
+        if held is not None:
+            eq = subs.pop(name)
+            local = dict(ctx.symbols)
+            local.update({h: sp.Symbol(h, real=True) for h in held_names(spec)})
+            for n in _names(eq.expr):   # its own dependencies are substituted
+                if n in subs:
+                    local[n] = _subexpressions_one(n, subs, ctx)
+            saved, ctx.symbols = ctx.symbols, local
+            try:
+                held[name] = to_sympy(eq.expr, ctx)
+            finally:
+                ctx.symbols = saved
+        done[name] = sp.Symbol(name, real=True)
 
     def resolve(name):
         if name in done:
@@ -107,11 +129,38 @@ def _subexpressions(spec: NeuronSpec, ctx: SympyContext) -> dict[str, sp.Expr]:
             done[name] = to_sympy(eq.expr, ctx)
         finally:
             ctx.symbols = saved
+        if eq.dtype == "integer":   # Brian2 stores it in an integer: truncated
+            done[name] = int_(done[name])
         return done[name]
 
     for name in subs:
         resolve(name)
     return done
+
+
+def _subexpressions_one(name: str, subs: dict, ctx: SympyContext) -> sp.Expr:
+    """One subexpression with its own dependencies substituted (no held ones there)."""
+    eq = subs[name]
+    local = dict(ctx.symbols)
+    for n in _names(eq.expr):
+        if n in subs:
+            local[n] = _subexpressions_one(n, subs, ctx)
+    saved, ctx.symbols = ctx.symbols, local
+    try:
+        value = to_sympy(eq.expr, ctx)
+    finally:
+        ctx.symbols = saved
+    return int_(value) if eq.dtype == "integer" else value
+
+
+CONSTANT_OVER_DT = "constant over dt"
+
+
+def held_names(spec) -> tuple[str, ...]:
+    """The ``(constant over dt)`` subexpressions: stored variables (see
+    :func:`_subexpressions`)."""
+    return tuple(eq.name for eq in spec.equations.of_kind(SUBEXPRESSION)
+                 if CONSTANT_OVER_DT in eq.flags)
 
 
 def _names(node):
@@ -284,6 +333,21 @@ def _blocks(M: sp.Matrix) -> list[list[int]]:
     return sorted(groups.values())
 
 
+def _collect_linear(rhs: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
+    """Brian2's test of conditional linearity: expand ``rhs`` and collect it on ``x`` as a
+    factor; it is ``A*x + B`` when only the powers x**1 and x**0 appear outside
+    functions. A and B may still contain x inside functions (e.g. an instantaneous
+    ``m_inf(v)**3`` in dv/dt); they are then evaluated at the value x has at the start of
+    the step. None where the expression is not of that form."""
+    expanded = sp.expand(rhs)
+    if not expanded.has(x):
+        return sp.Integer(0), expanded
+    parts = sp.collect(expanded, x, evaluate=False)
+    if len(parts) > 2 or x not in parts or any(k not in (x, sp.S.One) for k in parts):
+        return None
+    return parts[x], parts.get(sp.S.One, sp.Integer(0))
+
+
 def _exponential_euler(f: dict[str, sp.Expr], variables: list[str]
                        ) -> list[Assignment] | None:
     """x_new = x + dt*(A*x + B)*exprel(A*dt) with A, B free of x (conditionally linear)."""
@@ -292,9 +356,15 @@ def _exponential_euler(f: dict[str, sp.Expr], variables: list[str]
     for v in variables:
         x = sp.Symbol(v, real=True)
         A = sp.diff(f[v], x)
-        if A.has(x) or _has_random(A):
+        if A.has(x):   # a coefficient that depends on x itself: Brian2's rule decides
+            AB = _collect_linear(f[v], x)
+            if AB is None:
+                return None
+            A, B = AB
+        else:
+            B = f[v].subs(x, 0)
+        if _has_random(A):
             return None
-        B = f[v].subs(x, 0)
         if A == 0:
             new = x + DT * B
         else:
@@ -362,11 +432,26 @@ def _choose(method: str, has_noise: bool, multiplicative: bool) -> list[str]:
                 else AUTO_ORDER_ADDITIVE_NOISE)
 
 
-def discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, sp.Expr]
+def discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, sp.Expr],
+               held: dict[str, sp.Expr] | None = None
                ) -> tuple[str, list[Assignment], list[tuple[str, sp.Expr]]]:
     """Integrate the differential equations of ``spec`` over one step dt.
 
-    Returns the method actually used, the update assignments and the writes."""
+    Returns the method actually used, the update assignments and the writes.
+    ``held``: the ``(constant over dt)`` subexpressions, evaluated first and stored."""
+    method, assignments, writes = _discretize(spec, ctx, subexpressions)
+    if not held:
+        return method, assignments, writes
+    temps = {sp.Symbol(n, real=True): sp.Symbol(f"_{n}_held", real=True) for n in held}
+    first = [Assignment(f"_{n}_held", e) for n, e in held.items()]
+    assignments = [Assignment(a.target, a.expr.xreplace(temps)) for a in assignments]
+    writes = [(v, e.xreplace(temps)) for v, e in writes]
+    writes += [(n, temps[sp.Symbol(n, real=True)]) for n in held]
+    return method, first + assignments, writes
+
+
+def _discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, sp.Expr]
+                ) -> tuple[str, list[Assignment], list[tuple[str, sp.Expr]]]:
     eqs = spec.equations.of_kind(DIFFERENTIAL)
     variables = [eq.name for eq in eqs]
     if not variables:
@@ -436,12 +521,32 @@ def discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, sp
     raise IntegrationError(f"no integration method applies to {where}", code="E305")
 
 
+def typed_assignment(equations, target: str, op: str, value: sp.Basic
+                     ) -> tuple[str, str, sp.Basic]:
+    """A statement ``target op value`` for a variable declared ``integer`` (the result
+    truncated towards zero, as Brian2's int32 store does: ``n += 0.5`` leaves n as it
+    was, ``n = -2.7`` gives -2) or ``boolean`` (stored as 1 or 0); others unchanged."""
+    dtype = equations[target].dtype if target in equations else "float"
+    if dtype == "float":
+        return target, op, value
+    if op != "=":
+        x = sp.Symbol(target, real=True)
+        value = {"+=": x + value, "-=": x - value, "*=": x * value,
+                 "/=": x / value}[op]
+    if dtype == "integer":
+        return target, "=", int_(value)
+    if not isinstance(value, sp.logic.boolalg.Boolean) or isinstance(value, sp.Symbol):
+        value = sp.Ne(value, 0, evaluate=False)
+    return target, "=", bool_to_float(value)
+
+
 def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
     """All kernels of a NeuronGroup as sympy, ready for printing."""
     t0 = time.perf_counter()
     ctx = SympyContext(_symbols_for(spec))
-    subexpressions = _subexpressions(spec, ctx)
-    method, update, writes = discretize(spec, ctx, subexpressions)
+    held: dict[str, sp.Expr] = {}
+    subexpressions = _subexpressions(spec, ctx, held)
+    method, update, writes = discretize(spec, ctx, subexpressions, held)
     where = f"group '{spec.name}'"
     threshold = None
     if spec.threshold is not None:
@@ -449,8 +554,13 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
         threshold = _convert(node, ctx, subexpressions)
     reset = []
     if spec.reset is not None:
+        temps: dict[str, sp.Symbol] = {}   # Brian2's temporaries (local variables)
         for target, op, value, _, _ in parse_statements(spec.reset, where):
-            reset.append((target, op, _convert(value, ctx, subexpressions)))
+            reset.append(typed_assignment(
+                spec.equations, target, op,
+                _convert(value, ctx, {**subexpressions, **temps})))
+            if target not in ctx.symbols and target not in subexpressions:
+                temps[target] = sp.Symbol(target, real=True)
     refractory = None
     if spec.refractory_kind == REFRACTORY_TIME:
         if spec.refractory == "_refractory":
@@ -468,7 +578,7 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
         refractory = _convert(node, ctx, subexpressions)
     state, shared = [], []
     for eq in spec.equations.equations:
-        if eq.kind == SUBEXPRESSION:
+        if eq.kind == SUBEXPRESSION and eq.name not in held:
             continue
         (shared if "shared" in eq.flags else state).append(eq.name)
     if spec.refractory_kind != "none":
@@ -478,7 +588,9 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
     return GroupKernels(
         name=spec.name, method=method, update=tuple(update), writes=tuple(writes),
         threshold=threshold, reset=tuple(reset), refractory=refractory,
-        subexpressions=subexpressions, state=tuple(state), shared=tuple(shared),
+        # what a monitor records: a held subexpression as computed at the start of the
+        # step (Brian2 updates it in 'before_start', before the monitors)
+        subexpressions={**subexpressions, **held}, state=tuple(state), shared=tuple(shared),
         constants=spec.constants, streams=ctx.next_stream)
 
 

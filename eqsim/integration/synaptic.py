@@ -32,6 +32,8 @@ class SynapseKernels:
     streams: int = 0
     method: str = "none"
     update: tuple = ()            # clock-driven: (target, expr) temporaries then writes
+    # named pathways besides on_pre/on_post: (name, "pre"/"post", statements, delay kind)
+    pathways: tuple = ()
 
 
 def _symbols(spec: SynapseSpec) -> dict[str, sp.Basic]:
@@ -60,10 +62,6 @@ def _canonical(name: str, spec: SynapseSpec) -> str:
 
 def lower_synapses(spec: SynapseSpec) -> SynapseKernels:
     """All kernels of a Synapses object as sympy, ready for printing."""
-    if any(e.kind == "function" for e in spec.externals):
-        raise IntegrationError(f"TimedArrays in synapses '{spec.name}' are not supported "
-                               "yet", code="E309",
-                               hint="use the TimedArray in the target group's model")
     ctx = SympyContext(_symbols(spec))
     subs: dict[str, sp.Basic] = {}
     for eq in spec.equations.of_kind(SUBEXPRESSION):
@@ -104,11 +102,17 @@ def lower_synapses(spec: SynapseSpec) -> SynapseKernels:
         if text is None:
             return ()
         out = []
+        temps: dict[str, sp.Symbol] = {}   # 'x = expr' for a new name: a local variable
         for target, op, value, _, _ in parse_statements(text, where):
-            out.append((_canonical(target, spec), op, convert(value)))
+            expr = _convert(value, ctx, {**subs, **temps})
+            if target not in ctx.symbols and target not in subs:
+                temps[target] = sp.Symbol(target, real=True)
+            out.append((_canonical(target, spec), op, expr))
         return tuple(out)
 
     on_pre, on_post = statements(spec.on_pre), statements(spec.on_post)
+    pathways = tuple((name, kind, statements(code), delay_kind)
+                     for name, kind, code, delay_kind in spec.pathways)
     summed = tuple((eq.name[:-5], convert(eq.expr))
                    for eq in spec.equations.of_kind(SUBEXPRESSION) if "summed" in eq.flags)
     variables = tuple(eq.name for eq in spec.equations.equations
@@ -117,4 +121,4 @@ def lower_synapses(spec: SynapseSpec) -> SynapseKernels:
         variables += ("lastupdate",)
     return SynapseKernels(spec.name, spec.source, spec.target, on_pre, on_post,
                           tuple(event_driven), summed, variables, spec.constants,
-                          spec.delay_kind, ctx.next_stream, method, update)
+                          spec.delay_kind, ctx.next_stream, method, update, pathways)

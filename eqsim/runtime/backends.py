@@ -131,6 +131,7 @@ class NumpyBackend:
             pre_off=data.get_i(f"{name}/_pre_off"), post_off=data.get_i(f"{name}/_post_off"),
             syn_pre=data.array(f"{name}/_pre"), syn_post=data.array(f"{name}/_post"),
             constants=consts, dt=S.source.dt_, N_pre=S.source.N, N_post=S.target.N,
+            timed=[ta._lookup for _, ta in S.timed_arrays()],
             seed=S.seed, object_id=rng.object_id(name))
 
     def _apply(self, fn, state, t, step, syn, fast: bool, writes_pre: bool) -> None:
@@ -159,24 +160,29 @@ class NumpyBackend:
                 sel = np.flatnonzero(rank == r)
                 fn(state, t, step, syn[sel], ipre[sel], jpost[sel])
 
+    def _paths(self, sid: int, kind: str) -> list[dict]:
+        """The pathways of synapses ``sid`` driven by ``kind`` spikes, in order."""
+        return [p for p in self.pathway_flags[sid].get("paths", ()) if p["kind"] == kind]
+
     def _deliver_pre(self, data: RunData, S, state, sid: int, t: float, step: int,
-                     spikes) -> None:
-        name = S.name
-        ptr = data.array(f"{name}/_pre_ptr")
-        q_pre, q_step = data.array(f"{name}/_q_pre"), data.array(f"{name}/_q_step")
-        q_cur = data.array(f"{name}/_q_cur")
-        cap = data.get_i(f"{name}/_q_cap")
-        head, tail = data.get_i(f"{name}/_q_head"), data.get_i(f"{name}/_q_tail")
+                     spikes, path: dict | None = None) -> None:
+        path = path or {"prefix": "", "fn": "pre", "flags": self.pathway_flags[sid]["pre"]}
+        name = S.name + "/" + path["prefix"]   # the run data of this pathway
+        ptr = data.array(f"{name}_pre_ptr")
+        q_pre, q_step = data.array(f"{name}_q_pre"), data.array(f"{name}_q_step")
+        q_cur = data.array(f"{name}_q_cur")
+        cap = data.get_i(f"{name}_q_cap")
+        head, tail = data.get_i(f"{name}_q_head"), data.get_i(f"{name}_q_tail")
         local = [] if spikes is None else spikes - state.pre_off
         for pre in (p for p in local if 0 <= p < S.source.N):
             e = head % cap
             q_pre[e], q_step[e], q_cur[e] = pre, step, ptr[pre]
             head += 1
-        per_synapse = data.has_array(f"{name}/_order")
+        per_synapse = data.has_array(f"{name}_order")
         if per_synapse:
-            order, delay = data.array(f"{name}/_order"), data.array(f"{name}/_delay_steps")
+            order, delay = data.array(f"{name}_order"), data.array(f"{name}_delay_steps")
         else:
-            D = data.get_i(f"{name}/_delay_steps")
+            D = data.get_i(f"{name}_delay_steps")
         delivered = []
         for e in range(tail, head):
             slot = e % cap
@@ -193,23 +199,39 @@ class NumpyBackend:
             q_cur[slot] = cur
         while tail < head and q_cur[tail % cap] >= ptr[q_pre[tail % cap] + 1]:
             tail += 1
-        data.set_i(f"{name}/_q_head", head)
-        data.set_i(f"{name}/_q_tail", tail)
+        data.set_i(f"{name}_q_head", head)
+        data.set_i(f"{name}_q_tail", tail)
         if delivered:
             syn = np.concatenate(delivered).astype(np.int64)
-            flags = self.pathway_flags[sid]["pre"]
-            self._apply(self.ns[f"syn_pre_{sid}"], state, t, step, syn, *flags)
+            self._apply(self.ns[f"syn_{path['fn']}_{sid}"], state, t, step, syn,
+                        *path["flags"])
 
     def _deliver_post(self, data: RunData, S, state, sid: int, t: float, step: int,
-                      spikes) -> None:
-        name = S.name
-        ptr, order = data.array(f"{name}/_post_ptr"), data.array(f"{name}/_post_order")
+                      spikes, path: dict | None = None) -> None:
+        path = path or {"prefix": "", "fn": "post", "flags": self.pathway_flags[sid]["post"]}
+        name = S.name + "/" + path["prefix"]
+        ptr, order = data.array(f"{name}_post_ptr"), data.array(f"{name}_post_order")
         local = spikes - state.post_off
         syn = [order[ptr[j]:ptr[j + 1]] for j in local if 0 <= j < S.target.N]
         if syn:
-            flags = self.pathway_flags[sid]["post"]
-            self._apply(self.ns[f"syn_post_{sid}"], state, t, step,
-                        np.concatenate(syn).astype(np.int64), False, flags[1])
+            self._apply(self.ns[f"syn_{path['fn']}_{sid}"], state, t, step,
+                        np.concatenate(syn).astype(np.int64), False, path["flags"][1])
+
+    def _still_not_finite(self, data: RunData, gids: list, states
+                          ) -> tuple[int, int, int] | None:
+        """(group, variable number, neuron) of the first value written by an update that
+        is not finite after the resets (an overflow that a reset replaced is fine)."""
+        for gid in gids:
+            names = data.unit.written[self.groups[gid].name]
+            bad = np.zeros(len(states[gid].arrays[names[0]]), dtype=bool)
+            for name in names:
+                bad |= ~np.isfinite(states[gid].arrays[name])
+            if bad.any():
+                k = int(np.argmax(bad))
+                j = next(j for j, name in enumerate(names)
+                         if not np.isfinite(states[gid].arrays[name][k]))
+                return gid, j, k
+        return None
 
     def run(self, data: RunData, step: int, n: int) -> int:
         ns = self.ns
@@ -225,11 +247,12 @@ class NumpyBackend:
                 need = 1 if m.spec.rate else m.source.N
                 if data.get_i(f"{m.name}/count") + need > cap:
                     return RUN_BUFFER_FULL
-            for S in self.synapses:
-                if data.has_array(f"{S.name}/_q_pre") and data.get_i(
-                        f"{S.name}/_q_head") - data.get_i(f"{S.name}/_q_tail") + \
-                        group_of(S.source).N > data.get_i(f"{S.name}/_q_cap"):
-                    return RUN_BUFFER_FULL
+            for sid, S in enumerate(self.synapses):
+                for path in self._paths(sid, "pre"):
+                    key = f"{S.name}/{path['prefix']}"
+                    if data.get_i(f"{key}_q_head") - data.get_i(f"{key}_q_tail") + \
+                            group_of(S.source).N > data.get_i(f"{key}_q_cap"):
+                        return RUN_BUFFER_FULL
             for m in self.state_monitors:
                 m_every = data.get_i(f"{m.name}/every")
                 if s % m_every == 0 and data.get_i(f"{m.name}/count") >= data.get_i(
@@ -262,14 +285,14 @@ class NumpyBackend:
                     with np.errstate(all="ignore"):
                         ns[f"summed_{sid}_{k}"](sstates[sid], t, s)
                     k += 1
+            not_finite = []
             for gid, g in enumerate(self.groups):
                 if s % every[gid]:
                     continue
                 with np.errstate(all="ignore"):
                     bad = ns[f"update_{gid}"](states[gid], t, s)
-                if bad is not None:
-                    data.out[1:5] = (gid, bad[0], bad[1], s)
-                    return RUN_NOT_FINITE
+                if bad is not None:   # checked again after the resets
+                    not_finite.append(gid)
             spikes = {}
             for gid, g in enumerate(self.groups):
                 if s % every[gid] or f"threshold_{gid}" not in ns:
@@ -296,11 +319,15 @@ class NumpyBackend:
                         data.set_i(f"{m.name}/count", c + len(spk))
             for sid, S in enumerate(self.synapses):
                 src = self.groups.index(group_of(S.source))
-                tgt = self.groups.index(group_of(S.target))
-                if f"syn_pre_{sid}" in ns and not s % every[src]:
-                    self._deliver_pre(data, S, sstates[sid], sid, t, s, spikes.get(src))
-                if f"syn_post_{sid}" in ns and spikes.get(tgt) is not None:
-                    self._deliver_post(data, S, sstates[sid], sid, t, s, spikes[tgt])
+                for path in self._paths(sid, "pre"):   # in Brian2's order
+                    if not s % every[src]:
+                        self._deliver_pre(data, S, sstates[sid], sid, t, s,
+                                          spikes.get(src), path)
+                for path in self._paths(sid, "post"):
+                    tgt = self.groups.index(group_of(S.target))
+                    if spikes.get(tgt) is not None:
+                        self._deliver_post(data, S, sstates[sid], sid, t, s, spikes[tgt],
+                                           path)
             for p in self.poisson_inputs:
                 if s % every[self.groups.index(p.target)]:
                     continue
@@ -318,5 +345,10 @@ class NumpyBackend:
                     continue
                 with np.errstate(all="ignore"):
                     ns[f"reset_{gid}"](states[gid], t, s, spk)
+            if not_finite:
+                bad = self._still_not_finite(data, not_finite, states)
+                if bad is not None:
+                    data.out[1:5] = (*bad, s)
+                    return RUN_NOT_FINITE
         data.out[0] = n
         return RUN_DONE

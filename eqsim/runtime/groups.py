@@ -10,12 +10,13 @@ import numpy as np
 from .. import rng
 from ..equations.expressions import (BOOLEAN, SECOND, Snippet, evaluate, infer_dimension,
                                      parse_expression, uses_function)
-from ..equations.parse import SUBEXPRESSION, parse_equations
+from ..equations.parse import PARAMETER, SUBEXPRESSION, parse_equations
 from ..equations.specs import REFRACTORY_NONE, NeuronSpec
 from ..equations.validate import Resolver, check_neuron_model
 from ..errors import ConfigurationError, DimensionError
 from ..parallel.comm import fresh_seed
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
+from . import indexing
 from .clock import Clock, as_time, defaultclock
 from .namespace import constant_values
 from .naming import Named, check_name
@@ -31,6 +32,76 @@ def _check_N(N) -> int:
         raise ConfigurationError(f"N must be between 1 and 2**31 - 1, got {N}",
                                  code="E702")
     return int(N)
+
+
+class LinkedVariable:
+    """What :func:`linked_var` returns: a source array (the group's own, not a copy), its
+    dimension and optional indices."""
+
+    def __init__(self, array: np.ndarray, dim, index=None, label: str = ""):
+        self.array, self.dim, self.index, self.label = array, dim, index, label
+
+
+def _root(array) -> np.ndarray:
+    """The array that owns the memory of a view (``G.v`` is a view of G's array)."""
+    while isinstance(getattr(array, "base", None), np.ndarray):
+        array = array.base
+    return array
+
+
+def linked_var(source, name: str | None = None, index=None) -> LinkedVariable:
+    """Brian2's ``linked_var``: ``G2.v = linked_var(G1, 'v')`` or
+    ``linked_var(G1.v)``, with ``index=`` (one index into G1 per neuron of G2) when the
+    sizes differ. The target declares ``v : volt (linked)``; its compiled code reads G1's
+    array in place, so it always sees G1's current values.
+
+    >>> from eqsim.units import ms, mV
+    >>> G1 = NeuronGroup(2, "dv/dt = -v/(10*ms) : volt", namespace={})
+    >>> G2 = NeuronGroup(3, "v : volt (linked)", namespace={})
+    >>> G1.v = [1, 2]*mV
+    >>> G2.v = linked_var(G1, "v", index=[1, 0, 1])
+    >>> G2.v
+    [2. 1. 2.] * mV
+    """
+    if name is not None:
+        group = group_of(source)
+        if name not in group.arrays or name.startswith("_"):
+            raise ConfigurationError(f"group '{group.name}' has no variable '{name}' to "
+                                     "link to", code="E122")
+        array = group.arrays[name]
+        if isinstance(source, Subgroup):
+            array = array[source.start:source.stop]
+        return LinkedVariable(array, group._dimension_of(name), index,
+                              f"{group.name}.{name}")
+    if not isinstance(source, np.ndarray):
+        raise ConfigurationError("linked_var() takes a group and a variable name, or a "
+                                 "group's variable such as G.v", code="E122")
+    array = source.view(np.ndarray)
+    root = _root(array)
+    if root.dtype != np.float64 or root.ndim != 1 or root.size != array.size or \
+            not np.shares_memory(root, array):
+        raise ConfigurationError("linked_var(G.v) needs the variable of a group itself "
+                                 "(not a computed array or a copy)", code="E122",
+                                 hint="or write linked_var(G, 'v')")
+    return LinkedVariable(root, get_dimension(source), index)
+
+
+def typed_values(values, dtype: str):
+    """Values stored in a variable declared ``integer`` (truncated towards zero, as
+    Brian2's int32 arrays do) or ``boolean`` (1 or 0); stored as float64."""
+    if dtype == "integer":
+        return np.trunc(np.asarray(values, dtype=float)) + 0.0   # + 0.0: no -0
+    if dtype == "boolean":
+        return (np.asarray(values) != 0).astype(float)
+    return values
+
+
+def typed_view(arr: np.ndarray, dtype: str) -> np.ndarray:
+    """An ``integer`` variable read as int32, a ``boolean`` one as bool (Brian2's types):
+    a read-only copy; assign with ``G.n = ...`` (or ``G.n_`` for the stored floats)."""
+    out = arr.astype(np.int32 if dtype == "integer" else bool)
+    out.flags.writeable = False
+    return out
 
 
 class NeuronGroup(Named):
@@ -57,6 +128,8 @@ class NeuronGroup(Named):
         self.namespace = namespace if namespace is not None else {}
         label = self._name or self._kind
         self.equations = parse_equations(model, where=f"model of group '{label}'")
+        if isinstance(reset, str) and not reset.strip():
+            reset = None   # Brian2: an empty reset string resets nothing
         self.spec: NeuronSpec = check_neuron_model(
             label, self.equations, threshold, reset, refractory, method, self.namespace)
         self._refractory_value = refractory if self.spec.refractory == "_refractory" \
@@ -67,8 +140,8 @@ class NeuronGroup(Named):
         self.t_ = 0.0   # updated by the Network after each run
         self.arrays: dict[str, np.ndarray] = {}
         for eq in self.equations.equations:
-            if eq.kind == SUBEXPRESSION:
-                continue
+            if eq.kind == SUBEXPRESSION and "constant over dt" not in eq.flags:
+                continue   # (constant over dt) ones are stored, as in Brian2
             size = 1 if "shared" in eq.flags else self.N
             self.arrays[eq.name] = np.zeros(size)
         if self.spec.refractory_kind != REFRACTORY_NONE:
@@ -112,14 +185,22 @@ class NeuronGroup(Named):
         if name.endswith("_") and name[:-1] in self.__dict__.get("arrays", {}):
             return self.arrays[name[:-1]]  # Brian2's v_: plain SI values
         arrays = self.__dict__["arrays"]
+        if f"_link_{name}" in arrays:   # a linked variable: the source's current values
+            values = arrays[name][arrays[f"_link_{name}"]]
+            dim = self._dimension_of(name)
+            return Quantity(values, dim) if not dim.is_dimensionless else values
         if name in arrays:
             if name == "not_refractory":
                 return arrays[name].astype(bool)
-            dim = self._dimension_of(name)
-            arr = arrays[name]
-            return Quantity(arr, dim) if not dim.is_dimensionless else arr
+            if name in self.equations and self.equations[name].dtype != "float":
+                return typed_view(arrays[name], self.equations[name].dtype)
+            # a view that also takes Brian2's string indices (G.v['i > 5'] = ...)
+            return indexing.view(self, name, arrays[name], self._dimension_of(name))
         if name in self.equations:
             eq = self.equations[name]
+            if eq.dtype != "float":
+                return typed_view(typed_values(self._evaluate(
+                    eq.expr, eq.snippet, eq.dim, raw=True), eq.dtype), eq.dtype)
             return self._evaluate(eq.expr, eq.snippet, eq.dim)
         raise AttributeError(f"group '{self.name}' has no variable '{name}' (it has: "
                              f"{', '.join(self.variables())})")
@@ -131,6 +212,14 @@ class NeuronGroup(Named):
                          "arrays", "t_"):
             object.__setattr__(self, name, value)
             return
+        if isinstance(value, LinkedVariable):
+            self._link(name, value)
+            return
+        if name in self.equations and "linked" in self.equations[name].flags:
+            raise ConfigurationError(
+                f"{self.name}.{name} is a linked variable: set the variable it is "
+                "linked to, or link it", code="E122",
+                hint=f"{self.name}.{name} = linked_var(source_group, '{name}')")
         if name.endswith("_") and name[:-1] in self.arrays:
             self._assign(name[:-1], value, plain=True)
             return
@@ -143,6 +232,45 @@ class NeuronGroup(Named):
         raise ConfigurationError(f"group '{self.name}' has no variable '{name}'",
                                  code="E704", hint="variables: " +
                                  ", ".join(self.variables()))
+
+    def _link(self, name: str, link: "LinkedVariable") -> None:
+        """``G.v = linked_var(H, 'v', index=...)``: G's v reads H's array in place."""
+        if name not in self.equations or "linked" not in self.equations[name].flags:
+            raise ConfigurationError(
+                f"'{name}' of group '{self.name}' is not declared (linked)", code="E122",
+                hint=f"declare it as '{name} : <unit> (linked)' in the model")
+        source = link.array
+        dim = self._dimension_of(name)
+        if link.dim is not None and link.dim != dim:
+            raise DimensionError(f"cannot link {self.name}.{name} (in {dim}) to a "
+                                 f"variable in {link.dim}", code="E204")
+        if link.index is None:
+            if source.shape[0] not in (1, self.N):
+                raise ConfigurationError(
+                    f"{self.name}.{name} ({self.N} values) is linked to a variable with "
+                    f"{source.shape[0]} values", code="E122",
+                    hint="pass index= (one source index per neuron), as in Brian2")
+            index = np.arange(self.N) if source.shape[0] == self.N else \
+                np.zeros(self.N, dtype=np.int32)
+        else:
+            index = np.asarray(link.index)
+            if index.shape != (self.N,) or not np.all(np.isfinite(index)) or \
+                    not np.array_equal(index, np.round(index)) or index.min() < 0 or \
+                    index.max() >= source.shape[0]:
+                raise ConfigurationError(
+                    f"index= of the link of {self.name}.{name} must hold {self.N} whole "
+                    f"numbers in [0, {source.shape[0]})", code="E122")
+        self.arrays[name] = source          # the same memory: no copy at any step
+        self.arrays[f"_link_{name}"] = np.ascontiguousarray(index, dtype=np.int32)
+
+    def _check_links(self) -> None:
+        for eq in self.equations.of_kind(PARAMETER):
+            if "linked" in eq.flags and f"_link_{eq.name}" not in self.arrays:
+                raise ConfigurationError(
+                    f"the linked variable '{eq.name}' of group '{self.name}' was never "
+                    "linked", code="E122",
+                    hint=f"{self.name}.{eq.name} = linked_var(source_group, "
+                         f"'{eq.name}')")
 
     def _assign(self, name: str, value, plain: bool = False) -> None:
         target = self.arrays[name]
@@ -167,6 +295,8 @@ class NeuronGroup(Named):
                     else "assign a plain number")
             result = np.asarray(value.view(np.ndarray) if isinstance(value, Quantity)
                                 else value, dtype=float)
+        if name in self.equations:
+            result = typed_values(result, self.equations[name].dtype)
         try:
             target[...] = np.broadcast_to(result, target.shape)
         except ValueError:
@@ -221,6 +351,12 @@ class NeuronGroup(Named):
             return result
         return Quantity(result, dim) if not dim.is_dimensionless else result
 
+    def _indices_for(self, key) -> np.ndarray:
+        return indexing.group_indices(self, key)
+
+    def _set_indexed(self, var: str, idx: np.ndarray, value) -> None:
+        indexing.group_set(self, var, idx, value)
+
     def timed_arrays(self) -> list:
         """The TimedArrays the model uses, in the order the generated code numbers them."""
         out = []
@@ -239,6 +375,7 @@ class NeuronGroup(Named):
 
     def constant_values(self) -> dict[str, float]:
         """Current SI values of the runtime constants (namespace values, refractory)."""
+        self._check_links()   # called as a run binds the group's data
         out = constant_values(self.spec.externals, self.namespace, f"group '{self.name}'")
         if any(e.name == "_refractory" for e in self.spec.externals):
             out["_refractory"] = as_time(self._refractory_value,
@@ -256,7 +393,7 @@ class NeuronGroup(Named):
         return f"NeuronGroup({self.N}, name={self.name!r}, method={self.spec.method!r})"
 
 
-__all__ = ["NeuronGroup", "LASTSPIKE_INIT"]
+__all__ = ["NeuronGroup", "LASTSPIKE_INIT", "linked_var", "LinkedVariable"]
 
 
 class Subgroup:

@@ -182,13 +182,18 @@ class StateMonitor(Named):
         if isinstance(source, Synapses):
             known = [k for k, v in source.arrays.items() if v is not None and
                      not k.startswith("_") and k != "delay"]
+            # source and target variables through the synapses (Brian2's v_pre, v_post)
+            linked = [f"{v}_pre" for v in source._pre_dims] + [
+                f"{v}_post" for v in source._post_dims]
             if isinstance(variables, str):
                 variables = [variables]
             for v in variables:
-                if v not in known:
+                if v not in known and v not in linked:
                     raise ConfigurationError(
                         f"StateMonitor: synapses '{source.name}' have no variable '{v}'",
-                        code="E711", hint="variables: " + ", ".join(known))
+                        code="E711", hint=(f"write '{v}_post' to record the target's {v}"
+                                           if v in source._post_dims else
+                                           "variables: " + ", ".join(known + linked)))
             limit = len(source)
         elif isinstance(source, Subgroup):  # record the parent at shifted indices
             offset, n_sub, source = source.start, source.N, source.parent
@@ -197,6 +202,9 @@ class StateMonitor(Named):
         if not isinstance(source, (NeuronGroup, Synapses)):
             raise ConfigurationError(f"StateMonitor needs a NeuronGroup, got "
                                      f"{type(source).__name__}", code="E711")
+        if variables is True:   # Brian2: every name of the model
+            variables = ([e.name for e in source.equations.equations] if isinstance(
+                source, NeuronGroup) else known)
         if isinstance(variables, str):
             variables = [variables]
         variables = list(variables)
@@ -214,10 +222,7 @@ class StateMonitor(Named):
         elif record is False or record is None:
             idx = np.zeros(0, dtype=np.int64)
         else:
-            idx = np.atleast_1d(np.asarray(record))
-            if idx.dtype == bool or not np.issubdtype(idx.dtype, np.integer):
-                raise ConfigurationError("record= takes True, False or neuron indices",
-                                         code="E711")
+            idx = _whole_indices(record)
             bad = idx[(idx < 0) | (idx >= limit)]
             if bad.size:
                 raise ConfigurationError(
@@ -226,6 +231,8 @@ class StateMonitor(Named):
         self.source = source
         self.variables = tuple(variables)
         self.record = (idx + offset).astype(np.int32)
+        self.record_all = record is True
+        self.n_indices = len(self.record)
         self._offset = offset
         self.clock = Clock(dt, name="StateMonitor clock") if dt is not None else None
         self._name = check_name(name)
@@ -334,21 +341,45 @@ class StateMonitor(Named):
             if var == "not_refractory":
                 return values.astype(bool)
             dim = (SECOND if var in ("lastspike", "lastupdate")
-                   else self.source.equations[var].dim)
+                   else self._linked_dim(var) or self.source.equations[var].dim)
             if plain or dim == DIMENSIONLESS:
                 return values
             return Quantity(values, dim)
         raise AttributeError(f"StateMonitor records {', '.join(self.variables)}; "
                              f"not '{name}'")
 
-    def __getitem__(self, neuron):
-        """Brian2's ``mon[i].v``: the trace of neuron ``i`` (an index that is recorded)."""
+    def _linked_dim(self, var: str):
+        """The unit of ``v_pre`` / ``v_post`` recorded through synapses (else None)."""
+        for suffix, dims in (("_pre", "_pre_dims"), ("_post", "_post_dims")):
+            table = getattr(self.source, dims, None)
+            if table is not None and var.endswith(suffix) and var not in \
+                    self.source.equations and var[:-len(suffix)] in table:
+                return table[var[:-len(suffix)]]
+        return None
+
+    @property
+    def record_variables(self) -> list[str]:
+        """The recorded variables (Brian2's name)."""
+        return list(self.variables)
+
+    def _row(self, neuron) -> int:
         hits = np.flatnonzero(self.record == int(neuron) + self._offset)
         if not hits.size:
             raise ConfigurationError(f"neuron {neuron} is not recorded by StateMonitor "
                                      f"'{self.name}'", code="E711",
                                      hint="record it with record=[...] or record=True")
-        row = int(hits[0])
+        return int(hits[0])
+
+    def __getitem__(self, neuron):
+        """Brian2's ``mon[i].v``: the trace of neuron ``i`` (an index that is recorded);
+        ``mon[[0, 2]].v`` or ``mon[0:3].v``: the traces of those neurons, one row each."""
+        if isinstance(neuron, slice):
+            neuron = np.arange(len(self.record))[neuron] if self.record_all else \
+                (self.record - self._offset)[neuron]
+        if np.ndim(neuron):
+            row = np.array([self._row(n) for n in _whole_indices(neuron)], dtype=np.int64)
+        else:
+            row = self._row(_whole_indices(neuron)[0])
         monitor = self
 
         class _Trace:
@@ -363,6 +394,16 @@ class StateMonitor(Named):
     def __repr__(self) -> str:
         return (f"StateMonitor({self.source.name}, {list(self.variables)}, "
                 f"{len(self.record)} neurons, {len(self.t_)} samples)")
+
+
+def _whole_indices(record) -> np.ndarray:
+    """Neuron indices given as ints, whole floats, ranges or arrays (Brian2 casts them)."""
+    idx = np.atleast_1d(np.asarray(record))
+    if idx.dtype == bool or not (np.issubdtype(idx.dtype, np.integer) or (
+            np.issubdtype(idx.dtype, np.floating) and np.all(idx == np.round(idx)))):
+        raise ConfigurationError("record= takes True, False or neuron indices (whole "
+                                 f"numbers), got {record!r}", code="E711")
+    return idx.astype(np.int64)
 
 
 class PopulationRateMonitor(SpikeMonitor):

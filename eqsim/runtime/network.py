@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import os
 import signal
 import threading
 import time
@@ -120,7 +121,14 @@ class Network:
         self._prepared_for = None
 
     def remove(self, *objects) -> None:
+        """Take objects (or lists of them) out of the network (Brian2's ``remove``)."""
         for obj in objects:
+            if isinstance(obj, (list, tuple, set)):
+                self.remove(*obj)
+                continue
+            if obj not in self.objects:
+                raise ConfigurationError(f"'{obj.name}' is not in the network",
+                                         code="E720")
             self.objects.remove(obj)
         self._prepared_for = None
 
@@ -576,36 +584,97 @@ class Network:
                  "another method= or bounded parameters usually fix this")
 
     # ---- store / restore ------------------------------------------------------------
-    def store(self, name: str = "default") -> None:
-        """Remember the whole state (variables, time, monitor contents) under ``name``."""
-        self._stored[name] = {
+    def store(self, name: str = "default", filename=None) -> None:
+        """Remember the whole state (variables, connectivity, spikes in flight, time,
+        monitor contents) under ``name``; with ``filename`` also in that file (a pickle
+        that can hold several names, written atomically), for ``restore`` in another
+        process — Brian2's ``store(name, filename)``."""
+        self._assign_names()
+        state = {
             "step": self._step, "dt": self._dt_base,
-            "arrays": {id(g): {k: a.copy() for k, a in g.arrays.items()}
+            "arrays": {g.name: {k: a.copy() for k, a in g.arrays.items()}
                        for g in self.groups},
-            "monitors": {id(m): m._state() for m in self.state_monitors +
+            "monitors": {m.name: m._state() for m in self.state_monitors +
                          self.spike_monitors},
-            "synapses": {id(S): S._state() for S in self.synapses},
+            "synapses": {S.name: S._state() for S in self.synapses},
+            "seeds": {o.name: o.seed for o in self.objects if hasattr(o, "seed")},
         }
+        self._stored[name] = state
+        if filename is not None:
+            stored = _read_stored(filename) if os.path.exists(filename) else {}
+            stored[name] = state
+            _write_stored(filename, stored)
 
-    def restore(self, name: str = "default") -> None:
-        """Go back to a state saved with ``store(name)``."""
-        if name not in self._stored:
-            raise ConfigurationError(f"no stored state called '{name}'", code="E726",
-                                     hint="call net.store(name) first; stored: " +
-                                          ", ".join(self._stored) or "none")
-        state = self._stored[name]
+    def restore(self, name: str = "default", filename=None,
+                restore_random_state: bool = False) -> None:
+        """Go back to a state saved with ``store(name)`` (or ``store(name, filename)``,
+        possibly by another process that built the same network). Random numbers are a
+        function of (seed, time step), so they follow the restored time; with
+        ``restore_random_state=True`` the objects also take the stored seeds, and a
+        restored run repeats the stored one exactly."""
+        self._assign_names()
+        stored = self._stored if filename is None else _read_stored(filename)
+        if name not in stored:
+            raise ConfigurationError(f"no stored state called '{name}'" + (
+                f" in '{filename}'" if filename is not None else ""), code="E726",
+                hint="call net.store(name) first; stored: " + (", ".join(stored) or
+                                                               "none"))
+        state = stored[name]
+        missing = [o.name for o in self.groups if o.name not in state["arrays"]] + [
+            o.name for o in self.synapses if o.name not in state["synapses"]] + [
+            o.name for o in self.state_monitors + self.spike_monitors
+            if o.name not in state["monitors"]]
+        if missing:
+            raise ConfigurationError(
+                f"the stored state '{name}' has nothing for {', '.join(missing)}",
+                code="E726", hint="restore into the network that was stored (objects are "
+                                  "matched by name: give them the same name= when the "
+                                  "network is built again)")
         self._step, self._dt_base = state["step"], state["dt"]
+        if restore_random_state:
+            for obj in self.objects:
+                if obj.name in state.get("seeds", {}):
+                    object.__setattr__(obj, "seed", state["seeds"][obj.name])
         for g in self.groups:
-            for k, a in state["arrays"][id(g)].items():
+            for k, a in state["arrays"][g.name].items():
                 g.arrays[k][...] = a
         for m in self.state_monitors + self.spike_monitors:
-            m._restore(state["monitors"][id(m)])
+            m._restore(state["monitors"][m.name])
         for S in self.synapses:
-            S._restore(state["synapses"][id(S)])
+            S._restore(state["synapses"][S.name])
         self._sync_time()
 
     def __repr__(self) -> str:
         return f"Network({', '.join(o.name for o in self.objects)})"
+
+
+def _read_stored(filename) -> dict:
+    import pickle
+    try:
+        with open(filename, "rb") as fh:
+            stored = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError) as exc:
+        raise ConfigurationError(f"cannot read stored states from '{filename}': {exc}",
+                                 code="E726") from exc
+    if not isinstance(stored, dict):
+        raise ConfigurationError(f"'{filename}' does not hold states stored by eqsim",
+                                 code="E726")
+    return stored
+
+
+def _write_stored(filename, stored: dict) -> None:
+    """Write atomically: a reader never sees half a file, a crash keeps the old one."""
+    import pickle
+    import tempfile
+    folder = os.path.dirname(os.path.abspath(filename))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".eqsim-store-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(stored, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, filename)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 class _InterruptFlag:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import inspect
+import itertools
 import numbers
+import secrets
 from dataclasses import replace
 from typing import Any, Mapping
 
@@ -13,18 +15,31 @@ from ..equations.expressions import (BOOLEAN, SECOND, Snippet, evaluate, infer_d
                                      parse_expression, uses_function)
 from ..equations.parse import SUBEXPRESSION, SYNAPSE_FLAGS, parse_equations
 from ..equations.specs import SynapseSpec
-from ..equations.validate import SynapseResolver, check_synapse_model
+from ..equations.validate import NameInfo, SynapseResolver, check_synapse_model
 from ..errors import ConfigurationError, DimensionError
 from ..parallel.comm import fresh_seed, local_range
 from ..parallel.partition import clip
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
 from . import connect as gen
+from . import indexing
+from . import pathways as pw
+from .generator_syntax import expand, is_generator, parse_generator
 from .clock import as_time
 from .groups import NeuronGroup, Subgroup, group_of, offset_of
 from .namespace import constant_values
 from .naming import Named, check_name
 
 _INIT_STEP = 1 << 61  # random numbers of synapse initialisers and p(i, j)
+
+
+_STRUCTURES = itertools.count(1)
+_PROCESS = secrets.randbits(62)
+
+
+def _new_structure() -> tuple[int, int]:
+    """A token for one connectivity; unique across objects and processes, so that a state
+    stored by another process (``restore(filename=...)``) always rebuilds the indices."""
+    return _PROCESS, next(_STRUCTURES)
 
 
 def _is_sorted(a: np.ndarray, chunk: int = 1 << 22) -> bool:
@@ -82,6 +97,38 @@ def _repeat_rank(i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return rank
 
 
+_COUNT_NAMES = ("N_incoming", "N_outgoing")
+
+
+class _MoreNames:
+    """A resolver that also knows names of runtime expressions only: the synapse counts
+    and the inner variable of a generator (dimensionless numbers)."""
+
+    def __init__(self, base, names: tuple[str, ...]):
+        self._base, self._names = base, names
+
+    def __call__(self, name: str):
+        if name in self._names:
+            return NameInfo("variable", DIMENSIONLESS)
+        return self._base(name)
+
+    def __getattr__(self, attr):
+        return getattr(self._base, attr)
+
+
+def _check_synapses_target(target, on_post) -> None:
+    """A Synapses object as the target of another one (Brian2: a modulator's spikes act
+    on the synaptic variables, e.g. dopamine on an eligibility trace)."""
+    if on_post is not None:
+        raise ConfigurationError(f"on_post needs spikes of the target, but the target "
+                                 f"'{target.name}' is a Synapses object", code="E751")
+    if target._spec.float32:
+        raise ConfigurationError(
+            f"the target synapses '{target.name}' store "
+            f"{', '.join(target._spec.float32)} in float32; synapses acting on them need "
+            "float64 variables", code="E751", hint="drop dtype= from the target")
+
+
 class Synapses(Named):
     """Connections from a source group to a target group (Brian2's Synapses).
 
@@ -96,22 +143,33 @@ class Synapses(Named):
     """
 
     _kind = "synapses"
+    can_spike = False        # as the target of other synapses: it emits no spikes
 
     def __init__(self, source: NeuronGroup, target: NeuronGroup | None = None,
-                 model: str = "", on_pre: str | None = None, on_post: str | None = None,
-                 delay: Quantity | None = None, method: str = "auto",
+                 model: str = "", on_pre: str | Mapping | None = None,
+                 on_post: str | Mapping | None = None,
+                 delay: Quantity | Mapping | None = None, method: str = "auto",
                  namespace: Mapping[str, Any] | None = None, name: str | None = None,
                  seed: int | None = None, dtype: Any = None):
         object.__setattr__(self, "_ready", False)
         target = source if target is None else target
+        # pathways: a plain string is the pathway "pre" (or "post"); a dict names several
+        self._pre_code, self._post_code, delays = pw.normalise(
+            on_pre, on_post, delay, f"synapses '{name or self._kind}'")
+        on_pre = self._pre_code.get("pre") if self._pre_code else None
+        on_post = self._post_code.get("post") if self._post_code else None
+        delay = delays.get("pre")
         for what, g in (("source", source), ("target", target)):
+            if what == "target" and isinstance(g, Synapses):
+                _check_synapses_target(g, self._post_code or None)   # on another Synapses
+                continue
             if not isinstance(g, (NeuronGroup, Subgroup)):
                 raise ConfigurationError(f"the {what} of Synapses must be a group, got "
                                          f"{type(g).__name__}", code="E743")
-        if not source.can_spike and on_pre is not None:
+        if not source.can_spike and self._pre_code:
             raise ConfigurationError(f"on_pre needs spikes, but the source group "
                                      f"'{source.name}' has no threshold", code="E743")
-        if not target.can_spike and on_post is not None:
+        if not target.can_spike and self._post_code:
             raise ConfigurationError(f"on_post needs spikes, but the target group "
                                      f"'{target.name}' has no threshold", code="E743")
         self.source, self.target = source, target
@@ -120,6 +178,10 @@ class Synapses(Named):
         label = self._name or self._kind
         self.equations = parse_equations(model, where=f"model of synapses '{label}'",
                                          flags=SYNAPSE_FLAGS)
+        if isinstance(target, Synapses) and any("summed" in eq.flags
+                                                for eq in self.equations.equations):
+            raise ConfigurationError("a (summed) variable needs a group as the target, "
+                                     f"not the synapses '{target.name}'", code="E751")
         self._pre_dims = _group_variables(source)
         self._post_dims = _group_variables(target)
         pre_writable = {v for v in self._pre_dims if v != "lastspike"}
@@ -129,15 +191,33 @@ class Synapses(Named):
             group_of(source).name, group_of(target).name, self._pre_dims,
             self._post_dims, pre_writable,
             post_writable)
+        extra = pw.extra_names(self._pre_code, self._post_code)
+        if extra:   # each named pathway's code checked as on_pre is
+            externals = set(self._spec.externals)
+            codes = []
+            for path, kind in extra:
+                code = (self._pre_code if kind == "pre" else self._post_code)[path]
+                externals |= set(check_synapse_model(
+                    f"{label}.{path}", self.equations, code, None, "scalar", method,
+                    self.namespace, group_of(source).name, group_of(target).name,
+                    self._pre_dims, self._post_dims, pre_writable,
+                    post_writable).externals)
+                codes.append((path, kind, code, "scalar" if kind == "pre" else "none"))
+            self._spec = replace(self._spec, pathways=tuple(codes), externals=tuple(
+                sorted(externals, key=lambda e: e.name)))
         variables = [eq.name for eq in self.equations.equations if eq.kind != SUBEXPRESSION]
         self._spec = replace(self._spec, float32=_float32_variables(dtype, variables, label))
         self.seed = int(seed) if seed is not None else fresh_seed()
         self._connect_calls = 0
         self._init_calls = 0
-        self._structure = 0   # bumped whenever connectivity or delays change
+        self._structure = _new_structure()   # renewed when connectivity or delays change
         self._scalar_delay = 0.0 if delay is None else as_time(delay, "delay",
                                                                allow_zero=True)
         self._delay_given = delay is not None
+        self._pw_scalar = {path: as_time(delays[path], f"delay of pathway '{path}'",
+                                         allow_zero=True) if path in delays else 0.0
+                           for path, kind in extra if kind == "pre"}
+        self._pw_state: dict[str, dict] = {}   # queue and delivery index per pathway
         # synapses are kept sorted by source neuron, so the source index of each one is
         # not stored: _rows[i]:_rows[i+1] are the synapses of source neuron i (CSR)
         self._rows = np.zeros(source.N + 1, np.int64)
@@ -148,14 +228,20 @@ class Synapses(Named):
         if any("event-driven" in eq.flags for eq in self.equations.equations):
             self.arrays["lastupdate"] = np.zeros(0)
         self.arrays["delay"] = None  # per-synapse delays once assigned
+        for path in self._pw_scalar:
+            self.arrays[pw.delay_key(path)] = None
         object.__setattr__(self, "_ready", True)
 
     # ---- names and spec --------------------------------------------------------------
     @property
     def spec(self) -> SynapseSpec:
         kind = "per_synapse" if self.arrays["delay"] is not None else "scalar"
+        paths = tuple((path, k, code, "none" if k == "post" else "per_synapse" if
+                       self.arrays[pw.delay_key(path)] is not None else "scalar")
+                      for path, k, code, _ in self._spec.pathways)
         return replace(self._spec, name=self.name, source=group_of(self.source).name,
-                       target=group_of(self.target).name, delay_kind=kind)
+                       target=group_of(self.target).name, delay_kind=kind,
+                       pathways=paths)
 
     def __len__(self) -> int:
         return int(self.arrays["_post"].shape[0])
@@ -184,7 +270,7 @@ class Synapses(Named):
                 n: int = 1, *, in_degree: int | None = None,
                 out_degree: int | None = None, total: int | None = None,
                 matrix=None, autapses: bool = True, multapses: bool = True,
-                seed: int | None = None) -> None:
+                seed: int | None = None, skip_if_invalid: bool = False) -> None:
         """Create synapses (Brian2's connect, plus NEST's degree rules).
 
         ``condition``: a string over i, j and pre/post variables, or True (all to all);
@@ -192,15 +278,21 @@ class Synapses(Named):
         a number or an expression; ``n``: synapses per chosen pair; ``in_degree``,
         ``out_degree``, ``total``: fixed numbers; ``matrix``: dense or scipy.sparse
         (n_pre, n_post), its non-zero entries become synapses (values -> ``S.matrix_values``);
-        ``seed``: makes the random choices reproducible."""
+        ``seed``: makes the random choices reproducible.
+
+        Brian2's generator syntax is understood too (``j="k for k in range(i-3, i+4)"``,
+        ``sample(N_post, p=0.1)``, ``sample(N_post, size=5)``, ``j="i+1"``), and
+        ``skip_if_invalid=True`` leaves out pairs whose indices fall outside the
+        groups; ``n`` may be an expression over i, j (synapses per pair)."""
         n_pre, n_post = self.source.N, self.target.N
         call = self._connect_calls
         self._connect_calls += 1
         base = (self.seed if seed is None else int(seed), call)
         cols = self._local_targets()
-        if not isinstance(n, (numbers.Integral,)) or n < 0:
-            raise ConfigurationError("n (synapses per pair) must be an integer >= 0",
-                                     code="E741")
+        if not isinstance(n, (numbers.Integral, str)) or (not isinstance(n, str) and
+                                                          n < 0):
+            raise ConfigurationError("n (synapses per pair) must be an integer >= 0 or "
+                                     "an expression", code="E741")
         self.matrix_values = None
         if matrix is not None:
             i_arr, j_arr, values = gen.from_matrix(matrix)
@@ -223,15 +315,22 @@ class Synapses(Named):
                     f"one-to-one (j='i') needs groups of the same size, got {n_pre} and "
                     f"{n_post}", code="E740")
             i_arr = j_arr = np.arange(*cols, dtype=np.int32)
+        elif isinstance(i, str) or isinstance(j, str):
+            i_arr, j_arr = self._from_generator(i, j, p, condition, base,
+                                                skip_if_invalid, cols)
         elif i is not None or j is not None:
-            i_arr, j_arr = self._explicit(i, j)
+            i_arr, j_arr = self._explicit(i, j, skip_if_invalid)
             mine = (j_arr >= cols[0]) & (j_arr < cols[1])
             i_arr, j_arr = i_arr[mine], j_arr[mine]
         else:
             i_arr, j_arr = self._generated(condition, p, base, autapses, cols)
-        if n != 1:
+        if isinstance(n, str):
+            i_arr, j_arr = self._repeated(n, i_arr, j_arr)
+        elif n != 1:
             i_arr, j_arr = np.repeat(i_arr, n), np.repeat(j_arr, n)
         self._add(i_arr, j_arr)
+        if isinstance(self.target, Synapses):   # numbers of the target's synapses
+            self._target_structure = self.target._structure
 
     def _local_targets(self) -> tuple[int, int]:
         """The targets (indices in the target group or slice) whose synapses this process
@@ -247,16 +346,20 @@ class Synapses(Named):
                 f"connectivity matrix has shape {tuple(shape)}, expected "
                 f"({self.source.N}, {self.target.N}) (sources, targets)", code="E740")
 
-    def _explicit(self, i, j):
+    def _explicit(self, i, j, skip_if_invalid: bool = False):
         if i is None or j is None:
             raise ConfigurationError("connect(i=..., j=...) needs both arrays",
                                      code="E740")
         i_arr = np.atleast_1d(np.asarray(i))
         j_arr = np.atleast_1d(np.asarray(j))
         for name, arr in (("i", i_arr), ("j", j_arr)):
+            if arr.size and np.issubdtype(arr.dtype, np.floating) and np.all(
+                    np.isfinite(arr)) and np.all(arr == np.round(arr)):
+                continue   # whole numbers given as floats (e.g. read from a file)
             if arr.size and not np.issubdtype(arr.dtype, np.integer):
                 raise ConfigurationError(f"connect: {name} must hold integer indices",
                                          code="E740")
+        i_arr, j_arr = i_arr.astype(np.int64), j_arr.astype(np.int64)
         if i_arr.size == 1 and j_arr.size > 1:
             i_arr = np.full(j_arr.shape, i_arr[0])
         if j_arr.size == 1 and i_arr.size > 1:
@@ -265,6 +368,10 @@ class Synapses(Named):
             raise ConfigurationError(
                 f"connect: i has {i_arr.size} entries but j has {j_arr.size}; they must "
                 "have the same length", code="E740")
+        if skip_if_invalid:
+            ok = (i_arr >= 0) & (i_arr < self.source.N) & (j_arr >= 0) & (
+                j_arr < self.target.N)
+            i_arr, j_arr = i_arr[ok], j_arr[ok]
         for name, arr, size, group in (("i", i_arr, self.source.N, self.source),
                                        ("j", j_arr, self.target.N, self.target)):
             bad = arr[(arr < 0) | (arr >= size)]
@@ -274,15 +381,22 @@ class Synapses(Named):
                     f"'{group.name}' of {size} neurons", code="E740")
         return i_arr.astype(np.int32), j_arr.astype(np.int32)
 
-    def _resolver(self) -> SynapseResolver:
-        return SynapseResolver(self.equations, self.namespace,
+    def _resolver(self, extra: tuple[str, ...] = ()) -> SynapseResolver:
+        base = SynapseResolver(self.equations, self.namespace,
                                f"synapses '{self.name}'", self._pre_dims, self._post_dims)
+        return _MoreNames(base, _COUNT_NAMES + tuple(extra))
 
-    def _pair_values(self, i_idx: np.ndarray, j_idx: np.ndarray, syn: np.ndarray | None):
+    def _pair_values(self, i_idx: np.ndarray, j_idx: np.ndarray, syn: np.ndarray | None,
+                     extra: Mapping[str, np.ndarray] | None = None):
         """A value lookup for expressions over synapses or candidate pairs."""
-        resolve = self._resolver()
+        resolve = self._resolver(tuple(extra or ()))
 
         def values(name):
+            if extra and name in extra:
+                return np.asarray(extra[name], dtype=float)
+            if name in _COUNT_NAMES:   # of the synapses made so far
+                counts = self._counts(name)
+                return counts[j_idx if name == "N_incoming" else i_idx].astype(float)
             if name == "i":
                 return i_idx.astype(float)
             if name == "j":
@@ -310,10 +424,10 @@ class Synapses(Named):
         return values
 
     def _expression(self, text: str, what: str, want, i_idx, j_idx, syn=None,
-                    call: int | None = None):
+                    call: int | None = None, extra: Mapping[str, np.ndarray] | None = None):
         node, snip = parse_expression(Snippet.whole(text, f"{what} of synapses "
                                                           f"'{self.name}'"))
-        got = infer_dimension(node, snip, self._resolver())
+        got = infer_dimension(node, snip, self._resolver(tuple(extra or ())))
         if want is BOOLEAN:
             if got is not BOOLEAN:
                 raise ConfigurationError(f"{what} must be a condition, '{text}' is not",
@@ -341,7 +455,132 @@ class Synapses(Named):
             return fn(self.seed, obj, np.asarray(j_idx, np.int64), steps, site)
 
         with np.errstate(all="ignore"):
-            return evaluate(node, self._pair_values(i_idx, j_idx, syn), random)
+            return evaluate(node, self._pair_values(i_idx, j_idx, syn, extra), random)
+
+    # ---- generator syntax, n per pair ------------------------------------------------
+    def _from_generator(self, i, j, p, condition, base, skip_if_invalid, cols):
+        """connect(j="k for k in ...") (over sources) or connect(i="...") (over targets);
+        a plain expression ("i+1", "i+1 if i < 5") is one value per outer index."""
+        if condition is not None:
+            raise ConfigurationError("connect: a condition cannot be combined with a "
+                                     "generator expression for i or j", code="E731",
+                                     hint="put the condition in the generator's 'if'")
+        if isinstance(i, str) and isinstance(j, str) or \
+                (isinstance(i, str) and j is not None) or \
+                (isinstance(j, str) and i is not None):
+            raise ConfigurationError("connect: a generator expression for one index "
+                                     "cannot be combined with the other index",
+                                     code="E731")
+        if isinstance(p, str) or float(p) != 1:
+            raise ConfigurationError("connect: p cannot be combined with a generator "
+                                     "expression", code="E731",
+                                     hint="use sample(..., p=...) inside the generator")
+        over_pre = isinstance(j, str)
+        text = j if over_pre else i
+        if not is_generator(text):   # Brian2: "expr" or "expr if cond", one value each
+            head, _, cond = text.partition(" if ")
+            text = f"{head} for _ in range(1)" + (f" if {cond}" if cond else "")
+        g = parse_generator(text)
+        outer, result = ("i", "j") if over_pre else ("j", "i")
+        n_outer, n_result = ((self.source.N, self.target.N) if over_pre else
+                             (self.target.N, self.source.N))
+        result_side = "post" if over_pre else "pre"
+        call = self._init_calls
+        self._init_calls += 1
+
+        def evaluate_(expr: str, names: dict) -> np.ndarray:
+            size = len(next(iter(names.values())))
+            zeros = np.zeros(size, np.int64)
+            i_idx, j_idx = names.get("i", zeros), names.get("j", zeros)
+            extra = {k: v for k, v in names.items() if k not in ("i", "j")}
+            want = BOOLEAN if expr == g.condition else DIMENSIONLESS
+            return self._expression(expr, f"generator '{g.text}'", want, i_idx, j_idx,
+                                    call=call, extra=extra)
+
+        on_outer = True
+        if g.condition is not None:
+            from ..equations.expressions import names_in
+            resolve = self._resolver((g.inner,))
+            for name in names_in(parse_expression(g.condition)[0]):
+                info = resolve(name)
+                if name in (result, g.inner) or (info is not None and
+                                                 info.kind == result_side):
+                    on_outer = False
+        rng_ = np.random.default_rng([*base, 0x6E6])
+        a, b = expand(g, outer, result, n_outer, n_result, evaluate_, on_outer, rng_,
+                      skip_if_invalid)
+        i_arr, j_arr = (a, b) if over_pre else (b, a)
+        mine = (j_arr >= cols[0]) & (j_arr < cols[1])
+        return i_arr[mine].astype(np.int32), j_arr[mine].astype(np.int32)
+
+    def _repeated(self, n: str, i_arr: np.ndarray, j_arr: np.ndarray):
+        """connect(..., n="expression"): that many synapses for each pair."""
+        counts = np.broadcast_to(self._expression(n, "n", DIMENSIONLESS, i_arr, j_arr),
+                                 i_arr.shape)
+        if np.any(counts < 0) or np.any(counts != np.round(counts)):
+            raise ConfigurationError(f"connect: n='{n}' must give whole numbers >= 0",
+                                     code="E741")
+        counts = counts.astype(np.int64)
+        return np.repeat(i_arr, counts), np.repeat(j_arr, counts)
+
+    # ---- counts and indexing ---------------------------------------------------------
+    def _counts(self, name: str) -> np.ndarray:
+        """Synapses per target neuron (N_incoming) or per source neuron (N_outgoing)."""
+        if name == "N_outgoing":
+            return np.diff(self._rows)
+        return np.bincount(self.arrays["_post"], minlength=self.target.N)
+
+    @property
+    def N_incoming(self) -> np.ndarray:
+        """For each synapse, the number of synapses onto its target neuron."""
+        return self._counts("N_incoming")[self.arrays["_post"]]
+
+    @property
+    def N_outgoing(self) -> np.ndarray:
+        """For each synapse, the number of synapses from its source neuron."""
+        return np.repeat(np.diff(self._rows), np.diff(self._rows))
+
+    @property
+    def N_incoming_post(self) -> np.ndarray:
+        """Synapses onto each target neuron (Brian2's N_incoming_post)."""
+        return self._counts("N_incoming")
+
+    @property
+    def N_outgoing_pre(self) -> np.ndarray:
+        """Synapses from each source neuron (Brian2's N_outgoing_pre)."""
+        return self._counts("N_outgoing")
+
+    @property
+    def indices(self) -> indexing.SynapticIndices:
+        """``S.indices[i, j]``, ``S.indices['i > j']``, ``S.indices[:10]``: synapse
+        numbers (positions in this object's arrays, sorted by source neuron)."""
+        return indexing.SynapticIndices(self)
+
+    def _indices_for(self, key) -> np.ndarray:
+        return indexing.synapse_indices(self, key)
+
+    def _condition_mask(self, text: str) -> np.ndarray:
+        syn = np.arange(len(self))
+        return np.broadcast_to(self._expression(text, "index", BOOLEAN,
+                                                self._pre_indices(), self.arrays["_post"],
+                                                syn), syn.shape)
+
+    def _set_indexed(self, var: str, idx: np.ndarray, value) -> None:
+        """``S.w[key] = value`` for the synapses ``idx``; a string is evaluated for every
+        synapse (random numbers drawn for all) and the chosen ones kept."""
+        delay = var == "delay" or var.startswith("_delay_")   # of a pathway
+        dim = SECOND if delay or var == "lastupdate" else self.equations[var].dim
+        if isinstance(value, str):
+            values = self._values_for(value, dim, f"{self.name}.{var}")[idx]
+        else:
+            values = indexing.dimension_checked(value, dim, f"{self.name}.{var}")
+        if delay:
+            path = "pre" if var == "delay" else var[len("_delay_"):]
+            full = np.array(self._pathway_delay_view(path).view(np.ndarray), copy=True)
+            full[idx] = values
+            self._set_pathway_delay(path, Quantity(full, SECOND))
+            return
+        self.arrays[var][idx] = values
 
     def _generated(self, condition, p, base, autapses, cols):
         n_pre, n_post = self.source.N, self.target.N
@@ -433,7 +672,7 @@ class Synapses(Named):
 
     def _add(self, i_arr: np.ndarray, j_arr: np.ndarray) -> None:
         """Append synapses, keeping all arrays sorted by presynaptic index (stable)."""
-        self._structure += 1
+        self._structure = _new_structure()
         i_arr = i_arr.astype(np.int32, copy=False)
         added = len(i_arr)
         pre = np.concatenate([self._pre_indices(), i_arr]) if len(self) else i_arr
@@ -450,6 +689,8 @@ class Synapses(Named):
                 new = np.concatenate([arr, j_arr]) if len(arr) else j_arr
             elif key == "delay":
                 new = np.concatenate([arr, np.full(added, self._scalar_delay)])
+            elif key.startswith("_delay_"):   # a named pathway's per-synapse delays
+                new = np.concatenate([arr, np.full(added, self._pw_scalar[key[7:]])])
             else:
                 new = np.concatenate([arr, np.zeros(added, dtype=arr.dtype)])
             self.arrays[key] = new if order is None else new[order]
@@ -462,13 +703,17 @@ class Synapses(Named):
         plain = name.endswith("_") and name[:-1] in arrays
         var = name[:-1] if plain else name
         if var == "delay":
+            self._check_pre_pathway()
             values = arrays["delay"] if arrays["delay"] is not None else np.full(
                 len(self), self._scalar_delay)
-            return values if plain else Quantity(values, SECOND)
+            return values if plain else indexing.view(self, "delay", values, SECOND)
         if var in arrays and not var.startswith("_"):
             dim = SECOND if var == "lastupdate" else self.equations[var].dim
-            return arrays[var] if plain or dim.is_dimensionless else Quantity(
-                arrays[var], dim)
+            return arrays[var] if plain else indexing.view(self, var, arrays[var], dim)
+        for kind, codes in (("pre", self.__dict__["_pre_code"]),
+                            ("post", self.__dict__["_post_code"])):
+            if name in codes:   # S.up, S.pre: a pathway (its delays)
+                return pw.SynapticPathway(self, name, kind)
         raise AttributeError(f"synapses '{self.name}' have no variable '{name}'")
 
     def __setattr__(self, name: str, value) -> None:
@@ -481,6 +726,7 @@ class Synapses(Named):
         plain = name.endswith("_") and (name[:-1] in self.arrays)
         var = name[:-1] if plain else name
         if var == "delay":
+            self._check_pre_pathway()
             self._assign_delay(value)
             return
         if var in self.arrays and not var.startswith("_"):
@@ -537,17 +783,35 @@ class Synapses(Named):
             raise ConfigurationError(f"delays must be finite and >= 0, got {bad} s in "
                                      f"synapses '{self.name}'", code="E745")
         self.arrays["delay"] = values
-        self._structure += 1
+        self._structure = _new_structure()
 
-    def delay_steps(self, dt: float) -> np.ndarray | int:
+    def delay_steps(self, dt: float, path: str = "pre") -> np.ndarray | int:
         """Delays in time steps, rounded to the nearest step (as Brian2 does)."""
-        if self.arrays["delay"] is None:
-            return int(np.floor(self._scalar_delay / dt + 0.5))
-        return np.floor(self.arrays["delay"] / dt + 0.5).astype(np.int32)
+        key = pw.delay_key(path)
+        if self.arrays[key] is None:
+            scalar = self._scalar_delay if path == "pre" else self._pw_scalar[path]
+            return int(np.floor(scalar / dt + 0.5))
+        return np.floor(self.arrays[key] / dt + 0.5).astype(np.int32)
 
     def constant_values(self) -> dict[str, float]:
         return constant_values(self.spec.externals, self.namespace,
                                f"synapses '{self.name}'")
+
+    def timed_arrays(self) -> list:
+        """The TimedArrays the synapses' code uses, in the order the code numbers them."""
+        out = []
+        for ext in self._spec.externals:
+            if ext.kind != "function":
+                continue
+            value = self.namespace.get(ext.name)
+            if getattr(value, "timed_array_ndim", None) != ext.value or \
+                    value.dim != ext.dim:
+                raise ConfigurationError(
+                    f"'{ext.name}' in the namespace of synapses '{self.name}' is no "
+                    f"longer the {ext.value}-D TimedArray in {ext.dim} the model was "
+                    "built with", code="E706")
+            out.append((ext.name, value))
+        return out
 
     # ---- runtime binding (used by Network) ------------------------------------------
 
@@ -565,10 +829,17 @@ class Synapses(Named):
             self._pre_cache = self._pre_version = None
             data.set_array(f"{name}/_pre", _NO_INDEX)
         data.set_array(f"{name}/_post", self.arrays["_post"])
+        if isinstance(self.target, Synapses):
+            self._bind_synapses_target(data)
         for var in self._spec_variables():
             data.set_array(f"{name}/{var}", self.arrays[var])
         for cname, value in self.constant_values().items():
             data.set_d(f"{name}/{cname}", value)
+        for tname, ta in self.timed_arrays():
+            data.set_array(f"{name}/_ta_{tname}", ta.flat)
+            data.set_i(f"{name}/_ta_{tname}_n", ta.n)
+            data.set_i(f"{name}/_ta_{tname}_cols", ta.cols)
+            data.set_d(f"{name}/_ta_{tname}_dt", ta.dt_)
         data.set_i(f"{name}/N", len(self))
         data.set_i(f"{name}/_pre_off", offset_of(self.source))
         data.set_i(f"{name}/_pre_n", self.source.N)
@@ -578,55 +849,128 @@ class Synapses(Named):
         data.set_i(f"{name}/key0", k0)
         data.set_i(f"{name}/key1", k1)
         # the delivery indices depend on the connectivity and delays only
-        version = (self._structure, dt)
-        if data.has_array(f"{name}/_pre_ptr"):
-            if getattr(self, "_index_version", None) != version:
-                self._index = {"ptr": self._rows}
-                steps = self.delay_steps(dt)
-                if isinstance(steps, np.ndarray):
-                    self._index["delay_steps"] = steps
-                    self._index["order"] = np.lexsort((steps, self._pre_indices())
-                                                      ).astype(np.int32)
-                else:
-                    self._index["delay"] = steps
-                restored = getattr(self, "_queue_matches_arrays", False)
-                if not restored and getattr(self, "_queue", None) is not None and \
-                        self._queue["head"] > self._queue["tail"]:
-                    import logging
-                    logging.getLogger(__name__).warning(
-                        "synapses '%s' changed between runs: spikes in flight are dropped",
-                        name)
-                if not restored:
-                    self._queue = None
-                self._queue_matches_arrays = False
-                self._index_version = version
-            if getattr(self, "_queue", None) is None:
-                cap = max(1024, 4 * group_of(self.source).N)
-                self._queue = {"pre": np.zeros(cap, np.int32), "step": np.zeros(cap, np.int64),
-                               "cur": np.zeros(cap, np.int64), "head": 0, "tail": 0}
-            data.set_array(f"{name}/_pre_ptr", self._index["ptr"])
-            if data.has_array(f"{name}/_order"):
-                data.set_array(f"{name}/_order", self._index["order"])
-                data.set_array(f"{name}/_delay_steps", self._index["delay_steps"])
-            data.set_i(f"{name}/_delay_steps", int(self._index.get("delay", 0)))
-            q = self._queue
-            data.set_array(f"{name}/_q_pre", q["pre"])
-            data.set_array(f"{name}/_q_step", q["step"])
-            data.set_array(f"{name}/_q_cur", q["cur"])
-            data.set_i(f"{name}/_q_head", q["head"])
-            data.set_i(f"{name}/_q_tail", q["tail"])
-            data.set_i(f"{name}/_q_cap", len(q["pre"]))
-        if data.has_array(f"{name}/_post_ptr"):
-            if getattr(self, "_post_version", None) != version:
-                post = self.arrays["_post"]
-                order = np.argsort(post, kind="stable").astype(np.int32)
-                self._post_index = (np.searchsorted(post[order],
-                                                    np.arange(self.target.N + 1)
-                                                    ).astype(np.int64), order)
-                self._post_version = version
-            data.set_array(f"{name}/_post_ptr", self._post_index[0])
-            data.set_array(f"{name}/_post_order", self._post_index[1])
+        for path, prefix in self._pre_pathways():
+            self._bind_queue(data, dt, path, prefix)
+        for path, prefix in self._post_pathways():
+            self._bind_post_index(data, dt, prefix)
 
+    def _bind_queue(self, data, dt: float, path: str, prefix: str) -> None:
+        """The spike queue and delivery index (delays sorted per source) of one
+        pathway driven by presynaptic spikes."""
+        name = self.name
+        if not data.has_array(f"{name}/{prefix}_pre_ptr"):
+            return
+        st = self._pw_state.setdefault(path, {"queue": None, "version": None,
+                                               "restored": False})
+        version = (self._structure, dt)
+        if st["version"] != version:
+            index = {"ptr": self._rows}
+            steps = self.delay_steps(dt, path)
+            if isinstance(steps, np.ndarray):
+                index["delay_steps"] = steps
+                index["order"] = np.lexsort((steps, self._pre_indices())).astype(np.int32)
+            else:
+                index["delay"] = steps
+            q = st["queue"]
+            if not st["restored"] and q is not None and q["head"] > q["tail"]:
+                import logging
+                logging.getLogger(__name__).warning(
+                    "synapses '%s' changed between runs: spikes in flight are dropped",
+                    name)
+            if not st["restored"]:
+                st["queue"] = None
+            st["restored"] = False
+            st["index"], st["version"] = index, version
+        if st["queue"] is None:
+            cap = max(1024, 4 * group_of(self.source).N)
+            st["queue"] = {"pre": np.zeros(cap, np.int32), "step": np.zeros(cap, np.int64),
+                           "cur": np.zeros(cap, np.int64), "head": 0, "tail": 0}
+        index, q, key = st["index"], st["queue"], f"{name}/{prefix}"
+        data.set_array(f"{key}_pre_ptr", index["ptr"])
+        if data.has_array(f"{key}_order"):
+            data.set_array(f"{key}_order", index["order"])
+            data.set_array(f"{key}_delay_steps", index["delay_steps"])
+        data.set_i(f"{key}_delay_steps", int(index.get("delay", 0)))
+        data.set_array(f"{key}_q_pre", q["pre"])
+        data.set_array(f"{key}_q_step", q["step"])
+        data.set_array(f"{key}_q_cur", q["cur"])
+        data.set_i(f"{key}_q_head", q["head"])
+        data.set_i(f"{key}_q_tail", q["tail"])
+        data.set_i(f"{key}_q_cap", len(q["pre"]))
+
+    def _bind_post_index(self, data, dt: float, prefix: str) -> None:
+        """Synapses grouped by target neuron, for pathways driven by its spikes."""
+        name = self.name
+        if not data.has_array(f"{name}/{prefix}_post_ptr"):
+            return
+        version = (self._structure, dt)
+        if getattr(self, "_post_version", None) != version:
+            post = self.arrays["_post"]
+            order = np.argsort(post, kind="stable").astype(np.int32)
+            self._post_index = (np.searchsorted(post[order], np.arange(self.target.N + 1)
+                                                ).astype(np.int64), order)
+            self._post_version = version
+        data.set_array(f"{name}/{prefix}_post_ptr", self._post_index[0])
+        data.set_array(f"{name}/{prefix}_post_order", self._post_index[1])
+
+    @property
+    def _queue(self):
+        """The spike queue of the pathway "pre" (None before a run)."""
+        return self._pw_state.get("pre", {}).get("queue")
+
+    # ---- pathways (see pathways.py) ---------------------------------------------------
+    def _check_pre_pathway(self) -> None:
+        """S.delay is the delay of the pathway "pre" (Brian2), if there are named ones."""
+        if self._pre_code and "pre" not in self._pre_code:
+            raise ConfigurationError(
+                f"synapses '{self.name}' have no pathway 'pre', so 'delay' means "
+                "nothing", code="E737", hint="use the pathway's delay: " + ", ".join(
+                    f"S.{p}.delay" for p in sorted(self._pre_code)))
+
+    def _pathway_delay_view(self, path: str):
+        if path == "pre" or path in self._post_code:
+            if path in self._post_code:
+                return indexing.view(self, "_none", np.zeros(len(self)), SECOND)
+            return self.delay
+        key = pw.delay_key(path)
+        values = self.arrays[key] if self.arrays[key] is not None else np.full(
+            len(self), self._pw_scalar[path])
+        return indexing.view(self, key, values, SECOND)
+
+    def _set_pathway_delay(self, path: str, value) -> None:
+        if path in self._post_code:
+            raise ConfigurationError(f"pathway '{path}' of synapses '{self.name}' is "
+                                     "triggered by postsynaptic spikes; eqsim delivers "
+                                     "those without delay", code="E738")
+        if path == "pre":
+            self._assign_delay(value)
+            return
+        values = self._values_for(value, SECOND, f"{self.name}.{path}.delay")
+        if np.any(values < 0) or not np.all(np.isfinite(values)):
+            raise ConfigurationError(f"delays must be finite and >= 0 in pathway "
+                                     f"'{path}' of synapses '{self.name}'", code="E745")
+        self.arrays[pw.delay_key(path)] = values
+        self._structure = _new_structure()
+
+    def _pre_pathways(self) -> list[tuple[str, str]]:
+        """(name, key prefix) of the pathways driven by the source's spikes, in order."""
+        return [(p, pw.prefix(p)) for p in sorted(self._pre_code)]
+
+    def _post_pathways(self) -> list[tuple[str, str]]:
+        return [(p, pw.prefix(p)) for p in sorted(self._post_code)]
+
+    def _bind_synapses_target(self, data) -> None:
+        """Synapses acting on synapses: the target's arrays, under this object's keys."""
+        target = self.target
+        if len(self) and getattr(self, "_target_structure", None) != target._structure:
+            raise ConfigurationError(
+                f"the synapses of '{target.name}' changed after '{self.name}' was "
+                f"connected to them, so the synapse numbers '{self.name}' uses are stale",
+                code="E752", hint=f"connect '{target.name}' first, then '{self.name}'")
+        for var in target._spec_variables():
+            key = f"{self.name}/_tgt/{var}"
+            if data.has_array(key):
+                data.set_array(key, target.arrays[var])
 
     def _spec_variables(self) -> list[str]:
         return [k for k, v in self.arrays.items() if v is not None and not k.startswith("_")
@@ -634,62 +978,69 @@ class Synapses(Named):
 
 
     def _read_back(self, data) -> None:
-        if getattr(self, "_queue", None) is not None and data.has_array(f"{self.name}/_q_pre"):
-            self._queue["head"] = data.get_i(f"{self.name}/_q_head")
-            self._queue["tail"] = data.get_i(f"{self.name}/_q_tail")
-
+        for path, prefix in self._pre_pathways():
+            q = self._pw_state.get(path, {}).get("queue")
+            key = f"{self.name}/{prefix}"
+            if q is not None and data.has_array(f"{key}_q_pre"):
+                q["head"] = data.get_i(f"{key}_q_head")
+                q["tail"] = data.get_i(f"{key}_q_tail")
 
     def _grow_queue(self, data, most: int | None = None) -> None:
-        """Double the spike queue if the next step (or ``most`` new events) might not fit;
-        keeps events in order."""
-        q = getattr(self, "_queue", None)
-        if q is None:
-            return
-        cap = len(q["pre"])
-        live = q["head"] - q["tail"]
+        """Double the spike queues if the next step (or ``most`` new events) might not
+        fit; keeps events in order."""
         if most is None:
             most = group_of(self.source).N  # spikes one step may add (the C check uses this)
-        if live + most <= cap:
-            return
-        new_cap = max(2 * cap, live + 2 * most)
-        idx = np.arange(q["tail"], q["head"]) % cap
-        new = {"pre": np.zeros(new_cap, np.int32), "step": np.zeros(new_cap, np.int64),
-               "cur": np.zeros(new_cap, np.int64), "head": live, "tail": 0}
-        for key in ("pre", "step", "cur"):
-            new[key][:live] = q[key][idx]
-        self._queue = new
-        name = self.name
-        data.set_array(f"{name}/_q_pre", new["pre"])
-        data.set_array(f"{name}/_q_step", new["step"])
-        data.set_array(f"{name}/_q_cur", new["cur"])
-        data.set_i(f"{name}/_q_head", live)
-        data.set_i(f"{name}/_q_tail", 0)
-        data.set_i(f"{name}/_q_cap", new_cap)
-
+        for path, prefix in self._pre_pathways():
+            st = self._pw_state.get(path)
+            q = st and st["queue"]
+            if q is None:
+                continue
+            cap = len(q["pre"])
+            live = q["head"] - q["tail"]
+            if live + most <= cap:
+                continue
+            new_cap = max(2 * cap, live + 2 * most)
+            idx = np.arange(q["tail"], q["head"]) % cap
+            new = {"pre": np.zeros(new_cap, np.int32), "step": np.zeros(new_cap, np.int64),
+                   "cur": np.zeros(new_cap, np.int64), "head": live, "tail": 0}
+            for k in ("pre", "step", "cur"):
+                new[k][:live] = q[k][idx]
+            st["queue"] = new
+            key = f"{self.name}/{prefix}"
+            data.set_array(f"{key}_q_pre", new["pre"])
+            data.set_array(f"{key}_q_step", new["step"])
+            data.set_array(f"{key}_q_cur", new["cur"])
+            data.set_i(f"{key}_q_head", live)
+            data.set_i(f"{key}_q_tail", 0)
+            data.set_i(f"{key}_q_cap", new_cap)
 
     def _state(self):
-        q = getattr(self, "_queue", None)
+        queues = {path: {k: (v.copy() if isinstance(v, np.ndarray) else v)
+                         for k, v in st["queue"].items()}
+                  for path, st in self._pw_state.items() if st.get("queue") is not None}
         return ({k: (None if v is None else v.copy()) for k, v in self.arrays.items()},
-                None if q is None else {k: (v.copy() if isinstance(v, np.ndarray) else v)
-                                        for k, v in q.items()},
-                self._structure, self._rows.copy())
+                queues, self._structure, self._rows.copy())
 
     def _restore(self, state) -> None:
-        arrays, queue, structure, rows = state
-        if structure != self._structure:
-            self._rows = rows.copy()
-        if structure != self._structure:  # rebuild the indices for the restored
-            self._index_version = None     # connectivity; the stored queue belongs to it
+        arrays, queues, structure, rows = state
+        changed = structure != self._structure
+        if changed:   # rebuild the indices for the restored connectivity; the stored
+            self._rows = rows.copy()   # queues belong to it
             self._post_version = None
-            self._queue_matches_arrays = True
         self._structure = structure
         for k, v in arrays.items():
             if v is None or self.arrays.get(k) is None or len(v) != len(self.arrays[k]):
                 self.arrays[k] = None if v is None else v.copy()
             else:
                 self.arrays[k][...] = v
-        self._queue = queue and {k: (v.copy() if isinstance(v, np.ndarray) else v)
-                                 for k, v in queue.items()}
+        for path, _ in self._pre_pathways():
+            st = self._pw_state.setdefault(path, {"queue": None, "version": None,
+                                                   "restored": False})
+            if changed:
+                st["version"], st["restored"] = None, True
+            q = queues.get(path)
+            st["queue"] = None if q is None else {
+                k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in q.items()}
 
     def gather(self, *variables: str, root: int = 0) -> dict[str, np.ndarray] | None:
         """After an MPI run: the synapses of every rank on rank ``root`` (all ranks must

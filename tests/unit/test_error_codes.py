@@ -27,6 +27,15 @@ def run(*objects, **kw):
     eq.Network(*objects).run(1 * ms, **kw)
 
 
+def _linked_in_synapses():
+    src = group(threshold="v > 1*mV")
+    tgt = group("u : volt (linked)\nx : volt")
+    tgt.u = eq.linked_var(src, "v")
+    S = eq.Synapses(src, tgt, on_pre="x_post += u_post")
+    S.connect(j="i")
+    run(src, tgt, S)
+
+
 def _gcc_that_cannot_start(tmp_path, monkeypatch):
     fake = tmp_path / "fakecc"
     fake.write_bytes(b"\x00\x01not a program")
@@ -34,6 +43,16 @@ def _gcc_that_cannot_start(tmp_path, monkeypatch):
     monkeypatch.setenv("EQSIM_CC", str(fake))
     monkeypatch.setenv("EQSIM_CACHE_DIR", str(tmp_path / "c"))
     run(group(M.replace("10", "11")))
+
+
+def _stale_synapses_target():
+    G = group(threshold="v > 10*mV")
+    S = eq.Synapses(G, G, "w : 1", on_pre="v_post += w*mV")
+    S.connect(i=0, j=1)
+    R = eq.Synapses(G, S, on_pre="w_post += 1")
+    R.connect()
+    S.connect(i=0, j=0)   # renumbers the synapses R acts on
+    run(G, S, R, backend="numpy")
 
 
 class _FakeRank:
@@ -124,12 +143,12 @@ def _negative_delay(tmp_path, monkeypatch):
     S.delay = "-1*ms + 0*ms*i"
 
 
-def _timed_in_synapses():
-    G = spiking()
-    S = eq.Synapses(G, G, on_pre="v_post += f(t)",
-                    namespace={"f": eq.TimedArray([1, 2] * mV, 1 * ms)})
-    S.connect(j="i")
-    run(G, S)
+def _magic_mix():
+    eq.start_scope()
+    G = eq.NeuronGroup(1, "dv/dt = -v/(10*ms) : 1")
+    eq.run(0.1 * ms)
+    H = eq.NeuronGroup(1, "dv/dt = -v/(10*ms) : 1")   # noqa: F841 (collected by run)
+    eq.run(0.1 * ms)
 
 
 TRIGGERS = {
@@ -190,10 +209,16 @@ TRIGGERS = {
     "E707": lambda tp, mp: group()[::2],
     "E712": lambda tp, mp: eq.PopulationRateMonitor(spiking()).smooth_rate(),
     "E746": lambda tp, mp: eq.SpikeGeneratorGroup(2, [0, 1], [1 * ms]),
+    "E209": lambda tp, mp: group("dv/dt = -v/tau : volt\nk = v // mV : 1"),
     "E208": lambda tp, mp: group("dv/dt = (f(t, i) - v)/tau : volt",
                                  namespace={"tau": 10 * ms,
                                             "f": eq.TimedArray([1, 2] * mV, 1 * ms)}),
-    "E309": lambda tp, mp: _timed_in_synapses(),
+    "E120": lambda tp, mp: group("dn/dt = 1/ms : integer"),
+    "E121": lambda tp, mp: group("u : volt (linked, shared)"),
+    "E122": lambda tp, mp: run(group("u : volt (linked)")),
+    "E123": lambda tp, mp: group("a : 1\nm = 2*a : 1 (shared)"),
+    "E124": lambda tp, mp: group("m = rand() : 1 (shared)"),
+    "E125": lambda tp, mp: _linked_in_synapses(),
     "E747": lambda tp, mp: eq.TimedArray([], 1 * ms),
     "E748": lambda tp, mp: eq.PoissonInput(group(), "u", 10, 5 * eq.units.Hz, 1 * mV),
     "E701": lambda tp, mp: eq.Network(group()).run(-1 * ms),
@@ -217,11 +242,30 @@ TRIGGERS = {
     "E749": lambda tp, mp: eq.Network(group()).run(1 * ms, threads=0),
     "E750": lambda tp, mp: eq.Synapses(group(threshold="v > 10*mV"), model="w : 1",
                                        on_pre="v_post += w*mV", dtype={"w": "int32"}),
+    "E731": lambda tp, mp: eq.Synapses(group(threshold="v > 10*mV")).connect(
+        j="k for k in zip(i)"),
+    "E732": lambda tp, mp: eq.Synapses(group(threshold="v > 10*mV")).connect(
+        j="k for k in range(i-1, i+2)"),
+    "E733": lambda tp, mp: eq.Synapses(group(threshold="v > 10*mV")).connect(
+        j="k for k in sample(N_post, size=3)"),
+    "E734": lambda tp, mp: group().v.__setitem__("v + 1*mV", 1 * mV),
+    "E735": lambda tp, mp: group().v[:1].__setitem__("i > 0", 1 * mV),
+    "E737": lambda tp, mp: eq.Synapses(group(threshold="v > 10*mV"),
+                                       on_pre={"up": "v_post += 1*mV"},
+                                       delay={"down": 1 * ms}),
+    "E738": lambda tp, mp: eq.Synapses(group(threshold="v > 10*mV"),
+                                       on_post={"back": "v_pre += 1*mV"},
+                                       delay={"back": 1 * ms}),
+    "E751": lambda tp, mp: eq.Synapses(group(threshold="v > 10*mV"),
+                                       eq.Synapses(group(threshold="v > 10*mV")),
+                                       on_post="v_pre += 1*mV"),
+    "E752": lambda tp, mp: _stale_synapses_target(),
     "E760": lambda tp, mp: check_ranks(3, 4),
     "E761": lambda tp, mp: _pre_variables_on_ranks(),
     "E762": _mpi_without_mpi4py,
     "E763": _single_process_run_on_a_rank,
     "E764": lambda tp, mp: eq.run_trials(lambda seed: group(), seeds=[1], duration=1 * ms),
+    "E766": lambda tp, mp: _magic_mix(),
     "E765": lambda tp, mp: eq.run_trials(lambda seed: 1 / 0, seeds=[1], duration=1 * ms),
 }
 
