@@ -104,6 +104,14 @@ SUPPORTED: dict[str, Expect] = {
         exact=False, rtol=0.12,
         why="random wave phases and noisy receptors: command-neuron spikes sd 3.7 % / "
             "2.3 %, leg spikes 1.3 % / 1.2 % (its inhibition uses (j - i) % N_post)"),
+    "COBAHH.py": Expect(
+        exact=False, rtol=0.16,
+        why="4000 HH neurons, random initial state and connections (unseeded); the traces "
+            "of a few neurons: mean sd 0.0020 / 0.0026 V, standard deviation 0.0039 / "
+            "0.0042 V (range 0.084 V)"),
+    "synapses/licklider.py": Expect(
+        exact=False, rtol=0.03,
+        why="noisy coincidence detectors (xi): total spikes 2537 +- 13 / 2548 +- 37"),
     "synapses/synapses.py": Expect(
         exact=False, rtol=0.15,
         why="random delays (randn) shape one trace: its mean has sd 0.034 / 0.039, its "
