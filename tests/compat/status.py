@@ -52,8 +52,9 @@ NOTES = {
         "(I_syn from clock-driven synapses)",
     "frompapers/Stimberg_et_al_2018/example_5_astro_ring.py":
         "deterministic; traces identical at first, the calcium wave's phase drifts later",
-    "synapses/STDP.py": "its StateMonitor holds the weights of 2 synapses (each ends near 0 "
-                        "or gmax at random): not comparable; input spikes agree within 0.2 %",
+    "synapses/STDP.py":
+        "its StateMonitor holds the weights of 2 synapses (each ends near 0 or gmax at "
+        "random): not comparable; input spikes agree within 0.2 %",
     "frompapers/Brunel_2000.py": "Brian2 itself raised (in a spike thresholder) on the "
                                  "reference machine",
 }
