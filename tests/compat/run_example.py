@@ -98,6 +98,19 @@ def run_example(name: str, side: str = "eqsim", timeout: float = 120,
     return result
 
 
+def eqsim_has(*names: str) -> bool:
+    """Whether the eqsim that examples run with (this checkout or $EQSIM_COMPAT_ROOT)
+    offers these names after ``from eqsim import *``."""
+    root = os.environ.get("EQSIM_COMPAT_ROOT", str(ROOT))
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); ns = {}; "
+            "exec('from eqsim import *', ns); "
+            "print(all(n in ns for n in sys.argv[2:]))")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    proc = subprocess.run([sys.executable, "-c", code, root, *names], capture_output=True,
+                          text=True, env=env, timeout=120)
+    return proc.stdout.strip() == "True"
+
+
 def load_reference(path: Path = REFERENCE) -> dict:
     return json.loads(path.read_text())
 

@@ -19,7 +19,11 @@ Tolerances, per example (``Expect``):
 
 An example whose tolerance is set but which still waits for a feature of issue 10 carries
 ``pending="..."``: a strict xfail, so the day it passes the test fails until the line is
-removed, and the list only grows.
+removed, and the list only grows. ``needs`` names what the script takes from
+``from eqsim import *`` beyond eqsim's own classes (by default ``NAMESPACE``: pylab's
+``plot``, ``figure``, ..., Brian2's ``Equations``, ``set_device``, ``prefs``): while the
+eqsim under test lacks them the example is a strict xfail (it must fail then);
+``needs=()`` for scripts that run without them.
 """
 from __future__ import annotations
 
@@ -29,7 +33,13 @@ from dataclasses import dataclass
 import pytest
 
 from . import brian2_sources as sources
-from .run_example import REFERENCE, compare, load_reference, run_example
+from .run_example import REFERENCE, compare, eqsim_has, load_reference, run_example
+
+
+# names that `from brian2 import *` brings (pylab's and Brian2's own) and these scripts
+# use; eqsim gains them with issue 10, part 1
+NAMESPACE = ("plot", "figure", "subplot", "xlabel", "show", "np", "plt", "Equations",
+             "set_device", "prefs")
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,7 @@ class Expect:
     slow: bool = False                        # over ~20 s under eqsim
     timeout: float = 180
     pending: str | None = None                # what it waits for: a strict xfail until then
+    needs: tuple[str, ...] = NAMESPACE        # names `from eqsim import *` must give
 
 
 SUPPORTED: dict[str, Expect] = {
@@ -78,12 +89,12 @@ SUPPORTED: dict[str, Expect] = {
     # `benchmarks/reference/brian2_examples.py --repeat 4 NAME`; each bound is at least
     # 3 sd of the difference sqrt(sd_eqsim**2 + sd_brian2**2/5)
     "advanced/Ornstein_Uhlenbeck.py": Expect(
-        exact=False, rtol=0.15,
+        exact=False, rtol=0.15, needs=(),
         why="two OU processes over 10 s (tau 1 s and 0.1 s, from y = 1); the slow one "
             "spans only 10 correlation times: the mean of all samples has sd 0.033 / "
             "0.026, the standard deviation 0.021 / 0.008 (range 1)"),
     "frompapers/Jansen_Rit_1995_single_column.py": Expect(
-        exact=False, rtol=0.01,
+        exact=False, rtol=0.01, needs=(),
         why="one column driven by uniform noise (numpy, unseeded): means and standard "
             "deviations have sd <= 0.1 % of each variable's range; eqsim's standard "
             "deviations of y1 and y2 are 2.5-3 % below Brian2's (about 3 standard errors "
@@ -145,10 +156,19 @@ def test_reference_has_every_non_compartmental_example():
     assert set(load_reference()["examples"]) == set(sources.list_examples())
 
 
+_HAS: dict[tuple[str, ...], bool] = {}
+
+
 def _param(name: str, expect: Expect):
     marks = [pytest.mark.slow] if expect.slow else []
     if expect.pending:   # strict: once it passes the test fails until `pending` is removed
         marks.append(pytest.mark.xfail(strict=True, reason=expect.pending))
+    if expect.needs:
+        if expect.needs not in _HAS:
+            _HAS[expect.needs] = eqsim_has(*expect.needs)
+        if not _HAS[expect.needs]:   # strict: it must fail while the names are missing
+            marks.append(pytest.mark.xfail(
+                strict=True, reason="`from eqsim import *` lacks " + ", ".join(expect.needs)))
     return pytest.param(name, marks=marks)
 
 

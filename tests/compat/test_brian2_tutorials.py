@@ -17,6 +17,7 @@ from . import brian2_sources as sources
 nbclient = pytest.importorskip("nbclient", reason="the test extra installs nbclient")
 pytest.importorskip("ipykernel", reason="the test extra installs ipykernel")
 
+from .run_example import eqsim_has  # noqa: E402
 from .run_tutorial import run_notebook  # noqa: E402
 
 REFERENCE = DATA / "brian2_examples_tutorials.json"
@@ -29,9 +30,24 @@ AGREE = {
 }
 
 
+# the cells in AGREE use pylab's names; without them (before issue 10, part 1) they fail
+_NAMES = ("plot", "figure", "hist", "scatter", "where", "full", "randint")
+_READY = None
+
+
+def _names_ready() -> bool:
+    global _READY
+    if _READY is None:
+        _READY = eqsim_has(*_NAMES)
+    return _READY
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sources.TUTORIALS)
-def test_tutorial_cells_agree_with_brian2(name):
+def test_tutorial_cells_agree_with_brian2(name, request):
+    if not _names_ready():   # strict: while the names are missing this must fail
+        request.applymarker(pytest.mark.xfail(
+            strict=True, reason="`from eqsim import *` lacks " + ", ".join(_NAMES)))
     try:
         sources.tutorials_dir()
     except sources.Brian2SourceUnavailable as exc:
