@@ -331,6 +331,8 @@ def cause(result: dict) -> str:
 
 _AREAS = [   # (pattern on the cause, the part of issue 10 that fixes it)
     (r"integer, got \d+\.0|indices must be integers", "namespace: whole numbers as floats"),
+    (r"`(Soma|Cylinder|Section|SpatialNeuron|Morphology)`",
+     "multicompartment models (a later issue)"),
     (r"syntax is not allowed", "equation features"),
     (r"missing name `(plot|subplot|figure|np|plt|hist|scatter|rand|randn|randint|ceil|"
      r"xlabel|ylabel|title|legend|show|where|full|axhline|xlim|ylim|tight_layout|"
@@ -342,7 +344,7 @@ _AREAS = [   # (pattern on the cause, the part of issue 10 that fixes it)
     (r"missing (name|attribute) `\w+`|missing module", "namespace: Brian2 names"),
     (r"linked|xi_|noise|integer|boolean|'int'|exponential_euler|E305|E30\d|flag|"
      r"constant over dt", "equation features"),
-    (r"is not a unit|E20\d|dimension", "units and dimensions"),
+    (r"is not a unit|E20\d|\bdimensions?\b(?!al)", "units and dimensions"),
     (r"synapse|on_pre|on_post|pathway|connect|E7\d\d|cannot assign|`variables=`",
      "synapse and monitor features"),
     (r"third-party", "third-party module (out of scope)"),
