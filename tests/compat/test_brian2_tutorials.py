@@ -17,21 +17,37 @@ from . import brian2_sources as sources
 nbclient = pytest.importorskip("nbclient", reason="the test extra installs nbclient")
 pytest.importorskip("ipykernel", reason="the test extra installs ipykernel")
 
+from .run_example import eqsim_has  # noqa: E402
 from .run_tutorial import run_notebook  # noqa: E402
 
 REFERENCE = DATA / "brian2_examples_tutorials.json"
 
-# code-cell indices (0-based, code cells only) that agree with Brian2 on this branch
+# code-cell indices (0-based, code cells only) known to agree with Brian2 (45 of 57)
 AGREE = {
-    "1-intro-to-brian-neurons.ipynb": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 18],
-    "2-intro-to-brian-synapses.ipynb": [0, 4],
-    "3-intro-to-brian-simulations.ipynb": [0],
+    "1-intro-to-brian-neurons.ipynb": list(range(23)),
+    "2-intro-to-brian-synapses.ipynb": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13],
+    "3-intro-to-brian-simulations.ipynb": [0, 1, 2, 3, 4, 5, 10, 12, 15],
 }
+
+
+# the cells in AGREE use pylab's names; without them (before issue 10, part 1) they fail
+_NAMES = ("plot", "figure", "hist", "scatter", "where", "full", "randint")
+_READY = None
+
+
+def _names_ready() -> bool:
+    global _READY
+    if _READY is None:
+        _READY = eqsim_has(*_NAMES)
+    return _READY
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sources.TUTORIALS)
-def test_tutorial_cells_agree_with_brian2(name):
+def test_tutorial_cells_agree_with_brian2(name, request):
+    if not _names_ready():   # strict: while the names are missing this must fail
+        request.applymarker(pytest.mark.xfail(
+            strict=True, reason="`from eqsim import *` lacks " + ", ".join(_NAMES)))
     try:
         sources.tutorials_dir()
     except sources.Brian2SourceUnavailable as exc:
