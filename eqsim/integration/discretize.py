@@ -201,6 +201,15 @@ def _has_random(expr: sp.Basic) -> bool:
     return any(expr.has(fn) for fn in RANDOM_FUNCTIONS)
 
 
+def _has_time_outside_timed_arrays(expr: sp.Expr) -> bool:
+    """True if ``expr`` depends on t other than through TimedArrays. A TimedArray holds
+    its value over a time step, so Brian2's exact method accepts it in the inhomogeneous
+    part of a linear system (its value at the start of the step is used)."""
+    from ..equations.sympy_functions import timed_
+    frozen = expr.replace(lambda e: isinstance(e, timed_), lambda e: sp.Dummy(real=True))
+    return frozen.has(T)
+
+
 def _linear_coefficients(f: dict[str, sp.Expr], variables: list[str]):
     """Matrix M and vector b with f = M x + b, or None if f is not of that form with
     coefficients free of the state and of t."""
@@ -214,7 +223,7 @@ def _linear_coefficients(f: dict[str, sp.Expr], variables: list[str]):
                 return None
             M[r, c] = coeff
         rest = f[v].subs({s: 0 for s in syms})
-        if rest.has(T) or _has_random(rest) or rest.has(*syms):
+        if _has_time_outside_timed_arrays(rest) or _has_random(rest) or rest.has(*syms):
             return None
         b[r] = rest
     return M, b

@@ -16,8 +16,10 @@ from ..units import DIMENSIONLESS, Quantity, get_dimension
 
 
 def _owner_key(key) -> bool:
-    """Keys that numpy would not understand on a 1-D array: strings and (i, j) pairs."""
-    return isinstance(key, str) or (isinstance(key, tuple) and len(key) >= 2)
+    """Keys that numpy would not understand on a 1-D array: strings and (i, j) pairs
+    (a tuple with None or ... is numpy's, e.g. matplotlib's ``v[:, None]``)."""
+    return isinstance(key, str) or (isinstance(key, tuple) and len(key) >= 2 and not any(
+        k is None or k is Ellipsis for k in key))
 
 
 class _OwnedMixin:

@@ -157,6 +157,10 @@ class SpikeMonitor(RecordsAtEvents, Named):
             return counts[self._range[0]:self._range[1]].copy()
         return counts.copy()
 
+    def __len__(self) -> int:
+        """The number of spikes (events) recorded, as Brian2's ``len(spikemon)``."""
+        return self.num_spikes
+
     @property
     def num_spikes(self) -> int:
         return int(self.count.sum())
