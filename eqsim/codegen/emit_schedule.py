@@ -80,15 +80,18 @@ def code_contexts(codes, groups: dict, lay) -> list[dict]:
 
 
 def synapse_event_slots(s: dict, events: dict) -> None:
-    """Point a synapses' template context at the indices of a custom event instead of
-    the spikes (kept apart from emit_synapses.py, which knows only spikes)."""
-    for side, key in (("pre", "src"), ("post", "tgt")):
-        event = events.get(side, "spike")
-        if event == "spike" or not (s.get(side) or s.get(side + "s")):
+    """Point the pathways of a synapses' template context at the indices of a custom
+    event instead of the spikes (kept apart from emit_synapses.py, which knows only
+    spikes). ``events``: event by pathway name, else by side ('pre'/'post')."""
+    for pw in s.get("pres", []) + s.get("posts", []):
+        key = "src" if pw["kind"] == "pre" else "tgt"
+        event = events.get(pw["name"], events.get(pw["kind"], "spike"))
+        if event == "spike":
             continue
         g = s[key]
         ev = next(e for e in g["events"] if e["name"] == event)
-        s[key] = {**g, "spikes_slot": ev["idx_slot"], "nspikes_slot": ev["n_slot"]}
+        pw["events_of"] = {key: {**g, "spikes_slot": ev["idx_slot"],
+                                 "nspikes_slot": ev["n_slot"]}}
 
 
 def eventmon_context(m, k, g: dict, lay) -> dict:
@@ -161,7 +164,7 @@ def schedule_entries(gctx: list[dict], sctx: list[dict], pinputs: list[dict],
                                   summed=[{**s, "clock": None, "summed": [m]}]))
         for pw in s["pres"] + s["posts"]:   # one entry per pathway, Brian2's names
             kind = pw["kind"]               # and orders (pre -1, post 1)
-            part = {**s, "pres": [pw] if kind == "pre" else [],
+            part = {**s, **pw.get("events_of", {}), "pres": [pw] if kind == "pre" else [],
                     "posts": [pw] if kind == "post" else [],
                     "pre": pw if kind == "pre" else None,
                     "post": pw if kind == "post" else None}

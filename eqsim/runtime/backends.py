@@ -381,8 +381,10 @@ class _StepRunner:
         S = self.b.synapses[sid]
         src = group_of(S.source)
         if self._on_step(self.gid[src.name], s):
+            event = getattr(S, "_pathway_events", {}).get(
+                e["path"], getattr(S, "_pre_event", "spike"))
             self.b._deliver_pre(self.data, S, self.sstates[sid], sid, t, s,
-                                self._spikes(src.name, getattr(S, "_pre_event", "spike")),
+                                self._spikes(src.name, event),
                                 self._path(sid, "pre", e["path"]))
 
     def post(self, e, t, s):
@@ -390,8 +392,10 @@ class _StepRunner:
         S = self.b.synapses[sid]
         tgt = group_of(S.target)
         if tgt.name in self.gid and self._on_step(self.gid[tgt.name], s):
+            event = getattr(S, "_pathway_events", {}).get(
+                e["path"], getattr(S, "_post_event", "spike"))
             self.b._deliver_post(self.data, S, self.sstates[sid], sid, t, s,
-                                 self._spikes(tgt.name, getattr(S, "_post_event", "spike")),
+                                 self._spikes(tgt.name, event),
                                  self._path(sid, "post", e["path"]))
 
     def poisson(self, e, t, s):

@@ -82,9 +82,10 @@ def synapse_events(net) -> dict:
     out = {}
     for S in net.synapses:
         events = {"pre": getattr(S, "_pre_event", "spike"),
-                  "post": getattr(S, "_post_event", "spike")}
-        if events != {"pre": "spike", "post": "spike"}:
-            out[S.name] = events
+                  "post": getattr(S, "_post_event", "spike"),
+                  **getattr(S, "_pathway_events", {})}
+        if any(e != "spike" for e in events.values()):
+            out[S.name] = dict(sorted(events.items()))
     return out
 
 

@@ -45,20 +45,34 @@ def _new_structure() -> tuple[int, int]:
 
 
 def _events_by_side(on_event, pre_code, post_code, name: str):
-    """``on_event={'pathway': 'event'}`` as {'pre': ..., 'post': ...}: the pathways of one
-    side share the events of their group (one index list per side in the loop)."""
+    """``on_event={'pathway': 'event'}`` as {'pre': ..., 'post': ...} for the checks of
+    runtime/events.py: the event of the plain pathway of each side, else of the first."""
     if not isinstance(on_event, dict):
         return on_event
     sides: dict[str, str] = {}
-    for key, event in on_event.items():
-        side = key if key in ("pre", "post") else (
-            "pre" if key in (pre_code or {}) else "post" if key in (post_code or {}) else key)
-        if sides.setdefault(side, event) != event:
-            raise ConfigurationError(
-                f"synapses '{name}': the {side}synaptic pathways are driven by different "
-                f"events ({sides[side]!r} and {event!r}); not supported yet", code="E775",
-                hint="use one event per side, or two Synapses objects")
+    for side, codes in (("pre", pre_code or {}), ("post", post_code or {})):
+        for path in ([side] if side in codes else []) + sorted(codes):
+            if path in on_event:
+                sides.setdefault(side, on_event[path])
     return sides
+
+
+def _events_of_pathways(on_event, pre_code, post_code, source, target) -> dict:
+    """The event that triggers each pathway (Brian2: ``on_event`` names one event for
+    every pathway, or maps pathway names to events; 'spike' otherwise)."""
+    out = {}
+    for codes, group in ((pre_code or {}, source), (post_code or {}, target)):
+        for path in codes:
+            event = on_event if isinstance(on_event, str) else (
+                on_event.get(path, "spike") if isinstance(on_event, dict) else "spike")
+            known = getattr(group_of(group), "events", {}) if event != "spike" else {}
+            if isinstance(on_event, str) and event not in known and group is target:
+                event = "spike"   # a single name applies where it exists (events.py)
+            if event != "spike" and event not in known:
+                raise ConfigurationError(f"on_event: group '{group_of(group).name}' has no "
+                                         f"event '{event}' (pathway '{path}')", code="E775")
+            out[path] = event
+    return out
 
 
 def _is_sorted(a: np.ndarray, chunk: int = 1 << 22) -> bool:
@@ -196,6 +210,8 @@ class Synapses(Named):
         from .events import synapse_events   # on_event=, order= (runtime/events.py)
         synapse_events(self, source, target, _events_by_side(
             on_event, self._pre_code, self._post_code, name or self._kind), order)
+        self._pathway_events = _events_of_pathways(on_event, self._pre_code,
+                                                   self._post_code, source, target)
         for what, g in (("source", source), ("target", target)):
             if what == "target" and isinstance(g, Synapses):
                 _check_synapses_target(g, self._post_code or None)   # on another Synapses
