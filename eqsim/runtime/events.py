@@ -19,14 +19,14 @@ from ..equations.specs import GroupCodeSpec
 from ..equations.validate import Resolver, check_statements, check_threshold
 from ..errors import ConfigurationError, EquationErrors
 from .clock import as_time
-from .schedule import Part
+from .schedule import Part, ScheduledAsPart
 
 _EVENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _DEFAULT_WHEN = {"regular": "start", "event": "after_thresholds",
                  "on_event": "after_resets"}
 
 
-class GroupCode:
+class GroupCode(ScheduledAsPart):
     """One piece of code of a group: ``kind`` "regular", "event" or "on_event"."""
 
     def __init__(self, group, kind: str, code: str, event: str | None, name: str | None,
@@ -50,21 +50,6 @@ class GroupCode:
                 f"'{self.event}'", "on_event": f"code on event '{self.event}'"}[self.kind]
         return f"{what} of group '{self.group._name or self.group._kind}'"
 
-    @property
-    def when(self) -> str:
-        return self.part.when
-
-    @when.setter
-    def when(self, value) -> None:
-        self.part.when = value
-
-    @property
-    def order(self) -> int:
-        return self.part.order
-
-    @order.setter
-    def order(self, value) -> None:
-        self.part.order = value
 
     @property
     def spec(self) -> GroupCodeSpec:

@@ -20,7 +20,7 @@ from ..units import (DIMENSIONLESS, Dimension, Quantity, as_quantity, get_dimens
 from . import indexing
 from .aligned import aligned_full
 from .clock import Clock, as_time, defaultclock
-from .namespace import constant_values
+from .namespace import constant_values, timed_arrays
 from .naming import Named, check_name
 
 LASTSPIKE_INIT = -1e4  # seconds; Brian2's initial value (never refractory at t = 0)
@@ -421,19 +421,7 @@ class NeuronGroup(Named):
 
     def timed_arrays(self) -> list:
         """The TimedArrays the model uses, in the order the generated code numbers them."""
-        out = []
-        for ext in self.spec.externals:
-            if ext.kind != "function":
-                continue
-            value = self.namespace.get(ext.name)
-            if getattr(value, "timed_array_ndim", None) != ext.value or \
-                    value.dim != ext.dim:
-                raise ConfigurationError(
-                    f"'{ext.name}' in the namespace of group '{self.name}' is no longer "
-                    f"the {ext.value}-D TimedArray in {ext.dim} the model was built with",
-                    code="E706")
-            out.append((ext.name, value))
-        return out
+        return timed_arrays(self.spec.externals, self.namespace, f"group '{self.name}'")
 
     def constant_values(self) -> dict[str, float]:
         """Current SI values of the runtime constants (namespace values, refractory)."""

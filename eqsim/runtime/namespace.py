@@ -24,3 +24,21 @@ def constant_values(externals, namespace: Mapping, where: str) -> dict[str, floa
                                  f"from {ext.dim} to {get_dimension(value)}", code="E207")
         out[ext.name] = float(np.asarray(value))
     return out
+
+
+def timed_arrays(externals, namespace: Mapping, where: str) -> list:
+    """(name, TimedArray) of the TimedArrays a model uses, in the order its code numbers
+    them; E706 if a name no longer holds the TimedArray the code was built for."""
+    out = []
+    for ext in externals:
+        if ext.kind != "function":
+            continue
+        value = namespace.get(ext.name)
+        if getattr(value, "timed_array_ndim", None) != ext.value or \
+                value.dim != ext.dim:
+            raise ConfigurationError(
+                f"'{ext.name}' in the namespace of {where} is no longer the "
+                f"{ext.value}-D TimedArray in {ext.dim} the model was built with",
+                code="E706")
+        out.append((ext.name, value))
+    return out

@@ -17,10 +17,10 @@ from ..errors import ConfigurationError
 from ..units import Quantity
 from .clock import as_time
 from .naming import Named, check_name
-from .schedule import Part
+from .schedule import Part, ScheduledAsPart
 
 
-class NetworkOperation(Named):
+class NetworkOperation(Named, ScheduledAsPart):
     """A Python function called during a run: ``f()`` or ``f(t)``, every ``dt`` (default:
     the network's dt) at slot ``when`` of the schedule."""
 
@@ -42,21 +42,6 @@ class NetworkOperation(Named):
         self._name = name
         self.part.name = name
 
-    @property
-    def when(self) -> str:
-        return self.part.when
-
-    @when.setter
-    def when(self, value) -> None:
-        self.part.when = value
-
-    @property
-    def order(self) -> int:
-        return self.part.order
-
-    @order.setter
-    def order(self, value) -> None:
-        self.part.order = value
 
     @property
     def dt(self) -> Quantity | None:

@@ -13,6 +13,29 @@ from __future__ import annotations
 from ..codegen.schedule import DEFAULT_SCHEDULE, Slot, check_order, check_when, slot_rank
 
 
+class ScheduledAsPart:
+    """``when``/``order`` of an object scheduled as one :class:`Part` (``self.part``):
+    run_regularly and event code, network operations."""
+
+    part: "Part"
+
+    @property
+    def when(self) -> str:
+        return self.part.when
+
+    @when.setter
+    def when(self, value) -> None:
+        self.part.when = value
+
+    @property
+    def order(self) -> int:
+        return self.part.order
+
+    @order.setter
+    def order(self, value) -> None:
+        self.part.order = value
+
+
 class Part:
     """One scheduled piece of work: ``name``, ``when`` (slot) and ``order``."""
 
@@ -144,5 +167,5 @@ class SchedulingSummary:
                 f"<th>order</th></tr>{cells}</table>")
 
 
-__all__ = ["Part", "parts_of", "timing_of", "position_of", "SchedulingSummary",
+__all__ = ["Part", "ScheduledAsPart", "parts_of", "timing_of", "position_of", "SchedulingSummary",
            "DEFAULT_SCHEDULE"]

@@ -28,7 +28,7 @@ from . import pathways as pw
 from .generator_syntax import expand, is_generator, parse_generator
 from .clock import as_time
 from .groups import NeuronGroup, Subgroup, group_of, offset_of
-from .namespace import constant_values
+from .namespace import constant_values, timed_arrays
 from .naming import Named, check_name
 
 _INIT_STEP = 1 << 61  # random numbers of synapse initialisers and p(i, j)
@@ -880,19 +880,8 @@ class Synapses(Named):
 
     def timed_arrays(self) -> list:
         """The TimedArrays the synapses' code uses, in the order the code numbers them."""
-        out = []
-        for ext in self._spec.externals:
-            if ext.kind != "function":
-                continue
-            value = self.namespace.get(ext.name)
-            if getattr(value, "timed_array_ndim", None) != ext.value or \
-                    value.dim != ext.dim:
-                raise ConfigurationError(
-                    f"'{ext.name}' in the namespace of synapses '{self.name}' is no "
-                    f"longer the {ext.value}-D TimedArray in {ext.dim} the model was "
-                    "built with", code="E706")
-            out.append((ext.name, value))
-        return out
+        return timed_arrays(self._spec.externals, self.namespace,
+                            f"synapses '{self.name}'")
 
     # ---- runtime binding (used by Network) ------------------------------------------
 
