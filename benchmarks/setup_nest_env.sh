@@ -1,22 +1,13 @@
 #!/usr/bin/env bash
-# Create a separate virtualenv holding NEST (used only by the NEST reference
-# scripts in benchmarks/nest/). Never installs into the system Python.
+# Create a separate virtualenv holding NEST 3.10 and BMTK 1.2 (PointNet), used only to make
+# reference data (benchmarks/reference/nest_*.py, bmtk_*.py) and to run the SONATA
+# benchmarks side by side with eqsim. Never installs into the system Python; neither tool is
+# an eqsim dependency.
 # Usage: benchmarks/setup_nest_env.sh [VENV_DIR]
 set -euo pipefail
-VENV="${1:-${NEST_VENV:-/work/venvs/nest}}"
+VENV="${1:-${NEST_VENV:-$HOME/.venvs/eqsim-nest}}"
 PYTHON="${PYTHON:-python3.11}"
 "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --upgrade pip
-"$VENV/bin/python" -m pip install "nest-simulator==3.10.0" numpy
-# PYNEST_QUIET suppresses the start-up banner; the check runs a tiny network.
-PYNEST_QUIET=1 "$VENV/bin/python" - <<'EOF'
-import nest
-nest.verbosity = nest.VerbosityLevel.ERROR
-n = nest.Create("iaf_psc_alpha", 10, params={"I_e": 400.0})
-sr = nest.Create("spike_recorder")
-nest.Connect(n, sr)
-nest.Simulate(100.0)
-assert sr.n_events > 0, "NEST smoke test produced no spikes"
-print("nest", nest.__version__, "OK:", sr.n_events, "spikes in 100 ms")
-EOF
-echo "NEST venv: $VENV"
+"$VENV/bin/python" -m pip install "nest-simulator==3.10.*" "bmtk==1.2.*" h5py pandas "numpy<2.4"
+"$VENV/bin/python" -c "import nest, bmtk; print('nest', nest.__version__, 'bmtk', bmtk.__version__, 'in', '$VENV')"
