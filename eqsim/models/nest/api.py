@@ -73,6 +73,8 @@ def _merge(m: NeuronModel, params: Mapping | None, n: int, where: str) -> dict:
     """NEST's defaults updated by the given parameters (checked), in NEST units."""
     values = {k: v for k, (v, _) in {**m.params, **m.state}.items()}
     for key, value in (params or {}).items():
+        if key in m.ignored:
+            continue
         if key in m.inert:
             ok = np.all(np.asarray(value) == m.inert[key]) if not isinstance(
                 value, str) else False
@@ -134,6 +136,8 @@ def neuron_group(model: str, n: int, params: Mapping[str, Any] | None = None, *,
         value = values[key]
         setattr(G, key + "_", np.broadcast_to(np.asarray(value, float) * UNITS[unit][1],
                                               (G.N,)).copy())
+    if m.before_update:
+        G.run_regularly(m.before_update, when="before_groups", order=0)
     vmin = values.get("V_min")
     if vmin is not None and np.any(np.asarray(vmin) > -1e300):
         # NEST's lower bound, applied after the membrane update (and after the input of
