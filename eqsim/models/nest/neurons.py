@@ -250,7 +250,7 @@ _add(NeuronModel(
            "Inact_h": (0.5961207535084603, "1"), "Act_n": (0.3176769140606974, "1"),
            "I_syn_ex": (0.0, "pA"), "I_syn_in": (0.0, "pA")},
     threshold="V_m >= 0*mV and V_prev > V_m", reset=None, refractory=True,
-    method="rk4", on_pre=_PSC_ALPHA_WEIGHT, inert=_INERT,
+    method="rk4x2", on_pre=_PSC_ALPHA_WEIGHT, inert=_INERT,
     before_update="V_prev = V_m",
     checks=((lambda p: p["C_m"] > 0, "C_m must be > 0"),
             (lambda p: p["t_ref"] >= 0, "t_ref must be >= 0")) + _SYN_CHECKS))
