@@ -214,3 +214,10 @@ def test_errors_name_what_is_wrong():
     plain = eq.NeuronGroup(1, "v : volt")
     with pytest.raises(EqsimError, match="E945"):
         nest.target_kind(plain)
+
+
+def test_docstring_example():
+    import doctest
+    import eqsim.models.nest as mod
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
