@@ -243,12 +243,16 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     S = Synapses(source, target, model_str, on_pre=on_pre, on_post=on_post,
                  delay=delays, namespace={}, name=name, method="exact")
     S._nest_model = syn.name
-    S.connect(i=i.astype(np.int64), j=j.astype(np.int64))
-    # connect keeps synapses sorted by source: put per-connection values in that order
-    order = np.argsort(i, kind="stable")
+    # eqsim keeps synapses sorted by source: sort once here (connect then keeps the
+    # order) and put every per-connection value in that order
+    order = None if n < 2 or np.all(i[1:] >= i[:-1]) else np.argsort(i, kind="stable")
+    S.connect(i=i if order is None else i[order], j=j if order is None else j[order])
 
     def per_synapse(v, factor=1.0):
-        return np.broadcast_to(np.asarray(v, float) * factor, (n,))[order]
+        if np.ndim(v) == 0:
+            return float(v) * factor
+        v = np.asarray(v, float)
+        return (v if order is None else v[order]) * factor
 
     S.weight_ = per_synapse(w, wunit[1])
     for key in syn.variables:
