@@ -221,11 +221,17 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     w = _values("weight", weight, n, where)
     values = {k: v for k, (v, _) in syn.params.items()}
     for key, value in (params or {}).items():
+        if key == "receptor_type":
+            if np.all(np.asarray(value) == 0):
+                continue   # NEST's default receptor (the sign of the weight chooses)
+            raise ConfigurationError(f"{where}: receptor_type {value!r} is not supported "
+                                     "(only 0, the default receptor)", code="E945")
         if key not in values or key in ("weight", "delay"):
+            keys = [k for k in sorted(values) if k not in ("weight", "delay")]
             raise ConfigurationError(
                 f"{where}: unknown parameter {key!r} of NEST synapse model '{syn.name}'",
-                code="E941", hint="valid keys: " + ", ".join(
-                    k for k in sorted(values) if k not in ("weight", "delay")))
+                code="E941", hint="valid keys: " + (", ".join(keys) or
+                                                    "none besides weight and delay"))
         values[key] = _values(key, value, n, where)
     wunit = UNITS.get(tmodel.weight_unit, ("1", 1.0))
     _check_synapse_values(syn, values, w, where)
