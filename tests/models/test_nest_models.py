@@ -70,8 +70,10 @@ def test_spiking_inputs_on_both_backends():
     assert np.allclose(c["V_m"], py["V_m"], rtol=1e-12, atol=0)
 
 
-@pytest.mark.parametrize("model", ["iaf_cond_exp", "iaf_cond_alpha"])
-@pytest.mark.parametrize("proto", ["step", "poisson"])
+# (under the step current, without synaptic input, the *_alpha models are the *_exp ones)
+@pytest.mark.parametrize("model, proto", [("iaf_cond_exp", "step"),
+                                          ("iaf_cond_exp", "poisson"),
+                                          ("iaf_cond_alpha", "poisson")])
 def test_conductance_iaf_models_match_nest(model, proto):
     for rt, et, rv, ev in _compare(model, proto, _run(model, proto)):
         assert rt.size == et.size and np.allclose(et, rt, rtol=0, atol=1e-6), (rt, et)
@@ -85,8 +87,9 @@ def test_hh_psc_alpha_matches_nest(proto):
         assert np.max(np.abs(ev - rv)) < 0.2 and np.median(np.abs(ev - rv)) < 1e-3
 
 
-@pytest.mark.parametrize("model", ["aeif_cond_exp", "aeif_cond_alpha"])
-@pytest.mark.parametrize("proto", ["step", "poisson"])
+@pytest.mark.parametrize("model, proto", [("aeif_cond_exp", "step"),
+                                          ("aeif_cond_exp", "poisson"),
+                                          ("aeif_cond_alpha", "poisson")])
 def test_aeif_models_match_nest(model, proto):
     for rt, et, rv, ev in _compare(model, proto, _run(model, proto)):
         assert rt.size == et.size and rt.size > 0
