@@ -25,6 +25,9 @@ nsyns 1-3; two virtual populations, ``lgn`` (20 cells, homogeneous 15 Hz Poisson
 ``bkg`` (10 cells, a rate that ramps 0 -> 40 Hz and back over the run), each in its own
 input file bound through a node set. 1000 ms at dt = 0.1 ms.
 
+``--run DIR`` runs PointNet on DIR/config.json (files eqsim wrote with
+eqsim.sonata.write_network) and prints what BMTK's reader sees of its spikes.
+
 ``--check-spikes FILE`` instead reads FILE (a spikes.h5 written by eqsim) with BMTK's
 SpikeTrains reader and prints what it sees (populations, spike counts, first spikes).
 """
@@ -243,7 +246,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check-spikes", help="read an eqsim spikes.h5 with BMTK's reader")
     ap.add_argument("--no-run", action="store_true", help="build only")
+    ap.add_argument("--run", metavar="DIR", help="run PointNet on DIR/config.json (e.g. "
+                    "files written by eqsim.sonata.write_network) and check its spikes")
     args = ap.parse_args()
+    if args.run:
+        run_pointnet(os.path.abspath(args.run))
+        check_spikes(os.path.join(os.path.abspath(args.run), "output", "spikes.h5"))
+        return 0
     if args.check_spikes:
         check_spikes(args.check_spikes)
         return 0

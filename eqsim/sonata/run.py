@@ -77,8 +77,15 @@ def _add_monitors(built: Built, circuit: Circuit) -> None:
                 built.state_monitors.append((rname, k, mon))
 
 
+def nest_ms(t_s, dt_s: float) -> np.ndarray:
+    """eqsim spike times (s) as NEST stamps them, in ms: the end of the step, computed
+    from whole tics (1 µs) as NEST prints them (13.6, not 13.600000000000001)."""
+    per_step = int(round(dt_s * 1e6))
+    steps = np.rint(np.asarray(t_s, dtype=float) / dt_s).astype(np.int64)
+    return ((steps + 1) * per_step) / 1000.0
+
+
 def _collect_spikes(built: Built, circuit: Circuit) -> SpikeTrains:
-    from ..models import nest
     out = SpikeTrains()
     dt_s = built.dt_ms * 1e-3
     for pname in circuit.nodes:
@@ -89,7 +96,7 @@ def _collect_spikes(built: Built, circuit: Circuit) -> SpikeTrains:
                 continue
             i = np.asarray(mon.i, dtype=np.int64)
             node_ids = circuit.nodes[pname].node_ids[part.rows[i]]
-            out.add(pname, node_ids, nest.to_nest_times(mon.t_, dt_s))
+            out.add(pname, node_ids, nest_ms(mon.t_, dt_s))
             got = True
         if not got and np.any(built.part_of[pname] >= 0) and any(
                 p.population == pname and p.model != "virtual" for p in built.parts):
