@@ -10,9 +10,12 @@
   ``precise_times`` (PointNet's default) delivers them to grid-based models: in the step
   whose end is the first grid point at or after the time.
 * ``biophysical`` nodes are an error unless a point reduction is asked for
-  (``point_reduction="iaf_psc_alpha"`` or ``{"model": ..., "params": {...}}``): every such
-  node then becomes that NEST model with those parameters, and edges onto it whose
-  synapse is not a NEST model (NEURON's exp2syn) become static synapses.
+  (``point_reduction="iaf_psc_alpha"`` or ``{"model": ..., "params": {...},
+  "weight_scale": f}``): every such node then becomes that NEST model with those
+  parameters (its NEURON dynamics_params, morphology and sections are not used), edges
+  onto it whose synapse is not a NEST model (NEURON's exp2syn) become static synapses
+  with weight ``syn_weight * nsyns * weight_scale`` (1000 turns NEURON's µS into the nS
+  of a NEST conductance model), and their NEURON synapse dynamics_params are not read.
 * Edges: weight = ``syn_weight * nsyns`` (nsyns 1 when absent, as PointNet), ``delay`` in
   ms, synapse model from the edge type's ``model_template`` (``static_synapse`` or
   ``nest:static_synapse``), its dynamics_params (``synaptic_models_dir``) as parameters.
@@ -47,6 +50,7 @@ class Part:
     rows: np.ndarray         # population rows, in the group's order
     group: object
     layers: int = 1          # generators: copies that hold coincident spikes
+    reduced: bool = False    # biophysical cells run as a point model
 
 
 @dataclass
@@ -62,6 +66,7 @@ class Built:
     local_of: dict[str, np.ndarray] = field(default_factory=dict)
     spike_monitors: dict[int, object] = field(default_factory=dict)
     state_monitors: list = field(default_factory=list)
+    skipped_reports: list = field(default_factory=list)
 
     def objects(self) -> list:
         return ([p.group for p in self.parts] + list(self.synapses)
@@ -83,11 +88,14 @@ def _reduction(point_reduction):
     if point_reduction is None:
         return None
     if isinstance(point_reduction, str):
-        return point_reduction, {}
-    if isinstance(point_reduction, dict) and "model" in point_reduction:
-        return str(point_reduction["model"]), dict(point_reduction.get("params", {}))
+        return point_reduction, {}, 1.0
+    if isinstance(point_reduction, dict) and "model" in point_reduction and set(
+            point_reduction) <= {"model", "params", "weight_scale"}:
+        return (str(point_reduction["model"]), dict(point_reduction.get("params", {})),
+                float(point_reduction.get("weight_scale", 1.0)))
     raise SonataError("point_reduction must be a NEST model name or {'model': name, "
-                      f"'params': {{...}}}}, got {point_reduction!r}", code="E913")
+                      "'params': {...}, 'weight_scale': factor}, got "
+                      f"{point_reduction!r}", code="E913")
 
 
 def _params_for(values: dict[str, np.ndarray], where_: str) -> dict:
@@ -171,7 +179,8 @@ def _build_nodes(built: Built, circuit: Circuit, dt, reduction) -> None:
                                   hint=exc.hint) from exc
             part_of[rows] = len(built.parts)
             local_of[rows] = np.arange(len(rows))
-            built.parts.append(Part(pname, model, rows, group))
+            built.parts.append(Part(pname, model, rows, group,
+                                    reduced=template.startswith("reduced:")))
         built.part_of[pname], built.local_of[pname] = part_of, local_of
 
 
@@ -338,6 +347,8 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
         if np.ndim(nsyns):
             nsyns = np.where(np.isnan(nsyns), 1.0, nsyns)
         weight = sw * nsyns
+        if reduction is not None:   # edges onto reduced cells: the reduction's scale
+            weight = np.where(tmt == "biophysical", weight * reduction[2], weight)
         # synapse models
         if ep.has("model_template"):
             mt = np.asarray(ep.get("model_template"), dtype=object)

@@ -47,8 +47,8 @@ def dataset(f, name: str, *, required: bool = True, dtype=None):
     if obj is None or not isinstance(obj, h5py.Dataset):
         if not required:
             return None
-        raise SonataError(f"{where(f.filename, '/' + name.lstrip('/'))}: missing "
-                          + ("(a group, not a dataset)" if obj is not None else ""),
+        raise SonataError(f"{where(f.filename, '/' + name.lstrip('/'))}: missing"
+                          + (" (a group, not a dataset)" if obj is not None else ""),
                           code="E903")
     data = obj[()]
     if data.dtype.kind in "SO":

@@ -18,6 +18,9 @@ from .spikes import SpikeTrains, write_spikes_csv, write_spikes_h5
 
 log = logging.getLogger(__name__)
 
+#: NEURON variable names of BioNet reports -> NEST's, for point-reduced cells
+NEURON_NAMES = {"v": "V_m"}
+
 
 @dataclass
 class Result:
@@ -30,6 +33,7 @@ class Result:
     built: Built
     network: object
     files: list[str] = field(default_factory=list)
+    skipped_reports: list = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -67,12 +71,20 @@ def _add_monitors(built: Built, circuit: Circuit) -> None:
                     continue
                 local = np.sort(built.local_of[pname][rows[part_of == k]])
                 params = nest.parameters(part.model)
-                if var not in params or var not in part.group.variables():
+                pvar = var
+                if part.reduced and var not in params:
+                    pvar = NEURON_NAMES.get(var, var)
+                    if pvar not in params:
+                        log.warning("report '%s': the point reduction of '%s' has no "
+                                    "'%s'; not recorded", rname, pname, var)
+                        built.skipped_reports.append((rname, pname, var))
+                        continue
+                if pvar not in params or pvar not in part.group.variables():
                     raise SonataError(f"{cfg.path}: report '{rname}': NEST model "
                                       f"'{part.model}' of population '{pname}' has no "
                                       f"variable '{var}'", code="E918",
                                       hint="variables: " + ", ".join(sorted(params)))
-                mon = StateMonitor(part.group, var, record=local,
+                mon = StateMonitor(part.group, pvar, record=local,
                                    name=f"{part.group.name}_{rname}")
                 built.state_monitors.append((rname, k, mon))
 
@@ -156,7 +168,8 @@ def run(config, *, backend: str = "c", report=None, point_reduction=None,
     spikes = _collect_spikes(built, circuit)
     reports = _collect_reports(built, circuit)
     result = Result(spikes, {r: {p: v[:2] for p, v in d.items()} for r, d in
-                             reports.items()}, built, net, timings=timings)
+                             reports.items()}, built, net, timings=timings,
+                    skipped_reports=built.skipped_reports)
     if write:
         out_dir = output_dir or cfg.output_dir
         os.makedirs(out_dir, exist_ok=True)

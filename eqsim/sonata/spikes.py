@@ -210,13 +210,13 @@ def read_spikes_csv(path) -> SpikeTrains:
     except ValueError:
         bad = next(k for k, v in enumerate(table[:, tcol]) if not _is_float(v))
         raise SonataError(f"{where(path, 'timestamps', bad + 1)}: "
-                          f"{table[bad, tcol]!r} is not a number", code="E915") from None
+                          f"{str(table[bad, tcol])!r} is not a number", code="E915") from None
     try:
         ids = table[:, icol].astype(np.int64)
     except ValueError:
         bad = next(k for k, v in enumerate(table[:, icol]) if not v.lstrip("-").isdigit())
         raise SonataError(f"{where(path, 'node_ids', bad + 1)}: "
-                          f"{table[bad, icol]!r} is not a node id", code="E915") from None
+                          f"{str(table[bad, icol])!r} is not a node id", code="E915") from None
     if "population" in cols:
         pops = table[:, cols["population"]]
         names, inverse = np.unique(pops, return_inverse=True)

@@ -13,6 +13,7 @@ from eqsim.parallel.partition import check_ranks
 from eqsim.units import mV, ms, nA
 
 from ..conftest import ROOT
+from ..sonata.error_triggers import SONATA_TRIGGERS
 
 M = "dv/dt = -v/tau : volt"
 NS = {"tau": 10 * ms}
@@ -293,6 +294,7 @@ TRIGGERS = {
     "E779": lambda tp, mp: eq.Network(group(), eq.network_operation(lambda: None)).build(
         "mpi"),
 }
+TRIGGERS.update(SONATA_TRIGGERS)   # E900-E939: SONATA files, tests/sonata/
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))
