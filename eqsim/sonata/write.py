@@ -9,6 +9,9 @@ and synapses made by :mod:`eqsim.models.nest` are written with their NEST model
 units (a JSON file per type when every neuron has the same values, else per-node
 ``dynamics_params`` in the h5 group), so PointNet can run the files.
 
+Parameters and the state variables NEST lets one set (``V_m``, ``w``) are written with
+their current values: write a network before running it to rerun it from the start.
+
 Spike times are written as NEST stamps them (``eqsim time + dt``, in ms), the convention
 of every spike file eqsim reads and writes. Files are written to temporary names and
 renamed into place.
@@ -76,6 +79,31 @@ def _types_csv(path: str, id_column: str, rows: list[dict]) -> None:
     _text_file(path, "\n".join(lines) + "\n")
 
 
+def round_sig(x, digits: int = 12) -> np.ndarray:
+    """Round to ``digits`` significant digits (vectorised): NEST-unit values computed back
+    from SI (250e-12 F / 1e-12 = 250.00000000000003 pF) are written as 250.0."""
+    x = np.array(x, dtype=float, copy=True)
+    ok = np.isfinite(x) & (x != 0)
+    mag = np.floor(np.log10(np.abs(x[ok])))
+    scale = 10.0 ** (digits - 1 - mag)
+    x[ok] = np.round(x[ok] * scale) / scale
+    return x
+
+
+def to_nest_units(si: np.ndarray, factor: float) -> np.ndarray:
+    """SI values in NEST units, each written with the fewest significant digits (12 to 17)
+    that give back exactly the same SI value (so a written network reruns identically)."""
+    si = np.asarray(si, dtype=float)
+    out = si / factor
+    todo = np.ones(si.shape, bool)
+    for digits in range(12, 18):
+        cand = round_sig(out, digits)
+        ok = todo & (cand * factor == si)
+        out = np.where(ok, cand, out)
+        todo &= ~ok
+    return out
+
+
 def _nest_info(group):
     from ..models import nest
     from ..models.nest.neurons import UNITS
@@ -89,7 +117,7 @@ def _nest_info(group):
     for key, (default, unit) in settable.items():
         if isinstance(default, bool) or key not in group.arrays:
             continue
-        params[key] = np.asarray(getattr(group, key + "_"), dtype=float) / UNITS[unit][1]
+        params[key] = to_nest_units(getattr(group, key + "_"), UNITS[unit][1])
     return model, params
 
 
@@ -234,8 +262,7 @@ def write_network(directory, network, *, labels: Mapping | None = None,
             from ..models import nest
             from ..models.nest.neurons import MODELS, UNITS
             tmodel = MODELS[nest.model_of(tg)]
-            w = np.asarray(S.weight_, dtype=float) / UNITS.get(tmodel.weight_unit,
-                                                               ("1", 1.0))[1]
+            w = to_nest_units(S.weight_, UNITS.get(tmodel.weight_unit, ("1", 1.0))[1])
             extra = int(tmodel.input_before_threshold)
             template = nest_model
         else:
@@ -252,7 +279,8 @@ def write_network(directory, network, *, labels: Mapping | None = None,
         steps = S.delay_steps(S.source.dt_ if hasattr(S.source, "dt_") else
                               dt_ms * 1e-3) if S.arrays.get("delay") is not None else \
             S.delay_steps(dt_ms * 1e-3)
-        delay = (np.broadcast_to(np.asarray(steps), (len(i),)) + extra) * dt_ms
+        per_step = int(round(dt_ms * 1000.0))   # tics (1 µs): 1.5, not 1.5000000000000002
+        delay = ((np.broadcast_to(np.asarray(steps), (len(i),)) + extra) * per_step) / 1000.0
         ename = S.name
         order = np.lexsort((i, j))   # by target, then source (as BMTK writes them)
         i, j, w, delay = i[order], j[order], np.broadcast_to(w, i.shape)[order], \

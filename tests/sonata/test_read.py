@@ -1,0 +1,126 @@
+"""Reading SONATA: BMTK's BioNet tutorial-2 files and the BMTK-built point network load
+without loss (every property, edge and input spike, checked against the raw h5/CSV)."""
+import json
+
+import h5py
+import numpy as np
+import pytest
+
+from eqsim import sonata
+from eqsim.sonata.types import TypesTable, parse_value
+
+from .error_triggers import BIONET, SMALL
+
+pytestmark = pytest.mark.skipif(not BIONET.exists(), reason="BioNet fixture not found")
+
+
+def test_bionet_circuit_loads_without_loss():
+    c = sonata.load(BIONET / "config.json")
+    assert set(c.nodes) == {"mthalamus", "mcortex"} and set(c.edges) == {
+        "mthalamus_to_mcortex"}
+    th, cx = c.nodes["mthalamus"], c.nodes["mcortex"]
+    assert th.to_dict()["node_id"].tolist() == list(range(10))
+    assert set(th.get("model_type")) == {"virtual"} and set(th.get("pop_name")) == {"tON"}
+    assert set(th.get("potential")) == {"exc"}
+    d = cx.to_dict()
+    assert {k: d[k][0] for k in ("model_type", "model_template", "dynamics_params",
+                                 "cell_name", "model_processing", "morphology",
+                                 "potential")} == {
+        "model_type": "biophysical", "model_template": "ctdb:Biophys1.hoc",
+        "dynamics_params": "472363762_fit.json", "cell_name": "Scnn1a_473845048",
+        "model_processing": "aibs_perisomatic", "morphology": "Scnn1a_473845048_m.swc",
+        "potential": "exc"}
+    e = c.edges["mthalamus_to_mcortex"].to_dict()
+    with h5py.File(BIONET / "network" / "mthalamus_mcortex_edges.h5") as f:
+        g = f["edges/mthalamus_to_mcortex"]
+        assert np.array_equal(e["source_node_id"], g["source_node_id"][()])
+        assert np.array_equal(e["target_node_id"], g["target_node_id"][()])
+        assert np.array_equal(e["nsyns"], g["0/nsyns"][()])
+    assert len(e["source_node_id"]) == 10
+    assert np.all(e["syn_weight"] == 0.001) and np.all(e["delay"] == 2.0)
+    assert set(e["model_template"]) == {"exp2syn"}
+    assert set(e["dynamics_params"]) == {"AMPA_ExcToExc.json"}
+    assert all(v is None for v in e["weight_function"])           # NULL
+    assert all(v == ["basal", "apical"] for v in e["target_sections"])  # quoted literal
+    assert all(v == [0.0, 150.0] for v in e["distance_range"])
+    assert e["source_query"][0] == "pop_name=='tON'" and e["target_query"][0] == "*"
+    cfg = c.config
+    assert (cfg.tstop, cfg.dt, cfg.tstart) == (3000.0, 0.1, 0.0)
+    assert cfg.output_dir == str(BIONET / "output")
+    assert cfg.inputs["mthalamus_spikes"]["input_file"] == str(
+        BIONET / "inputs" / "mthalamus_spikes.h5")
+    assert cfg.components["morphologies_dir"] == str(BIONET / "components" / "morphologies")
+    assert set(cfg.reports) == {"v_report", "cai_report"}
+    assert c.node_set("biophysical_nodes")["mcortex"].tolist() == [0]
+    assert {k: v.tolist() for k, v in c.node_set("point_nodes").items()} == {}
+    assert c.node_set("mthalamus")["mthalamus"].tolist() == list(range(10))
+
+
+def test_bionet_input_spikes_h5_and_csv_agree():
+    h5 = sonata.read_spikes(BIONET / "inputs" / "mthalamus_spikes.h5")
+    csv = sonata.read_spikes(BIONET / "inputs" / "mthalamus_spikes.csv", "csv")
+    assert h5.n_spikes() == csv.n_spikes() == 283
+    (ih, th), (ic, tc) = h5["mthalamus"], csv["mthalamus"]
+    assert np.array_equal(ih, ic) and np.array_equal(th, tc)   # CSV has 17 digits
+    out = sonata.read_spikes(BIONET / "output" / "spikes.h5")
+    assert out.n_spikes("mcortex") == 44
+
+
+def test_point_network_groups_and_types():
+    c = sonata.load(SMALL / "config.json")
+    cx = c.nodes["cortex"]
+    assert len(cx.groups) == 2 and len(cx) == 65
+    with h5py.File(SMALL / "network" / "cortex_nodes.h5") as f:
+        g = f["nodes/cortex"]
+        gid, gix = g["node_group_id"][()], g["node_group_index"][()]
+        x = cx.get("x")
+        for k in (0, 1):
+            sel = gid == k
+            assert np.array_equal(x[sel], g[f"{k}/x"][()][gix[sel]])
+        ta = cx.get("tuning_angle")
+        assert np.array_equal(ta[gid == 1], g["1/tuning_angle"][()][gix[gid == 1]])
+        assert np.all(np.isnan(ta[gid == 0]))       # not in group 0 nor in the types
+    assert cx.positions().shape == (65, 3)
+    assert sorted(set(cx.get("pop_name"))) == ["E1", "E2", "I"]
+    dyn = c.dynamics(cx, np.arange(65), ("point_neuron_models_dir",))
+    e2 = cx.get("pop_name") == "E2"
+    assert np.all(dyn["I_e"][e2] == 150.0) and np.all(dyn["I_e"][~e2] == 0.0)
+    assert np.all(np.isnan(dyn["g_L"][cx.get("model_template") == "nest:iaf_psc_alpha"]))
+    ep = c.edges["cortex_to_cortex"]
+    assert len(ep.groups) == 2
+    delay = ep.get("delay")              # type column for E sources, dataset for I
+    with h5py.File(SMALL / "network" / "cortex_cortex_edges.h5") as f:
+        g = f["edges/cortex_to_cortex"]
+        gid, gix = g["edge_group_id"][()], g["edge_group_index"][()]
+        assert np.array_equal(delay[gid == 1], g["1/delay"][()][gix[gid == 1]])
+        w = ep.get("syn_weight")
+        for k in (0, 1):
+            assert np.array_equal(w[gid == k], g[f"{k}/syn_weight"][()][gix[gid == k]])
+    assert set(np.unique(delay[gid == 0])) == {1.0, 1.5}
+    assert np.all(w[gid == 1] < 0)      # inhibitory sources
+    assert c.node_set("recorded")["cortex"].tolist() == [0, 31, 52]
+    assert c.node_set("excitatory")["cortex"].size == 50
+
+
+def test_type_table_values(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text('node_type_id a b c d\n1 2 2.5 "[1, 2]" NULL\n2 NULL x "it is" True\n')
+    t = TypesTable.read(p, "node_type_id")
+    assert t.ids.tolist() == [1, 2]
+    assert t.columns["a"].dtype == float and np.isnan(t.columns["a"][1])
+    assert t.columns["c"].tolist() == [[1, 2], "it is"]
+    assert t.columns["d"].tolist() == [None, True]
+    assert parse_value("nest:iaf_psc_alpha") == "nest:iaf_psc_alpha"
+
+
+def test_manifest_and_single_file_config(tmp_path):
+    cfg = json.loads((SMALL / "circuit_config.json").read_text())
+    sim = json.loads((SMALL / "simulation_config.json").read_text())
+    cfg["manifest"]["$BASE_DIR"] = str(SMALL)
+    both = {**sim, "manifest": {**sim["manifest"], **cfg["manifest"]},
+            "networks": cfg["networks"], "components": cfg["components"]}
+    p = tmp_path / "config.json"
+    p.write_text(json.dumps(both))
+    c = sonata.load(p)
+    assert len(c.edges["cortex_to_cortex"]) == 1299
+    assert c.config.output_dir == str(SMALL / "output")
