@@ -138,14 +138,14 @@ def _collect_reports(built: Built, circuit: Circuit) -> dict:
 
 def run(config, *, backend: str = "c", report=None, point_reduction=None,
         output_dir: str | None = None, write: bool = True,
-        inputs: SpikeTrains | None = None) -> Result:
+        inputs: SpikeTrains | None = None, tstop: float | None = None) -> Result:
     """Build and run the network of a SONATA config (path or dict) as PointNet would,
     and write its outputs (``spikes.h5``, the CSV if ``spikes_file_csv`` is set,
     membrane reports) under ``output_dir`` (default: the config's ``output/output_dir``).
 
     ``point_reduction`` runs biophysical cells as a NEST point model (see
     :func:`eqsim.sonata.build.build`); ``report`` is Network.run's progress report
-    ("text", "tqdm", None).
+    ("text", "tqdm", None); ``tstop`` (ms) overrides the config's run/tstop.
     """
     from ..runtime.network import Network
     from ..units import ms
@@ -163,7 +163,8 @@ def run(config, *, backend: str = "c", report=None, point_reduction=None,
     if cfg.tstart != 0.0:
         raise SonataError(f"{cfg.path}: run/tstart {cfg.tstart} ms; eqsim starts at 0",
                           code="E904")
-    net.run(cfg.tstop * ms, report=report, backend=backend)
+    net.run((cfg.tstop if tstop is None else float(tstop)) * ms, report=report,
+            backend=backend)
     timings["run"] = time.perf_counter() - t0
     spikes = _collect_spikes(built, circuit)
     reports = _collect_reports(built, circuit)

@@ -12,9 +12,7 @@ import numpy as np
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sonata"
 SMALL = DATA / "pointnet_small"
-BIONET = Path(__file__).resolve().parents[3] / "shared" / "sonata" / "bionet_ch02"
-if not BIONET.exists():
-    BIONET = Path("/work/shared/sonata/bionet_ch02")
+BIONET = DATA / "bionet_ch02"   # BMTK's BioNet tutorial 2 files, as BMTK wrote them
 
 
 def small_copy(tp: Path) -> Path:

@@ -126,7 +126,6 @@ def test_spike_monitor_export_matches_run(small_run, tmp_path):
     assert np.array_equal(t_all, np.sort(result.spikes["cortex"][1]))
 
 
-@pytest.mark.skipif(not BIONET.exists(), reason="BioNet fixture not found")
 def test_bionet_point_reduction(tmp_path):
     red = {"model": "iaf_cond_exp", "params": {"tau_syn_ex": 5.0, "C_m": 100.0},
            "weight_scale": 1000.0}

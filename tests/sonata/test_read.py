@@ -11,7 +11,6 @@ from eqsim.sonata.types import TypesTable, parse_value
 
 from .error_triggers import BIONET, SMALL
 
-pytestmark = pytest.mark.skipif(not BIONET.exists(), reason="BioNet fixture not found")
 
 
 def test_bionet_circuit_loads_without_loss():
