@@ -39,6 +39,19 @@ EXPLICIT_METHODS: dict[str, ExplicitMethod] = {
         ("k3", "dt*f(x + k2/2, t + dt/2)"),
         ("k4", "dt*f(x + k3, t + dt)"),
         ("x_new", "x + (k1 + 2*k2 + 2*k3 + k4)/6")), order=4),
+    # two rk4 steps of dt/2 per time step: stiffer models (Hodgkin-Huxley, NEST's
+    # hh_psc_alpha at 0.1 ms) stay stable while thresholds are tested on the dt grid
+    "rk4x2": ExplicitMethod("rk4x2", (
+        ("k1", "dt/2*f(x, t)"),
+        ("k2", "dt/2*f(x + k1/2, t + dt/4)"),
+        ("k3", "dt/2*f(x + k2/2, t + dt/4)"),
+        ("k4", "dt/2*f(x + k3, t + dt/2)"),
+        ("x_h", "x + (k1 + 2*k2 + 2*k3 + k4)/6"),
+        ("k5", "dt/2*f(x_h, t + dt/2)"),
+        ("k6", "dt/2*f(x_h + k5/2, t + 3*dt/4)"),
+        ("k7", "dt/2*f(x_h + k6/2, t + 3*dt/4)"),
+        ("k8", "dt/2*f(x_h + k7, t + dt)"),
+        ("x_new", "x_h + (k5 + 2*k6 + 2*k7 + k8)/6")), order=4),
     # stochastic Heun (Stratonovich), also for multiplicative noise
     "heun": ExplicitMethod("heun", (
         ("x_s", "x + dt*f(x, t) + G(x, t)"),

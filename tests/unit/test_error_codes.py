@@ -19,6 +19,11 @@ M = "dv/dt = -v/tau : volt"
 NS = {"tau": 10 * ms}
 
 
+def _nest():
+    from eqsim.models import nest
+    return nest
+
+
 def group(model=M, **kw):
     kw.setdefault("namespace", NS)
     return eq.NeuronGroup(2, model, **kw)
@@ -293,6 +298,18 @@ TRIGGERS = {
     "E778": lambda tp, mp: eq.network_operation(3),
     "E779": lambda tp, mp: eq.Network(group(), eq.network_operation(lambda: None)).build(
         "mpi"),
+    "E940": lambda tp, mp: _nest().neuron_group("iaf_psc_alfa", 1),
+    "E941": lambda tp, mp: _nest().neuron_group("iaf_psc_alpha", 1, {"tau_mem": 10.0}),
+    "E942": lambda tp, mp: _nest().neuron_group("iaf_psc_alpha", 1, {"V_reset": -50.0}),
+    "E943": lambda tp, mp: _nest().synapses(g := _nest().neuron_group("iaf_psc_alpha", 1),
+                                            g, "stdp_hom", i=[0], j=[0], weight=1.0,
+                                            delay=1.0),
+    "E944": lambda tp, mp: _nest().synapses(g := _nest().neuron_group("iaf_psc_alpha", 1),
+                                            g, i=[0], j=[0], weight=1.0, delay=0.01),
+    "E945": lambda tp, mp: _nest().target_kind(group()),
+    "E946": lambda tp, mp: _nest().synapses(g := _nest().neuron_group("parrot_neuron", 1),
+                                            g, "stdp_synapse", i=[0], j=[0], weight=1.0,
+                                            delay=1.0),
 }
 TRIGGERS.update(SONATA_TRIGGERS)   # E900-E939: SONATA files, tests/sonata/
 

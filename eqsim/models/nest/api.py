@@ -1,7 +1,7 @@
 """Public functions of eqsim.models.nest: groups and synapses from NEST model names."""
 from __future__ import annotations
 
-import math
+import re
 from typing import Any, Mapping
 
 import numpy as np
@@ -73,6 +73,8 @@ def _merge(m: NeuronModel, params: Mapping | None, n: int, where: str) -> dict:
     """NEST's defaults updated by the given parameters (checked), in NEST units."""
     values = {k: v for k, (v, _) in {**m.params, **m.state}.items()}
     for key, value in (params or {}).items():
+        if key in m.ignored:
+            continue
         if key in m.inert:
             ok = np.all(np.asarray(value) == m.inert[key]) if not isinstance(
                 value, str) else False
@@ -134,6 +136,8 @@ def neuron_group(model: str, n: int, params: Mapping[str, Any] | None = None, *,
         value = values[key]
         setattr(G, key + "_", np.broadcast_to(np.asarray(value, float) * UNITS[unit][1],
                                               (G.N,)).copy())
+    if m.before_update:
+        G.run_regularly(m.before_update, when="before_groups", order=0)
     vmin = values.get("V_min")
     if vmin is not None and np.any(np.asarray(vmin) > -1e300):
         # NEST's lower bound, applied after the membrane update (and after the input of
@@ -224,33 +228,77 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
                     k for k in sorted(values) if k not in ("weight", "delay")))
         values[key] = _values(key, value, n, where)
     wunit = UNITS.get(tmodel.weight_unit, ("1", 1.0))
-    model_str, on_pre, on_post = syn.render(tmodel, wunit[0])
-    scalar = np.ndim(steps) == 0 or (np.size(steps) and np.all(steps == steps.flat[0]))
+    _check_synapse_values(syn, values, w, where)
+    model_str, plast, on_post = syn.render(tmodel, wunit[0])
+    deliver = _deliver(tmodel.on_pre, syn.deliver)
+    scalar = np.ndim(steps) == 0 or bool(np.size(steps) and np.all(steps == steps.flat[0]))
     first = int(np.ravel(steps)[0]) if np.size(steps) else 0
+    delay_q = Quantity(first * dt_s, SECOND) if scalar else None
+    if syn.separate_pathway:
+        on_pre = {"plast": plast, "pre": deliver}
+        delays = {"plast": Quantity(0.0, SECOND), "pre": delay_q}
+    else:
+        on_pre = (plast + "\n" + deliver) if plast else deliver
+        delays = delay_q
     S = Synapses(source, target, model_str, on_pre=on_pre, on_post=on_post,
-                 delay=Quantity(first * dt_s, SECOND) if scalar else None,
-                 namespace={}, name=name, method="exact")
+                 delay=delays, namespace={}, name=name, method="exact")
     S._nest_model = syn.name
     S.connect(i=i.astype(np.int64), j=j.astype(np.int64))
     # connect keeps synapses sorted by source: put per-connection values in that order
     order = np.argsort(i, kind="stable")
-    def per_synapse(v):
-        return v[order] if np.ndim(v) else v
-    S.weight_ = per_synapse(np.broadcast_to(np.asarray(w, float) * wunit[1], (n,)))
-    for key, (default, unit) in syn.params.items():
-        if key in ("weight", "delay") or key not in syn.variables:
-            continue
-        setattr(S, key + "_", per_synapse(np.broadcast_to(
-            np.asarray(values[key], float) * UNITS[unit][1], (n,))))
-    syn.initialise(S, values, per_synapse)
+
+    def per_synapse(v, factor=1.0):
+        return np.broadcast_to(np.asarray(v, float) * factor, (n,))[order]
+
+    S.weight_ = per_synapse(w, wunit[1])
+    for key in syn.variables:
+        unit = syn.params[key][1]
+        factor = wunit[1] if unit == "w" else UNITS[unit][1]
+        setattr(S, syn.variable(key) + "_", per_synapse(values[key], factor))
+    # NEST's full delay (the 'pre' pathway of a before-threshold target runs one step
+    # earlier with one step less)
+    full = (np.asarray(steps) + (1 if tmodel.input_before_threshold else 0)) * dt_s
+    if "d_dendritic" in S.arrays:
+        S.d_dendritic_ = per_synapse(full)
+    if "tp1" in S.arrays:      # no postsynaptic spike yet; NEST's t_lastspike = 0
+        S.tp1_ = np.full(n, -1e9)
+        S.tp2_ = np.full(n, -1e9)
+        S.t_lastpre_ = np.full(n, -dt_s)
+    if "t_last" in S.arrays:   # NEST's t_lastspike = 0 at eqsim's delivery time
+        S.t_last_ = per_synapse(full - dt_s)
     if not scalar:
         S.delay = Quantity(per_synapse(np.asarray(steps, float) * dt_s), SECOND)
     if tmodel.input_before_threshold:
         from ...runtime.schedule import parts_of
         for part in parts_of(S):
-            if part.kind == "synaptic pathway" and part.name.endswith("_pre"):
+            if part.kind == "synaptic pathway" and part.name == f"{S.name}_pre":
                 part.when = "before_thresholds"
     return S
+
+
+def _deliver(target_on_pre: str, weight: str) -> str:
+    """The target's delivery statements with ``weight`` replaced by an expression."""
+    return re.sub(r"\bweight\b", weight, target_on_pre)
+
+
+def _check_synapse_values(syn: SynapseModel, values: dict, w, where: str) -> None:
+    """NEST's own checks of a synapse model's parameters."""
+    def bad(message):
+        raise ConfigurationError(f"{where}: {message} (as NEST requires)", code="E942")
+    v = {k: np.asarray(x, float) for k, x in values.items()}
+    if syn.name == "stdp_synapse":
+        if np.any(np.sign(np.asarray(w, float)) * np.sign(v["Wmax"]) < 0):
+            bad("weight and Wmax must have the same sign")
+        if np.any(v["tau_plus"] <= 0):
+            bad("tau_plus must be > 0")
+    if syn.name == "tsodyks_synapse":
+        if np.any((v["U"] < 0) | (v["U"] > 1)):
+            bad("U must be in [0, 1]")
+        if np.any(v["tau_psc"] <= 0) or np.any(v["tau_rec"] <= 0) or np.any(
+                v["tau_fac"] < 0):
+            bad("tau_psc and tau_rec must be > 0, tau_fac >= 0")
+        if np.any(v["x"] + v["y"] > 1):
+            bad("x + y must be <= 1")
 
 
 def spike_generator(n: int, indices, times_ms, *, name: str | None = None, dt=None

@@ -52,6 +52,10 @@ class NeuronModel:
     input_before_threshold: bool = False
     #: NEST keys accepted but not modelled: only their NEST default is allowed
     inert: dict = field(default_factory=dict)
+    #: NEST keys accepted with any value and ignored (NEST's solver settings)
+    ignored: tuple = ()
+    #: statements run every step before the state update (e.g. keep V of the last step)
+    before_update: str | None = None
     #: NEST's own checks: (function of the parameters in NEST units, message)
     checks: tuple = ()
 
@@ -164,3 +168,89 @@ _add(NeuronModel(
     threshold="n_in > 0.5", reset="n_in = 0", refractory=False, method="exact",
     on_pre="n_in_post += 1", input_before_threshold=True,
     inert={**_INERT, "flush_event_send_interval": float("inf")}))
+
+# adaptive exponential IAF (Brette & Gerstner 2005) as NEST writes it: V is capped at
+# V_peak in the right-hand side; the spike is at V_m >= V_peak (V_th when Delta_T = 0)
+_AEIF_V = """dV_m/dt = (-g_L*(V_eff - E_L) + I_spike - g_ex*(V_eff - E_ex) - g_in*(V_eff - E_in) - w + I_e)/C_m : volt (unless refractory)
+V_eff = clip(V_m, -inf*mV, V_peak) : volt
+I_spike = g_L*Delta_T*exp((V_eff - V_th)/(Delta_T + int(Delta_T <= 0*mV)*mV))*int(Delta_T > 0*mV) : amp
+dw/dt = (a*(V_eff - E_L) - w)/tau_w : amp
+"""
+_AEIF_PARAMS = {"C_m": (281.0, "pF"), "g_L": (30.0, "nS"), "E_L": (-70.6, "mV"),
+                "V_th": (-50.4, "mV"), "Delta_T": (2.0, "mV"), "V_peak": (0.0, "mV"),
+                "V_reset": (-60.0, "mV"), "t_ref": (0.0, "ms"), "a": (4.0, "nS"),
+                "b": (80.5, "pA"), "tau_w": (144.0, "ms"), "E_ex": (0.0, "mV"),
+                "E_in": (-85.0, "mV"), "tau_syn_ex": (0.2, "ms"), "tau_syn_in": (2.0, "ms"),
+                "I_e": (0.0, "pA"), "tau_minus": (20.0, "ms")}
+_AEIF_CHECKS = ((lambda p: p["C_m"] > 0, "C_m must be > 0"),
+                (lambda p: p["t_ref"] >= 0, "t_ref must be >= 0"),
+                (lambda p: p["V_reset"] < p["V_peak"], "V_reset must be smaller than V_peak"),
+                (lambda p: p["Delta_T"] >= 0, "Delta_T must be >= 0"),
+                (lambda p: p["V_peak"] >= p["V_th"], "V_peak must be >= V_th"),
+                (lambda p: p["tau_w"] > 0, "tau_w must be > 0")) + _SYN_CHECKS
+_AEIF_THRESHOLD = "V_m >= V_peak*int(Delta_T > 0*mV) + V_th*int(Delta_T <= 0*mV)"
+
+_add(NeuronModel(
+    name="aeif_cond_exp", kind="cond", weight_unit="nS",
+    equations=_AEIF_V + _EXP_G, params=dict(_AEIF_PARAMS),
+    state={"V_m": (-70.6, "mV"), "w": (0.0, "pA"), "g_ex": (0.0, "nS"),
+           "g_in": (0.0, "nS")},
+    threshold=_AEIF_THRESHOLD, reset="V_m = V_reset; w += b", refractory=True,
+    method="rk4", on_pre=_COND_WEIGHT, inert=_INERT, ignored=("gsl_error_tol",),
+    checks=_AEIF_CHECKS))
+
+_add(NeuronModel(
+    name="aeif_cond_alpha", kind="cond", weight_unit="nS",
+    equations=_AEIF_V + _ALPHA_G, params=dict(_AEIF_PARAMS),
+    state={"V_m": (-70.6, "mV"), "w": (0.0, "pA"), "g_ex": (0.0, "nS"),
+           "g_in": (0.0, "nS")},
+    threshold=_AEIF_THRESHOLD, reset="V_m = V_reset; w += b", refractory=True,
+    method="rk4", on_pre=_COND_ALPHA_WEIGHT, inert=_INERT, ignored=("gsl_error_tol",),
+    checks=_AEIF_CHECKS))
+
+# Izhikevich (2003) as NEST integrates it by default (consistent_integration): one
+# forward Euler step from the old (v, u), the input added to v in the same step
+_add(NeuronModel(
+    name="izhikevich", kind="psc", weight_unit="mV",
+    equations="""dV_m/dt = (0.04*V_m**2/mV + 5*V_m + 140*mV - U_m + I_e*(mV/pA))/ms : volt
+dU_m/dt = a*(b*V_m - U_m)/ms : volt
+""",
+    params={"a": (0.02, "1"), "b": (0.2, "1"), "c": (-65.0, "mV"), "d": (8.0, "mV"),
+            "V_th": (30.0, "mV"), "V_min": (-1.7976931348623157e308, "mV"),
+            "I_e": (0.0, "pA"), "tau_minus": (20.0, "ms")},
+    state={"V_m": (-65.0, "mV"), "U_m": (-13.0, "mV")},
+    threshold="V_m >= V_th", reset="V_m = c; U_m += d", refractory=False,
+    method="euler", on_pre="V_m_post += weight", input_before_threshold=True,
+    inert={**_INERT, "consistent_integration": True}))
+
+# Hodgkin-Huxley with alpha currents as NEST's hh_psc_alpha (rates in 1/ms, V in mV);
+# the spike is the step after the peak (V_m >= 0 and falling); t_ref only stops the
+# detection of spikes, V is not clamped
+_HH = """dV_m/dt = (-(g_Na*Act_m**3*Inact_h*(V_m - E_Na) + g_K*Act_n**4*(V_m - E_K) + g_L*(V_m - E_L)) + I_e + I_syn_ex + I_syn_in)/C_m : volt
+dAct_m/dt = alpha_m*(1 - Act_m) - beta_m*Act_m : 1
+dInact_h/dt = alpha_h*(1 - Inact_h) - beta_h*Inact_h : 1
+dAct_n/dt = alpha_n*(1 - Act_n) - beta_n*Act_n : 1
+alpha_n = 0.1/exprel(-(V_m/mV + 55)/10)/ms : Hz
+beta_n = 0.125*exp(-(V_m/mV + 65)/80)/ms : Hz
+alpha_m = 1.0/exprel(-(V_m/mV + 40)/10)/ms : Hz
+beta_m = 4*exp(-(V_m/mV + 65)/18)/ms : Hz
+alpha_h = 0.07*exp(-(V_m/mV + 65)/20)/ms : Hz
+beta_h = 1/(1 + exp(-(V_m/mV + 35)/10))/ms : Hz
+V_prev : volt
+""" + _ALPHA_I
+
+_add(NeuronModel(
+    name="hh_psc_alpha", kind="psc", weight_unit="pA",
+    equations=_HH,
+    params={"C_m": (100.0, "pF"), "E_K": (-77.0, "mV"), "E_L": (-54.402, "mV"),
+            "E_Na": (50.0, "mV"), "g_K": (3600.0, "nS"), "g_L": (30.0, "nS"),
+            "g_Na": (12000.0, "nS"), "t_ref": (2.0, "ms"), "tau_syn_ex": (0.2, "ms"),
+            "tau_syn_in": (2.0, "ms"), "I_e": (0.0, "pA"), "tau_minus": (20.0, "ms")},
+    state={"V_m": (-65.0, "mV"), "Act_m": (0.05293248525724958, "1"),
+           "Inact_h": (0.5961207535084603, "1"), "Act_n": (0.3176769140606974, "1"),
+           "I_syn_ex": (0.0, "pA"), "I_syn_in": (0.0, "pA")},
+    threshold="V_m >= 0*mV and V_prev > V_m", reset=None, refractory=True,
+    method="rk4x2", on_pre=_PSC_ALPHA_WEIGHT, inert=_INERT,
+    before_update="V_prev = V_m",
+    checks=((lambda p: p["C_m"] > 0, "C_m must be > 0"),
+            (lambda p: p["t_ref"] >= 0, "t_ref must be >= 0")) + _SYN_CHECKS))

@@ -1,8 +1,7 @@
 """NEST's synapse models as eqsim Synapses code, one entry per model."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -13,18 +12,24 @@ class SynapseModel:
     params: dict            # NEST key -> (default, NEST unit), with weight and delay
     variables: tuple        # keys stored per synapse (besides weight)
     model: str              # synaptic model string (declarations); {W} = weight unit
-    on_pre: str             # {DELIVER} = the target model's delivery statements
+    on_pre: str             # statements before the delivery (the plasticity)
     on_post: str | None = None
-    init: Callable | None = None   # (S, values, per_synapse) -> None
+    #: the weight the target receives (an expression over the synaptic variables)
+    deliver: str = "weight"
+    #: NEST key -> eqsim variable where they differ ('lambda' is a Python keyword)
+    names: dict = field(default_factory=dict)
+    #: on_pre runs in a pathway of its own without delay ('plast'); the delivery of
+    #: ``deliver`` in pathway 'pre' after the delay
+    separate_pathway: bool = False
 
     def render(self, target, wunit: str) -> tuple[str, str, str | None]:
+        """(model, on_pre, on_post) for a target model; ``on_pre`` is the delivery
+        and, when the plasticity needs it, runs in the same pathway."""
         model = self.model.format(W=wunit)
-        deliver = target.on_pre
-        return model, self.on_pre.format(DELIVER=deliver), self.on_post
+        return model, self.on_pre, self.on_post
 
-    def initialise(self, S, values, per_synapse) -> None:
-        if self.init is not None:
-            self.init(S, values, per_synapse)
+    def variable(self, key: str) -> str:
+        return self.names.get(key, key)
 
 
 SYNAPSE_MODELS: dict[str, SynapseModel] = {}
@@ -37,4 +42,107 @@ def _add(m: SynapseModel) -> None:
 _add(SynapseModel(
     name="static_synapse",
     params={"weight": (1.0, "1"), "delay": (1.0, "ms")},
-    variables=(), model="weight : {W}\n", on_pre="{DELIVER}"))
+    variables=(), model="weight : {W}\n", on_pre=""))
+
+
+def _deliver(target_on_pre: str, weight: str) -> str:
+    """The target's delivery statements with another expression for the weight."""
+    import re
+    return re.sub(r"\bweight\b", weight, target_on_pre)
+
+
+# stdp_synapse: NEST's pair rule (Guetig et al. 2003 form) with the delay counted as
+# dendritic, as NEST does: a postsynaptic spike acts on the synapse d after it was
+# emitted, a presynaptic spike changes the weight when it is sent, and NEST applies the
+# facilitation by a postsynaptic spike lazily, at the first presynaptic spike at least d
+# after it. eqsim runs the plasticity in a pathway without delay ('plast') and on_post;
+# each synapse keeps its last two postsynaptic spike times (tp1 newer, tp2 older) and
+# whether their facilitation is still pending, and applies it once its time (t_post + d)
+# has come, with the presynaptic trace of that time — exact as long as no more than two
+# postsynaptic spikes fall within d of each other. The weight sent (after the depression)
+# is kept in w_sent and delivered through pathway 'pre' after the delay. Kplus is
+# NEST's: the presynaptic trace just after the last presynaptic spike (at t_lastpre).
+_FAC = "Wmax*clip(weight/Wmax + lambda_nest*clip(1 - weight/Wmax, 0, inf)**mu_plus*" \
+       "Kplus*exp(clip((t_lastpre - {tp} - d_dendritic)/tau_plus, -inf, 0)), -inf, 1)"
+
+
+def _flush(slot: str, force: bool = False) -> str:
+    """Apply the pending facilitation of postsynaptic spike tp<slot> if its time came."""
+    due = f"pend{slot}" if force else \
+        f"pend{slot}*int(tp{slot} + d_dendritic <= t + 0.5*dt)"
+    return (f"f_{slot} = {due}\n"
+            f"weight = weight + f_{slot}*({_FAC.format(tp='tp' + slot)} - weight)\n"
+            f"pend{slot} = pend{slot}*(1 - f_{slot})\n")
+
+
+_add(SynapseModel(
+    name="stdp_synapse",
+    params={"weight": (1.0, "1"), "delay": (1.0, "ms"), "tau_plus": (20.0, "ms"),
+            "lambda": (0.01, "1"), "alpha": (1.0, "1"), "mu_plus": (1.0, "1"),
+            "mu_minus": (1.0, "1"), "Wmax": (100.0, "w"), "Kplus": (0.0, "1")},
+    variables=("tau_plus", "lambda", "alpha", "mu_plus", "mu_minus", "Wmax", "Kplus"),
+    model="""weight : {W}
+w_sent : {W}
+Wmax : {W}
+tau_plus : second
+lambda_nest : 1
+alpha : 1
+mu_plus : 1
+mu_minus : 1
+d_dendritic : second
+tp1 : second
+tp2 : second
+pend1 : 1
+pend2 : 1
+Kplus : 1
+t_lastpre : second
+dKminus/dt = -Kminus/tau_minus_post : 1 (event-driven)
+""",
+    on_pre=_flush("2") + _flush("1") + """e_1 = int(tp1 >= t - d_dendritic - 0.5*dt)*exp((tp1 - t)/tau_minus_post)
+e_2 = int(tp2 >= t - d_dendritic - 0.5*dt)*exp((tp2 - t)/tau_minus_post)
+K_minus = exp(d_dendritic/tau_minus_post)*clip(Kminus - e_1 - e_2, 0, inf)
+weight = Wmax*clip(weight/Wmax - alpha*lambda_nest*(weight/Wmax)**mu_minus*K_minus, 0, inf)
+w_sent = weight
+Kplus = Kplus*exp((t_lastpre - t)/tau_plus) + 1
+t_lastpre = t""",
+    on_post=_flush("2") + _flush("1") + _flush("2", force=True) + """tp2 = tp1
+pend2 = pend1
+tp1 = t
+pend1 = 1
+Kminus += 1""",
+    deliver="w_sent", names={"lambda": "lambda_nest"}, separate_pathway=True))
+
+# tsodyks_synapse (Tsodyks, Uziel & Markram 2000) as NEST's: the states x, y, u jump
+# at each presynaptic spike after their exact decay since the last one; the target gets
+# weight*u*x. t_last starts at NEST's 0 (shifted to eqsim's delivery time).
+_add(SynapseModel(
+    name="tsodyks_synapse",
+    params={"weight": (1.0, "1"), "delay": (1.0, "ms"), "U": (0.5, "1"),
+            "tau_psc": (3.0, "ms"), "tau_fac": (0.0, "ms"), "tau_rec": (800.0, "ms"),
+            "x": (1.0, "1"), "y": (0.0, "1"), "u": (0.0, "1")},
+    variables=("U", "tau_psc", "tau_fac", "tau_rec", "x", "y", "u"),
+    model="""weight : {W}
+U : 1
+tau_psc : second
+tau_fac : second
+tau_rec : second
+x : 1
+y : 1
+u : 1
+t_last : second
+""",
+    on_pre="""h = t - t_last
+Puu = int(tau_fac > 0*ms)*exp(-h/(tau_fac + int(tau_fac <= 0*ms)*ms))
+Pyy = exp(-h/tau_psc)
+Pzz = expm1(-h/tau_rec)
+Pxy = (Pzz*tau_rec - (Pyy - 1)*tau_psc)/(tau_psc - tau_rec)
+z = 1 - x - y
+u = u*Puu
+x = x + Pxy*y - Pzz*z
+y = y*Pyy
+u = u + U*(1 - u)
+dy = u*x
+x = x - dy
+y = y + dy
+t_last = t""",
+    deliver="(weight*dy)"))
