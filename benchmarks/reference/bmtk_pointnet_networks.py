@@ -170,7 +170,96 @@ def build_pointnet_small(out: str, seed: int = 11) -> None:
     write_configs(out)
 
 
-def write_configs(out: str) -> None:
+MODELS_NEURONS = {
+    "psc_exp.json": {"C_m": 250.0, "tau_m": 10.0, "t_ref": 2.0, "E_L": -70.0,
+                     "V_th": -55.0, "V_reset": -70.0, "tau_syn_ex": 2.0,
+                     "tau_syn_in": 2.0, "I_e": 0.0},
+    "psc_delta.json": {"C_m": 250.0, "tau_m": 20.0, "t_ref": 2.0, "E_L": -65.0,
+                       "V_th": -50.0, "V_reset": -65.0, "V_m": -60.0, "I_e": 100.0},
+    "aeif.json": {"C_m": 200.0, "g_L": 10.0, "E_L": -70.0, "V_th": -50.0,
+                  "Delta_T": 2.0, "a": 2.0, "b": 40.0, "tau_w": 150.0, "V_reset": -58.0,
+                  "t_ref": 1.0, "tau_syn_ex": 2.0, "tau_syn_in": 5.0},
+}
+MODELS_SYNAPSES = {"static.json": {},
+                   "tsodyks.json": {"U": 0.5, "tau_psc": 2.0, "tau_rec": 100.0,
+                                    "tau_fac": 0.0},
+                   "stdp.json": {"tau_plus": 20.0, "lambda": 0.05, "alpha": 1.0,
+                                 "Wmax": 5.0}}
+
+
+def build_pointnet_models(out: str, seed: int = 5) -> None:
+    """Network ``pointnet_models``: population ``mix`` of 30 nest:iaf_psc_exp, 20
+    nest:iaf_psc_delta, 10 nest:aeif_cond_exp; tsodyks_synapse among the psc_exp cells,
+    stdp_synapse among the psc_delta cells (parameters from synaptic_models JSON), static
+    synapses elsewhere (negative weights from the aeif cells, per-edge delays); a virtual
+    population ``ext`` of 30 cells with a rate that steps 10 -> 40 -> 10 Hz. 1000 ms."""
+    from bmtk.builder import NetworkBuilder
+    from bmtk.utils.reports.spike_trains import PoissonSpikeGenerator
+
+    np.random.seed(seed)
+    mix = NetworkBuilder("mix")
+    mix.add_nodes(N=30, pop_name="PE", model_type="point_process",
+                  model_template="nest:iaf_psc_exp", dynamics_params="psc_exp.json")
+    mix.add_nodes(N=20, pop_name="PD", model_type="point_process",
+                  model_template="nest:iaf_psc_delta", dynamics_params="psc_delta.json")
+    mix.add_nodes(N=10, pop_name="AD", model_type="point_process",
+                  model_template="nest:aeif_cond_exp", dynamics_params="aeif.json")
+
+    def rule(p):
+        return lambda s, t: int(s.node_id != t.node_id and np.random.uniform() < p)
+
+    def uniform(lo, hi):
+        return lambda s, t: float(np.random.uniform(lo, hi))
+
+    for src, tgt, p, lo, hi, syn, params, delay in (
+            ("PE", "PE", 0.2, 150.0, 400.0, "tsodyks_synapse", "tsodyks.json", 1.0),
+            ("PD", "PD", 0.2, 0.5, 2.0, "stdp_synapse", "stdp.json", 1.5),
+            ("PE", "AD", 0.3, 2.0, 6.0, "static_synapse", "static.json", 1.0),
+            ("PD", "AD", 0.3, 2.0, 6.0, "static_synapse", "static.json", 2.0)):
+        cm = mix.add_edges(source={"pop_name": src}, target={"pop_name": tgt},
+                           connection_rule=rule(p), delay=delay, dynamics_params=params,
+                           model_template=syn)
+        cm.add_properties("syn_weight", rule=uniform(lo, hi), dtypes=float)
+    for tgt, lo, hi in (("PE", -400.0, -100.0), ("PD", -3.0, -1.0)):
+        cm = mix.add_edges(source={"pop_name": "AD"}, target={"pop_name": tgt},
+                           connection_rule=rule(0.4), dynamics_params="static.json",
+                           model_template="static_synapse")
+        cm.add_properties(["syn_weight", "delay"],
+                          rule=lambda s, t, lo=lo, hi=hi: (
+                              float(np.random.uniform(lo, hi)),
+                              float(np.round(np.random.uniform(0.5, 2.5), 1))),
+                          dtypes=[float, float])
+    mix.build()
+    ext = NetworkBuilder("ext")
+    ext.add_nodes(N=30, pop_name="ext", model_type="virtual")
+    for tgt, w in (("PE", 700.0), ("PD", 4.0), ("AD", 6.0)):
+        ext.add_edges(source=ext.nodes(), target=mix.nodes(pop_name=tgt),
+                      connection_rule=rule(0.3), syn_weight=w, delay=1.0,
+                      dynamics_params="static.json", model_template="static_synapse")
+    ext.build()
+    net_dir = os.path.join(out, "network")
+    for net in (mix, ext):
+        net.save_nodes(output_dir=net_dir)
+        net.save_edges(output_dir=net_dir)
+    comp = os.path.join(out, "components")
+    for sub, models in (("point_neuron_models", MODELS_NEURONS),
+                        ("synaptic_models", MODELS_SYNAPSES)):
+        os.makedirs(os.path.join(comp, sub), exist_ok=True)
+        for fname, params in models.items():
+            with open(os.path.join(comp, sub, fname), "w") as f:
+                json.dump(params, f, indent=2)
+    os.makedirs(os.path.join(out, "inputs"), exist_ok=True)
+    psg = PoissonSpikeGenerator(population="ext")
+    psg.add(node_ids=list(range(30)), firing_rate=[10.0, 10.0, 40.0, 40.0, 10.0, 10.0],
+            times=[0.0, 0.3, 0.3001, 0.6, 0.6001, 1.0])
+    psg.to_sonata(os.path.join(out, "inputs", "ext_spikes.h5"))
+    write_configs(out, pops=("mix", "ext"), target="mix",
+                  inputs={"ext_spikes": ("ext_spikes.h5", "ext")},
+                  recorded={"population": "mix", "node_id": [0, 35, 55]})
+
+
+def write_configs(out: str, pops=("cortex", "lgn", "bkg"), target="cortex",
+                  inputs=None, recorded=None) -> None:
     circuit = {
         "manifest": {"$BASE_DIR": "${configdir}", "$NETWORK_DIR": "$BASE_DIR/network",
                      "$COMPONENTS_DIR": "$BASE_DIR/components"},
@@ -179,10 +268,10 @@ def write_configs(out: str) -> None:
         "networks": {
             "nodes": [{"nodes_file": f"$NETWORK_DIR/{p}_nodes.h5",
                        "node_types_file": f"$NETWORK_DIR/{p}_node_types.csv"}
-                      for p in ("cortex", "lgn", "bkg")],
-            "edges": [{"edges_file": f"$NETWORK_DIR/{s}_cortex_edges.h5",
-                       "edge_types_file": f"$NETWORK_DIR/{s}_cortex_edge_types.csv"}
-                      for s in ("cortex", "lgn", "bkg")],
+                      for p in pops],
+            "edges": [{"edges_file": f"$NETWORK_DIR/{s}_{target}_edges.h5",
+                       "edge_types_file": f"$NETWORK_DIR/{s}_{target}_edge_types.csv"}
+                      for s in pops],
         },
     }
     simulation = {
@@ -190,12 +279,11 @@ def write_configs(out: str) -> None:
                      "$INPUT_DIR": "$BASE_DIR/inputs"},
         "target_simulator": "NEST",
         "run": {"tstart": 0.0, "tstop": 1000.0, "dt": 0.1},
-        "inputs": {
-            "lgn_spikes": {"input_type": "spikes", "module": "sonata",
-                           "input_file": "$INPUT_DIR/lgn_spikes.h5", "node_set": "lgn"},
-            "bkg_spikes": {"input_type": "spikes", "module": "sonata",
-                           "input_file": "$INPUT_DIR/bkg_spikes.h5", "node_set": "bkg"},
-        },
+        "inputs": {name: {"input_type": "spikes", "module": "sonata",
+                          "input_file": f"$INPUT_DIR/{fname}", "node_set": node_set}
+                   for name, (fname, node_set) in (inputs or {
+                       "lgn_spikes": ("lgn_spikes.h5", "lgn"),
+                       "bkg_spikes": ("bkg_spikes.h5", "bkg")}).items()},
         "output": {"log_file": "log.txt", "output_dir": "$OUTPUT_DIR",
                    "spikes_file": "spikes.h5", "spikes_sort_order": "time",
                    "overwrite_output_dir": True},
@@ -203,8 +291,9 @@ def write_configs(out: str) -> None:
                                  "module": "membrane_report", "sections": "soma"}},
         "node_sets_file": "$BASE_DIR/node_sets.json",
     }
-    node_sets = {"recorded": {"population": "cortex", "node_id": [0, 31, 52]},
-                 "excitatory": {"population": "cortex", "ei": "e"}}
+    node_sets = ({"recorded": recorded} if recorded else
+                 {"recorded": {"population": "cortex", "node_id": [0, 31, 52]},
+                  "excitatory": {"population": "cortex", "ei": "e"}})
     for name, data in (("circuit_config.json", circuit),
                        ("simulation_config.json", simulation),
                        ("node_sets.json", node_sets),
@@ -256,13 +345,15 @@ def main() -> int:
     if args.check_spikes:
         check_spikes(args.check_spikes)
         return 0
-    out = os.path.join(DATA, "pointnet_small")
-    if os.path.exists(out):
-        shutil.rmtree(out)
-    os.makedirs(out)
-    build_pointnet_small(out)
-    if not args.no_run:
-        run_pointnet(out)
+    for name, builder in (("pointnet_small", build_pointnet_small),
+                          ("pointnet_models", build_pointnet_models)):
+        out = os.path.join(DATA, name)
+        if os.path.exists(out):
+            shutil.rmtree(out)
+        os.makedirs(out)
+        builder(out)
+        if not args.no_run:
+            run_pointnet(out)
     return 0
 
 
