@@ -299,6 +299,26 @@ def _edge_rows_msg(ep, row) -> str:
     return where(ep.path, f"{ep.h5prefix}/edge_type_id", row)
 
 
+def _synapse_models(ep) -> tuple[np.ndarray, np.ndarray]:
+    """(code per edge, model names): from the type table (one lookup per edge), or from
+    a per-edge dataset when a group holds model_template."""
+    if not ep.has("model_template"):
+        return np.zeros(ep.size, dtype=np.int64), np.array(["static_synapse"], dtype=object)
+    if any("model_template" in cols for cols in ep.groups.values()):
+        values = np.asarray(ep.get("model_template"), dtype=object)
+    else:
+        col = np.asarray(ep.types.columns["model_template"], dtype=object)
+        names = np.array(["" if v is None else str(v) for v in col.tolist()], dtype=object)
+        names = np.array([n[5:] if n.startswith("nest:") else n for n in names.tolist()],
+                         dtype=object)
+        models, code = np.unique(names, return_inverse=True)
+        return code.ravel()[ep._type_rows], models
+    values[np.equal(values, None)] = ""
+    values = np.char.replace(values.astype(str), "nest:", "")
+    models, code = np.unique(values, return_inverse=True)
+    return code.ravel(), models.astype(object)
+
+
 def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
     from ..models import nest
     for ename, ep in circuit.edges.items():
@@ -308,9 +328,11 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
         spart = built.part_of[spop][srows]
         tpart = built.part_of[tpop][trows]
         tvirtual = tpart < 0
-        tmt = circuit.nodes[tpop].model_types().astype(str)[trows]
-        if np.any(tmt == "virtual"):
-            row = int(np.flatnonzero(tmt == "virtual")[0])
+        node_mt = circuit.nodes[tpop].model_types().astype(str)
+        t_virtual = (node_mt == "virtual")[trows]
+        bio_t = (node_mt == "biophysical")[trows]
+        if np.any(t_virtual):
+            row = int(np.flatnonzero(t_virtual)[0])
             raise SonataError(f"{where(ep.path, f'{ep.h5prefix}/target_node_id', row)}: "
                               f"edge onto virtual node {int(ep.target_ids[row])} of "
                               f"'{tpop}' (virtual nodes only send spikes)", code="E909")
@@ -348,31 +370,28 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
             nsyns = np.where(np.isnan(nsyns), 1.0, nsyns)
         weight = sw * nsyns
         if reduction is not None:   # edges onto reduced cells: the reduction's scale
-            weight = np.where(tmt == "biophysical", weight * reduction[2], weight)
+            weight = np.where(bio_t, weight * reduction[2], weight)
         # synapse models
-        if ep.has("model_template"):
-            mt = np.asarray(ep.get("model_template"), dtype=object)
-            mt[np.equal(mt, None)] = ""
-        else:
-            mt = np.full(ep.size, "static_synapse", dtype=object)
-        mt = np.char.replace(mt.astype(str), "nest:", "")
-        bio_t = (tmt == "biophysical")
-        if reduction is not None:
-            mt = np.where(bio_t & ~np.isin(mt, nest.NEST_SYNAPSE_MODELS), "static_synapse",
-                          mt)
-        bad = ~np.isin(mt, nest.NEST_SYNAPSE_MODELS) & use
+        mcode, models = _synapse_models(ep)     # per edge: a code into models
+        if reduction is not None:   # NEURON synapses onto reduced cells: static
+            non_nest = np.flatnonzero(~np.isin(models, nest.NEST_SYNAPSE_MODELS))
+            if non_nest.size:
+                models = np.append(models, "static_synapse")
+                swap = bio_t & np.isin(mcode, non_nest)
+                mcode = np.where(swap, len(models) - 1, mcode)
+        known = np.isin(models, nest.NEST_SYNAPSE_MODELS)
+        bad = ~known[mcode] & use
         if np.any(bad):
             row = int(np.flatnonzero(bad)[0])
             raise SonataError(f"{_edge_rows_msg(ep, row)}: unknown synapse model_template "
-                              f"'{mt[row]}'", code="E910",
+                              f"'{models[mcode[row]]}'", code="E910",
                               hint="known: " + ", ".join(nest.NEST_SYNAPSE_MODELS))
         # split by (source part, target part, model)
-        models, mcode = np.unique(mt, return_inverse=True)
         key = (spart.astype(np.int64) * (len(built.parts) + 1) + tpart) * len(models) + mcode
-        keys, inverse = np.unique(key[use], return_inverse=True)
         used_rows = np.flatnonzero(use)
-        for k, key_value in enumerate(keys.tolist()):
-            rows = used_rows[inverse == k]
+        used_keys = key[used_rows]
+        for key_value in np.flatnonzero(np.bincount(used_keys)).tolist():   # no sort
+            rows = used_rows[used_keys == key_value]
             sp, tp = built.parts[spart[rows[0]]], built.parts[tpart[rows[0]]]
             model = str(models[mcode[rows[0]]])
             params = {}

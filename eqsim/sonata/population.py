@@ -108,10 +108,11 @@ class GroupedTable:
                 raise SonataError(f"{where(self.path, gix_ds, row)}: index "
                                   f"{int(self.group_index[row])} is past the end of group "
                                   f"{g}, which holds {size} rows", code="E908")
-            idx = self.group_index[mask]
-            if idx.size and np.unique(idx).size != idx.size:
-                u, first, counts = np.unique(idx, return_index=True, return_counts=True)
-                dup = int(u[counts > 1][0])
+            idx = self.group_index if len(self._masks) == 1 and mask.all() else \
+                self.group_index[mask]
+            counts = np.bincount(idx, minlength=size) if idx.size else idx
+            if idx.size and counts.max() > 1:
+                dup = int(np.argmax(counts > 1))
                 row = int(np.flatnonzero(mask & (self.group_index == dup))[1])
                 raise SonataError(f"{where(self.path, gix_ds, row)}: index {dup} of group "
                                   f"{g} is used by two {self.kind}s", code="E908")
