@@ -214,3 +214,23 @@ def test_errors_name_what_is_wrong():
     plain = eq.NeuronGroup(1, "v : volt")
     with pytest.raises(EqsimError, match="E945"):
         nest.target_kind(plain)
+
+
+def test_docstring_example():
+    import doctest
+    import eqsim.models.nest as mod
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_rk4x2_is_rk4_at_half_steps(backend):
+    """method='rk4x2' (hh_psc_alpha's): two rk4 steps of dt/2, 16 times rk4's error."""
+    err = {}
+    for method in ("rk4", "rk4x2"):
+        G = eq.NeuronGroup(1, "dv/dt = -v/(1*ms) : 1", method=method, namespace={})
+        G.v = 1
+        mon = eq.StateMonitor(G, "v", record=0)
+        eq.Network(G, mon).run(5 * ms, backend=backend)
+        err[method] = np.abs(mon.v[0] - np.exp(-mon.t_ / 1e-3)).max()
+    assert err["rk4x2"] < 3e-8
+    assert 14 < err["rk4"] / err["rk4x2"] < 18

@@ -221,11 +221,17 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     w = _values("weight", weight, n, where)
     values = {k: v for k, (v, _) in syn.params.items()}
     for key, value in (params or {}).items():
+        if key == "receptor_type":
+            if np.all(np.asarray(value) == 0):
+                continue   # NEST's default receptor (the sign of the weight chooses)
+            raise ConfigurationError(f"{where}: receptor_type {value!r} is not supported "
+                                     "(only 0, the default receptor)", code="E945")
         if key not in values or key in ("weight", "delay"):
+            keys = [k for k in sorted(values) if k not in ("weight", "delay")]
             raise ConfigurationError(
                 f"{where}: unknown parameter {key!r} of NEST synapse model '{syn.name}'",
-                code="E941", hint="valid keys: " + ", ".join(
-                    k for k in sorted(values) if k not in ("weight", "delay")))
+                code="E941", hint="valid keys: " + (", ".join(keys) or
+                                                    "none besides weight and delay"))
         values[key] = _values(key, value, n, where)
     wunit = UNITS.get(tmodel.weight_unit, ("1", 1.0))
     _check_synapse_values(syn, values, w, where)
@@ -243,12 +249,16 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     S = Synapses(source, target, model_str, on_pre=on_pre, on_post=on_post,
                  delay=delays, namespace={}, name=name, method="exact")
     S._nest_model = syn.name
-    S.connect(i=i.astype(np.int64), j=j.astype(np.int64))
-    # connect keeps synapses sorted by source: put per-connection values in that order
-    order = np.argsort(i, kind="stable")
+    # eqsim keeps synapses sorted by source: sort once here (connect then keeps the
+    # order) and put every per-connection value in that order
+    order = None if n < 2 or np.all(i[1:] >= i[:-1]) else np.argsort(i, kind="stable")
+    S.connect(i=i if order is None else i[order], j=j if order is None else j[order])
 
     def per_synapse(v, factor=1.0):
-        return np.broadcast_to(np.asarray(v, float) * factor, (n,))[order]
+        if np.ndim(v) == 0:
+            return float(v) * factor
+        v = np.asarray(v, float)
+        return (v if order is None else v[order]) * factor
 
     S.weight_ = per_synapse(w, wunit[1])
     for key in syn.variables:
