@@ -53,6 +53,9 @@ def _add_run_parser(sub) -> None:
                          "its outputs (spikes.h5, reports)")
     run.add_argument("config", help="config.json (or simulation_config.json)")
     run.add_argument("--backend", default="c", choices=("c", "numpy"))
+    run.add_argument("--mpi", action="store_true",
+                     help="under mpiexec: each rank runs its block of every population "
+                          "and reads only the edges onto it; rank 0 writes the outputs")
     run.add_argument("--output-dir", help="instead of the config's output/output_dir")
     run.add_argument("--point-reduction", metavar="NEST_MODEL",
                      help="run biophysical cells as this NEST point model "
@@ -63,8 +66,12 @@ def _add_run_parser(sub) -> None:
 def _run_sonata(args) -> int:
     from .sonata import run
     report = None if args.no_progress else ("tqdm" if sys.stderr.isatty() else "text")
-    result = run(args.config, backend=args.backend, report=report,
+    result = run(args.config, backend="mpi" if args.mpi else args.backend, report=report,
                  output_dir=args.output_dir, point_reduction=args.point_reduction)
+    if args.mpi:
+        from .parallel.comm import world
+        if world().rank != 0:
+            return 0
     for pop in result.spikes.populations:
         print(f"{pop}: {result.spikes.n_spikes(pop)} spikes")
     for path in result.files:

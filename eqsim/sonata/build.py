@@ -423,9 +423,32 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
             built.synapses.append(S)
 
 
+def local_edges(built: Built, circuit: Circuit):
+    """An edge selector for read_edges: the edges onto this MPI rank's block of every
+    target group (rank r of K owns [N*r//K, N*(r+1)//K) of each group, as the MPI
+    backend partitions groups)."""
+    from ..parallel.comm import local_range
+    bounds = np.array([local_range(p.group.N) for p in built.parts] or [(0, 0)],
+                      dtype=np.int64)
+
+    def select(name, source_pop, target_pop, target_ids):
+        if target_pop not in circuit.nodes:
+            return None          # reported by the circuit's check
+        rows = circuit.nodes[target_pop].index_of(
+            target_ids, f"edges '{name}', dataset target_node_id")
+        part = built.part_of[target_pop][rows]
+        local = built.local_of[target_pop][rows]
+        lo, hi = bounds[np.maximum(part, 0), 0], bounds[np.maximum(part, 0), 1]
+        return (part < 0) | ((local >= lo) & (local < hi))
+    return select
+
+
 def build(circuit: Circuit, *, dt_ms: float | None = None, point_reduction=None,
-          inputs: SpikeTrains | None = None) -> Built:
-    """Groups, generators and synapses for a circuit (see the module docstring)."""
+          inputs: SpikeTrains | None = None, mpi: bool = False) -> Built:
+    """Groups, generators and synapses for a circuit (see the module docstring).
+
+    ``mpi``: read only the edges onto this rank's neurons (the circuit may then be
+    loaded without edges, ``load_circuit(config, edges=False)``)."""
     from ..units import ms
     cfg = circuit.config
     if dt_ms is None:
@@ -439,5 +462,8 @@ def build(circuit: Circuit, *, dt_ms: float | None = None, point_reduction=None,
     _build_nodes(built, circuit, dt, reduction)
     bound = _bind_inputs(built, circuit, dt, inputs)
     _build_generators(built, circuit, dt, dt_ms, bound)
+    if mpi:
+        from .circuit import read_edges
+        circuit.set_edges(read_edges(circuit.config, local_edges(built, circuit)))
     _build_edges(built, circuit, reduction)
     return built

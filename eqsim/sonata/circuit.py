@@ -35,6 +35,11 @@ class Circuit:
         return (f"Circuit({len(self.nodes)} node populations, {n} nodes; "
                 f"{len(self.edges)} edge populations, {e} edges)")
 
+    def set_edges(self, edges: dict[str, EdgePopulation]) -> None:
+        """Set the edge populations (checked against the nodes)."""
+        self.edges = edges
+        self._check_edges()
+
     def _check_edges(self) -> None:
         for name, ep in self.edges.items():
             for side, pop_name, ids in (("source", ep.source_population, ep.source_ids),
@@ -113,9 +118,23 @@ class Circuit:
         return resolve_node_set(spec, self.nodes, sets)
 
 
-def load_circuit(config) -> Circuit:
+def read_edges(cfg: SimulationConfig, select=None) -> dict[str, EdgePopulation]:
+    """Every edge population a config names; ``select`` as in read_edge_file."""
+    edges: dict[str, EdgePopulation] = {}
+    for entry in cfg.networks["edges"]:
+        for name, pop in read_edge_file(entry["edges_file"], entry["edge_types_file"],
+                                        entry.get("populations"), select).items():
+            if name in edges:
+                raise SonataError(f"{entry['edges_file']}: edge population '{name}' is "
+                                  f"also in {edges[name].path}", code="E921")
+            edges[name] = pop
+    return edges
+
+
+def load_circuit(config, edges: bool = True) -> Circuit:
     """Read every node and edge file a config names (vectorised: h5py datasets in, numpy
-    arrays out)."""
+    arrays out); ``edges=False``: the nodes only (add edges with
+    ``circuit.set_edges(read_edges(circuit.config, select))``)."""
     cfg = load_config(config)
     nodes: dict[str, NodePopulation] = {}
     for entry in cfg.networks["nodes"]:
@@ -125,12 +144,4 @@ def load_circuit(config) -> Circuit:
                 raise SonataError(f"{entry['nodes_file']}: node population '{name}' is "
                                   f"also in {nodes[name].path}", code="E921")
             nodes[name] = pop
-    edges: dict[str, EdgePopulation] = {}
-    for entry in cfg.networks["edges"]:
-        for name, pop in read_edge_file(entry["edges_file"], entry["edge_types_file"],
-                                        entry.get("populations")).items():
-            if name in edges:
-                raise SonataError(f"{entry['edges_file']}: edge population '{name}' is "
-                                  f"also in {edges[name].path}", code="E921")
-            edges[name] = pop
-    return Circuit(nodes, edges, cfg.components, cfg)
+    return Circuit(nodes, read_edges(cfg) if edges else {}, cfg.components, cfg)

@@ -37,8 +37,61 @@ class EdgePopulation(GroupedTable):
         return out
 
 
-def read_edge_file(path, types_path, populations=None) -> dict[str, EdgePopulation]:
-    """The edge populations of one edges.h5 (all, or those named)."""
+def _read_rows(ds, rows: np.ndarray | None) -> np.ndarray:
+    """Rows of a 1-d dataset: all (None), or the given sorted rows, read as contiguous
+    runs (one run per target block in files sorted by target, as BMTK writes them) or,
+    when scattered, as the hull that holds them."""
+    if rows is None:
+        return ds[()]
+    if rows.size == 0:
+        return ds[0:0]
+    cuts = np.flatnonzero(np.diff(rows) != 1) + 1
+    if cuts.size < 64:
+        starts = np.r_[rows[0], rows[cuts]]
+        stops = np.r_[rows[cuts - 1] + 1, rows[-1] + 1] if cuts.size else [rows[-1] + 1]
+        return np.concatenate([ds[a:b] for a, b in zip(starts, stops)])
+    lo = int(rows[0])
+    return ds[lo:int(rows[-1]) + 1][rows - lo]
+
+
+def _partial_groups(f, pre: str, gid: np.ndarray, gix: np.ndarray, path: str):
+    """The groups' datasets at the rows ``gix`` of each group (read as the hull of those
+    rows), and the group indices renumbered into what was read."""
+    import h5py
+    groups, dyn = {}, {}
+    new_gix = np.zeros_like(gix)
+    for key, obj in f[pre].items():
+        if not isinstance(obj, h5py.Group) or not key.isdigit():
+            continue
+        g = int(key)
+        mask = gid == g
+        idx = gix[mask]
+        lo = int(idx.min()) if idx.size else 0
+        hi = int(idx.max()) + 1 if idx.size else 0
+        new_gix[mask] = idx - lo
+        cols, dcols = {}, {}
+        for name, ds in obj.items():
+            if isinstance(ds, h5py.Dataset):
+                if hi > ds.shape[0]:
+                    raise SonataError(f"{where(path, f'{pre}/edge_group_index')}: index "
+                                      f"{hi - 1} is past the end of group {g}, which "
+                                      f"holds {ds.shape[0]} rows", code="E908")
+                cols[name] = ds[lo:hi]
+            elif name == "dynamics_params" and isinstance(ds, h5py.Group):
+                for pname, pds in ds.items():
+                    if isinstance(pds, h5py.Dataset):
+                        dcols[pname] = pds[lo:hi]
+        groups[g], dyn[g] = cols, dcols
+    return groups, dyn, new_gix
+
+
+def read_edge_file(path, types_path, populations=None, select=None
+                   ) -> dict[str, EdgePopulation]:
+    """The edge populations of one edges.h5 (all, or those named).
+
+    ``select(name, source_population, target_population, target_ids)`` may return a
+    boolean mask of the edges to keep (an MPI rank's own): then only those rows of every
+    dataset are read (``edge_rows`` of the population holds their row numbers)."""
     types = TypesTable.read(types_path, "edge_type_id")
     out = {}
     with open_h5(path, "edges file") as f:
@@ -49,7 +102,6 @@ def read_edge_file(path, types_path, populations=None) -> dict[str, EdgePopulati
             if populations is not None and name not in populations:
                 continue
             pre = f"/edges/{name}"
-            src = dataset(f, f"{pre}/source_node_id").astype(np.int64)
             tgt = dataset(f, f"{pre}/target_node_id").astype(np.int64)
             pops = []
             for ds in ("source_node_id", "target_node_id"):
@@ -59,18 +111,36 @@ def read_edge_file(path, types_path, populations=None) -> dict[str, EdgePopulati
                                       "'node_population' (which nodes the ids refer to)",
                                       code="E903")
                 pops.append(pop)
-            type_ids = dataset(f, f"{pre}/edge_type_id").astype(np.int64)
-            gid = dataset(f, f"{pre}/edge_group_id").astype(np.int64)
-            gix = dataset(f, f"{pre}/edge_group_index").astype(np.int64)
-            n = len(src)
-            for ds, arr in (("target_node_id", tgt), ("edge_type_id", type_ids),
-                            ("edge_group_id", gid), ("edge_group_index", gix)):
-                if len(arr) != n:
-                    raise SonataError(f"{where(path, f'{pre}/{ds}')}: {len(arr)} rows, but "
-                                      f"source_node_id has {n}", code="E908")
-            groups, dyn = GroupedTable.read_groups(f, pre, "edge")
-            out[name] = EdgePopulation(name, str(path), src, tgt, pops[0], pops[1],
-                                       h5prefix=pre, type_ids=type_ids, group_ids=gid,
-                                       group_index=gix, groups=groups, dynamics=dyn,
-                                       types=types)
+            n = len(tgt)
+            for ds in ("source_node_id", "edge_type_id", "edge_group_id",
+                       "edge_group_index"):
+                if ds not in f[pre]:
+                    raise SonataError(f"{where(path, f'{pre}/{ds}')}: missing",
+                                      code="E903")
+                if f[f"{pre}/{ds}"].shape[0] != n:
+                    raise SonataError(f"{where(path, f'{pre}/{ds}')}: "
+                                      f"{f[f'{pre}/{ds}'].shape[0]} rows, but "
+                                      f"target_node_id has {n}", code="E908")
+            rows = None
+            if select is not None:
+                mask = select(name, pops[0], pops[1], tgt)
+                if mask is not None:
+                    rows = np.flatnonzero(mask)
+                    tgt = tgt[rows]
+
+            def read(ds, rows=rows):
+                return _read_rows(f[f"{pre}/{ds}"], rows).astype(np.int64)
+
+            src, type_ids = read("source_node_id"), read("edge_type_id")
+            gid, gix = read("edge_group_id"), read("edge_group_index")
+            if rows is None:
+                groups, dyn = GroupedTable.read_groups(f, pre, "edge")
+            else:
+                groups, dyn, gix = _partial_groups(f, pre, gid, gix, str(path))
+            pop = EdgePopulation(name, str(path), src, tgt, pops[0], pops[1],
+                                 h5prefix=pre, type_ids=type_ids, group_ids=gid,
+                                 group_index=gix, groups=groups, dynamics=dyn,
+                                 types=types)
+            pop.edge_rows = rows
+            out[name] = pop
     return out

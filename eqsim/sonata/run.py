@@ -151,11 +151,12 @@ def run(config, *, backend: str = "c", report=None, point_reduction=None,
     from ..units import ms
     timings = {}
     t0 = time.perf_counter()
+    mpi = backend == "mpi"
     cfg = load_config(config)
-    circuit = load_circuit(cfg)
+    circuit = load_circuit(cfg, edges=not mpi)   # MPI: each rank reads its own edges
     timings["load"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    built = build(circuit, point_reduction=point_reduction, inputs=inputs)
+    built = build(circuit, point_reduction=point_reduction, inputs=inputs, mpi=mpi)
     _add_monitors(built, circuit)
     net = Network(*built.objects(), name="sonata")
     timings["build"] = time.perf_counter() - t0
@@ -166,6 +167,14 @@ def run(config, *, backend: str = "c", report=None, point_reduction=None,
     net.run((cfg.tstop if tstop is None else float(tstop)) * ms, report=report,
             backend=backend)
     timings["run"] = time.perf_counter() - t0
+    from ..parallel.comm import world
+    comm = world()
+    if comm.size > 1:           # collective: every rank takes part, rank 0 writes
+        for mon in built.spike_monitors.values():
+            mon.gather()
+        for _, _, mon in built.state_monitors:
+            mon.gather()
+        write = write and comm.rank == 0
     spikes = _collect_spikes(built, circuit)
     reports = _collect_reports(built, circuit)
     result = Result(spikes, {r: {p: v[:2] for p, v in d.items()} for r, d in
