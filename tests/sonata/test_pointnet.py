@@ -186,3 +186,26 @@ def test_more_models_and_synapse_models_follow_pointnet():
         rows = np.flatnonzero(pop_name == model)
         c_eq, c_ref = np.isin(ai, rows).sum(), np.isin(bi, rows).sum()
         assert c_ref > 100 and abs(c_eq - c_ref) <= 0.02 * c_ref, (model, c_eq, c_ref)
+
+
+def test_numpy_backend_and_csv_inputs_agree(small_run, tmp_path):
+    """The numpy reference backend gives the C backend's spikes (first 150 ms), and the
+    same inputs given as BMTK's spikes CSV give the same run."""
+    d = tmp_path / "small"
+    import shutil
+    shutil.copytree(SMALL, d, ignore=shutil.ignore_patterns("output"))
+    for name in ("lgn", "bkg"):
+        sonata.read_spikes(d / "inputs" / f"{name}_spikes.h5").to_csv(
+            d / "inputs" / f"{name}_spikes.csv")
+    sim = json.loads((d / "simulation_config.json").read_text())
+    for spec in sim["inputs"].values():
+        spec["module"] = "csv"
+        spec["input_file"] = spec["input_file"].replace(".h5", ".csv")
+    (d / "simulation_config.json").write_text(json.dumps(sim))
+    res = sonata.run(d / "config.json", backend="numpy", tstop=150.0, write=False)
+    ids, ts = res.spikes["cortex"]
+    c_ids, c_ts = small_run[0].spikes["cortex"]
+    early = c_ts < 150.0 + 1e-9
+    assert len(ids) == np.count_nonzero(early) > 100
+    oa, ob = np.lexsort((ids, ts)), np.lexsort((c_ids[early], c_ts[early]))
+    assert np.array_equal(ids[oa], c_ids[early][ob]) and np.array_equal(ts[oa], c_ts[early][ob])
