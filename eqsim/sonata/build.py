@@ -309,7 +309,7 @@ def _synapse_models(ep) -> tuple[np.ndarray, np.ndarray]:
     else:
         col = np.asarray(ep.types.columns["model_template"], dtype=object)
         names = np.array(["" if v is None else str(v) for v in col.tolist()], dtype=object)
-        names = np.array([n[5:] if n.startswith("nest:") else n for n in names.tolist()],
+        names = np.array([n.removeprefix("nest:") for n in names.tolist()],
                          dtype=object)
         models, code = np.unique(names, return_inverse=True)
         return code.ravel()[ep._type_rows], models

@@ -128,7 +128,7 @@ def read_edge_file(path, types_path, populations=None, select=None
                     rows = np.flatnonzero(mask)
                     tgt = tgt[rows]
 
-            def read(ds, rows=rows):
+            def read(ds, rows=rows, pre=pre):
                 return _read_rows(f[f"{pre}/{ds}"], rows).astype(np.int64)
 
             src, type_ids = read("source_node_id"), read("edge_type_id")

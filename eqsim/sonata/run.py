@@ -38,8 +38,8 @@ class Result:
 
 
 def _add_monitors(built: Built, circuit: Circuit) -> None:
-    from ..runtime.monitors import SpikeMonitor, StateMonitor
     from ..models import nest
+    from ..runtime.monitors import SpikeMonitor, StateMonitor
     for k, part in enumerate(built.parts):
         if part.model != "virtual" and getattr(part.group, "can_spike", True):
             built.spike_monitors[k] = SpikeMonitor(part.group, name=f"{part.group.name}_spk")

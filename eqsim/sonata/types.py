@@ -68,7 +68,7 @@ class TypesTable:
     columns: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, path, id_column: str) -> "TypesTable":
+    def read(cls, path, id_column: str) -> TypesTable:
         path = os.fspath(path)
         if not os.path.exists(path):
             raise SonataError(f"type table {path} does not exist", code="E900")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -34,8 +34,8 @@ MAX_TYPES = 256   # more distinct parameter sets: per-node dynamics_params
 
 def _objects(network) -> tuple[list, list, list]:
     from ..runtime.groups import NeuronGroup
-    from ..runtime.synapses import Synapses
     from ..runtime.monitors import SpikeMonitor
+    from ..runtime.synapses import Synapses
     objs = list(getattr(network, "objects", network))
     groups = [o for o in objs if isinstance(o, NeuronGroup)]
     syns = [o for o in objs if isinstance(o, Synapses)]
@@ -105,7 +105,6 @@ def to_nest_units(si: np.ndarray, factor: float) -> np.ndarray:
 
 
 def _nest_info(group):
-    from ..models import nest
     from ..models.nest.neurons import UNITS
     model = getattr(group, "_nest_model", None)
     if model is None:

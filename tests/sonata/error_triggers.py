@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import h5py
-import numpy as np
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sonata"
 SMALL = DATA / "pointnet_small"

@@ -4,13 +4,11 @@ import json
 
 import h5py
 import numpy as np
-import pytest
 
 from eqsim import sonata
 from eqsim.sonata.types import TypesTable, parse_value
 
 from .error_triggers import BIONET, SMALL
-
 
 
 def test_bionet_circuit_loads_without_loss():
