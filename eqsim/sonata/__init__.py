@@ -15,15 +15,8 @@ from .errors import SonataError
 from .nodes import NodePopulation, read_node_file
 from .reports import read_report, write_report
 from .run import Result, run
-from .spikes import (
-                     SpikeTrains,
-                     poisson_spikes,
-                     read_spikes,
-                     read_spikes_csv,
-                     read_spikes_h5,
-                     write_spikes_csv,
-                     write_spikes_h5,
-)
+from .spikes import (SpikeTrains, poisson_spikes, read_spikes, read_spikes_csv,
+                     read_spikes_h5, write_spikes_csv, write_spikes_h5)
 from .types import TypesTable
 from .write import spikes_from_monitors, write_network
 
