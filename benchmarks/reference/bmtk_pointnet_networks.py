@@ -28,6 +28,10 @@ input file bound through a node set. 1000 ms at dt = 0.1 ms.
 ``--run DIR`` runs PointNet on DIR/config.json (files eqsim wrote with
 eqsim.sonata.write_network) and prints what BMTK's reader sees of its spikes.
 
+``--bmtk-view DIR JSON`` summarises what BMTK's own SONATA reader sees in DIR/network
+(tests/data/sonata/written_bmtk_view.json: files eqsim.sonata.write_network wrote for
+pointnet_small, compared with eqsim's reader of freshly written files).
+
 ``--check-spikes FILE`` instead reads FILE (a spikes.h5 written by eqsim) with BMTK's
 SpikeTrains reader and prints what it sees (populations, spike counts, first spikes).
 """
@@ -331,13 +335,44 @@ def check_spikes(path: str) -> None:
               "first:", df.sort_values("timestamps").head(3).to_dict("records"))
 
 
+def bmtk_view(directory: str, out_json: str) -> None:
+    """What BMTK's SONATA reader (bmtk.utils.sonata.File) sees in the network files of
+    ``directory`` (written by eqsim.sonata.write_network), summarised per population by
+    tests/sonata/bmtk_view.py, stored as JSON for tests/sonata/test_pointnet.py."""
+    import glob
+
+    from bmtk.utils.sonata import File
+    sys.path.insert(0, ROOT)
+    from tests.sonata.bmtk_view import summarize
+    net = os.path.join(directory, "network")
+    view = {}
+    for kind in ("nodes", "edges"):
+        f = File(data_files=sorted(glob.glob(os.path.join(net, f"*_{kind}.h5"))),
+                 data_type_files=sorted(glob.glob(os.path.join(net, f"*_{kind[:-1]}_types.csv"))))
+        pops = getattr(f, kind)
+        for name in pops.population_names:
+            df = pops[name].to_dataframe()
+            if kind == "nodes":
+                df = df.reset_index()
+            table = {c: df[c].to_numpy() for c in df.columns}
+            view[f"{kind}/{name}"] = {"n": len(df), "columns": summarize(table)}
+    with open(out_json, "w") as fh:
+        json.dump(view, fh, indent=1, sort_keys=True)
+    print(f"wrote {out_json}: {len(view)} populations")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check-spikes", help="read an eqsim spikes.h5 with BMTK's reader")
     ap.add_argument("--no-run", action="store_true", help="build only")
     ap.add_argument("--run", metavar="DIR", help="run PointNet on DIR/config.json (e.g. "
                     "files written by eqsim.sonata.write_network) and check its spikes")
+    ap.add_argument("--bmtk-view", nargs=2, metavar=("DIR", "JSON"),
+                    help="summarise what BMTK's reader sees in DIR/network as JSON")
     args = ap.parse_args()
+    if args.bmtk_view:
+        bmtk_view(*args.bmtk_view)
+        return 0
     if args.run:
         run_pointnet(os.path.abspath(args.run))
         check_spikes(os.path.join(os.path.abspath(args.run), "output", "spikes.h5"))

@@ -209,3 +209,26 @@ def test_numpy_backend_and_csv_inputs_agree(small_run, tmp_path):
     assert len(ids) == np.count_nonzero(early) > 100
     oa, ob = np.lexsort((ids, ts)), np.lexsort((c_ids[early], c_ts[early]))
     assert np.array_equal(ids[oa], c_ids[early][ob]) and np.array_equal(ts[oa], c_ts[early][ob])
+
+
+def test_bmtk_reader_sees_what_eqsim_wrote(tmp_path):
+    """BMTK's own reader (bmtk.utils.sonata.File), run by the reference script on files
+    write_network wrote, saw these nodes, edges and properties
+    (tests/data/sonata/written_bmtk_view.json); eqsim writing the same network now gives
+    files in which eqsim's reader sees the same."""
+    from .bmtk_view import summarize
+    built = sonata.build(sonata.load(SMALL / "config.json"))
+    part = built.part("cortex", "iaf_psc_alpha")
+    xyz = sonata.load(SMALL / "config.json").nodes["cortex"].positions()[part.rows]
+    labels = {part.group.name: {"x": xyz[:, 0], "y": xyz[:, 1], "z": xyz[:, 2], "ei": "e"}}
+    cfg = sonata.write_network(tmp_path, built.objects(), tstop_ms=1000.0, labels=labels)
+    back = sonata.load(cfg)
+    ours = {f"nodes/{k}": {"n": len(p), "columns": summarize(p.to_dict())}
+            for k, p in back.nodes.items()}
+    ours.update({f"edges/{k}": {"n": len(p), "columns": summarize(p.to_dict())}
+                 for k, p in back.edges.items()})
+    bmtk = json.loads((DATA / "written_bmtk_view.json").read_text())
+    assert sorted(ours) == sorted(bmtk)
+    for key in bmtk:
+        assert ours[key] == bmtk[key], key
+    assert bmtk["nodes/cortex__iaf_psc_alpha"]["columns"]["x"][0] == 50
