@@ -121,3 +121,64 @@ def test_manifest_and_single_file_config(tmp_path):
     c = sonata.load(p)
     assert len(c.edges["cortex_to_cortex"]) == 1299
     assert c.config.output_dir == str(SMALL / "output")
+
+
+def _write(path, tree, attrs=None):
+    with h5py.File(path, "w") as f:
+        f.attrs["magic"] = np.uint32(0x0A7A)
+        f.attrs["version"] = np.array([0, 1], np.uint32)
+        for name, data in tree.items():
+            f[name] = data
+        for (name, key), value in (attrs or {}).items():
+            f[name].attrs[key] = value
+
+
+def test_explicit_node_ids_and_per_node_dynamics(tmp_path):
+    """node_id datasets that are not 0..n-1, per-node dynamics_params in an h5 group
+    (they win over the type's JSON), a type-level syn_weight and nsyns per edge."""
+    net = tmp_path / "network"
+    comp = tmp_path / "models"
+    net.mkdir()
+    comp.mkdir()
+    (comp / "lif.json").write_text(json.dumps({"I_e": 100.0, "tau_m": 10.0}))
+    _write(net / "a_nodes.h5", {
+        "nodes/a/node_id": np.array([10, 5, 7], np.uint64),
+        "nodes/a/node_type_id": np.array([1, 1, 1], np.uint64),
+        "nodes/a/node_group_id": np.zeros(3, np.uint32),
+        "nodes/a/node_group_index": np.array([2, 0, 1], np.uint64),
+        "nodes/a/0/dynamics_params/I_e": np.array([300.0, 400.0, 500.0])})
+    (net / "a_node_types.csv").write_text(
+        "node_type_id model_type model_template dynamics_params\n"
+        "1 point_process nest:iaf_psc_alpha lif.json\n")
+    _write(net / "a_edges.h5", {
+        "edges/a_a/source_node_id": np.array([10, 5], np.uint64),
+        "edges/a_a/target_node_id": np.array([7, 10], np.uint64),
+        "edges/a_a/edge_type_id": np.array([3, 3], np.uint32),
+        "edges/a_a/edge_group_id": np.zeros(2, np.uint16),
+        "edges/a_a/edge_group_index": np.arange(2, dtype=np.uint32),
+        "edges/a_a/0/nsyns": np.array([2, 3], np.uint32)},
+        {("edges/a_a/source_node_id", "node_population"): "a",
+         ("edges/a_a/target_node_id", "node_population"): "a"})
+    (net / "a_edge_types.csv").write_text(
+        "edge_type_id syn_weight delay model_template\n3 10.0 1.5 static_synapse\n")
+    cfg = {"manifest": {"$D": "${configdir}"},
+           "components": {"point_neuron_models_dir": "$D/models"},
+           "networks": {"nodes": [{"nodes_file": "$D/network/a_nodes.h5",
+                                   "node_types_file": "$D/network/a_node_types.csv"}],
+                        "edges": [{"edges_file": "$D/network/a_edges.h5",
+                                   "edge_types_file": "$D/network/a_edge_types.csv"}]},
+           "run": {"tstop": 10.0, "dt": 0.1}}
+    (tmp_path / "config.json").write_text(json.dumps(cfg))
+    c = sonata.load(tmp_path / "config.json")
+    a = c.nodes["a"]
+    assert a.index_of([5, 7, 10]).tolist() == [1, 2, 0]
+    dyn = c.dynamics(a, np.arange(3), ("point_neuron_models_dir",))
+    # group rows 2, 0, 1 of the per-node I_e; tau_m from the type's JSON
+    assert dyn["I_e"].tolist() == [500.0, 300.0, 400.0] and dyn["tau_m"].tolist() == [10.0] * 3
+    built = sonata.build(c)
+    G = built.part("a", "iaf_psc_alpha").group
+    assert np.allclose(np.asarray(G.I_e_) * 1e12, [500.0, 300.0, 400.0])
+    S, = built.synapses
+    # node 10 -> 7 is row 0 -> row 2, weight 10 * 2; node 5 -> 10 is row 1 -> row 0, 10 * 3
+    pairs = sorted(zip(S.i.tolist(), S.j.tolist(), np.round(np.asarray(S.weight_) * 1e12, 9)))
+    assert pairs == [(0, 2, 20.0), (1, 0, 30.0)]
