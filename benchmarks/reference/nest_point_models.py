@@ -185,26 +185,35 @@ def run_tsodyks():
 
 
 def run_stdp():
-    """Pre/post pairings: the presynaptic parrot fires at pre_t, the postsynaptic
+    """Pre/post pairings: presynaptic parrot 0 fires at pre_t, the postsynaptic
     iaf_psc_alpha is made to fire by strong input at post_drive_t; Δt varies in sign and
-    size. A weight_recorder keeps the weight sent with every presynaptic spike."""
+    size. Parrot 1 (other stdp parameters, delay 2 ms) fires doublets 0.5-1.5 ms apart,
+    closer than its delay. A weight_recorder keeps the weight sent with every
+    presynaptic spike."""
     reset()
     base = np.arange(20.0, 480.0, 40.0)
     lags = np.array([5.0, -5.0, 12.0, -12.0, 3.0, -3.0, 25.0, -25.0, 8.0, -8.0, 15.0,
                      -15.0])
     pre_t = np.round(base, 1)
     post_drive_t = np.sort(np.round(base + lags, 1))
-    gen_pre = nest.Create("spike_generator", params={"spike_times": pre_t.tolist()})
+    pre2_t = np.sort(np.round(np.concatenate([base + 9.0, base + 9.0 + np.resize(
+        [0.5, 1.0, 1.5], base.size)]), 1))
+    gen_pre = nest.Create("spike_generator", 2)
+    gen_pre[0].set(spike_times=pre_t.tolist())
+    gen_pre[1].set(spike_times=pre2_t.tolist())
     gen_post = nest.Create("spike_generator",
                            params={"spike_times": post_drive_t.tolist()})
-    parrot = nest.Create("parrot_neuron")
+    parrot = nest.Create("parrot_neuron", 2)
     post = nest.Create("iaf_psc_alpha", params={"tau_minus": 30.0})
     wr = nest.Create("weight_recorder")
-    stdp = {"tau_plus": 16.8, "lambda": 0.05, "alpha": 1.1, "mu_plus": 0.4,
-            "mu_minus": 1.0, "Wmax": 200.0, "weight": 60.0, "delay": 1.5}
+    stdp = [{"tau_plus": 16.8, "lambda": 0.05, "alpha": 1.1, "mu_plus": 0.4,
+             "mu_minus": 1.0, "Wmax": 200.0, "weight": 60.0, "delay": 1.5},
+            {"tau_plus": 25.0, "lambda": 0.03, "alpha": 0.8, "mu_plus": 1.0,
+             "mu_minus": 0.5, "Wmax": 150.0, "weight": 40.0, "delay": 2.0}]
     nest.CopyModel("stdp_synapse", "stdp_rec", {"weight_recorder": wr})
-    nest.Connect(gen_pre, parrot)
-    nest.Connect(parrot, post, syn_spec={"synapse_model": "stdp_rec", **stdp})
+    nest.Connect(gen_pre, parrot, "one_to_one")
+    for k in range(2):
+        nest.Connect(parrot[k], post, syn_spec={"synapse_model": "stdp_rec", **stdp[k]})
     nest.Connect(gen_post, post, syn_spec={"weight": 3000.0, "delay": 1.0})
     mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": DT})
     sr = nest.Create("spike_recorder")
@@ -213,10 +222,11 @@ def run_stdp():
     nest.Simulate(500.0)
     out = collect(mm, sr, post)
     wev = wr.get("events")
+    ids = parrot.tolist()
+    out["w_i"] = np.array([ids.index(s) for s in wev["senders"]], np.int64)
     out["w_t"] = np.asarray(wev["times"], float)
     out["w_w"] = np.asarray(wev["weights"], float)
-    out["pre_t"], out["post_drive_t"] = pre_t, post_drive_t
-    out["final_w"] = float(nest.GetConnections(parrot, post).get("weight"))
+    out["pre_t"], out["pre2_t"], out["post_drive_t"] = pre_t, pre2_t, post_drive_t
     out["params"] = json.dumps(stdp)
     return out
 

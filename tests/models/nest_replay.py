@@ -80,18 +80,21 @@ def run_poisson(ref: dict, model: str, backend: str, dt_ms: float = 0.1,
     return _result(mon, st, dt_ms * 1e-3, every=int(round(0.1 / dt_ms)))
 
 
-def _relay(pre_t_ms, dt_ms):
-    """spike_generator -> parrot_neuron (NEST's default delay, 1 ms), as the reference."""
-    gen = nest.spike_generator(1, np.zeros(len(pre_t_ms), int), pre_t_ms, dt=dt_ms * ms)
-    parrot = nest.neuron_group("parrot_neuron", 1, dt=dt_ms * ms)
-    S = nest.synapses(gen, parrot, i=np.array([0]), j=np.array([0]), weight=1.0,
-                      delay=1.0)
+def _relay(trains_ms, dt_ms):
+    """spike_generators -> parrot_neurons (NEST's default delay, 1 ms), as the
+    reference: one parrot per train."""
+    idx = np.concatenate([np.full(len(tr), k) for k, tr in enumerate(trains_ms)])
+    gen = nest.spike_generator(len(trains_ms), idx, np.concatenate(trains_ms),
+                               dt=dt_ms * ms)
+    parrot = nest.neuron_group("parrot_neuron", len(trains_ms), dt=dt_ms * ms)
+    k = np.arange(len(trains_ms))
+    S = nest.synapses(gen, parrot, i=k, j=k, weight=1.0, delay=1.0)
     return gen, parrot, S
 
 
 def run_tsodyks(ref: dict, backend: str) -> dict:
     syns = json.loads(str(ref["tsodyks/params"]))
-    gen, parrot, S0 = _relay(ref["tsodyks/pre_t"], 0.1)
+    gen, parrot, S0 = _relay([ref["tsodyks/pre_t"]], 0.1)
     G = nest.neuron_group("iaf_psc_exp", 2, {"tau_syn_ex": 3.0, "V_th": 100.0})
     objs = [gen, parrot, S0, G]
     for k, s in enumerate(syns):
@@ -105,18 +108,21 @@ def run_tsodyks(ref: dict, backend: str) -> dict:
 
 
 def run_stdp(ref: dict, backend: str) -> dict:
+    """Both stdp connections in one synapses() call (per-connection parameters)."""
     p = json.loads(str(ref["stdp/params"]))
-    gen, parrot, S0 = _relay(ref["stdp/pre_t"], 0.1)
+    gen, parrot, S0 = _relay([ref["stdp/pre_t"], ref["stdp/pre2_t"]], 0.1)
     post = nest.neuron_group("iaf_psc_alpha", 1, {"tau_minus": 30.0})
     drive = nest.spike_generator(1, np.zeros(len(ref["stdp/post_drive_t"]), int),
                                  ref["stdp/post_drive_t"])
     D = nest.synapses(drive, post, i=np.array([0]), j=np.array([0]), weight=3000.0,
                       delay=1.0)
-    S = nest.synapses(parrot, post, "stdp_synapse", i=np.array([0]), j=np.array([0]),
-                      weight=p["weight"], delay=p["delay"],
-                      params={k: v for k, v in p.items() if k not in ("weight", "delay")})
+    keys = [k for k in p[0] if k not in ("weight", "delay")]
+    S = nest.synapses(parrot, post, "stdp_synapse", i=np.array([0, 1]),
+                      j=np.array([0, 0]), weight=[q["weight"] for q in p],
+                      delay=[q["delay"] for q in p],
+                      params={k: np.array([q[k] for q in p]) for k in keys})
     mon, st = _record(post, 0.1)
-    sw = eq.StateMonitor(S, ["w_sent", "weight"], record=[0])
+    sw = eq.StateMonitor(S, ["w_sent"], record=[0, 1])
     pm = eq.SpikeMonitor(parrot)
     eq.Network(gen, parrot, S0, post, drive, D, S, mon, st, sw, pm).run(
         500 * ms, backend=backend)
@@ -125,5 +131,7 @@ def run_stdp(ref: dict, backend: str) -> dict:
     # at the step of time T (set by the plasticity pathway in the step before)
     t_pre = nest.to_nest_times(pm.t_, 1e-4)
     idx = np.round(t_pre / 0.1).astype(int)
-    out["w_t"], out["w_w"] = t_pre, np.asarray(sw.w_sent_)[0][idx] * 1e12
+    k = np.asarray(pm.i)
+    out["w_i"], out["w_t"] = k, t_pre
+    out["w_w"] = np.asarray(sw.w_sent_)[k, idx] * 1e12
     return out

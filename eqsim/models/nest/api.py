@@ -12,6 +12,7 @@ from ...runtime.groups import NeuronGroup, Subgroup, group_of
 from ...runtime.inputs import SpikeGeneratorGroup
 from ...runtime.synapses import Synapses
 from ...equations.expressions import SECOND
+from ... import units
 from ...units import Quantity
 from .neurons import MODELS, UNITS, REFRACTORY, NeuronModel
 from .synapse_models import SYNAPSE_MODELS, SynapseModel
@@ -235,8 +236,14 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
         values[key] = _values(key, value, n, where)
     wunit = UNITS.get(tmodel.weight_unit, ("1", 1.0))
     _check_synapse_values(syn, values, w, where)
-    model_str, plast, on_post = syn.render(tmodel, wunit[0])
+    per_syn = tuple(k for k in syn.constants if np.ndim(values[k]) > 0)
+    namespace = {syn.variable(k): float(values[k]) * _factor(syn.params[k][1], wunit)
+                 * _SI[wunit[0] if syn.params[k][1] == "w" else UNITS[syn.params[k][1]][0]]
+                 for k in syn.constants if k not in per_syn}
+    model_str, plast, on_post = syn.render(wunit[0], per_syn)
     deliver = _deliver(tmodel.on_pre, syn.deliver)
+    if syn.deliver_prefix:
+        deliver = syn.deliver_prefix + "\n" + deliver
     scalar = np.ndim(steps) == 0 or bool(np.size(steps) and np.all(steps == steps.flat[0]))
     first = int(np.ravel(steps)[0]) if np.size(steps) else 0
     delay_q = Quantity(first * dt_s, SECOND) if scalar else None
@@ -247,7 +254,7 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
         on_pre = (plast + "\n" + deliver) if plast else deliver
         delays = delay_q
     S = Synapses(source, target, model_str, on_pre=on_pre, on_post=on_post,
-                 delay=delays, namespace={}, name=name, method="exact")
+                 delay=delays, namespace=namespace, name=name, method="exact")
     S._nest_model = syn.name
     # eqsim keeps synapses sorted by source: sort once here (connect then keeps the
     # order) and put every per-connection value in that order
@@ -261,10 +268,9 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
         return (v if order is None else v[order]) * factor
 
     S.weight_ = per_synapse(w, wunit[1])
-    for key in syn.variables:
-        unit = syn.params[key][1]
-        factor = wunit[1] if unit == "w" else UNITS[unit][1]
-        setattr(S, syn.variable(key) + "_", per_synapse(values[key], factor))
+    for key in syn.variables + per_syn:
+        setattr(S, syn.variable(key) + "_",
+                per_synapse(values[key], _factor(syn.params[key][1], wunit)))
     # NEST's full delay (the 'pre' pathway of a before-threshold target runs one step
     # earlier with one step less)
     full = (np.asarray(steps) + (1 if tmodel.input_before_threshold else 0)) * dt_s
@@ -284,6 +290,15 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
             if part.kind == "synaptic pathway" and part.name == f"{S.name}_pre":
                 part.when = "before_thresholds"
     return S
+
+
+_SI = {"second": units.second, "amp": units.amp, "siemens": units.siemens,
+       "volt": units.volt, "1": 1.0}
+
+
+def _factor(unit: str, wunit: tuple) -> float:
+    """NEST unit -> SI factor ('w': the weight unit of the target)."""
+    return wunit[1] if unit == "w" else UNITS[unit][1]
 
 
 def _deliver(target_on_pre: str, weight: str) -> str:
