@@ -21,6 +21,7 @@ EXAMPLES = {
     "brunel_mpi.py": ["--N", "2500", "--duration", "0.1"],   # mpiexec: tests/parallel
     "adex_rsfs.py": ["--N", "1000", "--duration", "0.2"],
     "trials.py": ["--trials", "3", "--processes", "2", "--duration", "100"],
+    "sonata_pointnet.py": ["--duration", "300"],   # BMTK absent: the BioNet files
 }
 
 

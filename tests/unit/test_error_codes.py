@@ -13,6 +13,7 @@ from eqsim.parallel.partition import check_ranks
 from eqsim.units import mV, ms, nA
 
 from ..conftest import ROOT
+from ..sonata.error_triggers import SONATA_TRIGGERS
 
 M = "dv/dt = -v/tau : volt"
 NS = {"tau": 10 * ms}
@@ -310,6 +311,7 @@ TRIGGERS = {
                                             g, "stdp_synapse", i=[0], j=[0], weight=1.0,
                                             delay=1.0),
 }
+TRIGGERS.update(SONATA_TRIGGERS)   # E900-E939: SONATA files, tests/sonata/
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))

@@ -1,0 +1,146 @@
+"""Edge populations: ``edges.h5`` (``/edges/<population>/...``) + ``edge_types.csv``."""
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import SonataError, where
+from .h5 import attr_str, dataset, open_h5
+from .population import GroupedTable
+from .types import TypesTable
+
+
+class EdgePopulation(GroupedTable):
+    """One edge population: ``source_ids`` / ``target_ids`` (node ids of the
+    ``source_population`` / ``target_population``), type ids, groups and the type table."""
+
+    kind = "edge"
+
+    def __init__(self, name, path, source_ids, target_ids, source_population,
+                 target_population, **kw):
+        super().__init__(name, path, **kw)
+        self.source_ids, self.target_ids = source_ids, target_ids
+        self.source_population = source_population
+        self.target_population = target_population
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __repr__(self) -> str:
+        return (f"EdgePopulation({self.name!r}, {self.source_population} -> "
+                f"{self.target_population}, {self.size} edges)")
+
+    def to_dict(self) -> dict[str, np.ndarray]:
+        out = {"source_node_id": self.source_ids, "target_node_id": self.target_ids,
+               "edge_type_id": self.type_ids}
+        for name in self.property_names():
+            out[name] = self.get(name)
+        return out
+
+
+def _read_rows(ds, rows: np.ndarray | None) -> np.ndarray:
+    """Rows of a 1-d dataset: all (None), or the given sorted rows, read as contiguous
+    runs (one run per target block in files sorted by target, as BMTK writes them) or,
+    when scattered, as the hull that holds them."""
+    if rows is None:
+        return ds[()]
+    if rows.size == 0:
+        return ds[0:0]
+    cuts = np.flatnonzero(np.diff(rows) != 1) + 1
+    if cuts.size < 64:
+        starts = np.r_[rows[0], rows[cuts]]
+        stops = np.r_[rows[cuts - 1] + 1, rows[-1] + 1] if cuts.size else [rows[-1] + 1]
+        return np.concatenate([ds[a:b] for a, b in zip(starts, stops)])
+    lo = int(rows[0])
+    return ds[lo:int(rows[-1]) + 1][rows - lo]
+
+
+def _partial_groups(f, pre: str, gid: np.ndarray, gix: np.ndarray, path: str):
+    """The groups' datasets at the rows ``gix`` of each group (read as the hull of those
+    rows), and the group indices renumbered into what was read."""
+    import h5py
+    groups, dyn = {}, {}
+    new_gix = np.zeros_like(gix)
+    for key, obj in f[pre].items():
+        if not isinstance(obj, h5py.Group) or not key.isdigit():
+            continue
+        g = int(key)
+        mask = gid == g
+        idx = gix[mask]
+        lo = int(idx.min()) if idx.size else 0
+        hi = int(idx.max()) + 1 if idx.size else 0
+        new_gix[mask] = idx - lo
+        cols, dcols = {}, {}
+        for name, ds in obj.items():
+            if isinstance(ds, h5py.Dataset):
+                if hi > ds.shape[0]:
+                    raise SonataError(f"{where(path, f'{pre}/edge_group_index')}: index "
+                                      f"{hi - 1} is past the end of group {g}, which "
+                                      f"holds {ds.shape[0]} rows", code="E908")
+                cols[name] = ds[lo:hi]
+            elif name == "dynamics_params" and isinstance(ds, h5py.Group):
+                for pname, pds in ds.items():
+                    if isinstance(pds, h5py.Dataset):
+                        dcols[pname] = pds[lo:hi]
+        groups[g], dyn[g] = cols, dcols
+    return groups, dyn, new_gix
+
+
+def read_edge_file(path, types_path, populations=None, select=None
+                   ) -> dict[str, EdgePopulation]:
+    """The edge populations of one edges.h5 (all, or those named).
+
+    ``select(name, source_population, target_population, target_ids)`` may return a
+    boolean mask of the edges to keep (an MPI rank's own): then only those rows of every
+    dataset are read (``edge_rows`` of the population holds their row numbers)."""
+    types = TypesTable.read(types_path, "edge_type_id")
+    out = {}
+    with open_h5(path, "edges file") as f:
+        if "edges" not in f:
+            raise SonataError(f"{where(path, '/edges')}: missing (not a SONATA edges file)",
+                              code="E903")
+        for name in f["edges"]:
+            if populations is not None and name not in populations:
+                continue
+            pre = f"/edges/{name}"
+            tgt = dataset(f, f"{pre}/target_node_id").astype(np.int64)
+            pops = []
+            for ds in ("source_node_id", "target_node_id"):
+                pop = attr_str(f[f"{pre}/{ds}"], "node_population")
+                if pop is None:
+                    raise SonataError(f"{where(path, f'{pre}/{ds}')}: no attribute "
+                                      "'node_population' (which nodes the ids refer to)",
+                                      code="E903")
+                pops.append(pop)
+            n = len(tgt)
+            for ds in ("source_node_id", "edge_type_id", "edge_group_id",
+                       "edge_group_index"):
+                if ds not in f[pre]:
+                    raise SonataError(f"{where(path, f'{pre}/{ds}')}: missing",
+                                      code="E903")
+                if f[f"{pre}/{ds}"].shape[0] != n:
+                    raise SonataError(f"{where(path, f'{pre}/{ds}')}: "
+                                      f"{f[f'{pre}/{ds}'].shape[0]} rows, but "
+                                      f"target_node_id has {n}", code="E908")
+            rows = None
+            if select is not None:
+                mask = select(name, pops[0], pops[1], tgt)
+                if mask is not None:
+                    rows = np.flatnonzero(mask)
+                    tgt = tgt[rows]
+
+            def read(ds, rows=rows, pre=pre):
+                return _read_rows(f[f"{pre}/{ds}"], rows).astype(np.int64)
+
+            src, type_ids = read("source_node_id"), read("edge_type_id")
+            gid, gix = read("edge_group_id"), read("edge_group_index")
+            if rows is None:
+                groups, dyn = GroupedTable.read_groups(f, pre, "edge")
+            else:
+                groups, dyn, gix = _partial_groups(f, pre, gid, gix, str(path))
+            pop = EdgePopulation(name, str(path), src, tgt, pops[0], pops[1],
+                                 h5prefix=pre, type_ids=type_ids, group_ids=gid,
+                                 group_index=gix, groups=groups, dynamics=dyn,
+                                 types=types)
+            pop.edge_rows = rows
+            out[name] = pop
+    return out

@@ -1,0 +1,171 @@
+"""What node and edge populations share: groups of property datasets, addressed by
+``*_group_id`` / ``*_group_index``, and a type table for what the groups do not hold.
+
+A property of every member is assembled with one scatter per group (a population has a
+handful of groups) and one fancy index into the type table: no Python loop per member.
+A group's own value wins over the type table's (SONATA's rule).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import SonataError, where
+from .h5 import dataset
+from .types import TypesTable
+
+DYNAMICS = "dynamics_params"
+
+
+def _merge(parts: list[tuple[np.ndarray, np.ndarray]], n: int) -> np.ndarray:
+    """One array of n values from (mask, values) parts; NaN / None where nothing is given."""
+    numeric = all(v.dtype.kind in "iuf" for _, v in parts)
+    if numeric:
+        ints = all(v.dtype.kind in "iu" for _, v in parts)
+        covered = np.zeros(n, bool)
+        for mask, _ in parts:
+            covered |= mask
+        if ints and covered.all():
+            out = np.zeros(n, dtype=np.result_type(*[v.dtype for _, v in parts]))
+        else:
+            out = np.full(n, np.nan)
+    else:
+        out = np.empty(n, dtype=object)
+    for mask, values in parts:
+        out[mask] = values
+    return out
+
+
+class GroupedTable:
+    """Members (nodes or edges) with ``type_ids``, ``group_ids``, ``group_index``, the
+    datasets of each group, and a types table. ``kind`` is "node" or "edge"."""
+
+    kind = "node"
+
+    def __init__(self, name: str, path: str, h5prefix: str, type_ids: np.ndarray,
+                 group_ids: np.ndarray, group_index: np.ndarray,
+                 groups: dict[int, dict[str, np.ndarray]],
+                 dynamics: dict[int, dict[str, np.ndarray]], types: TypesTable):
+        self.name, self.path, self.h5prefix = name, path, h5prefix
+        self.type_ids = type_ids
+        self.group_ids = group_ids
+        self.group_index = group_index
+        self.groups = groups
+        self.dynamics = dynamics
+        self.types = types
+        self.size = len(type_ids)
+        self._type_rows = types.lookup(type_ids, path, f"{h5prefix}/{self.kind}_type_id")
+        self._masks = {g: group_ids == g for g in groups}
+        self._check_groups()
+
+    # -- reading -------------------------------------------------------------------
+    @staticmethod
+    def read_groups(f, prefix: str, kind: str):
+        """The groups (sub-groups named by integers) of a population in an open file."""
+        import h5py
+        groups: dict[int, dict[str, np.ndarray]] = {}
+        dyn: dict[int, dict[str, np.ndarray]] = {}
+        for key, obj in f[prefix].items():
+            if not isinstance(obj, h5py.Group) or not key.isdigit():
+                continue
+            cols, dcols = {}, {}
+            for name, ds in obj.items():
+                if isinstance(ds, h5py.Dataset):
+                    cols[name] = dataset(f, f"{prefix}/{key}/{name}")
+                elif name == DYNAMICS and isinstance(ds, h5py.Group):
+                    for pname, pds in ds.items():
+                        if isinstance(pds, h5py.Dataset):
+                            dcols[pname] = dataset(f, f"{prefix}/{key}/{DYNAMICS}/{pname}")
+            groups[int(key)] = cols
+            dyn[int(key)] = dcols
+        return groups, dyn
+
+    def _check_groups(self) -> None:
+        gid_ds = f"{self.h5prefix}/{self.kind}_group_id"
+        gix_ds = f"{self.h5prefix}/{self.kind}_group_index"
+        known = np.fromiter(self.groups, dtype=np.int64, count=len(self.groups))
+        bad = ~np.isin(self.group_ids, known)
+        if np.any(bad):
+            row = int(np.flatnonzero(bad)[0])
+            raise SonataError(f"{where(self.path, gid_ds, row)}: group "
+                              f"{int(self.group_ids[row])} does not exist (groups: "
+                              f"{sorted(self.groups)})", code="E908")
+        if np.any(self.group_index < 0):
+            row = int(np.flatnonzero(self.group_index < 0)[0])
+            raise SonataError(f"{where(self.path, gix_ds, row)}: negative index",
+                              code="E908")
+        for g, cols in self.groups.items():
+            sizes = {name: len(v) for name, v in {**cols, **self.dynamics[g]}.items()}
+            if len(set(sizes.values())) > 1:
+                raise SonataError(f"{where(self.path, f'{self.h5prefix}/{g}')}: its "
+                                  f"datasets differ in length ({sizes})", code="E908")
+            mask = self._masks[g]
+            size = next(iter(sizes.values())) if sizes else None
+            if size is None:
+                continue
+            over = mask & (self.group_index >= size)
+            if np.any(over):
+                row = int(np.flatnonzero(over)[0])
+                raise SonataError(f"{where(self.path, gix_ds, row)}: index "
+                                  f"{int(self.group_index[row])} is past the end of group "
+                                  f"{g}, which holds {size} rows", code="E908")
+            idx = self.group_index if len(self._masks) == 1 and mask.all() else \
+                self.group_index[mask]
+            counts = np.bincount(idx, minlength=size) if idx.size else idx
+            if idx.size and counts.max() > 1:
+                dup = int(np.argmax(counts > 1))
+                row = int(np.flatnonzero(mask & (self.group_index == dup))[1])
+                raise SonataError(f"{where(self.path, gix_ds, row)}: index {dup} of group "
+                                  f"{g} is used by two {self.kind}s", code="E908")
+
+    # -- properties ----------------------------------------------------------------
+    def property_names(self) -> list[str]:
+        names = set(self.types.columns)
+        for cols in self.groups.values():
+            names.update(cols)
+        return sorted(names)
+
+    def has(self, name: str) -> bool:
+        return name in self.types.columns or any(name in c for c in self.groups.values())
+
+    def get(self, name: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """The property ``name`` of every member (or of the members ``rows``): from its
+        group where the group has the dataset, else from the type table; NaN (numbers) or
+        None where neither has it."""
+        sel = slice(None) if rows is None else rows
+        n = self.size if rows is None else len(rows)
+        parts = []
+        covered = np.zeros(n, bool)
+        gids, gix = self.group_ids[sel], self.group_index[sel]
+        for g, cols in self.groups.items():
+            if name in cols:
+                mask = gids == g
+                parts.append((mask, cols[name][gix[mask]]))
+                covered |= mask
+        if name in self.types.columns and not covered.all():
+            tvals = self.types.columns[name][self._type_rows[sel]]
+            parts.insert(0, (~covered, tvals[~covered]))
+        if not parts:
+            raise KeyError(name)
+        return _merge(parts, n)
+
+    def type_column(self, name: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """A type-table column per member (only the table, not the groups)."""
+        sel = slice(None) if rows is None else rows
+        return self.types.columns[name][self._type_rows[sel]]
+
+    def dynamics_columns(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """Per-member dynamics_params stored in the h5 groups (for ``rows``), NaN where a
+        member's group has no such dataset."""
+        out: dict[str, list] = {}
+        gids, gix = self.group_ids[rows], self.group_index[rows]
+        names = sorted({k for d in self.dynamics.values() for k in d})
+        for name in names:
+            parts = []
+            for g, cols in self.dynamics.items():
+                if name in cols:
+                    mask = gids == g
+                    if mask.any():
+                        parts.append((mask, cols[name][gix[mask]]))
+            if parts:
+                out[name] = _merge(parts, len(rows))
+        return out
