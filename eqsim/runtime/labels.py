@@ -199,3 +199,29 @@ class LabelledSpikes:
         _, names = self._segments()
         return {name: (Quantity(t[labels == name], SECOND), gids[labels == name])
                 for name in names}
+
+
+def group_gid_ranges(group) -> dict[str, range]:
+    """{label: gids} of one group and its labelled subgroups, from the first gid its
+    network gave it."""
+    offset = group.__dict__.get("_gid_offset")
+    if offset is None:
+        raise ConfigurationError(f"the group '{group.name}' is not in a Network yet, so "
+                                 "its neurons have no gids", code="E973",
+                                 hint="gids are given when a Network is built or run")
+    out = {group_label(group): range(offset, offset + group.N)}
+    for label, (a, b) in sorted(sublabels(group).items(), key=lambda kv: kv[1]):
+        out[label] = range(offset + a, offset + b)
+    return out
+
+
+def finest_labels(gids: np.ndarray, gid_ranges: dict[str, range]) -> np.ndarray:
+    """The finest label of each gid (the shortest range that holds it; '' for none)."""
+    gids = np.asarray(gids, dtype=np.int64)
+    out = np.full(gids.shape, "", dtype=object)
+    best = np.full(gids.shape, np.iinfo(np.int64).max)
+    for label, r in gid_ranges.items():
+        inside = (gids >= r.start) & (gids < r.stop) & (len(r) < best)
+        out[inside] = label
+        best[inside] = len(r)
+    return out.astype(str)
