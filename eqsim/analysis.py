@@ -18,8 +18,8 @@ Time arguments (``t_start``, ``bin_size``, ``width``) are time quantities (``10*
 
 >>> import numpy as np
 >>> from eqsim.units import ms, second
->>> regular = ({0: np.arange(1, 11) * 0.1}, )[0]      # one neuron, 10 Hz, 1 s
->>> float(isi_cv(regular)[0])
+>>> regular = {0: 0.05 + 0.1 * np.arange(10)}     # one neuron, 10 Hz, times in s
+>>> round(float(isi_cv(regular)[0]), 12)
 0.0
 >>> round(float(firing_rates(regular, t_stop=1 * second)[0]), 6)
 10.0
@@ -396,10 +396,18 @@ def _trace(mon, var: str, t_start=None, t_stop=None):
 
 def vm_stats(mon, var: str = "v", t_start=None, t_stop=None) -> dict:
     """Mean, standard deviation and skewness (the biased moment ratio m3/m2^1.5, as
-    scipy.stats.skew) over time of each recorded neuron's ``var``:
+    scipy.stats.skew) over time of each recorded neuron's ``var`` (of a StateMonitor,
+    or of an array (neurons, times) given instead):
     ``{"mean": ..., "std": ..., "skewness": ...}`` (mean and std with the variable's
     unit)."""
-    x, dim = _trace(mon, var, t_start, t_stop)
+    if isinstance(mon, np.ndarray):   # values (neurons, times) given directly
+        if t_start is not None or t_stop is not None:
+            raise ConfigurationError("a time window needs a StateMonitor", code="E983")
+        dim = get_dimension(mon)
+        x = np.atleast_2d(np.asarray(mon.view(np.ndarray) if isinstance(mon, Quantity)
+                                     else mon, dtype=float))
+    else:
+        x, dim = _trace(mon, var, t_start, t_stop)
     mean = x.mean(axis=1)
     dev = x - mean[:, None]
     m2 = (dev ** 2).mean(axis=1)

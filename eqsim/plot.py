@@ -17,6 +17,7 @@ shows it); otherwise a plain Figure (headless, nothing global: ``fig.savefig(...
 from __future__ import annotations
 
 import sys
+import types
 
 import numpy as np
 
@@ -215,3 +216,15 @@ def activity_plot(net_or_monitors, var: str = "v", colors=None, time_unit: str =
 
 __all__ = ["raster", "population_rates", "vm_traces", "rate_histogram", "activity_plot",
            "label_colors"]
+
+
+class _PlotModule(types.ModuleType):
+    """``eqsim.plot`` is this module and, called, pylab's ``plot`` (a Brian2 script's
+    ``from eqsim import *`` then ``plot(t, v)``)."""
+
+    def __call__(self, *args, **kwargs):
+        from .pylab_names import _pyplot_object
+        return _pyplot_object("plot")(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _PlotModule

@@ -252,7 +252,7 @@ def read_spike_file(path, gid_ranges=None) -> SpikeTrial:
     if not_int.any():
         k = int(np.flatnonzero(not_int)[0])
         raise _bad_line(path, numbers[k], raw[numbers[k] - 1],
-                        f"the gid {gid_text[k]!r} is not a whole number >= 0")
+                        f"the gid {str(gid_text[k])!r} is not a whole number >= 0")
     gids = gid_text.astype(np.int64)
     types = cols[:, 2] if cols.shape[1] == 3 else None
     if gid_ranges is not None:
@@ -275,7 +275,7 @@ def _parse_times(text: np.ndarray, path, numbers, raw) -> np.ndarray:
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
         raise _bad_line(path, numbers[k], raw[numbers[k] - 1],
-                        f"the time {text[k]!r} is not a finite time >= 0")
+                        f"the time {str(text[k])!r} is not a finite time >= 0")
     return times
 
 

@@ -13,6 +13,7 @@ from eqsim.parallel.partition import check_ranks
 from eqsim.units import mV, ms, nA
 
 from ..conftest import ROOT
+from ._experiment_triggers import EXPERIMENT_TRIGGERS
 
 M = "dv/dt = -v/tau : volt"
 NS = {"tau": 10 * ms}
@@ -293,6 +294,8 @@ TRIGGERS = {
     "E779": lambda tp, mp: eq.Network(group(), eq.network_operation(lambda: None)).build(
         "mpi"),
 }
+
+TRIGGERS.update(EXPERIMENT_TRIGGERS)   # E970-E989: labels, analysis, plots, spike files
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))
