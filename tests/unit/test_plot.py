@@ -115,3 +115,55 @@ def test_plot_errors(run):
         plot.activity_plot([sm])
     with pytest.raises(EqsimError, match="E985"):
         plot.raster(mp, time_unit="hours")
+
+
+def test_called_eqsim_plot_is_pylabs_plot():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig = plt.figure()
+    (line,) = eq.plot([1, 2], [3, 5])        # Brian2 scripts: plot(t/ms, v/mV)
+    assert line.get_ydata().tolist() == [3, 5] and line.figure is fig
+    plt.close(fig)
+
+
+def test_in_a_jupyter_kernel_each_figure_shows_once(tmp_path):
+    """The returned figure is the cell's value: one PNG per cell, not two."""
+    pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    import json
+    import os
+    import sys
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from ..conftest import ROOT
+    spec = tmp_path / "jupyter" / "kernels" / "eqsim-plot-test"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "eqsim-plot-test", "language": "python",
+        "env": {"PYTHONPATH": str(ROOT), "EQSIM_CACHE_DIR": os.environ["EQSIM_CACHE_DIR"],
+                "MPLBACKEND": "module://matplotlib_inline.backend_inline"}}))
+    cells = [
+        "import eqsim as eq\nfrom eqsim import plot\nfrom eqsim.units import Hz, ms\n"
+        "P = eq.PoissonGroup(20, 50*Hz, seed=1)\nM = eq.SpikeMonitor(P)\n"
+        "net = eq.Network(P, M)\nnet.run(100*ms, backend='numpy')",
+        "plot.raster(M)",
+        "plot.activity_plot(net)",
+        "import matplotlib.pyplot as plt\nfig = plot.rate_histogram(M, t_stop=100*ms)",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    old = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = str(tmp_path / "jupyter")
+    try:
+        NotebookClient(nb, timeout=120, kernel_name="eqsim-plot-test",
+                       resources={"metadata": {"path": str(tmp_path)}}).execute()
+    finally:
+        if old is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = old
+    pngs = [sum("image/png" in o.get("data", {}) for o in c.outputs) for c in nb.cells]
+    assert pngs == [0, 1, 1, 0]     # assigned, not shown: nothing left for the cell end
