@@ -23,7 +23,7 @@ import numpy as np
 
 from . import analysis
 from .errors import ConfigurationError
-from .units import Quantity, ms
+from .units import ms
 
 _TIME_UNITS = {"ms": 1e-3, "s": 1.0, "second": 1.0}
 

@@ -96,14 +96,15 @@ def segments(group) -> tuple[np.ndarray, list[str]]:
     return np.asarray(bounds, dtype=np.int64), names
 
 
-def assign_gids(groups) -> dict[str, range]:
+def assign_gids(groups, check: bool = True) -> dict[str, range]:
     """Give each group its first gid (``_gid_offset``), contiguously in the given order,
-    and return {label: range of gids}. Labels must be unique in the network."""
+    and return {label: range of gids}. With ``check``, labels must be unique in the
+    network (a build only numbers the neurons: two groups with one label still run)."""
     out: dict[str, range] = {}
     offset = 0
 
     def add(label, rng, what):
-        if label in out:
+        if label in out and check:
             raise ConfigurationError(f"two populations in the network are labelled "
                                      f"'{label}' (the second is {what})", code="E971",
                                      hint="give each group and subgroup its own label=")

@@ -262,7 +262,7 @@ class Network:
             raise ConfigurationError(f"unknown backend '{backend}'", code="E725",
                                      hint="choose 'c' (default), 'numpy' or 'mpi'")
         self._assign_names()
-        labels.assign_gids(self.groups)   # each group's first gid (runtime/labels.py)
+        labels.assign_gids(self.groups, check=False)   # first gids (runtime/labels.py)
         netops.check_backend(self, backend)
         self._check_sources()
         t0 = time.perf_counter()

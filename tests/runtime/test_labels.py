@@ -125,3 +125,14 @@ def test_positions_on_a_grid_and_at_random():
         topology.place_grid(eq.NeuronGroup(4, "v : 1"))
     with pytest.raises(EqsimError, match="E974"):
         topology.grid_positions(10, shape=(3, 3))
+
+
+def test_a_network_with_a_repeated_label_still_runs():
+    a = eq.PoissonGroup(2, 10 * Hz, label="drive", seed=1)
+    b = eq.PoissonGroup(3, 500 * Hz, label="drive", seed=2)
+    m = eq.SpikeMonitor(b)
+    net = eq.Network(a, b, m)
+    net.run(20 * ms, backend="numpy")
+    assert len(m.gids) > 5 and set(m.gids.tolist()) <= {2, 3, 4}   # numbered anyway
+    with pytest.raises(EqsimError, match="E971"):
+        net.gid_ranges                               # but the ranges are ambiguous
