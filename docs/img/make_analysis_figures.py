@@ -34,6 +34,12 @@ dgi/dt = -gi/taui : siemens
 """
 
 
+def _mean(x) -> float:
+    """Mean over the finite values (NaN: neurons with too few spikes), 3 decimals."""
+    x = np.asarray(x)[np.isfinite(x)]
+    return round(float(x.mean()), 3) if x.size else float("nan")
+
+
 def build(N: int, seed: int):
     NE = int(round(0.8 * N))
     G = eq.NeuronGroup(N, MODEL, threshold="v > Vt", reset="v = Vr", refractory=5 * ms,
@@ -89,8 +95,8 @@ def main(argv=None):
         "N": args.N, "duration_s": args.duration, "run_s": round(run_s, 2),
         "analysis_s": round(analysis_s, 3), "spikes": int(spikes.num_spikes),
         "rates_hz": {k: round(float(v), 2) for k, v in rates.items()},
-        "mean_isi_cv": round(float(np.nanmean(cv)), 3),
-        "mean_fano_50ms": round(float(np.nanmean(ff)), 3),
+        "mean_isi_cv": _mean(cv),
+        "mean_fano_50ms": _mean(ff),
         "mean_count_correlation_E_50ms": round(analysis.mean_correlation(corr[:400, :400]),
                                                4),
         "chi_v": round(chi_v, 3), "chi_counts_5ms": round(chi_counts, 3),

@@ -167,3 +167,20 @@ def test_in_a_jupyter_kernel_each_figure_shows_once(tmp_path):
             os.environ["JUPYTER_PATH"] = old
     pngs = [sum("image/png" in o.get("data", {}) for o in c.outputs) for c in nb.cells]
     assert pngs == [0, 1, 1, 0]     # assigned, not shown: nothing left for the cell end
+
+
+def test_the_docs_figure_script_runs_at_a_small_size(tmp_path):
+    """docs/img/make_analysis_figures.py (the pictures of docs/analysis.md)."""
+    import importlib.util
+    import json
+
+    from ..conftest import ROOT
+    spec = importlib.util.spec_from_file_location(
+        "make_analysis_figures", ROOT / "docs" / "img" / "make_analysis_figures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(["--N", "400", "--duration", "0.2", "--out", str(tmp_path)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "activity_plot.png", "analysis_numbers.json", "currents.png", "raster.png"]
+    numbers = json.loads((tmp_path / "analysis_numbers.json").read_text())
+    assert set(numbers["rates_hz"]) == {"E", "I"} and numbers["spikes"] > 0
