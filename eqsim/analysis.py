@@ -123,10 +123,9 @@ def _from_monitors(monitors) -> SpikeData:
         is_.append(m.i.astype(np.int64) + offset)
         try:
             gids.append(m.neuron_gids)
-            labels.append(m.neuron_labels)
         except ConfigurationError:   # not in a Network: numbered in list order
             gids.append(np.arange(m.N) + offset)
-            labels.append(np.full(m.N, m.source.label))
+        labels.append(m.neuron_labels)
         ends.append(m.source.t_)
         offset += m.N
     return SpikeData(np.concatenate(ts), np.concatenate(is_), offset,

@@ -122,10 +122,13 @@ def assign_gids(groups, check: bool = True) -> dict[str, range]:
 class LabelledSpikes:
     """Mixin of SpikeMonitor: each spike as (t, gid, label)."""
 
-    def _gid_base(self) -> int:
+    def _check_spikes(self) -> None:
         if getattr(self, "_kind", "") == "ratemonitor":
             raise ConfigurationError("a PopulationRateMonitor keeps rates, not spikes of "
-                                     "neurons: it has no gids", code="E973")
+                                     "neurons: it has no gids or labels", code="E973")
+
+    def _gid_base(self) -> int:
+        self._check_spikes()
         offset = self.source.__dict__.get("_gid_offset")
         if offset is None:
             raise ConfigurationError(
@@ -163,7 +166,7 @@ class LabelledSpikes:
     @property
     def labels(self) -> np.ndarray:
         """The (finest) label of the neuron of each spike."""
-        self._gid_base()   # rate monitors have none
+        self._check_spikes()
         bounds, names = self._segments()
         which = np.searchsorted(bounds, self.i, side="right") - 1
         return np.asarray(names, dtype=str)[which] if len(names) else \
@@ -172,7 +175,7 @@ class LabelledSpikes:
     def label_ranges(self) -> dict[str, range]:
         """{label: range of indices ``i``} of this monitor's neurons: its group's label
         (all of them) and each labelled subgroup's (those that overlap)."""
-        self._gid_base()
+        self._check_spikes()
         first = self._range[0] if self._range is not None else 0
         out = {group_label(self.source): range(0, self.N)}
         for label, (a, b) in sublabels(self.source).items():

@@ -99,9 +99,13 @@ def test_label_errors():
     H = eq.NeuronGroup(2, "v : 1", label="E")   # the same label as G's subgroup
     with pytest.raises(EqsimError, match="E971"):
         eq.Network(G, H).gid_ranges
-    m = eq.SpikeMonitor(eq.NeuronGroup(2, "v : 1", threshold="v > 1"))
+    src = eq.NeuronGroup(2, "v : 1", threshold="v > 1")
+    m = eq.SpikeMonitor(src)
     with pytest.raises(EqsimError, match="E973"):
         m.gids                                   # its group is in no network yet
+    assert m.neuron_labels.tolist() == ["neurongroup"] * 2   # labels need no network
+    with pytest.raises(EqsimError, match="E973"):
+        eq.PopulationRateMonitor(src).labels       # a rate monitor has no spikes of neurons
 
 
 def test_positions_on_a_grid_and_at_random():
