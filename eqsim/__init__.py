@@ -84,6 +84,9 @@ def __getattr__(name: str):
         return globals()["__all__"]
     if name in units.UNITS and name != "gray":
         return units.UNITS[name]
+    if name == "plot":   # the submodule eqsim.plot, which called is pylab's plot()
+        import importlib
+        return importlib.import_module(".plot", __name__)
     if not name.startswith("__") or name in _NUMPY_DUNDERS:
         names = _pylab()
         if name in names:

@@ -22,6 +22,7 @@ from .aligned import aligned_full
 from .clock import Clock, as_time, defaultclock
 from .namespace import constant_values, timed_arrays
 from .naming import Named, check_name
+from . import labels
 
 LASTSPIKE_INIT = -1e4  # seconds; Brian2's initial value (never refractory at t = 0)
 _INIT_STEP = 1 << 62   # random numbers of string initialisers use steps from here on
@@ -130,8 +131,9 @@ class NeuronGroup(Named):
                  method: str = "auto", namespace: Mapping[str, Any] | None = None,
                  dt: Quantity | None = None, name: str | None = None,
                  seed: int | None = None, events: Mapping[str, str] | None = None,
-                 order: int = 0):
+                 order: int = 0, label: str | None = None):
         object.__setattr__(self, "_ready", False)
+        labels.set_group_label(self, label)   # population label (runtime/labels.py)
         self.N = _check_N(N)
         self._name = check_name(name)
         # the caller's dict itself: values are read again at every run (as in Brian2)
@@ -206,6 +208,15 @@ class NeuronGroup(Named):
         return _PartMap(self, reset_part)
 
     # ---- naming (a Network names unnamed objects) ------------------------------------
+    @property
+    def label(self) -> str:
+        """Population label (spike files, gid_ranges, plots); default: the name."""
+        return labels.group_label(self)
+
+    @label.setter
+    def label(self, value: str) -> None:
+        labels.set_group_label(self, value)
+
     def _set_name(self, name: str) -> None:
         self._name = name
         self.spec = replace(self.spec, name=name)
@@ -266,7 +277,7 @@ class NeuronGroup(Named):
         if not self.__dict__.get("_ready", False) or name.startswith("_") or \
                 name in self.__dict__ or name in type(self).__dict__ or \
                 name in ("N", "namespace", "equations", "spec", "clock", "seed",
-                         "arrays", "t_"):
+                         "arrays", "t_", "label"):
             object.__setattr__(self, name, value)
             return
         if isinstance(value, LinkedVariable):
@@ -455,8 +466,20 @@ class Subgroup:
     monitor's source, and a view for reading and writing variables. Indices inside it
     start at 0 (as in Brian2)."""
 
-    def __init__(self, parent: NeuronGroup, start: int, stop: int):
+    def __init__(self, parent: NeuronGroup, start: int, stop: int,
+                 label: str | None = None):
         self.parent, self.start, self.stop = parent, start, stop
+        if label is not None:
+            self.label = label
+
+    @property
+    def label(self) -> str:
+        """Population label: the one given to this slice of the parent, else the name."""
+        return labels.subgroup_label(self)
+
+    @label.setter
+    def label(self, value: str) -> None:
+        labels.register_sublabel(self.parent, self.start, self.stop, value)
 
     @property
     def N(self) -> int:
@@ -484,7 +507,7 @@ class Subgroup:
         return value[self.start:self.stop]
 
     def __setattr__(self, name: str, value) -> None:
-        if name in ("parent", "start", "stop"):
+        if name in ("parent", "start", "stop", "label"):
             object.__setattr__(self, name, value)
             return
         current = getattr(self.parent, name)

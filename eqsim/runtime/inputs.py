@@ -30,14 +30,15 @@ class PoissonGroup(NeuronGroup):
     _kind = "poissongroup"
 
     def __init__(self, N: int, rates, dt: Quantity | None = None, name: str | None = None,
-                 seed: int | None = None, namespace: Mapping[str, Any] | None = None):
+                 seed: int | None = None, namespace: Mapping[str, Any] | None = None,
+                 label: str | None = None):
         rates = as_quantity(rates)   # [10*Hz, 20*Hz] keeps its unit
         if isinstance(rates, str):
             model = f"rates = {rates} : Hz"
         else:
             model = "rates : Hz"
         super().__init__(N, model, threshold="rand() < rates*dt", dt=dt, name=name,
-                         seed=seed, namespace=namespace)
+                         seed=seed, namespace=namespace, label=label)
         if not isinstance(rates, str):
             if get_dimension(rates) != HZ_DIM:
                 raise ConfigurationError(
@@ -67,8 +68,8 @@ class SpikeGeneratorGroup(NeuronGroup):
     _kind = "spikegeneratorgroup"
 
     def __init__(self, N: int, indices, times, period=None, dt: Quantity | None = None,
-                 name: str | None = None):
-        super().__init__(N, "", dt=dt, name=name)
+                 name: str | None = None, label: str | None = None):
+        super().__init__(N, "", dt=dt, name=name, label=label)
         self.spec = replace(self.spec, generator=True)
         self.set_spikes(indices, times, period)
 

@@ -13,12 +13,13 @@ from .clock import Clock, defaultclock
 from .groups import NeuronGroup, Subgroup
 from .naming import Named, check_name
 from .eventmonitor import RecordsAtEvents
+from .labels import LabelledSpikes
 
 SPIKE_BUFFER_MIN = 1 << 16
 HZ = get_dimension(_Hz)
 
 
-class SpikeMonitor(RecordsAtEvents, Named):
+class SpikeMonitor(RecordsAtEvents, LabelledSpikes, Named):
     """Records the spikes of a group: ``.t``, ``.i``, ``.count``, ``.spike_trains()``."""
 
     _kind = "spikemonitor"

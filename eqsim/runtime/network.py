@@ -37,7 +37,7 @@ from .inputs import PoissonInput
 from .synapses import Synapses
 from .progress import make_reporter
 from .operations import NetworkOperation
-from . import netops
+from . import labels, netops
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +161,14 @@ class Network:
     def operations(self) -> list[NetworkOperation]:
         return [o for o in self.objects if isinstance(o, NetworkOperation)]
 
+    @property
+    def gid_ranges(self) -> dict[str, range]:
+        """{label: range of global ids}: the groups' neurons numbered contiguously in the
+        order the groups were added (as HNN-core's ``net.gid_ranges``); a labelled
+        subgroup's range lies inside its group's."""
+        self._assign_names()
+        return labels.assign_gids(self.groups)
+
     # ---- the schedule (runtime/netops.py) -------------------------------------------
     schedule = netops.schedule_property()
     scheduling_summary = netops.scheduling_summary
@@ -254,6 +262,7 @@ class Network:
             raise ConfigurationError(f"unknown backend '{backend}'", code="E725",
                                      hint="choose 'c' (default), 'numpy' or 'mpi'")
         self._assign_names()
+        labels.assign_gids(self.groups, check=False)   # first gids (runtime/labels.py)
         netops.check_backend(self, backend)
         self._check_sources()
         t0 = time.perf_counter()

@@ -14,6 +14,7 @@ from eqsim.units import mV, ms, nA
 
 from ..conftest import ROOT
 from ..sonata.error_triggers import SONATA_TRIGGERS
+from ._experiment_triggers import EXPERIMENT_TRIGGERS
 
 M = "dv/dt = -v/tau : volt"
 NS = {"tau": 10 * ms}
@@ -312,6 +313,8 @@ TRIGGERS = {
                                             delay=1.0),
 }
 TRIGGERS.update(SONATA_TRIGGERS)   # E900-E939: SONATA files, tests/sonata/
+
+TRIGGERS.update(EXPERIMENT_TRIGGERS)   # E970-E989: labels, analysis, plots, spike files
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))
