@@ -96,5 +96,6 @@ def _all_names() -> list[str]:
     import *`` gives all three)."""
     from .pylab_names import MATPLOTLIB_NAMES, _numpy_names
     pylab = (*_numpy_names(), *MATPLOTLIB_NAMES, "abs", "bool", "bytes", "max", "min",
-             "pow", "round", "datetime", "ma", "plt", "mpl", "cm", "mlab", "np", "numpy")
+             "pow", "round", "datetime", "ma", "plt", "mpl", "cm", "mlab", "np", "numpy",
+             "matplotlib")
     return list(dict.fromkeys((*_OWN_ALL, *units.ALL_UNIT_NAMES, *pylab)))

@@ -331,7 +331,8 @@ class _StepRunner:
     def syn_update(self, e, t, s):
         sid = self.sid[e["owner"]]
         S = self.b.synapses[sid]
-        if not s % self.every[self.gid[group_of(S.source).name]]:
+        from .synapse_chains import root_group   # the clock of a chain of Synapses
+        if not s % self.every[self.gid[group_of(root_group(S)).name]]:
             with np.errstate(all="ignore"):
                 self.ns[f"syn_update_{sid}"](self.sstates[sid], t, s)
 

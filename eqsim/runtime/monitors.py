@@ -270,7 +270,8 @@ class StateMonitor(Named):
 
     @property
     def dt_(self) -> float:
-        source = getattr(self.source, "source", self.source)  # synapses: their source
+        from .synapse_chains import root_group   # synapses: their (first) source
+        source = root_group(self.source)
         from .groups import group_of
         return (self.clock or group_of(source).clock or defaultclock).dt_
 
@@ -287,8 +288,14 @@ class StateMonitor(Named):
         local = self._local
         n = len(self.record) if local is None else len(local[0])
         bufs = {v: np.zeros((max(n_records, 1), n)) for v in self.variables}
-        bufs["_indices"] = self.record if local is None else local[1]
+        bufs["_indices"] = self._stored_indices() if local is None else local[1]
         return bufs
+
+    def _stored_indices(self) -> np.ndarray:
+        """Where the recorded indices are in the source's arrays (synapses made by
+        several connect() calls: Brian2's numbers, runtime/synapse_chains.py)."""
+        from .synapse_chains import storage_of
+        return np.asarray(storage_of(self.source, self.record), np.int32)
 
     def _collect(self, buffers: dict, rows: int, times: np.ndarray) -> None:
         if rows:
