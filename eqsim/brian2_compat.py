@@ -16,6 +16,7 @@ Objects made here are the plain classes underneath; a script may mix both styles
 from __future__ import annotations
 
 import itertools
+import logging
 import sys
 import weakref
 from collections import ChainMap
@@ -259,7 +260,20 @@ def run(duration, report=None, report_period=None, backend: str | None = None,
     backend, threads = _backend_and_threads(backend, threads)
     _seeding["pending"] = []
     _magic_network(1).run(duration, report=report, report_period=report_period,
-                          backend=backend, threads=threads, **kwargs)
+                          backend=backend, threads=threads, **_brian2_run_options(kwargs))
+
+
+def _brian2_run_options(kwargs: dict) -> dict:
+    """Brian2's run() options without an effect here: ``profile=`` (Brian2's timing of
+    each code object; eqsim's timings are ``net.build_info`` and ``net.timings``) and
+    ``level=`` (the frame depth of its magic); the rest goes to Network.run."""
+    kwargs = dict(kwargs)
+    if kwargs.pop("profile", None):
+        logging.getLogger(__name__).info(
+            "run(profile=True): eqsim keeps no per-object profile; see "
+            "Network.build_info.timings")
+    kwargs.pop("level", None)
+    return kwargs
 
 
 def _backend_and_threads(backend, threads) -> tuple[str, int]:
@@ -277,7 +291,7 @@ class Network(_network.Network):
         ``set_device``/``prefs.codegen.target`` (see :mod:`eqsim.preferences`)."""
         backend, threads = _backend_and_threads(backend, threads)
         super().run(duration, report=report, report_period=report_period,
-                    backend=backend, threads=threads, **kwargs)
+                    backend=backend, threads=threads, **_brian2_run_options(kwargs))
 
 
 # Brian2's integration methods as names (``method=euler``); eqsim takes the strings

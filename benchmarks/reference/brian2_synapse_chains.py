@@ -13,8 +13,9 @@ import json
 from pathlib import Path
 
 import numpy as np
-from brian2 import (NeuronGroup, Network, SpikeGeneratorGroup, StateMonitor, Synapses,
-                    ms, prefs)
+from brian2 import (NeuronGroup, Network, PoissonInput, PopulationRateMonitor,
+                    SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses, TimedArray, kHz, ms,
+                    prefs)
 
 
 def synapses_source() -> dict:
@@ -46,9 +47,32 @@ def synapses_source() -> dict:
             "Ysum": Ma.Ysum[:].tolist()}
 
 
+def subgroups() -> dict:
+    """PoissonInput onto subgroups (Brunel & Wang 2001, Rossant et al. 2011) made
+    deterministic: rate*dt = 1, so each of the N sources fires every step; a
+    PopulationRateMonitor of a subgroup (Wang 2002) of neurons with constant drive."""
+    G = NeuronGroup(10, """dv/dt = (I - v)/(10*ms) : 1
+                           dx/dt = -x/(5*ms) : 1
+                           I : 1 (constant)""",
+                    threshold="v > 1", reset="v = 0", refractory=2 * ms, method="exact")
+    G.I = "1 + 0.2*i"
+    P = PoissonInput(G[3:7], "x", N=5, rate=10 * kHz, weight=0.1)
+    P2 = PoissonInput(G[5:], "v", N=2, rate=10 * kHz, weight="0.001")
+    stim = TimedArray([0, 1, 0.5, 0, 2], dt=5 * ms)   # a weight that varies with t
+    P3 = PoissonInput(G[:2], "x", N=3, rate=10 * kHz, weight="0.1*stim(t)")
+    M = StateMonitor(G, ["v", "x"], record=True)
+    S = SpikeMonitor(G)
+    R = PopulationRateMonitor(G[2:5])
+    R2 = PopulationRateMonitor(G[8:])
+    net = Network(G, P, P2, P3, M, S, R, R2)
+    net.run(30 * ms)
+    return {"v": M.v[:].tolist(), "x": M.x[:].tolist(), "count": S.count[:].tolist(),
+            "rate": np.asarray(R.rate[:]).tolist(), "rate2": np.asarray(R2.rate[:]).tolist()}
+
+
 def main() -> None:
     prefs.codegen.target = "numpy"
-    out = {"synapses_source": synapses_source()}
+    out = {"synapses_source": synapses_source(), "subgroups": subgroups()}
     path = (Path(__file__).resolve().parents[2] / "tests" / "data" /
             "brian2_synapse_chains.json")
     path.write_text(json.dumps(out, indent=1) + "\n")

@@ -29,11 +29,7 @@ class SpikeMonitor(RecordsAtEvents, Named):
         self._range = None
         self.record = bool(record)   # False: count spikes per neuron, keep no times
         if isinstance(source, Subgroup):  # record the parent, keep the slice's spikes
-            if isinstance(self, PopulationRateMonitor):
-                raise ConfigurationError(f"{type(self).__name__} of a subgroup is not "
-                                         "supported; monitor the whole group",
-                                         code="E710")
-            self._range = (source.start, source.stop)
+            self._range = (source.start, source.stop)   # (a rate: the slice's count)
             source = source.parent
         if not isinstance(source, NeuronGroup):
             raise ConfigurationError(f"SpikeMonitor needs a NeuronGroup, got "
@@ -484,7 +480,7 @@ class PopulationRateMonitor(SpikeMonitor):
     def rate(self) -> Quantity:
         """Spikes per neuron per second in each recorded step."""
         counts, _ = self._data()
-        return Quantity(counts / (self.source.N * self.source.dt_), HZ)
+        return Quantity(counts / (self.N * self.source.dt_), HZ)
 
     @property
     def num_spikes(self) -> int:

@@ -12,7 +12,7 @@ import pytest
 
 import eqsim as eq
 from eqsim.errors import EqsimError
-from eqsim.units import ms
+from eqsim.units import kHz, ms
 
 REF = json.loads((Path(__file__).parents[1] / "data" /
                   "brian2_synapse_chains.json").read_text())
@@ -62,3 +62,52 @@ def test_synapses_source(backend):
     np.testing.assert_allclose(Ma.A, ref["A"], rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(Ma.Ysum, ref["Ysum"], rtol=1e-9, atol=1e-12)
     assert np.max(M.G) > 0.1 and np.max(Ma.A) > 0.1   # the loop closed
+
+
+def test_subgroup_inputs_and_rates(backend):
+    """PoissonInput onto subgroups (one with a weight that varies with t, a TimedArray)
+    and PopulationRateMonitors of subgroups; rate*dt = 1 makes the input deterministic
+    (every source fires every step), so the traces, spike counts and rates equal
+    Brian2's."""
+    ref = REF["subgroups"]
+    stim = eq.TimedArray([0, 1, 0.5, 0, 2], dt=5 * ms)   # a weight that varies with t
+    G = eq.NeuronGroup(10, """dv/dt = (I - v)/(10*ms) : 1
+                              dx/dt = -x/(5*ms) : 1
+                              I : 1 (constant)""",
+                       threshold="v > 1", reset="v = 0", refractory=2 * ms, method="exact",
+                       namespace={"stim": stim})
+    G.I = "1 + 0.2*i"
+    P = eq.PoissonInput(G[3:7], "x", N=5, rate=10 * kHz, weight=0.1)
+    P2 = eq.PoissonInput(G[5:], "v", N=2, rate=10 * kHz, weight="0.001")
+    P3 = eq.PoissonInput(G[:2], "x", N=3, rate=10 * kHz, weight="0.1*stim(t)")
+    M = eq.StateMonitor(G, ["v", "x"], record=True)
+    S = eq.SpikeMonitor(G)
+    R = eq.PopulationRateMonitor(G[2:5])
+    R2 = eq.PopulationRateMonitor(G[8:])
+    net = eq.Network(G, P, P2, P3, M, S, R, R2)
+    net.run(30 * ms, backend=backend)
+    np.testing.assert_allclose(M.v, ref["v"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(M.x, ref["x"], rtol=1e-9, atol=1e-12)
+    assert S.count.tolist() == ref["count"]
+    np.testing.assert_allclose(np.asarray(R.rate), ref["rate"], rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(R2.rate), ref["rate2"], rtol=1e-12)
+    assert np.asarray(R.rate).sum() > 0 and np.max(M.x[2]) == 0   # not in G[:2], G[3:7]
+    assert np.max(M.x[0]) > 0.5 and M.x[0][40] == 0   # stim(t) = 0 for t < 5 ms
+
+
+def test_random_poisson_input_on_subgroup_backends_agree():
+    """A random PoissonInput onto a subgroup draws the same numbers on both backends,
+    reaches only the subgroup, and its mean matches N*rate*dt*weight per step."""
+    out = {}
+    for backend in ("c", "numpy"):
+        G = eq.NeuronGroup(200, "x : 1", name="pig")
+        P = eq.PoissonInput(G[50:150], "x", N=40, rate=0.5 * kHz, weight=1.0, seed=7,
+                            name="pis")
+        eq.Network(G, P).run(20 * ms, backend=backend)
+        out[backend] = G.x[:].copy()
+    np.testing.assert_array_equal(out["c"], out["numpy"])
+    x = out["c"]
+    assert np.all(x[:50] == 0) and np.all(x[150:] == 0)
+    expected = 40 * 0.5e3 * 0.1e-3 * 200   # N * p per step * steps
+    sd = np.sqrt(40 * 0.05 * 0.95 * 200 / 100)   # of the mean over 100 neurons
+    assert abs(x[50:150].mean() - expected) < 4 * sd
