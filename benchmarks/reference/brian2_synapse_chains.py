@@ -70,9 +70,31 @@ def subgroups() -> dict:
             "rate": np.asarray(R.rate[:]).tolist(), "rate2": np.asarray(R2.rate[:]).tolist()}
 
 
+def post_variable_monitor() -> dict:
+    """StateMonitor(S, 'g') of the target's g, named without _post (synapses/nonlinear.py
+    of Brian2's examples), with a summed variable from clock-driven synapses."""
+    inp = NeuronGroup(2, "dv/dt = 1/(10*ms) : 1", threshold="v>1", reset="v = 0",
+                      method="euler")
+    neurons = NeuronGroup(1, """dv/dt = (g-v)/(10*ms) : 1
+                                g : 1""", method="exact")
+    S = Synapses(inp, neurons, """dg_syn/dt = -g_syn/(10*ms) + x*(1-g_syn)/(10*ms) : 1 (clock-driven)
+                                  g_post = g_syn : 1 (summed)
+                                  dx/dt = -x/(10*ms) : 1 (clock-driven)
+                                  w : 1""", on_pre="x += w")
+    S.connect()
+    S.w = [1., 10.]
+    inp.v = [0., 0.5]
+    M = StateMonitor(S, "g", record=[0, 1])
+    Mn = StateMonitor(neurons, ["g", "v"], record=0)
+    net = Network(inp, neurons, S, M, Mn)
+    net.run(60 * ms)
+    return {"M_g": M.g[:].tolist(), "Mn_g": Mn.g[:].tolist(), "Mn_v": Mn.v[:].tolist()}
+
+
 def main() -> None:
     prefs.codegen.target = "numpy"
-    out = {"synapses_source": synapses_source(), "subgroups": subgroups()}
+    out = {"synapses_source": synapses_source(), "subgroups": subgroups(),
+           "post_variable_monitor": post_variable_monitor()}
     path = (Path(__file__).resolve().parents[2] / "tests" / "data" /
             "brian2_synapse_chains.json")
     path.write_text(json.dumps(out, indent=1) + "\n")

@@ -201,6 +201,7 @@ class StateMonitor(Named):
         self._when = check_when(when, "a StateMonitor")
         self._order = check_order(order, "a StateMonitor")
         offset, limit = 0, getattr(source, "N", 0)
+        aliases: dict[str, str] = {}   # Brian2's name -> recorded name
         if isinstance(source, Synapses):
             known = [k for k, v in source.arrays.items() if v is not None and
                      not k.startswith("_") and k != "delay"]
@@ -209,6 +210,10 @@ class StateMonitor(Named):
                 f"{v}_post" for v in source._post_dims]
             if isinstance(variables, str):
                 variables = [variables]
+            # a target variable named without _post (Brian2: 'g' is the target's g)
+            aliases = {v: f"{v}_post" for v in variables
+                       if v not in known and v in source._post_dims}
+            variables = [aliases.get(v, v) for v in variables]
             for v in variables:
                 if v not in known and v not in linked:
                     raise ConfigurationError(
@@ -252,6 +257,7 @@ class StateMonitor(Named):
                     f"'{source.name}' of {limit} neurons", code="E711")
         self.source = source
         self.variables = tuple(variables)
+        self._aliases = aliases
         self.record = (idx + offset).astype(np.int32)
         self.record_all = record is True
         self.n_indices = len(self.record)
@@ -363,6 +369,10 @@ class StateMonitor(Named):
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
+        aliases = self.__dict__.get("_aliases", {})
+        if name in aliases or (name.endswith("_") and name[:-1] in aliases):
+            plain = name.endswith("_") and name[:-1] in aliases
+            name = aliases[name[:-1] if plain else name] + ("_" if plain else "")
         plain = name.endswith("_") and name[:-1] in self.__dict__.get("variables", ())
         var = name[:-1] if plain else name
         if var in self.__dict__.get("variables", ()):
@@ -389,7 +399,8 @@ class StateMonitor(Named):
     @property
     def record_variables(self) -> list[str]:
         """The recorded variables (Brian2's name)."""
-        return list(self.variables)
+        names = {v: k for k, v in self.__dict__.get("_aliases", {}).items()}
+        return [names.get(v, v) for v in self.variables]
 
     def _row(self, neuron) -> int:
         hits = np.flatnonzero(self.record == int(neuron) + self._offset)

@@ -398,8 +398,8 @@ class Synapses(Named):
         elif isinstance(j, str) and j.strip() == "i" and i is None:
             if n_pre > n_post:   # Brian2: j = i must be a target index for every i
                 raise ConfigurationError(
-                    f"one-to-one (j='i') needs at least as many targets as sources, got "
-                    f"{n_pre} and {n_post}", code="E740")
+                    f"one-to-one (j='i') needs groups of the same size (or more targets "
+                    f"than sources), got {n_pre} and {n_post}", code="E740")
             i_arr = j_arr = np.arange(cols[0], min(cols[1], n_pre), dtype=np.int32)
         elif isinstance(i, str) or isinstance(j, str):
             i_arr, j_arr = self._from_generator(i, j, p, condition, base,

@@ -111,3 +111,29 @@ def test_random_poisson_input_on_subgroup_backends_agree():
     expected = 40 * 0.5e3 * 0.1e-3 * 200   # N * p per step * steps
     sd = np.sqrt(40 * 0.05 * 0.95 * 200 / 100)   # of the mean over 100 neurons
     assert abs(x[50:150].mean() - expected) < 4 * sd
+
+
+def test_monitor_of_target_variable_named_without_post(backend):
+    """StateMonitor(S, 'g') records the target's g through the synapses (Brian2's name,
+    as synapses/nonlinear.py uses it); M.g equals Brian2's."""
+    ref = REF["post_variable_monitor"]
+    inp = eq.NeuronGroup(2, "dv/dt = 1/(10*ms) : 1", threshold="v>1", reset="v = 0",
+                         method="euler")
+    neurons = eq.NeuronGroup(1, """dv/dt = (g-v)/(10*ms) : 1
+                                   g : 1""", method="exact")
+    S = eq.Synapses(inp, neurons, """dg_syn/dt = -g_syn/(10*ms) + x*(1-g_syn)/(10*ms) : 1 (clock-driven)
+                                     g_post = g_syn : 1 (summed)
+                                     dx/dt = -x/(10*ms) : 1 (clock-driven)
+                                     w : 1""", on_pre="x += w")
+    S.connect()
+    S.w = [1., 10.]
+    inp.v = [0., 0.5]
+    M = eq.StateMonitor(S, "g", record=[0, 1])
+    Mn = eq.StateMonitor(neurons, ["g", "v"], record=0)
+    eq.Network(inp, neurons, S, M, Mn).run(60 * ms, backend=backend)
+    assert M.record_variables == ["g"]
+    np.testing.assert_allclose(M.g, ref["M_g"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(M[1].g_, ref["M_g"][1], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(Mn.g, ref["Mn_g"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(Mn.v, ref["Mn_v"], rtol=1e-9, atol=1e-12)
+    assert np.max(M.g) > 0.5

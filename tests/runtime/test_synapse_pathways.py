@@ -139,8 +139,9 @@ def test_pathway_errors():
     S.down.delay["i == 0"] = 3 * ms          # indexing a pathway's delays
     assert (S.up.delay / ms).tolist() == [2, 2, 2, 2]
     assert (S.down.delay / ms).tolist() == [3, 3, 0, 0]
+    assert eq.StateMonitor(S, "v").variables == ("v_post",)   # the target's v (Brian2)
     with pytest.raises(EqsimError) as err:
-        eq.StateMonitor(S, "v")              # the target's v is written v_post
+        eq.StateMonitor(S, "u")
     assert err.value.code == "E711" and "v_post" in str(err.value)
 
 
