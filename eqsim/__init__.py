@@ -21,7 +21,7 @@ from .brian2_compat import (NeuronGroup, PoissonGroup, PoissonInput, PopulationR
                             SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses,
                             collect, restore, run, seed, start_scope, store,
                             EventMonitor, NetworkOperation, network_operation, stop,
-                            scheduling_summary)
+                            scheduling_summary, profiling_summary)
 from .errors import (CodegenError, CompileError, ConfigurationError, DimensionError,
                      EqsimError, EquationError, IntegrationError, SimulationError)
 from . import topology
@@ -47,7 +47,7 @@ __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "Ti
            "PoissonInput", "step_current",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network", "Clock",
            "EventMonitor", "NetworkOperation", "network_operation", "stop",
-           "scheduling_summary",
+           "scheduling_summary", "profiling_summary",
            "defaultclock", "run", "start_scope", "seed", "store", "restore", "collect",
            "run_trials", "Trial", "linked_var",
            "units", "topology", "show_code", "__version__", "EqsimError", "EquationError",

@@ -117,6 +117,21 @@ class Synapses(_synapses.Synapses, _NamespaceFromCaller):
         super().__init__(source, target, *args, **kwargs)
         object.__setattr__(self, "_created", created)
 
+    def connect(self, *args, namespace=None, level: int = 0, **kwargs):
+        """Brian2 resolves the names of connect()'s expressions in the frame that calls
+        it (e.g. a local ``w`` assigned after the Synapses were made, inside a
+        function), before the namespace the Synapses were made with."""
+        if namespace is not None or self.__dict__.get("_in_connect"):
+            return super().connect(*args, namespace=namespace, level=level, **kwargs)
+        saved = self.namespace
+        self._in_connect = True
+        self.namespace = ChainMap(*_caller_namespace(level + 1).maps, saved)
+        try:
+            return super().connect(*args, level=level, **kwargs)
+        finally:
+            self.namespace = saved
+            self._in_connect = False
+
 
 class PoissonInput(_inputs.PoissonInput):
     __doc__ = _inputs.PoissonInput.__doc__
@@ -190,6 +205,34 @@ def network_operation(*args, **kwargs):
 def scheduling_summary(net=None):
     """The parts of ``net`` (default: the magic network) in the order they run."""
     return (net or _magic_network(1)).scheduling_summary()
+
+
+class ProfilingSummary:
+    """What ``profiling_summary()`` prints: eqsim's own timings of the last run's network
+    (Brian2 times each code object; eqsim compiles one module per network, so it reports
+    the stages of the build and the run)."""
+
+    def __init__(self, net):
+        info = getattr(net, "build_info", None)
+        self.timings = dict(getattr(info, "timings", {}) or {})
+        self.timings.update({f"run {k}": v for k, v in
+                             (getattr(net, "timings", None) or {}).items()
+                             if isinstance(v, float)})
+
+    def __repr__(self) -> str:
+        if not self.timings:
+            return "Profiling summary: no run yet"
+        width = max(len(k) for k in self.timings)
+        return "\n".join(["Profiling summary (eqsim: build stages and run)"] + [
+            f"{k:<{width}}  {v:10.4f} s" for k, v in self.timings.items()])
+
+    __str__ = __repr__
+
+
+def profiling_summary(net=None, show=None) -> ProfilingSummary:
+    """Brian2's ``profiling_summary()``: here, eqsim's timings of ``net`` (default: the
+    magic network); ``show`` is accepted (Brian2: the number of entries)."""
+    return ProfilingSummary(net or _magic_network(1))
 
 
 def stop() -> None:
@@ -363,7 +406,7 @@ def network() -> _network.Network | None:
 
 
 __all__ = ["EventMonitor", "NetworkOperation", "network_operation", "stop",
-           "scheduling_summary",
+           "scheduling_summary", "profiling_summary",
            "NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "PoissonInput",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "collect", "run",
            "start_scope", "seed", "store", "restore", "network", "Network", "timestep",

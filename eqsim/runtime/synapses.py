@@ -325,8 +325,9 @@ class Synapses(Named):
 
     @property
     def i(self) -> np.ndarray:
-        """Presynaptic index of each synapse."""
-        return self._pre_indices()
+        """Presynaptic index of each synapse (``S.i[k]``; ``S.i[2, :]``, ``S.i['j > 3']``
+        index by source and target as for other variables)."""
+        return indexing.view(self, "i", self._pre_indices(), None)
 
     def _pre_indices(self) -> np.ndarray:
         """The source index of every synapse, expanded from the row pointer."""
@@ -335,8 +336,9 @@ class Synapses(Named):
 
     @property
     def j(self) -> np.ndarray:
-        """Postsynaptic index of each synapse."""
-        return self.arrays["_post"].copy()
+        """Postsynaptic index of each synapse (``S.j[i, :]``: the targets of source
+        neuron i, as in Brian2)."""
+        return indexing.view(self, "j", self.arrays["_post"].copy(), None)
 
     # ---- connect ---------------------------------------------------------------------
     def connect(self, condition: str | bool | None = None, i=None, j=None, p=1.0,
@@ -666,6 +668,10 @@ class Synapses(Named):
     def _set_indexed(self, var: str, idx: np.ndarray, value) -> None:
         """``S.w[key] = value`` for the synapses ``idx``; a string is evaluated for every
         synapse (random numbers drawn for all) and the chosen ones kept."""
+        if var in ("i", "j"):
+            raise ConfigurationError(f"synapses '{self.name}': {var} (the source/target "
+                                     "index of each synapse) cannot be changed",
+                                     code="E755", hint="make new synapses with connect()")
         delay = var == "delay" or var.startswith("_delay_")   # of a pathway
         dim = SECOND if delay or var == "lastupdate" else self.equations[var].dim
         if isinstance(value, str):

@@ -137,3 +137,47 @@ def test_monitor_of_target_variable_named_without_post(backend):
     np.testing.assert_allclose(Mn.g, ref["Mn_g"], rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(Mn.v, ref["Mn_v"], rtol=1e-9, atol=1e-12)
     assert np.max(M.g) > 0.5
+
+
+def test_profiling_summary_and_profile_option():
+    """run(..., profile=True) is accepted (Brian2's option) and profiling_summary()
+    reports eqsim's timings of the build stages."""
+    from eqsim.brian2_compat import Network, profiling_summary
+    G = eq.NeuronGroup(2, "dv/dt = -v/(10*ms) : 1", method="exact")
+    net = Network(G)
+    assert "no run yet" in repr(profiling_summary(net))
+    net.run(1 * ms, profile=True, backend="numpy")
+    text = repr(profiling_summary(net, show=5))
+    assert "front" in text and "s\n" in text + "\n"
+
+
+def test_synapse_indices_indexed_by_pairs():
+    """S.j[i, :] (the targets of source i) and S.i[:, j], as Brian2's
+    synapses/spatial_connections.py uses them; S.i and S.j stay read-only."""
+    G = eq.NeuronGroup(5, "v : 1")
+    S = eq.Synapses(G, G)
+    S.connect("abs(i - j) <= 1")
+    assert S.j[2, :].tolist() == [1, 2, 3]
+    assert S.i[:, 4].tolist() == [3, 4]
+    assert S.j["i == 0"].tolist() == [0, 1]
+    assert int((S.i == 1).sum()) == 3 and len(S.i) == 13
+    with pytest.raises(EqsimError) as err:
+        S.i[0, :] = 3
+    assert err.value.code == "E755"
+
+
+def test_connect_resolves_names_where_it_is_called():
+    """Brian2 resolves connect()'s names in the frame that calls it: a local assigned
+    after the Synapses were made inside a function (efficient_gaussian_connectivity.py)."""
+    from eqsim import brian2_compat as b2
+
+    def limited(N):
+        G = b2.NeuronGroup(N, "v:1", threshold="v>1")
+        S = b2.Synapses(G, G, on_pre="v += 1")
+        w = 2
+        S.connect(j="k for k in range(i-w, i+w) if i != k", skip_if_invalid=True)
+        return S
+
+    S = limited(6)
+    assert sorted(zip(S.i.tolist(), S.j.tolist()))[:3] == [(0, 1), (1, 0), (1, 2)]
+    assert len(S) == 1 + 2 + 3 + 3 + 3 + 2   # k in [i-2, i+2), k != i, inside 0..5

@@ -65,6 +65,13 @@ def _stale_synapses_source():
     run(G, S, R, backend="numpy")
 
 
+def _write_synapse_indices():
+    G = group("v : volt")
+    S = eq.Synapses(G, G)
+    S.connect()
+    S.j[0, :] = 1
+
+
 def _threshold_after_propagation_on_ranks(tp, mp):
     G = group(threshold="v > 1*mV")
     S = eq.Synapses(G, G, on_pre="v_post += 1*mV")
@@ -281,6 +288,7 @@ TRIGGERS = {
     "E753": lambda tp, mp: eq.Synapses(eq.Synapses(group(threshold="v > 10*mV")),
                                        group(), on_pre="v_post += 1*mV"),
     "E754": lambda tp, mp: _stale_synapses_source(),
+    "E755": lambda tp, mp: _write_synapse_indices(),
     "E760": lambda tp, mp: check_ranks(3, 4),
     "E761": lambda tp, mp: _pre_variables_on_ranks(),
     "E762": _mpi_without_mpi4py,
