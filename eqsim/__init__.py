@@ -21,7 +21,7 @@ from .brian2_compat import (NeuronGroup, PoissonGroup, PoissonInput, PopulationR
                             SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses,
                             collect, restore, run, seed, start_scope, store,
                             EventMonitor, NetworkOperation, network_operation, stop,
-                            scheduling_summary)
+                            scheduling_summary, profiling_summary)
 from .errors import (CodegenError, CompileError, ConfigurationError, DimensionError,
                      EqsimError, EquationError, IntegrationError, SimulationError)
 from . import topology
@@ -47,7 +47,7 @@ __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "Ti
            "PoissonInput", "step_current",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "Network", "Clock",
            "EventMonitor", "NetworkOperation", "network_operation", "stop",
-           "scheduling_summary",
+           "scheduling_summary", "profiling_summary",
            "defaultclock", "run", "start_scope", "seed", "store", "restore", "collect",
            "run_trials", "Trial", "linked_var",
            "units", "topology", "show_code", "__version__", "EqsimError", "EquationError",
@@ -99,5 +99,6 @@ def _all_names() -> list[str]:
     import *`` gives all three)."""
     from .pylab_names import MATPLOTLIB_NAMES, _numpy_names
     pylab = (*_numpy_names(), *MATPLOTLIB_NAMES, "abs", "bool", "bytes", "max", "min",
-             "pow", "round", "datetime", "ma", "plt", "mpl", "cm", "mlab", "np", "numpy")
+             "pow", "round", "datetime", "ma", "plt", "mpl", "cm", "mlab", "np", "numpy",
+             "matplotlib")
     return list(dict.fromkeys((*_OWN_ALL, *units.ALL_UNIT_NAMES, *pylab)))

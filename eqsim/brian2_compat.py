@@ -16,6 +16,7 @@ Objects made here are the plain classes underneath; a script may mix both styles
 from __future__ import annotations
 
 import itertools
+import logging
 import sys
 import weakref
 from collections import ChainMap
@@ -116,6 +117,21 @@ class Synapses(_synapses.Synapses, _NamespaceFromCaller):
         super().__init__(source, target, *args, **kwargs)
         object.__setattr__(self, "_created", created)
 
+    def connect(self, *args, namespace=None, level: int = 0, **kwargs):
+        """Brian2 resolves the names of connect()'s expressions in the frame that calls
+        it (e.g. a local ``w`` assigned after the Synapses were made, inside a
+        function), before the namespace the Synapses were made with."""
+        if namespace is not None or self.__dict__.get("_in_connect"):
+            return super().connect(*args, namespace=namespace, level=level, **kwargs)
+        saved = self.namespace
+        self._in_connect = True
+        self.namespace = ChainMap(*_caller_namespace(level + 1).maps, saved)
+        try:
+            return super().connect(*args, level=level, **kwargs)
+        finally:
+            self.namespace = saved
+            self._in_connect = False
+
 
 class PoissonInput(_inputs.PoissonInput):
     __doc__ = _inputs.PoissonInput.__doc__
@@ -191,6 +207,34 @@ def scheduling_summary(net=None):
     return (net or _magic_network(1)).scheduling_summary()
 
 
+class ProfilingSummary:
+    """What ``profiling_summary()`` prints: eqsim's own timings of the last run's network
+    (Brian2 times each code object; eqsim compiles one module per network, so it reports
+    the stages of the build and the run)."""
+
+    def __init__(self, net):
+        info = getattr(net, "build_info", None)
+        self.timings = dict(getattr(info, "timings", {}) or {})
+        self.timings.update({f"run {k}": v for k, v in
+                             (getattr(net, "timings", None) or {}).items()
+                             if isinstance(v, float)})
+
+    def __repr__(self) -> str:
+        if not self.timings:
+            return "Profiling summary: no run yet"
+        width = max(len(k) for k in self.timings)
+        return "\n".join(["Profiling summary (eqsim: build stages and run)"] + [
+            f"{k:<{width}}  {v:10.4f} s" for k, v in self.timings.items()])
+
+    __str__ = __repr__
+
+
+def profiling_summary(net=None, show=None) -> ProfilingSummary:
+    """Brian2's ``profiling_summary()``: here, eqsim's timings of ``net`` (default: the
+    magic network); ``show`` is accepted (Brian2: the number of entries)."""
+    return ProfilingSummary(net or _magic_network(1))
+
+
 def stop() -> None:
     """Stop the running magic network after the current step (Brian2's ``stop()``)."""
     if _state["network"] is not None:
@@ -259,7 +303,20 @@ def run(duration, report=None, report_period=None, backend: str | None = None,
     backend, threads = _backend_and_threads(backend, threads)
     _seeding["pending"] = []
     _magic_network(1).run(duration, report=report, report_period=report_period,
-                          backend=backend, threads=threads, **kwargs)
+                          backend=backend, threads=threads, **_brian2_run_options(kwargs))
+
+
+def _brian2_run_options(kwargs: dict) -> dict:
+    """Brian2's run() options without an effect here: ``profile=`` (Brian2's timing of
+    each code object; eqsim's timings are ``net.build_info`` and ``net.timings``) and
+    ``level=`` (the frame depth of its magic); the rest goes to Network.run."""
+    kwargs = dict(kwargs)
+    if kwargs.pop("profile", None):
+        logging.getLogger(__name__).info(
+            "run(profile=True): eqsim keeps no per-object profile; see "
+            "Network.build_info.timings")
+    kwargs.pop("level", None)
+    return kwargs
 
 
 def _backend_and_threads(backend, threads) -> tuple[str, int]:
@@ -277,7 +334,7 @@ class Network(_network.Network):
         ``set_device``/``prefs.codegen.target`` (see :mod:`eqsim.preferences`)."""
         backend, threads = _backend_and_threads(backend, threads)
         super().run(duration, report=report, report_period=report_period,
-                    backend=backend, threads=threads, **kwargs)
+                    backend=backend, threads=threads, **_brian2_run_options(kwargs))
 
 
 # Brian2's integration methods as names (``method=euler``); eqsim takes the strings
@@ -349,7 +406,7 @@ def network() -> _network.Network | None:
 
 
 __all__ = ["EventMonitor", "NetworkOperation", "network_operation", "stop",
-           "scheduling_summary",
+           "scheduling_summary", "profiling_summary",
            "NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "PoissonInput",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "collect", "run",
            "start_scope", "seed", "store", "restore", "network", "Network", "timestep",

@@ -39,7 +39,7 @@ MATPLOTLIB_NAMES = tuple("""
     angle_spectrum annotate arrow autoscale autumn axes axhline axhspan axis axline
     axvline axvspan backend_registry bar bar_label barbs barh bone box boxplot
     broken_barh cla clabel clf clim close cohere color_sequences colorbar colormaps
-    connect contour contourf cool copper csd date2num datestr2num delaxes detrend
+    connect contour contourf cool copper csd cycler date2num datestr2num delaxes detrend
     detrend_linear detrend_mean detrend_none disconnect drange draw draw_all
     draw_if_interactive ecdf errorbar eventplot figaspect figimage figlegend
     fignum_exists figtext figure fill fill_between fill_betweenx findobj flag
@@ -52,7 +52,7 @@ MATPLOTLIB_NAMES = tuple("""
     phase_spectrum pie pie_label pink plasma plot polar prism psd quiver quiverkey
     rc rcParams rcParamsDefault rcParamsOrig rc_context rcdefaults rgrids savefig
     sca scatter sci semilogx semilogy set_cmap set_loglevel setp show silent_list
-    specgram spring spy stackplot stairs stem step streamplot subplot subplot2grid
+    specgram spring spy stackplot stairs stem step streamplot style subplot subplot2grid
     subplot_mosaic subplot_tool subplots subplots_adjust summer suptitle
     switch_backend table text thetagrids tick_params ticklabel_format tight_layout
     title tricontour tricontourf tripcolor triplot twinx twiny
@@ -194,6 +194,7 @@ def star_names() -> dict:
     names["ma"] = LazyModule("ma", "numpy.ma")
     names["plt"] = LazyModule("plt", "matplotlib.pyplot")
     names["mpl"] = LazyModule("mpl", "matplotlib")
+    names["matplotlib"] = LazyModule("matplotlib", "matplotlib")   # pyplot has it too
     names["cm"] = LazyModule("cm", "matplotlib.cm")
     names["mlab"] = LazyModule("mlab", "matplotlib.mlab")
     names["np"] = numpy_

@@ -267,6 +267,9 @@ def _spikemon_context(m: SpikeMonitorSpec, lay: _Layout) -> dict:
         "count_slot": lay.iparam(f"{m.name}/count"),
         "capacity_slot": lay.iparam(f"{m.name}/capacity"),
         "rate": m.rate,
+        # a rate counts the spikes of neurons [lo, hi) only (all, or a subgroup's)
+        "lo_slot": lay.iparam(f"{m.name}/_lo") if m.rate else None,
+        "hi_slot": lay.iparam(f"{m.name}/_hi") if m.rate else None,
     }
 
 
@@ -278,6 +281,12 @@ def _poisson_input_context(p, lay: _Layout, groups: dict) -> dict:
             "key0_slot": lay.iparam(f"{p.name}/key0"), "key1_slot": lay.iparam(f"{p.name}/key1"),
             "p_slot": lay.dparam(f"{p.name}/p"), "q0_slot": lay.dparam(f"{p.name}/q0"),
             "w_slot": lay.dparam(f"{p.name}/weight"),
+            # a weight that varies with t: one value per step, from step _wbase
+            "warr_slot": lay.array(f"{p.name}/_weights", "double"),
+            "wbase_slot": lay.iparam(f"{p.name}/_wbase"),
+            "wvary_slot": lay.iparam(f"{p.name}/_wvary"),
+            "start_slot": lay.iparam(f"{p.name}/start"),   # the neurons [start, stop)
+            "stop_slot": lay.iparam(f"{p.name}/stop"),     # (a subgroup's, or all)
             "nr_slot": ({a["name"]: a["slot"] for a in g["arrays"]}["not_refractory"]
                         if p.unless_refractory else None)}
 

@@ -105,7 +105,22 @@ def _synapses_target(spec: SynapseSpec, lay) -> dict:
     arrays = [{"name": v, "c": c_name(v), "ctype": "double",
                "slot": lay.array(f"{spec.name}/_tgt/{v}", "double")}
               for v, _ in spec.post_vars]
-    return {"name": spec.target, "arrays": arrays, "synapses": True}
+    return {"name": spec.target, "arrays": arrays, "synapses": True,
+            "N_slot": lay.iparam(f"{spec.name}/_tgt_N")}   # for (summed) variables
+
+
+def _synapses_source(spec: SynapseSpec, lay) -> dict:
+    """The source of synapses whose source is another Synapses, seen as a group whose
+    "neurons" are the source's synapses. It emits no spikes: it is read every step (by
+    summed variables and clock-driven equations), on the clock of the group the chain
+    of synapses starts from (bound at run time under this object's keys)."""
+    arrays = [{"name": v, "c": c_name(v), "ctype": "double",
+               "slot": lay.array(f"{spec.name}/_src/{v}", "double")}
+              for v, _ in spec.pre_vars]
+    return {"name": spec.source, "arrays": arrays, "synapses": True,
+            "N_slot": lay.iparam(f"{spec.name}/_src_N"),
+            "every_slot": lay.iparam(f"{spec.name}/_src_every"),
+            "dt_slot": lay.dparam(f"{spec.name}/_src_dt")}
 
 
 def _timed_slots(spec: SynapseSpec, lay) -> list[dict]:
@@ -156,7 +171,7 @@ def _pathway_slots(lay, key: str, kind: str, per_synapse: bool) -> dict:
 def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
                     groups: dict[str, dict]) -> dict:
     name = spec.name
-    src = groups[spec.source]
+    src = groups.get(spec.source) or _synapses_source(spec, lay)
     tgt = groups.get(spec.target) or _synapses_target(spec, lay)
     syn_arrays = []
     for v in k.variables:
@@ -236,6 +251,8 @@ def _not_distributable(k: SynapseKernels, ctx: dict) -> list[str]:
     reasons = []
     if ctx["tgt"].get("synapses"):
         reasons.append("their target is another Synapses object")
+    if ctx["src"].get("synapses"):
+        reasons.append("their source is another Synapses object")
     if k.pathways:
         reasons.append("they have named pathways (on_pre/on_post dicts)")
     parts = [*ctx["pres"], *ctx["posts"], ctx["clock"]]

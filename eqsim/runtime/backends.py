@@ -331,7 +331,8 @@ class _StepRunner:
     def syn_update(self, e, t, s):
         sid = self.sid[e["owner"]]
         S = self.b.synapses[sid]
-        if not s % self.every[self.gid[group_of(S.source).name]]:
+        from .synapse_chains import root_group   # the clock of a chain of Synapses
+        if not s % self.every[self.gid[group_of(root_group(S)).name]]:
             with np.errstate(all="ignore"):
                 self.ns[f"syn_update_{sid}"](self.sstates[sid], t, s)
 
@@ -363,8 +364,10 @@ class _StepRunner:
             if m.source is not g or m.spec.own_slot:
                 continue
             c = data.get_i(f"{m.name}/count")
-            if m.spec.rate:
-                data.array(f"{m.name}/_i")[c] = len(spk)
+            if m.spec.rate:   # spikes of the neurons [lo, hi) (a subgroup's, or all)
+                lo, hi = data.get_i(f"{m.name}/_lo"), data.get_i(f"{m.name}/_hi")
+                glob = spk + self.states[gid].offset
+                data.array(f"{m.name}/_i")[c] = np.count_nonzero((glob >= lo) & (glob < hi))
                 data.array(f"{m.name}/_step")[c] = s
                 data.set_i(f"{m.name}/count", c + 1)
             else:
@@ -404,16 +407,20 @@ class _StepRunner:
         if s % self.every[self.gid[p.target.name]]:
             return
         name = p.name
-        k0 = np.arange(p.target.N)
+        start, stop = data.get_i(f"{name}/start"), data.get_i(f"{name}/stop")
+        k0 = np.arange(start, stop)   # (a subgroup's neurons; numpy runs on one process)
         counts = _rng.binomial(p.seed, _rng.object_id(name), k0, s,
                                data.get_i(f"{name}/n"), data.get_d(f"{name}/p"),
                                data.get_d(f"{name}/q0"), bool(data.get_i(f"{name}/approx")))
-        added = data.get_d(f"{name}/weight") * counts
+        weight = (data.array(f"{name}/_weights")[s - data.get_i(f"{name}/_wbase")]
+                  if data.get_i(f"{name}/_wvary") else data.get_d(f"{name}/weight"))
+        added = weight * counts
+        target = p.target.arrays[p.target_var][start:stop]
         if p.spec.unless_refractory:   # refractory neurons keep their value (Brian2)
-            free = p.target.arrays["not_refractory"].astype(bool)
-            p.target.arrays[p.target_var][free] += added[free]
+            free = p.target.arrays["not_refractory"][start:stop].astype(bool)
+            target[free] += added[free]
         else:
-            p.target.arrays[p.target_var] += added
+            target += added
 
     def reset(self, e, t, s):
         gid = self.gid[e["owner"]]

@@ -199,6 +199,11 @@ class PoissonInput(Named):
 
     def __init__(self, target: NeuronGroup, target_var: str, N: int, rate, weight,
                  name: str | None = None, seed: int | None = None):
+        from .groups import Subgroup
+        self._range = None   # (start, stop) of a subgroup target in its parent group
+        if isinstance(target, Subgroup):   # Brian2 allows it: the parent's slice
+            self._range = (target.start, target.stop)
+            target = target.parent
         if not isinstance(target, NeuronGroup):
             raise ConfigurationError("PoissonInput needs a NeuronGroup as its target",
                                      code="E748")
@@ -228,9 +233,10 @@ class PoissonInput(Named):
                                          f"{target.name}.{target_var} is in {dim}",
                                          code="E748")
             if any(resolve(n).kind in ("variable", "subexpression", "index")
-                   for n in names_in(node)):
+                   for n in names_in(node) if n not in ("t", "dt")):
                 raise ConfigurationError("PoissonInput weights may use constants and units "
-                                         "only, not per-neuron variables", code="E748")
+                                         "(and t, TimedArrays of t) only, not per-neuron "
+                                         "variables", code="E748")
         else:
             check_units(weight, dim, f"weight of PoissonInput onto "
                                      f"{target.name}.{target_var}")
@@ -249,6 +255,50 @@ class PoissonInput(Named):
         clamped = ("unless refractory" in flags[self.target_var]
                    and "not_refractory" in self.target.arrays)
         return PoissonInputSpec(self.name, self.target.name, self.target_var, clamped)
+
+    def _varying_weight(self) -> bool:
+        """A string weight that uses t (e.g. 'stimulus(t)' of a TimedArray): Brian2
+        evaluates it at every step."""
+        if not isinstance(self.weight, str):
+            return False
+        from ..equations.expressions import names_in, parse_expression
+        return "t" in names_in(parse_expression(self.weight)[0])
+
+    def _bind_weights(self, data, step0: int, n: int, dt: float) -> None:
+        """Before a compiled call of ``n`` steps from ``step0``: a weight that changes
+        with t, evaluated (vectorised) for every step from step0 - 1 (an MPI window may
+        resume one step early) to step0 + n; the generated code reads it by step."""
+        varying = self._varying_weight()
+        data.set_i(f"{self.name}/_wvary", int(varying))
+        data.set_i(f"{self.name}/_wbase", step0 - 1)
+        if not varying:
+            data.set_array(f"{self.name}/_weights", np.zeros(1))
+            return
+        from ..equations.expressions import evaluate, parse_expression
+        node, _ = parse_expression(self.weight)
+        times = np.maximum(np.arange(step0 - 1, step0 + n + 1), 0) * dt
+        resolve, namespace = self.target._resolver(), self.target.namespace
+
+        def values(name):
+            if name == "t":
+                return times
+            if name == "dt":
+                return self.target.dt_
+            info = resolve(name)
+            if info.kind == "constant":
+                return float(np.asarray(namespace[name]))
+            if info.kind == "function":
+                return namespace[name]._lookup
+            return info.value
+
+        with np.errstate(all="ignore"):
+            weights = np.broadcast_to(np.asarray(evaluate(node, values, None), float),
+                                      times.shape).copy()
+        data.set_array(f"{self.name}/_weights", weights)
+
+    def neuron_range(self) -> tuple[int, int]:
+        """The target neurons (start, stop) in the target group: all, or a subgroup's."""
+        return self._range if self._range is not None else (0, self.target.N)
 
     def weight_value(self) -> float:
         """The weight in SI units (a string weight is evaluated now, as in Brian2)."""

@@ -30,11 +30,7 @@ class SpikeMonitor(RecordsAtEvents, LabelledSpikes, Named):
         self._range = None
         self.record = bool(record)   # False: count spikes per neuron, keep no times
         if isinstance(source, Subgroup):  # record the parent, keep the slice's spikes
-            if isinstance(self, PopulationRateMonitor):
-                raise ConfigurationError(f"{type(self).__name__} of a subgroup is not "
-                                         "supported; monitor the whole group",
-                                         code="E710")
-            self._range = (source.start, source.stop)
+            self._range = (source.start, source.stop)   # (a rate: the slice's count)
             source = source.parent
         if not isinstance(source, NeuronGroup):
             raise ConfigurationError(f"SpikeMonitor needs a NeuronGroup, got "
@@ -206,6 +202,7 @@ class StateMonitor(Named):
         self._when = check_when(when, "a StateMonitor")
         self._order = check_order(order, "a StateMonitor")
         offset, limit = 0, getattr(source, "N", 0)
+        aliases: dict[str, str] = {}   # Brian2's name -> recorded name
         if isinstance(source, Synapses):
             known = [k for k, v in source.arrays.items() if v is not None and
                      not k.startswith("_") and k != "delay"]
@@ -214,6 +211,10 @@ class StateMonitor(Named):
                 f"{v}_post" for v in source._post_dims]
             if isinstance(variables, str):
                 variables = [variables]
+            # a target variable named without _post (Brian2: 'g' is the target's g)
+            aliases = {v: f"{v}_post" for v in variables
+                       if v not in known and v in source._post_dims}
+            variables = [aliases.get(v, v) for v in variables]
             for v in variables:
                 if v not in known and v not in linked:
                     raise ConfigurationError(
@@ -257,6 +258,7 @@ class StateMonitor(Named):
                     f"'{source.name}' of {limit} neurons", code="E711")
         self.source = source
         self.variables = tuple(variables)
+        self._aliases = aliases
         self.record = (idx + offset).astype(np.int32)
         self.record_all = record is True
         self.n_indices = len(self.record)
@@ -271,7 +273,8 @@ class StateMonitor(Named):
 
     @property
     def dt_(self) -> float:
-        source = getattr(self.source, "source", self.source)  # synapses: their source
+        from .synapse_chains import root_group   # synapses: their (first) source
+        source = root_group(self.source)
         from .groups import group_of
         return (self.clock or group_of(source).clock or defaultclock).dt_
 
@@ -288,8 +291,14 @@ class StateMonitor(Named):
         local = self._local
         n = len(self.record) if local is None else len(local[0])
         bufs = {v: np.zeros((max(n_records, 1), n)) for v in self.variables}
-        bufs["_indices"] = self.record if local is None else local[1]
+        bufs["_indices"] = self._stored_indices() if local is None else local[1]
         return bufs
+
+    def _stored_indices(self) -> np.ndarray:
+        """Where the recorded indices are in the source's arrays (synapses made by
+        several connect() calls: Brian2's numbers, runtime/synapse_chains.py)."""
+        from .synapse_chains import storage_of
+        return np.asarray(storage_of(self.source, self.record), np.int32)
 
     def _collect(self, buffers: dict, rows: int, times: np.ndarray) -> None:
         if rows:
@@ -361,6 +370,10 @@ class StateMonitor(Named):
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
+        aliases = self.__dict__.get("_aliases", {})
+        if name in aliases or (name.endswith("_") and name[:-1] in aliases):
+            plain = name.endswith("_") and name[:-1] in aliases
+            name = aliases[name[:-1] if plain else name] + ("_" if plain else "")
         plain = name.endswith("_") and name[:-1] in self.__dict__.get("variables", ())
         var = name[:-1] if plain else name
         if var in self.__dict__.get("variables", ()):
@@ -387,7 +400,8 @@ class StateMonitor(Named):
     @property
     def record_variables(self) -> list[str]:
         """The recorded variables (Brian2's name)."""
-        return list(self.variables)
+        names = {v: k for k, v in self.__dict__.get("_aliases", {}).items()}
+        return [names.get(v, v) for v in self.variables]
 
     def _row(self, neuron) -> int:
         hits = np.flatnonzero(self.record == int(neuron) + self._offset)
@@ -478,7 +492,7 @@ class PopulationRateMonitor(SpikeMonitor):
     def rate(self) -> Quantity:
         """Spikes per neuron per second in each recorded step."""
         counts, _ = self._data()
-        return Quantity(counts / (self.source.N * self.source.dt_), HZ)
+        return Quantity(counts / (self.N * self.source.dt_), HZ)
 
     @property
     def num_spikes(self) -> int:

@@ -399,11 +399,18 @@ class Network:
             data.set_d(f"{p.name}/p", prob)
             data.set_d(f"{p.name}/q0", q0)
             data.set_d(f"{p.name}/weight", p.weight_value())
+            start, stop = p.neuron_range()
+            data.set_i(f"{p.name}/start", start)
+            data.set_i(f"{p.name}/stop", stop)
         for m in self.state_monitors:
             data.set_i(f"{m.name}/n_indices", len(m.record))
             data.set_i(f"{m.name}/every", every[id(m)])
         for m in self.spike_monitors:
             data.set_array(f"{m.name}/_counts", m.counts)
+            if m.spec.rate:   # the neurons it counts (a subgroup's, or all)
+                lo, hi = m._range or (0, m.source.N)
+                data.set_i(f"{m.name}/_lo", lo)
+                data.set_i(f"{m.name}/_hi", hi)
         netops.bind(self, data, every)
         if plan is not None:
             plan.bind_monitors(data, self.spike_monitors, self.state_monitors)
@@ -533,6 +540,8 @@ class Network:
         with ``self._pos = pos1``."""
         data = self._data
         step0 = self._step
+        for p in self.poisson_inputs:   # weights that vary with t: one per step
+            p._bind_weights(data, step0, n, self._dt_base)
         n_blocks = len(data.unit.schedule) + 1
         records = {}
         for m in self.state_monitors:

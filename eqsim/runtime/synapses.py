@@ -176,6 +176,13 @@ def _check_synapses_target(target, on_post) -> None:
             "float64 variables", code="E751", hint="drop dtype= from the target")
 
 
+def _check_synapses_source(source, on_pre) -> None:
+    """A Synapses object as the source of another one (Brian2: its per-synapse variables
+    read as ``x_pre``, e.g. by a (summed) variable); it emits no spikes."""
+    from .synapse_chains import check_synapses_source
+    check_synapses_source(source, on_pre)
+
+
 class Synapses(Named):
     """Connections from a source group to a target group (Brian2's Synapses).
 
@@ -216,6 +223,9 @@ class Synapses(Named):
             if what == "target" and isinstance(g, Synapses):
                 _check_synapses_target(g, self._post_code or None)   # on another Synapses
                 continue
+            if what == "source" and isinstance(g, Synapses):
+                _check_synapses_source(g, self._pre_code or None)    # from another one
+                continue
             if not isinstance(g, (NeuronGroup, Subgroup)):
                 raise ConfigurationError(f"the {what} of Synapses must be a group, got "
                                          f"{type(g).__name__}", code="E743")
@@ -233,10 +243,6 @@ class Synapses(Named):
                                      *self._post_code.values()])
         self.equations = parse_equations(model, where=f"model of synapses '{label}'",
                                          flags=SYNAPSE_FLAGS)
-        if isinstance(target, Synapses) and any("summed" in eq.flags
-                                                for eq in self.equations.equations):
-            raise ConfigurationError("a (summed) variable needs a group as the target, "
-                                     f"not the synapses '{target.name}'", code="E751")
         self._pre_dims = _group_variables(source)
         self._post_dims = _group_variables(target)
         pre_writable = {v for v in self._pre_dims if v != "lastspike"}
@@ -302,13 +308,26 @@ class Synapses(Named):
         return int(self.arrays["_post"].shape[0])
 
     @property
+    def dt_(self) -> float:
+        """The time step of the synapses: their source group's (the first group of a
+        chain of Synapses)."""
+        from .synapse_chains import root_group
+        return root_group(self).dt_
+
+    @property
+    def t_(self) -> float:
+        from .synapse_chains import root_group
+        return root_group(self).t_
+
+    @property
     def N(self) -> int:
         return len(self)
 
     @property
     def i(self) -> np.ndarray:
-        """Presynaptic index of each synapse."""
-        return self._pre_indices()
+        """Presynaptic index of each synapse (``S.i[k]``; ``S.i[2, :]``, ``S.i['j > 3']``
+        index by source and target as for other variables)."""
+        return indexing.view(self, "i", self._pre_indices(), None)
 
     def _pre_indices(self) -> np.ndarray:
         """The source index of every synapse, expanded from the row pointer."""
@@ -317,8 +336,9 @@ class Synapses(Named):
 
     @property
     def j(self) -> np.ndarray:
-        """Postsynaptic index of each synapse."""
-        return self.arrays["_post"].copy()
+        """Postsynaptic index of each synapse (``S.j[i, :]``: the targets of source
+        neuron i, as in Brian2)."""
+        return indexing.view(self, "j", self.arrays["_post"].copy(), None)
 
     # ---- connect ---------------------------------------------------------------------
     def connect(self, condition: str | bool | None = None, i=None, j=None, p=1.0,
@@ -378,11 +398,11 @@ class Synapses(Named):
             i_arr, j_arr = gen.fixed_total_number(n_pre, n_post, int(total), base,
                                                   autapses, cols)
         elif isinstance(j, str) and j.strip() == "i" and i is None:
-            if n_pre != n_post:
+            if n_pre > n_post:   # Brian2: j = i must be a target index for every i
                 raise ConfigurationError(
-                    f"one-to-one (j='i') needs groups of the same size, got {n_pre} and "
-                    f"{n_post}", code="E740")
-            i_arr = j_arr = np.arange(*cols, dtype=np.int32)
+                    f"one-to-one (j='i') needs groups of the same size (or more targets "
+                    f"than sources), got {n_pre} and {n_post}", code="E740")
+            i_arr = j_arr = np.arange(cols[0], min(cols[1], n_pre), dtype=np.int32)
         elif isinstance(i, str) or isinstance(j, str):
             i_arr, j_arr = self._from_generator(i, j, p, condition, base,
                                                 skip_if_invalid, cols)
@@ -396,9 +416,14 @@ class Synapses(Named):
             i_arr, j_arr = self._repeated(n, i_arr, j_arr)
         elif n != 1:
             i_arr, j_arr = np.repeat(i_arr, n), np.repeat(j_arr, n)
+        if isinstance(self.source, Synapses) or isinstance(self.target, Synapses):
+            from .synapse_chains import storage_of   # Brian2's synapse numbers -> arrays
+            i_arr, j_arr = storage_of(self.source, i_arr), storage_of(self.target, j_arr)
         self._add(i_arr, j_arr)
         if isinstance(self.target, Synapses):   # numbers of the target's synapses
             self._target_structure = self.target._structure
+        if isinstance(self.source, Synapses):   # ... and of the source's
+            self._source_structure = self.source._structure
 
     def _local_targets(self) -> tuple[int, int]:
         """The targets (indices in the target group or slice) whose synapses this process
@@ -458,6 +483,7 @@ class Synapses(Named):
                      extra: Mapping[str, np.ndarray] | None = None):
         """A value lookup for expressions over synapses or candidate pairs."""
         resolve = self._resolver(tuple(extra or ()))
+        from .synapse_chains import storage_of
 
         def values(name):
             if extra and name in extra:
@@ -480,12 +506,12 @@ class Synapses(Named):
             info = resolve(name)
             if info is None:
                 raise ConfigurationError(f"unknown name '{name}'", code="E107")
-            if info.kind == "pre":
+            if info.kind == "pre":   # (i, j: Brian2's numbers of synapses as groups)
                 base = name[:-4]
-                return self.source.arrays[base][i_idx]
+                return self.source.arrays[base][storage_of(self.source, i_idx)]
             if info.kind == "post":
                 base = name[:-5] if name.endswith("_post") else name
-                return self.target.arrays[base][j_idx]
+                return self.target.arrays[base][storage_of(self.target, j_idx)]
             if info.kind == "constant":
                 return float(np.asarray(self.namespace[name]))
             return info.value
@@ -630,12 +656,22 @@ class Synapses(Named):
     def _condition_mask(self, text: str) -> np.ndarray:
         syn = np.arange(len(self))
         return np.broadcast_to(self._expression(text, "index", BOOLEAN,
-                                                self._pre_indices(), self.arrays["_post"],
-                                                syn), syn.shape)
+                                                *self._ij_numbers(), syn), syn.shape)
+
+    def _ij_numbers(self) -> tuple[np.ndarray, np.ndarray]:
+        """i and j of every stored synapse as expressions see them (a Synapses source or
+        target: Brian2's numbers of its synapses)."""
+        from .synapse_chains import numbers_of
+        return (numbers_of(self.source, self._pre_indices()),
+                numbers_of(self.target, self.arrays["_post"]))
 
     def _set_indexed(self, var: str, idx: np.ndarray, value) -> None:
         """``S.w[key] = value`` for the synapses ``idx``; a string is evaluated for every
         synapse (random numbers drawn for all) and the chosen ones kept."""
+        if var in ("i", "j"):
+            raise ConfigurationError(f"synapses '{self.name}': {var} (the source/target "
+                                     "index of each synapse) cannot be changed",
+                                     code="E755", hint="make new synapses with connect()")
         delay = var == "delay" or var.startswith("_delay_")   # of a pathway
         dim = SECOND if delay or var == "lastupdate" else self.equations[var].dim
         if isinstance(value, str):
@@ -750,7 +786,7 @@ class Synapses(Named):
                                      np.arange(len(self._rows))).astype(np.int64)
         del pre
         for key, arr in list(self.arrays.items()):
-            if arr is None:
+            if arr is None or key == "_number":   # (Brian2's numbers: below)
                 continue
             if key == "_post":
                 j_arr = j_arr.astype(np.int32, copy=False)
@@ -762,6 +798,8 @@ class Synapses(Named):
             else:
                 new = np.concatenate([arr, np.zeros(added, dtype=arr.dtype)])
             self.arrays[key] = new if order is None else new[order]
+        from .synapse_chains import number_synapses
+        number_synapses(self, added, order)
         for name in _COUNT_NAMES:   # declared because the code uses them: kept current
             if self.arrays.get(name) is not None:
                 self.arrays[name][...] = getattr(self, name)
@@ -820,8 +858,7 @@ class Synapses(Named):
         n = len(self)
         if isinstance(value, str):
             syn = np.arange(n)
-            result = self._expression(value, what, dim, self._pre_indices(),
-                                      self.arrays["_post"], syn)
+            result = self._expression(value, what, dim, *self._ij_numbers(), syn)
         elif callable(value):
             args = [self._pre_indices(), self.arrays["_post"].copy()]
             try:
@@ -901,6 +938,9 @@ class Synapses(Named):
         data.set_array(f"{name}/_post", self.arrays["_post"])
         if isinstance(self.target, Synapses):
             self._bind_synapses_target(data)
+        if isinstance(self.source, Synapses):
+            from .synapse_chains import bind_synapses_source
+            bind_synapses_source(self, data)
         for var in self._spec_variables():
             data.set_array(f"{name}/{var}", self.arrays[var])
         for cname, value in self.constant_values().items():
@@ -1041,6 +1081,8 @@ class Synapses(Named):
             key = f"{self.name}/_tgt/{var}"
             if data.has_array(key):
                 data.set_array(key, target.arrays[var])
+        if f"{self.name}/_tgt_N" in data.unit.iparams:   # a (summed) variable's targets
+            data.set_i(f"{self.name}/_tgt_N", len(target))
 
     def _spec_variables(self) -> list[str]:
         return [k for k, v in self.arrays.items() if v is not None and not k.startswith("_")

@@ -83,6 +83,12 @@ SUPPORTED: dict[str, Expect] = {
                         "instantaneous m_inf(v)**3 term"),
     "synapses/continuous_interaction.py": Expect(
         exact=True, why="2 neurons coupled by continuous (summed) synapses"),
+    "synapses/nonlinear.py": Expect(
+        exact=True, why="2 NMDA-like clock-driven synapses summed into 1 neuron; "
+                        "StateMonitor(S, 'g') of the target's g"),
+    "frompapers/Stimberg_et_al_2018/example_3_io_synapse.py": Expect(
+        exact=True, why="3 synapses modulated by 2 astrocytes through a (summed) variable "
+                        "into the Synapses; spike times given"),
     # random: eqsim's draws are not Brian2's. Compared with the mean of 5 Brian2 runs
     # (stored as `spread`); "sd" is one run's standard deviation, eqsim / Brian2, measured
     # with `python -m tests.compat.run_example --repeat 5 NAME` and

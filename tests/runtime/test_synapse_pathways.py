@@ -53,9 +53,9 @@ def test_synapses_on_synapses_errors():
     with pytest.raises(EqsimError) as err:
         eq.Synapses(G, S, on_post="w_post += 1")
     assert err.value.code == "E751"
-    with pytest.raises(EqsimError) as err:
+    with pytest.raises(EqsimError) as err:   # (summed) into synapses: Brian2 allows it
         eq.Synapses(G, S, "x_post = 1 : 1 (summed)")
-    assert err.value.code == "E751"
+    assert err.value.code == "E119"           # but x is no variable of S
     R = eq.Synapses(G, S, on_pre="w_post += 1")
     R.connect(j="k for k in range(N_post) if k != i")
     assert len(R) == 2 * 3
@@ -139,8 +139,9 @@ def test_pathway_errors():
     S.down.delay["i == 0"] = 3 * ms          # indexing a pathway's delays
     assert (S.up.delay / ms).tolist() == [2, 2, 2, 2]
     assert (S.down.delay / ms).tolist() == [3, 3, 0, 0]
+    assert eq.StateMonitor(S, "v").variables == ("v_post",)   # the target's v (Brian2)
     with pytest.raises(EqsimError) as err:
-        eq.StateMonitor(S, "v")              # the target's v is written v_post
+        eq.StateMonitor(S, "u")
     assert err.value.code == "E711" and "v_post" in str(err.value)
 
 

@@ -62,6 +62,23 @@ def _stale_synapses_target():
     run(G, S, R, backend="numpy")
 
 
+def _stale_synapses_source():
+    G = group("v : volt")
+    S = eq.Synapses(G, G, "w : 1")
+    S.connect(i=0, j=1)
+    R = eq.Synapses(S, G, "v_post = w_pre*mV : volt (summed)")
+    R.connect()
+    S.connect(i=1, j=0)   # renumbers the synapses R reads
+    run(G, S, R, backend="numpy")
+
+
+def _write_synapse_indices():
+    G = group("v : volt")
+    S = eq.Synapses(G, G)
+    S.connect()
+    S.j[0, :] = 1
+
+
 def _threshold_after_propagation_on_ranks(tp, mp):
     G = group(threshold="v > 1*mV")
     S = eq.Synapses(G, G, on_pre="v_post += 1*mV")
@@ -275,6 +292,10 @@ TRIGGERS = {
                                        eq.Synapses(group(threshold="v > 10*mV")),
                                        on_post="v_pre += 1*mV"),
     "E752": lambda tp, mp: _stale_synapses_target(),
+    "E753": lambda tp, mp: eq.Synapses(eq.Synapses(group(threshold="v > 10*mV")),
+                                       group(), on_pre="v_post += 1*mV"),
+    "E754": lambda tp, mp: _stale_synapses_source(),
+    "E755": lambda tp, mp: _write_synapse_indices(),
     "E760": lambda tp, mp: check_ranks(3, 4),
     "E761": lambda tp, mp: _pre_variables_on_ranks(),
     "E762": _mpi_without_mpi4py,
