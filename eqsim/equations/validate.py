@@ -31,7 +31,7 @@ SPECIAL_NAMES = {
     "not_refractory": NameInfo("variable", BOOLEAN),  # type: ignore[arg-type]
 }
 METHODS = ("auto", "exact", "linear", "exponential_euler", "euler", "rk2", "rk4",
-           "euler_maruyama", "heun")
+           "euler_maruyama", "heun", "milstein")
 # Brian2's default when a script names no method: the first of these that applies
 BRIAN2_DEFAULT_METHODS = ("exact", "euler", "heun")
 

@@ -192,6 +192,8 @@ TRIGGERS = {
     "E305": lambda tp, mp: run(group("dv/dt = -v*v/(tau*mV) : volt", method="exact")),
     "E306": lambda tp, mp: run(group("dv/dt = -v/tau + v*xi/sqrt(tau) : volt",
                                      method="euler_maruyama")),
+    "E310": lambda tp, mp: run(group("dv/dt = -v/tau + (xi_a + xi_b)*mV/sqrt(tau) : volt",
+                                     method="milstein")),
     "E401": lambda tp, mp: print_c(sp.Function("mystery")(sp.Symbol("x"))),
     "E402": lambda tp, mp: print_c(sp.Piecewise((1, sp.Symbol("x") > 0))),
     "E501": lambda tp, mp: (mp.setenv("EQSIM_CC", "no-such-cc"), run(group(
