@@ -153,15 +153,19 @@ def rule_equation_dimensions(eqs: Equations, resolve: Resolver) -> list[EqsimErr
 
 
 def rule_noise_only_in_differential(eqs: Equations) -> list[EqsimError]:
-    """White noise (xi) may only appear in differential equations."""
+    """White noise ``xi`` may only appear in differential equations; named noise
+    (``xi_pop``) also in subexpressions, which are substituted into the differential
+    equations that use them (Brian2's rule)."""
     errors: list[EqsimError] = []
     for eq in eqs.of_kind(SUBEXPRESSION):
         for n in ast.walk(eq.expr):
-            if isinstance(n, ast.Name) and NOISE_RE.match(n.id):
+            if isinstance(n, ast.Name) and n.id == "xi":
                 errors.append(EquationError(
                     f"white noise '{n.id}' can only appear in a differential equation, "
                     f"not in the subexpression '{eq.name}'", eq.snippet.node_location(n),
-                    code="E114", hint="move the noise term into the dx/dt equation"))
+                    code="E114", hint="move the noise term into the dx/dt equation, or "
+                                      "name it (e.g. 'xi_pop'): named noise may appear "
+                                      "in a subexpression"))
     return errors
 
 

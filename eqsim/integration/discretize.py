@@ -665,6 +665,19 @@ def typed_assignment(equations, target: str, op: str, value: sp.Basic
     return target, "=", bool_to_float(value)
 
 
+def check_no_noise(expr: sp.Basic, what: str, where: str) -> None:
+    """E311 where named noise (``xi_pop`` of a subexpression) reaches code that is not a
+    differential equation: white noise has a meaning only inside an integration step."""
+    from ..equations.expressions import NOISE_RE
+    noisy = sorted(str(s) for s in expr.free_symbols if NOISE_RE.match(str(s)))
+    if noisy:
+        raise IntegrationError(
+            f"{what} of {where} uses the white noise '{noisy[0]}' (through a "
+            "subexpression): noise can only be used in differential equations",
+            code="E311", hint="use the subexpression only in dx/dt equations; for a "
+                              "random number per step use randn()")
+
+
 def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
     """All kernels of a NeuronGroup as sympy, ready for printing."""
     t0 = time.perf_counter()
@@ -677,6 +690,7 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
     if spec.threshold is not None:
         node, _ = parse_expression(Snippet.whole(spec.threshold, where))
         threshold = _convert(node, ctx, subexpressions)
+        check_no_noise(threshold, "the threshold", where)
     reset = []
     if spec.reset is not None:
         temps: dict[str, sp.Symbol] = {}   # Brian2's temporaries (local variables)
@@ -684,6 +698,7 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
             reset.append(typed_assignment(
                 spec.equations, target, op,
                 _convert(value, ctx, {**subexpressions, **temps})))
+            check_no_noise(reset[-1][2], "the reset", where)
             if target not in ctx.symbols and target not in subexpressions:
                 temps[target] = sp.Symbol(target, real=True)
     refractory = None

@@ -194,6 +194,8 @@ TRIGGERS = {
                                      method="euler_maruyama")),
     "E310": lambda tp, mp: run(group("dv/dt = -v/tau + (xi_a + xi_b)*mV/sqrt(tau) : volt",
                                      method="milstein")),
+    "E311": lambda tp, mp: run(group("dv/dt = (n - v)/tau : volt\nn = xi_p*mV*sqrt(ms) : volt",
+                                     threshold="n > 1*mV")),
     "E401": lambda tp, mp: print_c(sp.Function("mystery")(sp.Symbol("x"))),
     "E402": lambda tp, mp: print_c(sp.Piecewise((1, sp.Symbol("x") > 0))),
     "E501": lambda tp, mp: (mp.setenv("EQSIM_CC", "no-such-cc"), run(group(
