@@ -49,6 +49,8 @@ def _symbols(spec: SynapseSpec) -> dict[str, sp.Basic]:
         if eq.kind != SUBEXPRESSION:
             symbols[eq.name] = sp.Symbol(eq.name, real=True)
     symbols.update(external_symbols(spec.externals))
+    for name in spec.equations.noise_names:   # white noise of clock-driven equations
+        symbols[name] = sp.Symbol(name, real=True)
     return symbols
 
 
