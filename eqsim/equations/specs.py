@@ -138,7 +138,9 @@ class GroupCodeSpec:
     code: str
     event: str | None
     externals: tuple[ExternalName, ...]
+    span: tuple[int, int] | None = None   # neurons [start, stop) of a subgroup's code
 
     def key(self) -> str:
         return _digest(["groupcode", self.name, self.group, self.kind, self.code,
-                        repr(self.event)], self.externals)
+                        repr(self.event)] + ([repr(self.span)] if self.span else []),
+                       self.externals)
