@@ -15,7 +15,9 @@ Objects made here are the plain classes underneath; a script may mix both styles
 """
 from __future__ import annotations
 
+import functools
 import itertools
+import numbers
 import sys
 import weakref
 from collections import ChainMap
@@ -40,6 +42,11 @@ _state: dict[str, Any] = {"scope_start": 0, "seed": None, "network": None,
                           "network_objects": ()}
 
 
+def _model_value(value) -> bool:
+    from .runtime.inputs import TimedArray as _TimedArray
+    return isinstance(value, (numbers.Number, np.ndarray, np.generic, _TimedArray))
+
+
 def _caller_namespace(depth: int) -> ChainMap:
     frame = sys._getframe(depth + 1)
     return ChainMap(frame.f_locals, frame.f_globals)
@@ -47,6 +54,16 @@ def _caller_namespace(depth: int) -> ChainMap:
 
 class _NamespaceFromCaller:
     """Mixin: remember creation order, take the namespace and seed Brian2's way."""
+
+    def __getstate__(self):
+        """Pickled (e.g. by multiprocessing, as Brian2's objects are) with the values of
+        the caller's namespace a model can use (numbers, arrays, quantities,
+        TimedArrays), not the caller's modules, classes and functions."""
+        state = dict(self.__dict__)
+        ns = state.get("namespace")
+        if isinstance(ns, ChainMap):
+            state["namespace"] = {k: v for k, v in ns.items() if _model_value(v)}
+        return state
 
     def _brian2_setup(self, kwargs: dict, depth: int) -> tuple[dict, int]:
         self_created = next(_created)
@@ -258,8 +275,20 @@ def run(duration, report=None, report_period=None, backend: str | None = None,
     :mod:`eqsim.preferences`)."""
     backend, threads = _backend_and_threads(backend, threads)
     _seeding["pending"] = []
-    _magic_network(1).run(duration, report=report, report_period=report_period,
-                          backend=backend, threads=threads, **kwargs)
+    net = _magic_network(1)
+    _run_or_defer(net, functools.partial(
+        _network.Network.run, net, duration, report=report, report_period=report_period,
+        backend=backend, threads=threads, **kwargs))
+
+
+def _run_or_defer(net, go) -> None:
+    """Run now, or record the run where a standalone device was set with
+    ``build_on_run=False`` (Brian2 then runs at ``device.build()``/``device.run()``)."""
+    from . import preferences as _prefs
+    if _prefs.device.backend is not None and not _prefs.device.build_on_run:
+        _prefs.device.defer(net, go)
+        return
+    go()
 
 
 def _backend_and_threads(backend, threads) -> tuple[str, int]:
@@ -276,8 +305,9 @@ class Network(_network.Network):
         """Run for ``duration``; without ``backend=`` the backend follows
         ``set_device``/``prefs.codegen.target`` (see :mod:`eqsim.preferences`)."""
         backend, threads = _backend_and_threads(backend, threads)
-        super().run(duration, report=report, report_period=report_period,
-                    backend=backend, threads=threads, **kwargs)
+        _run_or_defer(self, functools.partial(
+            _network.Network.run, self, duration, report=report,
+            report_period=report_period, backend=backend, threads=threads, **kwargs))
 
 
 # Brian2's integration methods as names (``method=euler``); eqsim takes the strings

@@ -56,6 +56,9 @@ class Dimension:
     def __setattr__(self, key, value):
         raise AttributeError("Dimension is immutable")
 
+    def __reduce__(self):   # pickled by its exponents (multiprocessing sends groups)
+        return (Dimension, (self.exponents,))
+
     def __eq__(self, other):
         return isinstance(other, Dimension) and self.exponents == other.exponents
 

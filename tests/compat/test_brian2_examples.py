@@ -134,6 +134,11 @@ SUPPORTED: dict[str, Expect] = {
             "run_regularly on two subgroups: spikes 9448 +- 214 (2.3 %, 4 eqsim runs) / "
             "Brian2 9628; the trace of neuron 0: mean sd 0.2 %, standard deviation sd "
             "0.8 % of its range"),
+    "standalone/standalone_multiplerun.py": Expect(
+        exact=False, rtol=0.25, needs=(),
+        why="set_device(build_on_run=False), then 15 device.run(run_args={G.tau: ...}); "
+            "the monitor holds the last run's spikes (100 Poisson inputs, unseeded): "
+            "60 +- 3.4 (5.6 %, 4 eqsim runs) / Brian2 62"),
     "synapses/synapses.py": Expect(
         exact=False, rtol=0.15,
         why="random delays (randn) shape one trace: its mean has sd 0.034 / 0.039, its "
