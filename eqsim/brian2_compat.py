@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 import numbers
 import sys
 import weakref
@@ -26,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .equations.validate import BRIAN2_DEFAULT_METHODS
-from .errors import ConfigurationError
+from .errors import ConfigurationError, EqsimError, EquationError
 from .runtime import groups as _groups
 from .runtime import inputs as _inputs
 from .runtime import monitors as _monitors
@@ -72,6 +73,27 @@ class _NamespaceFromCaller:
         _take_seed(self, kwargs)
         return kwargs, self_created
 
+    def _brian2_init(self, init, args: tuple, kwargs: dict) -> None:
+        """``init(*args, **kwargs)``, allowing names the caller defines only after this
+        object (Brian2 resolves names at run time: ``eta = 0`` before ``run()``, after
+        the Synapses). Such names are checked as dimensionless numbers now (placeholders
+        behind the caller's namespace) and looked up for real at every run
+        (:func:`_check_late_names`)."""
+        try:
+            init(*args, **kwargs)
+        except EquationError as exc:
+            ns = kwargs["namespace"]
+            names = _unknown_names(exc) if isinstance(ns, ChainMap) and \
+                not isinstance(ns.maps[-1], _LateNames) else None
+            if not names:
+                raise
+            kwargs["namespace"] = ChainMap(*ns.maps, _LateNames.fromkeys(names, 1.0))
+            try:
+                init(*args, **kwargs)
+            except EqsimError:
+                raise exc from None
+            object.__setattr__(self, "_late_names", names)
+
 
 def _brian2_method(args: tuple, kwargs: dict, position: int) -> None:
     """No method named: Brian2's choice, the first of exact, euler, heun that applies
@@ -97,13 +119,53 @@ def _take_seed(obj, kwargs: dict) -> None:
         kwargs["seed"] = _derived_seed(_seeding["value"], False, index)
 
 
+class _LateNames(dict):
+    """Placeholders (1.0) for names a model used before the caller defined them."""
+
+
+def _unknown_names(exc: EqsimError) -> tuple[str, ...] | None:
+    """The names of an error made only of E107 'unknown name' problems, else None."""
+    names = []
+    for e in getattr(exc, "errors", [exc]):
+        m = re.match(r"unknown name '(\w+)'", getattr(e, "message", ""))
+        if getattr(e, "code", None) != "E107" or m is None:
+            return None
+        names.append(m[1])
+    return tuple(sorted(set(names)))
+
+
+def _check_late_names(net, run_namespace=None) -> None:
+    """At run time, the names an object used before they were defined must exist now
+    (as dimensionless numbers: what they were checked as), where the object was made or
+    where run() is called (Brian2's rule: names are resolved at run time)."""
+    from .units import get_dimension
+    for obj in net.objects:
+        for name in getattr(obj, "_late_names", ()):
+            maps = [m for m in obj.namespace.maps if not isinstance(m, _LateNames)]
+            where = f"'{name}' of {type(obj).__name__} '{obj.name}'"
+            found = next((m[name] for m in maps if name in m), _LateNames)
+            if found is _LateNames and run_namespace is not None and name in run_namespace:
+                found = run_namespace[name]
+                obj.namespace.maps[-1][name] = found   # read by this run
+            if found is _LateNames:
+                raise ConfigurationError(
+                    f"unknown name {where}: it is still not defined at run time",
+                    code="E312", hint="define it before run(), or pass namespace={...}")
+            if not get_dimension(found).is_dimensionless:
+                raise ConfigurationError(
+                    f"{where} was defined after the object was made, so it was checked "
+                    f"as a plain number, but it is in {get_dimension(found)}",
+                    code="E312", hint="define it before the object that uses it (eqsim "
+                                      "checks units when the object is made)")
+
+
 class NeuronGroup(_groups.NeuronGroup, _NamespaceFromCaller):
     __doc__ = _groups.NeuronGroup.__doc__
 
     def __init__(self, N, model, *args, **kwargs):
         _brian2_method(args, kwargs, 3)
         kwargs, created = self._brian2_setup(kwargs, 1)
-        super().__init__(N, model, *args, **kwargs)
+        self._brian2_init(super().__init__, (N, model, *args), kwargs)
         self._created = created
 
 
@@ -130,7 +192,7 @@ class Synapses(_synapses.Synapses, _NamespaceFromCaller):
     def __init__(self, source, target=None, *args, **kwargs):
         _brian2_method(args, kwargs, 4)
         kwargs, created = self._brian2_setup(kwargs, 1)
-        super().__init__(source, target, *args, **kwargs)
+        self._brian2_init(super().__init__, (source, target, *args), kwargs)
         object.__setattr__(self, "_created", created)
 
 
@@ -278,16 +340,32 @@ def run(duration, report=None, report_period=None, backend: str | None = None,
     net = _magic_network(1)
     _run_or_defer(net, functools.partial(
         _network.Network.run, net, duration, report=report, report_period=report_period,
-        backend=backend, threads=threads, **kwargs))
+        backend=backend, threads=threads, **kwargs), _late_lookup(1, net))
 
 
-def _run_or_defer(net, go) -> None:
+def _run_or_defer(net, go, run_namespace=None) -> None:
     """Run now, or record the run where a standalone device was set with
     ``build_on_run=False`` (Brian2 then runs at ``device.build()``/``device.run()``)."""
     from . import preferences as _prefs
+    checked = functools.partial(_checked_run, net, go, run_namespace)   # picklable
     if _prefs.device.backend is not None and not _prefs.device.build_on_run:
-        _prefs.device.defer(net, go)
+        _prefs.device.defer(net, checked)
         return
+    checked()
+
+
+def _late_lookup(depth: int, net) -> dict:
+    """The values run()'s caller gives to names its objects used before they were
+    defined (usually none)."""
+    names = {n for obj in net.objects for n in getattr(obj, "_late_names", ())}
+    if not names:
+        return {}
+    ns = _caller_namespace(depth + 1)
+    return {n: ns[n] for n in names if n in ns}
+
+
+def _checked_run(net, go, run_namespace=None) -> None:
+    _check_late_names(net, run_namespace)
     go()
 
 
@@ -307,7 +385,8 @@ class Network(_network.Network):
         backend, threads = _backend_and_threads(backend, threads)
         _run_or_defer(self, functools.partial(
             _network.Network.run, self, duration, report=report,
-            report_period=report_period, backend=backend, threads=threads, **kwargs))
+            report_period=report_period, backend=backend, threads=threads, **kwargs),
+            _late_lookup(1, self))
 
 
 # Brian2's integration methods as names (``method=euler``); eqsim takes the strings

@@ -196,6 +196,9 @@ TRIGGERS = {
                                      method="milstein")),
     "E311": lambda tp, mp: run(group("dv/dt = (n - v)/tau : volt\nn = xi_p*mV*sqrt(ms) : volt",
                                      threshold="n > 1*mV")),
+    "E312": lambda tp, mp: exec("from eqsim import *\nstart_scope()\n"
+                                "G = NeuronGroup(1, 'dv/dt = late/(10*ms) : 1')\n"
+                                "run(1*ms, backend='numpy')", {}),
     "E401": lambda tp, mp: print_c(sp.Function("mystery")(sp.Symbol("x"))),
     "E402": lambda tp, mp: print_c(sp.Piecewise((1, sp.Symbol("x") > 0))),
     "E501": lambda tp, mp: (mp.setenv("EQSIM_CC", "no-such-cc"), run(group(
