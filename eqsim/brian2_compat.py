@@ -102,6 +102,33 @@ def _brian2_method(args: tuple, kwargs: dict, position: int) -> None:
         kwargs["method"] = BRIAN2_DEFAULT_METHODS
 
 
+# Brian2's method_options per method: exact takes "simplify" (eqsim never simplifies,
+# so that the same model always gives the same source; accepted, without effect);
+# the explicit methods and exponential_euler take none; eqsim has no GSL methods
+METHOD_OPTIONS = {"exact": ("simplify",), "linear": ("simplify",)}
+
+
+def _method_options(method, options, where: str) -> dict:
+    """Brian2's ``method_options=``: a dict whose keys the method understands (for a
+    list of methods, any of them), else E313 as Brian2's KeyError."""
+    if options is None:
+        return {}
+    if not isinstance(options, dict):
+        raise ConfigurationError(f"method_options of {where} must be a dict, got "
+                                 f"{type(options).__name__}", code="E313")
+    names = [method] if isinstance(method, str) else list(method)
+    names = [n.strip() for m in names for n in str(m).split(",")]
+    allowed = sorted({o for n in names for o in METHOD_OPTIONS.get(n, ())})
+    for key in options:
+        if key not in allowed:
+            raise ConfigurationError(
+                f"method_options of {where} names {key!r}, which method "
+                f"{'/'.join(names)} does not take", code="E313",
+                hint=("it takes: " + ", ".join(allowed)) if allowed else
+                "this method takes no options")
+    return dict(options)
+
+
 def _derived_seed(value: int, late: bool, index: int) -> int:
     """The seed of the ``index``-th object of a seed() call: created after it (late=False)
     or before it (late=True, reseeded by the call)."""
@@ -162,11 +189,14 @@ def _check_late_names(net, run_namespace=None) -> None:
 class NeuronGroup(_groups.NeuronGroup, _NamespaceFromCaller):
     __doc__ = _groups.NeuronGroup.__doc__
 
-    def __init__(self, N, model, *args, **kwargs):
+    def __init__(self, N, model, *args, method_options=None, **kwargs):
         _brian2_method(args, kwargs, 3)
+        options = _method_options(args[3] if len(args) > 3 else kwargs["method"],
+                                  method_options, "NeuronGroup")
         kwargs, created = self._brian2_setup(kwargs, 1)
         self._brian2_init(super().__init__, (N, model, *args), kwargs)
         self._created = created
+        object.__setattr__(self, "method_options", options)
 
 
 class PoissonGroup(_inputs.PoissonGroup, _NamespaceFromCaller):
@@ -189,11 +219,14 @@ class SpikeGeneratorGroup(_inputs.SpikeGeneratorGroup):
 class Synapses(_synapses.Synapses, _NamespaceFromCaller):
     __doc__ = _synapses.Synapses.__doc__
 
-    def __init__(self, source, target=None, *args, **kwargs):
+    def __init__(self, source, target=None, *args, method_options=None, **kwargs):
         _brian2_method(args, kwargs, 4)
+        options = _method_options(args[4] if len(args) > 4 else kwargs["method"],
+                                  method_options, "Synapses")
         kwargs, created = self._brian2_setup(kwargs, 1)
         self._brian2_init(super().__init__, (source, target, *args), kwargs)
         object.__setattr__(self, "_created", created)
+        object.__setattr__(self, "method_options", options)
 
 
 class PoissonInput(_inputs.PoissonInput):
