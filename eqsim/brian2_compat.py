@@ -15,8 +15,11 @@ Objects made here are the plain classes underneath; a script may mix both styles
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
+import re
+import numbers
 import sys
 import weakref
 from collections import ChainMap
@@ -25,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from .equations.validate import BRIAN2_DEFAULT_METHODS
-from .errors import ConfigurationError
+from .errors import ConfigurationError, EqsimError, EquationError
 from .runtime import groups as _groups
 from .runtime import inputs as _inputs
 from .runtime import monitors as _monitors
@@ -41,6 +44,11 @@ _state: dict[str, Any] = {"scope_start": 0, "seed": None, "network": None,
                           "network_objects": ()}
 
 
+def _model_value(value) -> bool:
+    from .runtime.inputs import TimedArray as _TimedArray
+    return isinstance(value, (numbers.Number, np.ndarray, np.generic, _TimedArray))
+
+
 def _caller_namespace(depth: int) -> ChainMap:
     frame = sys._getframe(depth + 1)
     return ChainMap(frame.f_locals, frame.f_globals)
@@ -49,6 +57,16 @@ def _caller_namespace(depth: int) -> ChainMap:
 class _NamespaceFromCaller:
     """Mixin: remember creation order, take the namespace and seed Brian2's way."""
 
+    def __getstate__(self):
+        """Pickled (e.g. by multiprocessing, as Brian2's objects are) with the values of
+        the caller's namespace a model can use (numbers, arrays, quantities,
+        TimedArrays), not the caller's modules, classes and functions."""
+        state = dict(self.__dict__)
+        ns = state.get("namespace")
+        if isinstance(ns, ChainMap):
+            state["namespace"] = {k: v for k, v in ns.items() if _model_value(v)}
+        return state
+
     def _brian2_setup(self, kwargs: dict, depth: int) -> tuple[dict, int]:
         self_created = next(_created)
         if kwargs.get("namespace") is None:
@@ -56,12 +74,60 @@ class _NamespaceFromCaller:
         _take_seed(self, kwargs)
         return kwargs, self_created
 
+    def _brian2_init(self, init, args: tuple, kwargs: dict) -> None:
+        """``init(*args, **kwargs)``, allowing names the caller defines only after this
+        object (Brian2 resolves names at run time: ``eta = 0`` before ``run()``, after
+        the Synapses). Such names are checked as dimensionless numbers now (placeholders
+        behind the caller's namespace) and looked up for real at every run
+        (:func:`_check_late_names`)."""
+        try:
+            init(*args, **kwargs)
+        except EquationError as exc:
+            ns = kwargs["namespace"]
+            names = _unknown_names(exc) if isinstance(ns, ChainMap) and \
+                not isinstance(ns.maps[-1], _LateNames) else None
+            if not names:
+                raise
+            kwargs["namespace"] = ChainMap(*ns.maps, _LateNames.fromkeys(names, 1.0))
+            try:
+                init(*args, **kwargs)
+            except EqsimError:
+                raise exc from None
+            object.__setattr__(self, "_late_names", names)
+
 
 def _brian2_method(args: tuple, kwargs: dict, position: int) -> None:
     """No method named: Brian2's choice, the first of exact, euler, heun that applies
     (eqsim's own method="auto" prefers exponential_euler and rk4 to euler)."""
     if len(args) <= position and kwargs.get("method") is None:
         kwargs["method"] = BRIAN2_DEFAULT_METHODS
+
+
+# Brian2's method_options per method: exact takes "simplify" (eqsim never simplifies,
+# so that the same model always gives the same source; accepted, without effect);
+# the explicit methods and exponential_euler take none; eqsim has no GSL methods
+METHOD_OPTIONS = {"exact": ("simplify",), "linear": ("simplify",)}
+
+
+def _method_options(method, options, where: str) -> dict:
+    """Brian2's ``method_options=``: a dict whose keys the method understands (for a
+    list of methods, any of them), else E313 as Brian2's KeyError."""
+    if options is None:
+        return {}
+    if not isinstance(options, dict):
+        raise ConfigurationError(f"method_options of {where} must be a dict, got "
+                                 f"{type(options).__name__}", code="E313")
+    names = [method] if isinstance(method, str) else list(method)
+    names = [n.strip() for m in names for n in str(m).split(",")]
+    allowed = sorted({o for n in names for o in METHOD_OPTIONS.get(n, ())})
+    for key in options:
+        if key not in allowed:
+            raise ConfigurationError(
+                f"method_options of {where} names {key!r}, which method "
+                f"{'/'.join(names)} does not take", code="E313",
+                hint=("it takes: " + ", ".join(allowed)) if allowed else
+                "this method takes no options")
+    return dict(options)
 
 
 def _derived_seed(value: int, late: bool, index: int) -> int:
@@ -81,14 +147,57 @@ def _take_seed(obj, kwargs: dict) -> None:
         kwargs["seed"] = _derived_seed(_seeding["value"], False, index)
 
 
+class _LateNames(dict):
+    """Placeholders (1.0) for names a model used before the caller defined them."""
+
+
+def _unknown_names(exc: EqsimError) -> tuple[str, ...] | None:
+    """The names of an error made only of E107 'unknown name' problems, else None."""
+    names = []
+    for e in getattr(exc, "errors", [exc]):
+        m = re.match(r"unknown name '(\w+)'", getattr(e, "message", ""))
+        if getattr(e, "code", None) != "E107" or m is None:
+            return None
+        names.append(m[1])
+    return tuple(sorted(set(names)))
+
+
+def _check_late_names(net, run_namespace=None) -> None:
+    """At run time, the names an object used before they were defined must exist now
+    (as dimensionless numbers: what they were checked as), where the object was made or
+    where run() is called (Brian2's rule: names are resolved at run time)."""
+    from .units import get_dimension
+    for obj in net.objects:
+        for name in getattr(obj, "_late_names", ()):
+            maps = [m for m in obj.namespace.maps if not isinstance(m, _LateNames)]
+            where = f"'{name}' of {type(obj).__name__} '{obj.name}'"
+            found = next((m[name] for m in maps if name in m), _LateNames)
+            if found is _LateNames and run_namespace is not None and name in run_namespace:
+                found = run_namespace[name]
+                obj.namespace.maps[-1][name] = found   # read by this run
+            if found is _LateNames:
+                raise ConfigurationError(
+                    f"unknown name {where}: it is still not defined at run time",
+                    code="E312", hint="define it before run(), or pass namespace={...}")
+            if not get_dimension(found).is_dimensionless:
+                raise ConfigurationError(
+                    f"{where} was defined after the object was made, so it was checked "
+                    f"as a plain number, but it is in {get_dimension(found)}",
+                    code="E312", hint="define it before the object that uses it (eqsim "
+                                      "checks units when the object is made)")
+
+
 class NeuronGroup(_groups.NeuronGroup, _NamespaceFromCaller):
     __doc__ = _groups.NeuronGroup.__doc__
 
-    def __init__(self, N, model, *args, **kwargs):
+    def __init__(self, N, model, *args, method_options=None, **kwargs):
         _brian2_method(args, kwargs, 3)
+        options = _method_options(args[3] if len(args) > 3 else kwargs["method"],
+                                  method_options, "NeuronGroup")
         kwargs, created = self._brian2_setup(kwargs, 1)
-        super().__init__(N, model, *args, **kwargs)
+        self._brian2_init(super().__init__, (N, model, *args), kwargs)
         self._created = created
+        object.__setattr__(self, "method_options", options)
 
 
 class PoissonGroup(_inputs.PoissonGroup, _NamespaceFromCaller):
@@ -111,11 +220,14 @@ class SpikeGeneratorGroup(_inputs.SpikeGeneratorGroup):
 class Synapses(_synapses.Synapses, _NamespaceFromCaller):
     __doc__ = _synapses.Synapses.__doc__
 
-    def __init__(self, source, target=None, *args, **kwargs):
+    def __init__(self, source, target=None, *args, method_options=None, **kwargs):
         _brian2_method(args, kwargs, 4)
+        options = _method_options(args[4] if len(args) > 4 else kwargs["method"],
+                                  method_options, "Synapses")
         kwargs, created = self._brian2_setup(kwargs, 1)
-        super().__init__(source, target, *args, **kwargs)
+        self._brian2_init(super().__init__, (source, target, *args), kwargs)
         object.__setattr__(self, "_created", created)
+        object.__setattr__(self, "method_options", options)
 
     def connect(self, *args, namespace=None, level: int = 0, **kwargs):
         """Brian2 resolves the names of connect()'s expressions in the frame that calls
@@ -302,8 +414,37 @@ def run(duration, report=None, report_period=None, backend: str | None = None,
     :mod:`eqsim.preferences`)."""
     backend, threads = _backend_and_threads(backend, threads)
     _seeding["pending"] = []
-    _magic_network(1).run(duration, report=report, report_period=report_period,
-                          backend=backend, threads=threads, **_brian2_run_options(kwargs))
+    net = _magic_network(1)
+    _run_or_defer(net, functools.partial(
+        _network.Network.run, net, duration, report=report, report_period=report_period,
+        backend=backend, threads=threads, **_brian2_run_options(kwargs)),
+        _late_lookup(1, net))
+
+
+def _run_or_defer(net, go, run_namespace=None) -> None:
+    """Run now, or record the run where a standalone device was set with
+    ``build_on_run=False`` (Brian2 then runs at ``device.build()``/``device.run()``)."""
+    from . import preferences as _prefs
+    checked = functools.partial(_checked_run, net, go, run_namespace)   # picklable
+    if _prefs.device.backend is not None and not _prefs.device.build_on_run:
+        _prefs.device.defer(net, checked)
+        return
+    checked()
+
+
+def _late_lookup(depth: int, net) -> dict:
+    """The values run()'s caller gives to names its objects used before they were
+    defined (usually none)."""
+    names = {n for obj in net.objects for n in getattr(obj, "_late_names", ())}
+    if not names:
+        return {}
+    ns = _caller_namespace(depth + 1)
+    return {n: ns[n] for n in names if n in ns}
+
+
+def _checked_run(net, go, run_namespace=None) -> None:
+    _check_late_names(net, run_namespace)
+    go()
 
 
 def _brian2_run_options(kwargs: dict) -> dict:
@@ -333,8 +474,11 @@ class Network(_network.Network):
         """Run for ``duration``; without ``backend=`` the backend follows
         ``set_device``/``prefs.codegen.target`` (see :mod:`eqsim.preferences`)."""
         backend, threads = _backend_and_threads(backend, threads)
-        super().run(duration, report=report, report_period=report_period,
-                    backend=backend, threads=threads, **_brian2_run_options(kwargs))
+        _run_or_defer(self, functools.partial(
+            _network.Network.run, self, duration, report=report,
+            report_period=report_period, backend=backend, threads=threads,
+            **_brian2_run_options(kwargs)),
+            _late_lookup(1, self))
 
 
 # Brian2's integration methods as names (``method=euler``); eqsim takes the strings

@@ -266,6 +266,7 @@ class Device:
         self.options: dict = {}
         self.has_been_run = False
         self.build_on_run = True
+        self.pending: list = []   # build_on_run=False: (network, run) made by build()/run()
 
     @property
     def backend(self) -> str | None:
@@ -273,16 +274,51 @@ class Device:
 
     def build(self, directory: str | None = None, compile: bool = True, run: bool = True,
               debug: bool = False, clean: bool = False, **kwargs) -> None:
-        """Nothing to do: eqsim has already run each ``run()`` call when it was made."""
+        """With ``build_on_run=True`` nothing is left to do: eqsim ran each ``run()`` when
+        it was called. With ``set_device(..., build_on_run=False)`` the runs were recorded:
+        ``build()`` makes them (``run=False``: later, with :meth:`run`)."""
         if self.name == "runtime":
             raise ConfigurationError("device.build() is for a standalone device; with the "
                                      "runtime device every run() executes directly",
                                      code="E803", hint="remove device.build(), or call "
                                                        "set_device('cpp_standalone') first")
-        logger.debug("device.build(): every run() has already executed")
+        if self.pending and run:
+            self.run()
+        logger.debug("device.build(): every run() has executed or is recorded")
+
+    def defer(self, network, run) -> None:
+        """Record a run (``run()``: the call that makes it) of ``network`` for
+        :meth:`run`; the state before the first recorded run of a network is the one
+        every :meth:`run` starts from (Brian2's standalone program starts from it)."""
+        if not any(net is network for net, _ in self.pending):
+            network.store(_DEVICE_START)
+        self.pending.append((network, run))
+
+    def run(self, directory=None, with_output: bool = True, run_args=None,
+            results_directory=None, **kwargs) -> None:
+        """Make the recorded runs from their initial state, with the variables of
+        ``run_args`` (``{G.tau: 5*ms}``, as Brian2's standalone device takes them) set
+        first: each call is a new simulation, as a new run of Brian2's program is."""
+        if not self.pending:
+            raise ConfigurationError(
+                "device.run(): no run() was recorded", code="E803",
+                hint="use set_device('cpp_standalone', build_on_run=False) and run() first")
+        for net in {id(n): n for n, _ in self.pending}.values():
+            net.restore(_DEVICE_START)
+        for key, value in (run_args or {}).items():
+            owner, var = getattr(key, "_owner", None), getattr(key, "_var", None)
+            if owner is None or var is None:
+                raise ConfigurationError(
+                    f"device.run(run_args=...): the key {key!r} is not a variable of a "
+                    "group or synapses", code="E803", hint="use e.g. {G.tau: 5*ms}")
+            setattr(owner, var, value)
+        for _, go in self.pending:
+            go()
+        self.has_been_run = True
 
     def reinit(self) -> None:
         self.has_been_run = False
+        self.pending = []
 
     def activate(self, build_on_run: bool = True, **kwargs) -> None:
         self.build_on_run = build_on_run
@@ -296,6 +332,7 @@ class Device:
         return f"<eqsim device {self.name!r}>"
 
 
+_DEVICE_START = "_eqsim_device_start"
 device = Device()
 all_devices = {name: name for name in _DEVICES}
 
@@ -310,6 +347,7 @@ def set_device(name, build_on_run: bool = True, **options) -> None:
     device.build_on_run = build_on_run
     device.options = dict(options)
     device.has_been_run = False
+    device.pending = []
     if key != "runtime":
         _note_once(f"device {key}", f"set_device('{key}'): runs use eqsim's compiled C "
                    "backend, each at once (no project directory is written)")

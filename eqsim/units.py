@@ -56,6 +56,9 @@ class Dimension:
     def __setattr__(self, key, value):
         raise AttributeError("Dimension is immutable")
 
+    def __reduce__(self):   # pickled by its exponents (multiprocessing sends groups)
+        return (Dimension, (self.exponents,))
+
     def __eq__(self, other):
         return isinstance(other, Dimension) and self.exponents == other.exponents
 
@@ -219,6 +222,15 @@ def _is_zero(x) -> bool:
         return False
 
 
+def _is_plain_inf(d: Dimension, x) -> bool:
+    if not d.is_dimensionless or np.ndim(x) != 0 or isinstance(x, str):
+        return False
+    try:
+        return bool(np.isinf(np.asarray(x, dtype=float)))
+    except (TypeError, ValueError):
+        return False
+
+
 def is_plain_zero(x) -> bool:
     """A value without units whose every entry is 0: Brian2 lets it stand for any unit."""
     return get_dimension(x).is_dimensionless and not isinstance(x, str) and _is_zero(x)
@@ -250,7 +262,10 @@ def _result_dim(ufunc, method: str, inputs) -> Dimension | None:
     if name in _SAME:
         return _same(name, dims, inputs)
     if name in _COMPARE:
-        _same(f"compare ({name})", dims, inputs)
+        # Brian2's rule: a plain scalar infinity compares with any unit (as 0 does)
+        kept = [(d, x) for d, x in zip(dims, inputs) if not _is_plain_inf(d, x)]
+        if len(kept) > 1:
+            _same(f"compare ({name})", [d for d, _ in kept], [x for _, x in kept])
         return None
     if name in _BOOL:
         return None
@@ -371,6 +386,12 @@ class Quantity(np.ndarray):
             return _wrap(func(_raw(args[0]), _raw(args[1]), *args[2:], **kwargs), dim)
         if name == "trace":
             return _wrap(func(_raw(args[0]), *args[1:], **kwargs), get_dimension(args[0]))
+        if name in ("histogram", "histogram_bin_edges"):   # Brian2: the values in SI
+            def plain(v):
+                return type(v)(plain(x) for x in v) if isinstance(v, (tuple, list)) \
+                    else _raw(v)
+            return func(*[plain(x) for x in args],
+                        **{k: plain(v) for k, v in kwargs.items()})
         if name in ("isclose", "allclose"):
             a, b = args[0], args[1]
             dim = _same(name, [get_dimension(a), get_dimension(b)], [a, b])

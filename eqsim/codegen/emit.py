@@ -17,7 +17,7 @@ import sympy as sp
 
 from .. import rng
 from ..equations.specs import NeuronSpec, SpikeMonitorSpec, StateMonitorSpec
-from ..integration.discretize import NOT_REFRACTORY, GroupKernels
+from ..integration.discretize import NOT_REFRACTORY, GroupKernels, check_no_noise
 from ..integration.rewrite import optimise
 from ..equations.sympy_functions import RANDOM_FUNCTIONS
 from ..errors import CodegenError
@@ -233,6 +233,8 @@ def _check_no_linked_in_synapses(gctx: list[dict], sctx: list[dict]) -> None:
 
 def _recorded_expr(k: GroupKernels, var: str) -> sp.Basic:
     if var in k.subexpressions:
+        check_no_noise(k.subexpressions[var], f"a StateMonitor of '{var}'",
+                       f"group '{k.name}'")
         return k.subexpressions[var]
     if var == "not_refractory":
         return NOT_REFRACTORY

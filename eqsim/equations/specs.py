@@ -100,6 +100,9 @@ class SynapseSpec:
     float32: tuple[str, ...] = ()            # per-synapse variables stored as float32
     # named pathways besides on_pre/on_post: (name, "pre" or "post", code, delay kind)
     pathways: tuple[tuple[str, str, str, str], ...] = ()
+    # subexpressions of the groups used as F_pre/F_post: (name, text in the synapses'
+    # names), dependencies first; substituted when lowered (as Brian2 does)
+    side_subexpressions: tuple[tuple[str, str], ...] = ()
 
     def key(self) -> str:
         parts = ["synapses", self.name, self.source, self.target, self.equations.text,
@@ -107,6 +110,8 @@ class SynapseSpec:
                  repr(self.pre_vars), repr(self.post_vars), repr(self.float32)]
         if self.pathways:
             parts.append(repr(self.pathways))
+        if self.side_subexpressions:
+            parts.append(repr(self.side_subexpressions))
         return _digest(parts, self.externals)
 
     @property
@@ -138,7 +143,9 @@ class GroupCodeSpec:
     code: str
     event: str | None
     externals: tuple[ExternalName, ...]
+    span: tuple[int, int] | None = None   # neurons [start, stop) of a subgroup's code
 
     def key(self) -> str:
         return _digest(["groupcode", self.name, self.group, self.kind, self.code,
-                        repr(self.event)], self.externals)
+                        repr(self.event)] + ([repr(self.span)] if self.span else []),
+                       self.externals)

@@ -31,7 +31,7 @@ SPECIAL_NAMES = {
     "not_refractory": NameInfo("variable", BOOLEAN),  # type: ignore[arg-type]
 }
 METHODS = ("auto", "exact", "linear", "exponential_euler", "euler", "rk2", "rk4",
-           "euler_maruyama", "heun", "rk4x2")
+           "euler_maruyama", "heun", "rk4x2", "milstein")
 # Brian2's default when a script names no method: the first of these that applies
 BRIAN2_DEFAULT_METHODS = ("exact", "euler", "heun")
 
@@ -153,15 +153,19 @@ def rule_equation_dimensions(eqs: Equations, resolve: Resolver) -> list[EqsimErr
 
 
 def rule_noise_only_in_differential(eqs: Equations) -> list[EqsimError]:
-    """White noise (xi) may only appear in differential equations."""
+    """White noise ``xi`` may only appear in differential equations; named noise
+    (``xi_pop``) also in subexpressions, which are substituted into the differential
+    equations that use them (Brian2's rule)."""
     errors: list[EqsimError] = []
     for eq in eqs.of_kind(SUBEXPRESSION):
         for n in ast.walk(eq.expr):
-            if isinstance(n, ast.Name) and NOISE_RE.match(n.id):
+            if isinstance(n, ast.Name) and n.id == "xi":
                 errors.append(EquationError(
                     f"white noise '{n.id}' can only appear in a differential equation, "
                     f"not in the subexpression '{eq.name}'", eq.snippet.node_location(n),
-                    code="E114", hint="move the noise term into the dx/dt equation"))
+                    code="E114", hint="move the noise term into the dx/dt equation, or "
+                                      "name it (e.g. 'xi_pop'): named noise may appear "
+                                      "in a subexpression"))
     return errors
 
 
@@ -416,14 +420,36 @@ class SynapseResolver(Resolver):
     then units."""
 
     def __init__(self, equations: Equations, namespace, where: str,
-                 pre: Mapping[str, Dimension], post: Mapping[str, Dimension]):
+                 pre: Mapping[str, Dimension], post: Mapping[str, Dimension],
+                 side: Mapping[str, tuple[Dimension, str]] | None = None):
         super().__init__(equations, namespace, where, extra=SYNAPSE_SPECIAL)
         self.model = {eq.name: NameInfo("subexpression" if eq.kind == SUBEXPRESSION
                                         else "variable", eq.dim)
                       for eq in equations.equations if "summed" not in eq.flags}
         self.pre, self.post = dict(pre), dict(post)
+        # subexpressions of the groups (``F_pre``): dimension and text in the synapses'
+        # names; those used are listed in ``side_used`` (dependencies first)
+        self.side = dict(side or {})
+        self.side_used: dict[str, str] = {}
+
+    def _side(self, name: str) -> NameInfo:
+        dim, text = self.side[name]
+        if name not in self.side_used:
+            node, snippet = parse_expression(Snippet.whole(
+                text, f"{self.where}: the subexpression '{name}' of its group"))
+            got = infer_dimension(node, snippet, self)   # registers its external names
+            err = _expect(name, got, dim, snippet, node, f"the subexpression '{name}'")
+            if err is not None:
+                raise err
+            self.side_used[name] = text
+        return NameInfo("subexpression", dim)
 
     def __call__(self, name: str) -> NameInfo | None:
+        if name in self.side and name not in self.model:
+            return self._side(name)
+        if f"{name}_post" in self.side and name not in self.model and \
+                name not in SPECIAL_NAMES and name not in SYNAPSE_SPECIAL:
+            return self._side(f"{name}_post")
         if name in self.model or name in SYNAPSE_SPECIAL:
             return super().__call__(name)
         if name.endswith("_pre") and name[:-4] in self.pre:
@@ -490,10 +516,14 @@ def check_synapse_model(name: str, equations: Equations, on_pre: str | None,
                         on_post: str | None, delay_kind: str, method: str,
                         namespace: Mapping[str, Any], source: str, target: str,
                         pre: Mapping[str, Dimension], post: Mapping[str, Dimension],
-                        pre_writable: set[str], post_writable: set[str]) -> SynapseSpec:
-    """Run every rule on a Synapses model; raise all problems at once."""
+                        pre_writable: set[str], post_writable: set[str],
+                        side: Mapping[str, tuple[Dimension, str]] | None = None
+                        ) -> SynapseSpec:
+    """Run every rule on a Synapses model; raise all problems at once. ``side``: the
+    subexpressions of the source and target groups as the synapses may use them
+    (``F_pre``: dimension and text with the group's names suffixed)."""
     where = f"synapses '{name}'"
-    resolve = SynapseResolver(equations, namespace, where, pre, post)
+    resolve = SynapseResolver(equations, namespace, where, pre, post, side)
     errors: list[EqsimError] = []
     method = normalise_method(method, where, errors)
     errors += rule_no_shadowing(equations, pre, post, where)
@@ -531,4 +561,5 @@ def check_synapse_model(name: str, equations: Equations, on_pre: str | None,
     return SynapseSpec(name, source, target, equations, on_pre, on_post, delay_kind,
                        method, externals,
                        tuple(sorted((k, v.key()) for k, v in pre.items())),
-                       tuple(sorted((k, v.key()) for k, v in post.items())))
+                       tuple(sorted((k, v.key()) for k, v in post.items())),
+                       side_subexpressions=tuple(resolve.side_used.items()))

@@ -9,6 +9,7 @@ execute the same arithmetic.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -398,6 +399,8 @@ def _explicit(method_name: str, f: dict[str, sp.Expr],
     from sympy.parsing.sympy_parser import parse_expr
 
     method = EXPLICIT_METHODS[method_name]
+    if any(_PER_NOISE.search(text) for _, text in method.steps):
+        return _explicit_per_noise(method, f, g, variables, noise_streams)
     X, Tm, DTm = sp.Symbol("x"), sp.Symbol("t"), sp.Symbol("dt")
     fF, gF = sp.Function("f"), sp.Function("G")
     step_names = [name for name, _ in method.steps]
@@ -438,6 +441,90 @@ def _explicit(method_name: str, f: dict[str, sp.Expr],
         for v in variables:
             target = f"_{v}_new" if name == "x_new" else f"_{name}_{v}"
             out.append(Assignment(target, apply(template, v)))
+    return out
+
+
+_PER_NOISE = re.compile(r"\bg\(|\bdW\b")
+
+
+def _diagonal_noise(g: dict[str, dict[sp.Symbol, sp.Expr]]) -> str | None:
+    """Why the noise is not diagonal (one source per equation, each source in one
+    equation only), or None if it is."""
+    seen: dict[sp.Symbol, str] = {}
+    for v, gv in g.items():
+        if len(gv) > 1:
+            return (f"the equation of '{v}' has {len(gv)} noise sources "
+                    f"({', '.join(sorted(str(x) for x in gv))})")
+        for xi in gv:
+            if xi in seen:
+                return f"the noise '{xi}' is in the equations of '{seen[xi]}' and '{v}'"
+            seen[xi] = v
+    return None
+
+
+def _explicit_per_noise(method, f: dict[str, sp.Expr],
+                        g: dict[str, dict[sp.Symbol, sp.Expr]], variables: list[str],
+                        noise_streams: dict[sp.Symbol, int]) -> list[Assignment]:
+    """Apply a description written with ``g(x, t)`` and ``dW`` (one noise source at a
+    time, Brian2's form): each intermediate step once per (variable, source), so that
+    ``_k_v_xi`` is the ``k`` of ``v`` for the source ``xi``; ``x_new`` sums the terms with
+    ``g``/``dW`` over the sources and replaces an intermediate result in its other terms
+    by its sum over the sources. Without noise the steps are made once per variable with
+    ``g`` and ``dW`` zero."""
+    from sympy.parsing.sympy_parser import parse_expr
+
+    X, Tm, DTm, dWm = sp.Symbol("x"), sp.Symbol("t"), sp.Symbol("dt"), sp.Symbol("dW")
+    fF, gF = sp.Function("f"), sp.Function("g")
+    step_names = [name for name, _ in method.steps]
+    local = {"x": X, "t": Tm, "dt": DTm, "dW": dWm, "f": fF, "g": gF, "sqrt": sp.sqrt}
+    local.update({n: sp.Symbol(n) for n in step_names})
+    state_syms = {v: sp.Symbol(v, real=True) for v in variables}
+    sources = list(noise_streams) if any(g.values()) else [None]
+    dW = {xi: sp.sqrt(DT) * randn_(sp.Integer(s)) for xi, s in noise_streams.items()}
+    dW[None] = sp.Integer(0)
+
+    def temp(n: str, v: str, xi) -> sp.Symbol:
+        return sp.Symbol(f"_{n}_{v}" if xi is None else f"_{n}_{v}_{xi}")
+
+    def instantiate(arg: sp.Expr, v: str, xi) -> sp.Expr:
+        repl = {X: state_syms[v], Tm: T, DTm: DT, dWm: dW[xi]}
+        repl.update({sp.Symbol(n): temp(n, v, xi) for n in step_names})
+        return arg.xreplace(repl)
+
+    def apply(expr: sp.Expr, v: str, xi) -> sp.Expr:
+        def call(fn, A, Tt):
+            point = {state_syms[w]: instantiate(A, w, xi) for w in variables}
+            point[T] = instantiate(Tt, v, xi)
+            if fn is fF:
+                return f[v].xreplace(point)
+            return g[v].get(xi, sp.Integer(0)).xreplace(point)
+
+        def visit(e):
+            if isinstance(e, sp.Function) and e.func in (fF, gF):
+                return call(e.func, e.args[0], e.args[1])
+            if e.args:
+                return e.func(*[visit(a) for a in e.args])
+            return instantiate(e, v, xi)
+
+        return visit(expr)
+
+    out = []
+    for name, text in method.steps[:-1]:
+        template = parse_expr(text, local_dict=local, evaluate=False)
+        for v in variables:
+            for xi in sources:
+                out.append(Assignment(temp(name, v, xi).name, apply(template, v, xi)))
+    name, text = method.steps[-1]
+    template = sp.expand(parse_expr(text, local_dict=local))
+    terms = sp.Add.make_args(template)
+    noisy = sp.Add(*[a for a in terms if a.has(gF) or a.has(dWm)])
+    plain = sp.Add(*[a for a in terms if not (a.has(gF) or a.has(dWm))])
+    summed = {temp(n, w, None): sp.Add(*[temp(n, w, xi) for xi in sources])
+              for n in step_names for w in variables}
+    for v in variables:
+        value = apply(plain, v, None).xreplace(summed)
+        value += sp.Add(*[apply(noisy, v, xi) for xi in sources])
+        out.append(Assignment(f"_{v}_new", value))
     return out
 
 
@@ -531,6 +618,14 @@ def _discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, s
                 raise IntegrationError(
                     f"method '{name}' of {where} cannot integrate white noise (xi)",
                     code="E304", hint="use 'euler_maruyama' or 'heun'")
+            diagonal = _diagonal_noise(g) if desc.diagonal else None
+            if diagonal is not None:
+                if _tries(spec.method):
+                    continue
+                raise IntegrationError(
+                    f"method '{name}' of {where} needs diagonal noise, but {diagonal}",
+                    code="E310", hint="use method='heun', or one noise name per equation "
+                                      "(xi_1, xi_2, ...)")
             if multiplicative and not desc.multiplicative:
                 raise IntegrationError(
                     f"method '{name}' of {where} needs additive noise, but the noise "
@@ -570,6 +665,19 @@ def typed_assignment(equations, target: str, op: str, value: sp.Basic
     return target, "=", bool_to_float(value)
 
 
+def check_no_noise(expr: sp.Basic, what: str, where: str) -> None:
+    """E311 where named noise (``xi_pop`` of a subexpression) reaches code that is not a
+    differential equation: white noise has a meaning only inside an integration step."""
+    from ..equations.expressions import NOISE_RE
+    noisy = sorted(str(s) for s in expr.free_symbols if NOISE_RE.match(str(s)))
+    if noisy:
+        raise IntegrationError(
+            f"{what} of {where} uses the white noise '{noisy[0]}' (through a "
+            "subexpression): noise can only be used in differential equations",
+            code="E311", hint="use the subexpression only in dx/dt equations; for a "
+                              "random number per step use randn()")
+
+
 def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
     """All kernels of a NeuronGroup as sympy, ready for printing."""
     t0 = time.perf_counter()
@@ -582,6 +690,7 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
     if spec.threshold is not None:
         node, _ = parse_expression(Snippet.whole(spec.threshold, where))
         threshold = _convert(node, ctx, subexpressions)
+        check_no_noise(threshold, "the threshold", where)
     reset = []
     if spec.reset is not None:
         temps: dict[str, sp.Symbol] = {}   # Brian2's temporaries (local variables)
@@ -589,6 +698,7 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
             reset.append(typed_assignment(
                 spec.equations, target, op,
                 _convert(value, ctx, {**subexpressions, **temps})))
+            check_no_noise(reset[-1][2], "the reset", where)
             if target not in ctx.symbols and target not in subexpressions:
                 temps[target] = sp.Symbol(target, real=True)
     refractory = None

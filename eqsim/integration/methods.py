@@ -4,6 +4,13 @@ An explicit method is a list of steps written over the state vector ``x``, the t
 the step ``dt``, the drift ``f(x, t)`` and the noise increment ``G(x, t)`` (the sum over
 noise sources of ``g_k(x, t) * sqrt(dt) * N(0, 1)``, with the *same* normal numbers every
 time ``G`` appears within a step). The last step defines ``x_new``.
+
+A description may instead name one noise source at a time, as Brian2's do: ``g(x, t)`` is
+the coefficient of one source and ``dW`` its increment ``sqrt(dt)*N(0, 1)``. Then every
+intermediate step is made once per (variable, noise source), and in ``x_new`` the terms
+with ``g`` or ``dW`` are summed over the sources, as are the intermediate results the
+other terms use (Brian2's ``ExplicitStateUpdater`` rule). ``diagonal`` methods need each
+equation to have at most one noise source and each source to be in at most one equation.
 :mod:`eqsim.integration.discretize` applies a description to a system of equations.
 
 ``exact`` and ``exponential_euler`` are not explicit schemes; they are solved with sympy
@@ -21,6 +28,7 @@ class ExplicitMethod:
     stochastic: bool = False          # accepts white noise (xi)
     multiplicative: bool = False      # noise coefficient may depend on the state
     order: int = 1
+    diagonal: bool = False            # one noise source per equation, used in one only
 
     def __str__(self) -> str:
         return "; ".join(f"{n} = {e}" for n, e in self.steps)
@@ -57,6 +65,14 @@ EXPLICIT_METHODS: dict[str, ExplicitMethod] = {
         ("x_s", "x + dt*f(x, t) + G(x, t)"),
         ("x_new", "x + dt*(f(x, t) + f(x_s, t + dt))/2 + (G(x, t) + G(x_s, t + dt))/2")),
         stochastic=True, multiplicative=True, order=1),
+    # Brian2's derivative-free Milstein (Ito; Kloeden & Platen): strong order 1 for
+    # diagonal noise; the finite difference of g over the support point replaces g*g'
+    "milstein": ExplicitMethod("milstein", (
+        ("x_support", "x + dt*f(x, t) + sqrt(dt)*g(x, t)"),
+        ("g_support", "g(x_support, t)"),
+        ("k", "(g_support - g(x, t))*dW**2/(2*sqrt(dt))"),
+        ("x_new", "x + dt*f(x, t) + g(x, t)*dW + k")),
+        stochastic=True, multiplicative=True, diagonal=True, order=1),
 }
 
 # What method="auto" tries, in order: the first that applies is used.

@@ -13,7 +13,7 @@ import sympy as sp
 from ..equations.expressions import (Snippet, SympyContext, parse_expression,
                                      parse_statements)
 from ..equations.specs import GroupCodeSpec, NeuronSpec
-from .discretize import _convert, _subexpressions, _symbols_for, external_symbols
+from .discretize import IDX, _convert, _subexpressions, _symbols_for, external_symbols
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,30 @@ def lower_group_code(spec: NeuronSpec, code: GroupCodeSpec) -> CodeKernels:
         node, _ = parse_expression(Snippet.whole(code.code, where))
         condition = _convert(node, ctx, subexpressions)
     else:
+        if code.span is not None:   # a subgroup's code: i counts from its first neuron
+            ctx.symbols = {**ctx.symbols, "i": IDX - code.span[0]}
         for target, op, value, _, _ in parse_statements(code.code, where):
             statements.append((target, op, _convert(value, ctx, subexpressions)))
+        if code.span is not None:
+            statements = _within(statements, code.span, set(symbols))
     return CodeKernels(code.name, code.kind, condition, tuple(statements),
                        tuple(e.name for e in own if e.kind == "constant"))
+
+
+def _within(statements, span: tuple[int, int], variables: set[str]):
+    """Statements that change the neurons [start, stop) only: a write to a variable
+    keeps the old value elsewhere (temporaries are computed everywhere)."""
+    inside = sp.And(IDX >= span[0], IDX < span[1])
+    out = []
+    for target, op, value in statements:
+        if target not in variables:
+            out.append((target, op, value))
+            continue
+        x = sp.Symbol(target, real=True)
+        new = value if op == "=" else {"+=": x + value, "-=": x - value,
+                                       "*=": x * value, "/=": x / value}[op]
+        out.append((target, "=", sp.Piecewise((new, inside), (x, True))))
+    return out
 
 
 __all__ = ["CodeKernels", "lower_group_code"]

@@ -27,6 +27,12 @@ def _hoist(expr: sp.Basic, vector: set[str], scalars: list[Statement],
     if not _is_vector(expr, vector):
         if expr.is_Atom or isinstance(expr, sp.logic.boolalg.BooleanAtom):
             return expr
+        if isinstance(expr, sp.logic.boolalg.Boolean):
+            # a condition stays in place (a temporary would be a double, which C's '&'
+            # of conditions rejects, e.g. threshold 't > 5*ms' with refractoriness);
+            # its operands are hoisted
+            return expr.func(*[_hoist(a, vector, scalars, known, counter)
+                               for a in expr.args])
         if isinstance(expr, sp.Mul) and all(a.is_Atom for a in expr.args):
             return expr  # a product of plain names costs one multiplication anyway
         if expr not in known:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..equations.expressions import SympyContext, parse_statements
+from ..equations.expressions import (Snippet, SympyContext, parse_expression,
+                                     parse_statements, to_sympy)
 from ..equations.parse import DIFFERENTIAL, SUBEXPRESSION, Equations
 from ..equations.specs import REFRACTORY_NONE, NeuronSpec, SynapseSpec
 from ..errors import IntegrationError
@@ -49,7 +50,23 @@ def _symbols(spec: SynapseSpec) -> dict[str, sp.Basic]:
         if eq.kind != SUBEXPRESSION:
             symbols[eq.name] = sp.Symbol(eq.name, real=True)
     symbols.update(external_symbols(spec.externals))
+    for name in spec.equations.noise_names:   # white noise of clock-driven equations
+        symbols[name] = sp.Symbol(name, real=True)
+    _side_subexpressions(spec, symbols)
     return symbols
+
+
+def _side_subexpressions(spec: SynapseSpec, symbols: dict) -> None:
+    """``F_pre``/``F_post`` (subexpressions of the groups) as their expressions in the
+    groups' variables (``u_pre``), in dependency order; the unsuffixed ``F`` of the
+    target too, where the synapses' model does not define it."""
+    model = {eq.name for eq in spec.equations.equations}
+    for name, text in spec.side_subexpressions:
+        node, _ = parse_expression(Snippet.whole(text, f"synapses '{spec.name}'"))
+        ctx = SympyContext(dict(symbols))
+        symbols[name] = to_sympy(node, ctx)
+        if name.endswith("_post") and name[:-5] not in model:
+            symbols[name[:-5]] = symbols[name]
 
 
 def _canonical(name: str, spec: SynapseSpec) -> str:

@@ -30,8 +30,10 @@ class GroupCode(ScheduledAsPart):
     """One piece of code of a group: ``kind`` "regular", "event" or "on_event"."""
 
     def __init__(self, group, kind: str, code: str, event: str | None, name: str | None,
-                 when: str | None, order: int | None, dt=None, suffix: str = ""):
+                 when: str | None, order: int | None, dt=None, suffix: str = "",
+                 span: tuple[int, int] | None = None):
         self.group, self.kind, self.code, self.event = group, kind, code, event
+        self.span = span   # a subgroup's code: it runs on neurons [start, stop) only
         self._given_name, self._suffix = name, suffix
         self.dt_ = None if dt is None else as_time(dt, f"dt of {kind} code")
         self.part = Part(self.name, when or _DEFAULT_WHEN[kind],
@@ -55,7 +57,7 @@ class GroupCode(ScheduledAsPart):
     def spec(self) -> GroupCodeSpec:
         self.part.name = self.name
         return GroupCodeSpec(self.name, self.group.name, self.kind, self.code, self.event,
-                             self.externals)
+                             self.externals, self.span)
 
     def __repr__(self) -> str:
         return f"<{self.part.kind} '{self.name}' of '{self.group.name}': {self.code!r}>"
@@ -104,10 +106,15 @@ def add_events(group, events) -> None:
 def run_regularly(group, code: str, dt=None, when: str = "start", order: int = 0,
                   name: str | None = None) -> GroupCode:
     """Statements run on every neuron every ``dt`` (default: the group's dt), in the
-    compiled loop."""
+    compiled loop. On a subgroup (``G[:800].run_regularly(...)``, as Brian2 allows) the
+    statements change its neurons only and ``i`` counts from its first neuron."""
+    from .groups import Subgroup
+    span = None
+    if isinstance(group, Subgroup):
+        group, span = group.parent, (group.start, group.stop)
     k = sum(1 for c in group._codes if c.kind == "regular")
     c = GroupCode(group, "regular", code, None, name, when, order, dt,
-                  suffix="run_regularly" + (f"_{k}" if k else ""))
+                  suffix="run_regularly" + (f"_{k}" if k else ""), span=span)
     group._codes.append(c)
     return c
 

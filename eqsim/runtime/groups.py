@@ -531,6 +531,12 @@ class Subgroup:
             value, Quantity) else value, dtype=float)
         setattr(self.parent, name + "_", new)
 
+    def run_regularly(self, code: str, dt=None, when: str = "start", order: int = 0,
+                      name: str | None = None):
+        """Statements run on this subgroup's neurons every ``dt`` (compiled)."""
+        from .events import run_regularly
+        return run_regularly(self, code, dt, when, order, name)
+
     def __repr__(self) -> str:
         return f"Subgroup({self.name})"
 

@@ -29,6 +29,13 @@ class _OwnedMixin:
     _owner = None
     _var = None
 
+    def __hash__(self):
+        """A variable read from its owner (``G.tau``) can be a dict key, as Brian2's
+        ``device.run(run_args={G.tau: 5*ms})`` uses it; other arrays cannot."""
+        if self._owner is None:
+            raise TypeError(f"unhashable type: '{type(self).__name__}'")
+        return hash((id(self._owner), self._var))
+
     def _resolve(self, key) -> np.ndarray:
         owner = self._owner
         if owner is None:

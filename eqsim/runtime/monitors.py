@@ -425,6 +425,8 @@ class StateMonitor(Named):
 
         class _Trace:
             def __getattr__(self, name):
+                if name in ("t", "t_"):   # the times are everyone's (as in Brian2)
+                    return getattr(monitor, name)
                 return getattr(monitor, name)[row]
 
             def __repr__(self):

@@ -703,6 +703,23 @@ class Network:
             S._restore(state["synapses"][S.name])
         self._sync_time()
 
+    def __getstate__(self):
+        """Pickled (multiprocessing, as Brian2's networks are) without the loaded module:
+        an unpickled network prepares itself again at its next run."""
+        state = dict(self.__dict__)
+        state.update(_prepared_for=None, _products=None, _backend=None,
+                     _backend_name=None, _data=None)
+        return state
+
+    def __getitem__(self, name: str):
+        """The object called ``name`` (Brian2's ``net['exc']``); KeyError if none is."""
+        self._assign_names()
+        for obj in self.objects:
+            if obj.name == name:
+                return obj
+        raise KeyError(f"no object called {name!r} in the network (it has: "
+                       f"{', '.join(o.name for o in self.objects)})")
+
     def __repr__(self) -> str:
         return f"Network({', '.join(o.name for o in self.objects)})"
 

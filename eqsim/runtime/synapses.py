@@ -91,6 +91,33 @@ def _group_variables(group: NeuronGroup) -> dict[str, Dimension]:
     return out
 
 
+def _side_subexpressions(group, suffix: str) -> dict:
+    """The subexpressions of a NeuronGroup as synapses may use them (Brian2 allows
+    ``F_pre`` for a subexpression ``F`` of the source): their dimension and their text
+    with the group's names suffixed (``u`` -> ``u_pre``; ``i`` -> ``j`` on the target
+    side). Their external names are resolved in the synapses' namespace."""
+    import ast
+    import copy
+    g = group_of(group)
+    if not isinstance(g, NeuronGroup):
+        return {}
+    rename = {eq.name: eq.name + suffix for eq in g.equations.equations}
+    if "lastspike" in g.arrays:
+        rename["lastspike"] = "lastspike" + suffix
+    rename.update(i="i" if suffix == "_pre" else "j", N="N" + suffix)
+    out = {}
+    for eq in g.equations.of_kind(SUBEXPRESSION):
+        if "constant over dt" in eq.flags:
+            continue   # stored: a variable of the group
+        tree = copy.deepcopy(eq.expr)
+        calls = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and id(node) not in calls and node.id in rename:
+                node.id = rename[node.id]
+        out[eq.name + suffix] = (eq.dim, ast.unparse(tree))
+    return out
+
+
 _NO_INDEX = np.zeros(1, np.int32)   # bound where the code never reads the source index
 
 
@@ -247,11 +274,13 @@ class Synapses(Named):
         self._post_dims = _group_variables(target)
         pre_writable = {v for v in self._pre_dims if v != "lastspike"}
         post_writable = {v for v in self._post_dims if v != "lastspike"}
+        side = {**_side_subexpressions(source, "_pre"),
+                **_side_subexpressions(target, "_post")}
         self._spec = check_synapse_model(
             label, self.equations, on_pre, on_post, "scalar", method, self.namespace,
             group_of(source).name, group_of(target).name, self._pre_dims,
             self._post_dims, pre_writable,
-            post_writable)
+            post_writable, side)
         extra = pw.extra_names(self._pre_code, self._post_code)
         if extra:   # each named pathway's code checked as on_pre is
             externals = set(self._spec.externals)
@@ -262,7 +291,7 @@ class Synapses(Named):
                     f"{label}.{path}", self.equations, code, None, "scalar", method,
                     self.namespace, group_of(source).name, group_of(target).name,
                     self._pre_dims, self._post_dims, pre_writable,
-                    post_writable).externals)
+                    post_writable, side).externals)
                 codes.append((path, kind, code, "scalar" if kind == "pre" else "none"))
             self._spec = replace(self._spec, pathways=tuple(codes), externals=tuple(
                 sorted(externals, key=lambda e: e.name)))

@@ -99,3 +99,24 @@ def test_random_event_code_same_on_backends_and_threads():
     for other in out[1:]:
         for x, y in zip(out[0], other):
             assert np.array_equal(x, y)
+
+
+def test_run_regularly_on_subgroups(backend):
+    """``G[:4].run_regularly(...)`` (Izhikevich 2003) changes the subgroup's neurons
+    only, with ``i`` counted from its first neuron; Brian2 2.9 gives x = [100, 101, 102,
+    103, 0, ...] and y = [0]*6 + [3, 6, 9, 12] for this script. Random numbers in it are
+    the parent's numbers of those neurons (equal on both backends)."""
+    G = eq.NeuronGroup(10, "x : 1\ny : 1\nz : 1", seed=2, name="sub_rr")
+    G[:4].run_regularly("x = i + 100", dt=1 * ms)
+    G[6:].run_regularly("y += i + 1", dt=1 * ms)
+    G[2:5].run_regularly("z = randn()", dt=1 * ms)
+    eq.Network(G).run(3 * ms, backend=backend)
+    assert G.x_.tolist() == [100, 101, 102, 103] + [0] * 6
+    assert G.y_.tolist() == [0] * 6 + [3, 6, 9, 12]
+    assert (G.z_[[0, 1, 5, 6, 7, 8, 9]] == 0).all() and (G.z_[2:5] != 0).all()
+    _SUB_Z[backend] = G.z_.copy()
+    if len(_SUB_Z) == 2:
+        assert np.array_equal(_SUB_Z["c"], _SUB_Z["numpy"])
+
+
+_SUB_Z: dict = {}

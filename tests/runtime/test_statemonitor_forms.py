@@ -64,3 +64,12 @@ def test_bad_record_forms_are_errors():
     for bad in ([0.5], [True, False]):
         with pytest.raises(ConfigurationError, match="E711.*whole"):
             eq.StateMonitor(G, "v", record=bad)
+
+
+def test_trace_of_one_neuron_has_all_times(monitors):
+    """``mon[i].t`` is the monitor's times, as Brian2's (Naud et al. 2008 plots
+    ``states[0].t`` against ``states[0].vm``; it indexed the times before)."""
+    mon = monitors["everything"]
+    assert np.allclose(mon[3].t_, T) and np.allclose(mon[3].t / ms, T / 1e-3)
+    assert mon[3].t.shape == mon[3].v.shape == (10,)
+    assert np.allclose(mon[3].v, _analytic(3)[0])

@@ -216,6 +216,15 @@ TRIGGERS = {
     "E305": lambda tp, mp: run(group("dv/dt = -v*v/(tau*mV) : volt", method="exact")),
     "E306": lambda tp, mp: run(group("dv/dt = -v/tau + v*xi/sqrt(tau) : volt",
                                      method="euler_maruyama")),
+    "E310": lambda tp, mp: run(group("dv/dt = -v/tau + (xi_a + xi_b)*mV/sqrt(tau) : volt",
+                                     method="milstein")),
+    "E311": lambda tp, mp: run(group("dv/dt = (n - v)/tau : volt\nn = xi_p*mV*sqrt(ms) : volt",
+                                     threshold="n > 1*mV")),
+    "E312": lambda tp, mp: exec("from eqsim import *\nstart_scope()\n"
+                                "G = NeuronGroup(1, 'dv/dt = late/(10*ms) : 1')\n"
+                                "run(1*ms, backend='numpy')", {}),
+    "E313": lambda tp, mp: exec("from eqsim import *\nNeuronGroup(1, 'v : 1', method='euler', "
+                                "method_options={'simplify': True})", {}),
     "E401": lambda tp, mp: print_c(sp.Function("mystery")(sp.Symbol("x"))),
     "E402": lambda tp, mp: print_c(sp.Piecewise((1, sp.Symbol("x") > 0))),
     "E501": lambda tp, mp: (mp.setenv("EQSIM_CC", "no-such-cc"), run(group(
