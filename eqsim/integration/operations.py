@@ -13,7 +13,8 @@ import sympy as sp
 from ..equations.expressions import (Snippet, SympyContext, parse_expression,
                                      parse_statements)
 from ..equations.specs import GroupCodeSpec, NeuronSpec
-from .discretize import _convert, _subexpressions, _symbols_for, external_symbols
+from .discretize import (_convert, _subexpressions, _symbols_for, external_symbols,
+                         typed_assignment)
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,13 @@ def lower_group_code(spec: NeuronSpec, code: GroupCodeSpec) -> CodeKernels:
         node, _ = parse_expression(Snippet.whole(code.code, where))
         condition = _convert(node, ctx, subexpressions)
     else:
+        temps: dict[str, sp.Symbol] = {}   # Brian2's temporaries (local variables)
         for target, op, value, _, _ in parse_statements(code.code, where):
-            statements.append((target, op, _convert(value, ctx, subexpressions)))
+            statements.append(typed_assignment(
+                spec.equations, target, op,
+                _convert(value, ctx, {**subexpressions, **temps})))
+            if target not in ctx.symbols and target not in subexpressions:
+                temps[target] = sp.Symbol(target, real=True)
     return CodeKernels(code.name, code.kind, condition, tuple(statements),
                        tuple(e.name for e in own if e.kind == "constant"))
 

@@ -134,8 +134,9 @@ def _blow_up(tmp_path, monkeypatch):
     eq.Network(G).run(5 * ms)
 
 
-def spiking():
-    return group(threshold="v > 1*mV", reset="v = 0*mV")
+def spiking(extra=""):
+    return group(M + ("\n" + extra if extra else ""), threshold="v > 1*mV",
+                 reset="v = 0*mV")
 
 
 def run_syn(model, **kw):
@@ -227,6 +228,14 @@ TRIGGERS = {
     "E123": lambda tp, mp: group("a : 1\nm = 2*a : 1 (shared)"),
     "E124": lambda tp, mp: group("m = rand() : 1 (shared)"),
     "E125": lambda tp, mp: _linked_in_synapses(),
+    "E126": lambda tp, mp: group("dv/dt = -v/tau : volt\nx : 1 (shared)").run_regularly(
+        "v = 0*mV\nx = 1"),
+    "E127": lambda tp, mp: group("dv/dt = -v/tau : volt\nx : 1 (shared)").run_regularly(
+        "x = v/mV"),
+    "E128": lambda tp, mp: eq.Synapses(spiking(), spiking("x : 1 (shared)"),
+                                       on_pre="x_post += 1"),
+    "E129": lambda tp, mp: eq.Synapses(spiking(), spiking("x : volt (shared)"),
+                                       on_pre="v_post += x_post"),
     "E747": lambda tp, mp: eq.TimedArray([], 1 * ms),
     "E748": lambda tp, mp: eq.PoissonInput(group(), "u", 10, 5 * eq.units.Hz, 1 * mV),
     "E701": lambda tp, mp: eq.Network(group()).run(-1 * ms),
