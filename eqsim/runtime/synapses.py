@@ -631,6 +631,11 @@ class Synapses(Named):
     def _indices_for(self, key) -> np.ndarray:
         return indexing.synapse_indices(self, key)
 
+    def __getitem__(self, key) -> indexing.SynapticSubgroup:
+        """``S['i == 0']``, ``S[i, j]``, ``S[:10]``: those synapses (Brian2's
+        SynapticSubgroup, e.g. for ``StateMonitor(S, 'w', record=S[0, :])``)."""
+        return indexing.SynapticSubgroup(self, key)
+
     def _condition_mask(self, text: str) -> np.ndarray:
         syn = np.arange(len(self))
         return np.broadcast_to(self._expression(text, "index", BOOLEAN,

@@ -36,6 +36,14 @@ def _linked_in_synapses():
     run(src, tgt, S)
 
 
+def _stale_synaptic_subgroup():
+    S = eq.Synapses(spiking(), spiking(), on_pre="v_post += 1*mV")
+    S.connect(j="i")
+    sub = S[0, :]
+    S.connect(i=0, j=1)
+    return S.indices[sub]
+
+
 def _gcc_that_cannot_start(tmp_path, monkeypatch):
     fake = tmp_path / "fakecc"
     fake.write_bytes(b"\x00\x01not a program")
@@ -236,6 +244,8 @@ TRIGGERS = {
                                        on_pre="x_post += 1"),
     "E129": lambda tp, mp: eq.Synapses(spiking(), spiking("x : volt (shared)"),
                                        on_pre="v_post += x_post"),
+    "E130": lambda tp, mp: eq.Network(group(name="g"))["h"],
+    "E131": lambda tp, mp: _stale_synaptic_subgroup(),
     "E747": lambda tp, mp: eq.TimedArray([], 1 * ms),
     "E748": lambda tp, mp: eq.PoissonInput(group(), "u", 10, 5 * eq.units.Hz, 1 * mV),
     "E701": lambda tp, mp: eq.Network(group()).run(-1 * ms),
