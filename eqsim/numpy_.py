@@ -10,6 +10,13 @@ from .units import (arange, dot, exprel, linspace, ones_like, ptp, where,  # noq
                     zeros_like)
 
 
+def in1d(ar1, ar2, assume_unique=False, invert=False, *, kind=None):
+    """numpy's ``in1d`` (removed in numpy 2.4; Brian2 2.9's numpy has it, and its
+    examples use it): ``isin`` of the flattened first argument."""
+    return _numpy.isin(_numpy.asarray(ar1).ravel(), ar2, assume_unique=assume_unique,
+                       invert=invert, kind=kind)
+
+
 def __getattr__(name: str):
     return getattr(_numpy, name)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..equations.sympy_functions import RANDOM_FUNCTIONS, as_shared_random
 from .printer import c_name, print_c, print_numpy
 from .schedule import DEFAULT_SCHEDULE, Slot
 
@@ -27,14 +28,63 @@ def _names(exprs) -> set[str]:
     return out
 
 
-def _statements(statements, arrays: list[dict]) -> dict:
+def _statements(statements, arrays: list[dict], shared: list[dict] = ()) -> dict:
+    scalar, statements = _split_scalar(statements, arrays, shared)
     used = _names([e for _, _, e in statements]) | {t for t, _, _ in statements}
     targets = {t for t, _, _ in statements}
+    variables = {a["name"] for a in arrays} | {s["name"] for s in shared}
     return {"loads": [a for a in arrays if a["name"] in used],
             "index": "i" in used,
             "stores": [a for a in arrays if a["name"] in targets],
+            # temporaries ('x = expr' for a name that is no variable): local variables
+            "temps": sorted({c_name(t) for t in targets - variables} - scalar["locals"]),
+            "scalar": scalar if scalar["c"] else None,
             "c": [(c_name(t), op, print_c(e)) for t, op, e in statements],
             "np": [(t, op[:-1] or None, print_numpy(e)) for t, op, e in statements]}
+
+
+def _split_scalar(statements, arrays: list[dict], shared: list[dict]):
+    """run_regularly code that writes (shared) variables, as Brian2 runs it: the writes
+    to shared variables and the temporaries with one value for the group (the scalar
+    statements, first in the block: the validation checked it) once, then the per-neuron
+    statements. In both, a shared variable of the group is a local copy (``_sh_x``),
+    stored at index 0 after the scalar statements; random numbers of the scalar
+    statements are drawn once for the group (index 0). Returns (scalar part, vector
+    statements)."""
+    names = {s["name"]: s for s in shared}
+    empty = {"c": [], "np": [], "copies": [], "stores": [], "locals": set()}
+    if not any(t in names for t, _, _ in statements):
+        return empty, list(statements)
+    local = {n: f"_sh_{n}" for n in names}
+    rename = {}
+    for e in [e for _, _, e in statements]:
+        for s in e.free_symbols:
+            if s.name in local:
+                rename[s] = sp.Symbol(local[s.name], **s.assumptions0)
+    per_neuron = {a["name"] for a in arrays} | {"i"}
+    scalar, vector = [], []
+    for t, op, e in statements:
+        e = e.xreplace(rename)
+        if t in names:
+            scalar.append((local[t], op, as_shared_random(e)))
+        elif t not in per_neuron and not (_names([e]) & per_neuron) and \
+                not e.atoms(*RANDOM_FUNCTIONS):
+            scalar.append((t, op, e))       # a temporary with one value for the group
+        else:
+            if t not in names and not any(a["name"] == t for a in arrays):
+                per_neuron.add(t)           # a temporary per neuron
+            vector.append((t, op, e))
+    used = _names([e for _, _, e in scalar + vector]) | {t for t, _, _ in scalar}
+    copies = [{"name": n, "c": c_name(n), "local": local[n]} for n in names
+              if local[n] in used]
+    written = {t for t, _, _ in scalar}
+    return {"c": [(c_name(t), op, print_c(e)) for t, op, e in scalar],
+            "np": [(t, op[:-1] or None, print_numpy(e)) for t, op, e in scalar],
+            "copies": copies,
+            "temps": sorted(c_name(t) for t in written - set(local.values())),
+            "stores": [{**names[n], "local": local[n]} for n in names
+                       if local[n] in written],
+            "locals": {c_name(t) for t in written}}, vector
 
 
 def event_context(g: dict, event: str, lay) -> dict:
@@ -70,7 +120,7 @@ def code_contexts(codes, groups: dict, lay) -> list[dict]:
             ctx["part"] = spec.name
             g["events"].append(ctx)
             continue
-        ctx.update(_statements(k.statements, g["arrays"]))
+        ctx.update(_statements(k.statements, g["arrays"], g["shared"]))
         if spec.kind == "regular":
             ctx["every_slot"] = lay.iparam(f"{spec.name}/every")
         else:

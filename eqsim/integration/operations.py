@@ -13,7 +13,8 @@ import sympy as sp
 from ..equations.expressions import (Snippet, SympyContext, parse_expression,
                                      parse_statements)
 from ..equations.specs import GroupCodeSpec, NeuronSpec
-from .discretize import IDX, _convert, _subexpressions, _symbols_for, external_symbols
+from .discretize import (IDX, _convert, _subexpressions, _symbols_for, external_symbols,
+                         typed_assignment)
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,13 @@ def lower_group_code(spec: NeuronSpec, code: GroupCodeSpec) -> CodeKernels:
     else:
         if code.span is not None:   # a subgroup's code: i counts from its first neuron
             ctx.symbols = {**ctx.symbols, "i": IDX - code.span[0]}
+        temps: dict[str, sp.Symbol] = {}   # Brian2's temporaries (local variables)
         for target, op, value, _, _ in parse_statements(code.code, where):
-            statements.append((target, op, _convert(value, ctx, subexpressions)))
+            statements.append(typed_assignment(
+                spec.equations, target, op,
+                _convert(value, ctx, {**subexpressions, **temps})))
+            if target not in ctx.symbols and target not in subexpressions:
+                temps[target] = sp.Symbol(target, real=True)
         if code.span is not None:
             statements = _within(statements, code.span, set(symbols))
     return CodeKernels(code.name, code.kind, condition, tuple(statements),

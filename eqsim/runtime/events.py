@@ -15,6 +15,7 @@ import re
 import numpy as np
 
 from ..equations.parse import SUBEXPRESSION
+from ..equations.scalar_code import rule_no_shared_writes, rule_shared_writes, shared_names
 from ..equations.specs import GroupCodeSpec
 from ..equations.validate import Resolver, check_statements, check_threshold
 from ..errors import ConfigurationError, EquationErrors
@@ -70,10 +71,15 @@ def _check(group, kind: str, code, where: str) -> tuple:
     resolve = Resolver(group.equations, group.namespace, where)
     if kind == "event":
         errors = check_threshold(code, resolve, where)
-    else:
+    else:   # shared variables: run_regularly only, first (Brian2's rules)
         writable = {eq.name for eq in group.equations.equations
-                    if eq.kind != SUBEXPRESSION and "shared" not in eq.flags}
+                    if eq.kind != SUBEXPRESSION}
         errors = check_statements(code, resolve, group.equations, where, writable)
+        if not errors and kind == "regular":
+            errors = rule_shared_writes(code, group.equations, where)
+        elif not errors:
+            errors = rule_no_shared_writes(code, shared_names(group.equations), where,
+                                           f"the {where}")
     if errors:
         raise errors[0] if len(errors) == 1 else EquationErrors(errors)
     return tuple(sorted(resolve.externals.values(), key=lambda e: e.name))

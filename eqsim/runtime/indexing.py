@@ -264,3 +264,37 @@ def group_set(G, var: str, idx: np.ndarray, value) -> None:
         return
     dim = DIMENSIONLESS if var == "not_refractory" else G._dimension_of(var)
     arr[idx] = dimension_checked(value, dim, f"{G.name}.{var}")
+
+
+class SynapticSubgroup:
+    """``S[key]`` (Brian2's): the synapses ``key`` selects (``S['i == 0']``,
+    ``S[3, :]``, ``S[:10]``), usable where synapse indices are (``record=`` of a
+    StateMonitor, ``S.w[S['i == 0']]``). It holds the synapse numbers of the moment it
+    was made: adding synapses afterwards makes it invalid (E131), as in Brian2."""
+
+    def __init__(self, synapses, key):
+        self.synapses = synapses
+        self._stored = np.asarray(synapses._indices_for(key), dtype=np.int64)
+        self._n_synapses = len(synapses)
+
+    def _indices(self) -> np.ndarray:
+        if len(self.synapses) != self._n_synapses:
+            raise ConfigurationError(
+                f"synapses were added to '{self.synapses.name}' after this subgroup was "
+                "made: its indices are out of date", code="E131",
+                hint="index the synapses again (S[...]) after connect()")
+        return self._stored
+
+    def __array__(self, dtype=None, copy=None):
+        idx = self._indices()
+        return idx if dtype is None else idx.astype(dtype)
+
+    def __len__(self) -> int:
+        return len(self._stored)
+
+    def __iter__(self):
+        return iter(self._indices().tolist())
+
+    def __repr__(self) -> str:
+        return (f"<SynapticSubgroup, storing {len(self._stored)} indices of "
+                f"{self.synapses.name}>")

@@ -27,3 +27,27 @@ class Named:
 
     def _set_name(self, name: str) -> None:
         self._name = name
+
+
+class NameLookupError(ConfigurationError, KeyError):
+    """``net['name']`` found no object of that name (a KeyError, as in Brian2)."""
+
+    def __str__(self) -> str:   # KeyError would show the message in quotes
+        return self._format()
+
+
+def find_by_name(objects, name):
+    """The object called ``name`` among ``objects`` or their run_regularly / event code
+    (Brian2's ``net['name']``)."""
+    if not isinstance(name, str):
+        raise ConfigurationError(f"a Network is indexed by an object's name, got "
+                                 f"{type(name).__name__}", code="E130",
+                                 hint="e.g. net['neurons']")
+    for obj in objects:
+        if obj.name == name:
+            return obj
+        for code in getattr(obj, "_codes", ()):
+            if code.name == name:
+                return code
+    raise NameLookupError(f"the network has no object named '{name}'", code="E130",
+                          hint="names: " + ", ".join(sorted(o.name for o in objects)))

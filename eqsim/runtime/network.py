@@ -137,6 +137,16 @@ class Network:
             self.objects.remove(obj)
         self._prepared_for = None
 
+    def __getitem__(self, name: str):
+        """``net['name']``: the object of that name, as in Brian2 (E130 if none)."""
+        from .naming import find_by_name
+        self._assign_names()
+        return find_by_name(self.objects, name)
+
+    def __delitem__(self, name: str) -> None:
+        """``del net['name']``: Brian2's way to remove an object by name."""
+        self.remove(self[name])
+
     @property
     def groups(self) -> list[NeuronGroup]:
         return [o for o in self.objects if isinstance(o, NeuronGroup)]

@@ -15,6 +15,7 @@ from .. import rng
 from ..equations.expressions import (BOOLEAN, SECOND, Snippet, evaluate, infer_dimension,
                                      parse_expression, uses_function)
 from ..equations.parse import SUBEXPRESSION, SYNAPSE_FLAGS, parse_equations
+from ..equations.scalar_code import check_synapse_shared_writes
 from ..equations.specs import SynapseSpec
 from ..equations.validate import NameInfo, SynapseResolver, check_synapse_model
 from ..errors import ConfigurationError, DimensionError
@@ -281,6 +282,9 @@ class Synapses(Named):
             group_of(source).name, group_of(target).name, self._pre_dims,
             self._post_dims, pre_writable,
             post_writable, side)
+        check_synapse_shared_writes(   # Brian2: on_pre/on_post write no (shared) variable
+            self._pre_code, self._post_code, self.equations, group_of(source).equations,
+            group_of(target).equations, f"synapses '{label}'")
         extra = pw.extra_names(self._pre_code, self._post_code)
         if extra:   # each named pathway's code checked as on_pre is
             externals = set(self._spec.externals)
@@ -681,6 +685,11 @@ class Synapses(Named):
 
     def _indices_for(self, key) -> np.ndarray:
         return indexing.synapse_indices(self, key)
+
+    def __getitem__(self, key) -> indexing.SynapticSubgroup:
+        """``S['i == 0']``, ``S[i, j]``, ``S[:10]``: those synapses (Brian2's
+        SynapticSubgroup, e.g. for ``StateMonitor(S, 'w', record=S[0, :])``)."""
+        return indexing.SynapticSubgroup(self, key)
 
     def _condition_mask(self, text: str) -> np.ndarray:
         syn = np.arange(len(self))

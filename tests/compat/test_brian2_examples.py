@@ -145,6 +145,19 @@ SUPPORTED: dict[str, Expect] = {
         why="set_device(build_on_run=False), then 15 device.run(run_args={G.tau: ...}); "
             "the monitor holds the last run's spikes (100 Poisson inputs, unseeded): "
             "60 +- 3.4 (5.6 %, 4 eqsim runs) / Brian2 62"),
+    "frompapers/Clopath_et_al_2010_homeostasis.py": Expect(
+        exact=False, rtol=0.15,
+        why="run_regularly picks one of 5 inputs at random every 100 ms (a shared "
+            "variable, int(floor(rand()*5))) for 20 s; the weights' mean has sd 0.034, "
+            "their standard deviation 0.029 over 4 eqsim runs (range 1; one Brian2 run: "
+            "0.556 and 0.293, within 1 and 2 sd)"),
+    "frompapers/Stimberg_et_al_2018/example_1_COBA.py": Expect(
+        exact=False, rtol=0.2, monitors=("exc_mon", "inh_mon", "state_mon"),
+        why="COBA network with short-term plasticity, seeded (eqsim's streams are not "
+            "Brian2's); over 6 eqsim seeds: excitatory spikes sd 2.5 %, inhibitory "
+            "0.5 %, the traces of one neuron: g_i mean sd 4.8 % of its range, g_e 3.3 %, "
+            "v 0.8 %. synapse_mon (the synapses of one random neuron, S[50, :]) is left "
+            "out: its shape is the neuron's random number of synapses"),
     "synapses/synapses.py": Expect(
         exact=False, rtol=0.15,
         why="random delays (randn) shape one trace: its mean has sd 0.034 / 0.039, its "

@@ -43,6 +43,14 @@ def _linked_in_synapses():
     run(src, tgt, S)
 
 
+def _stale_synaptic_subgroup():
+    S = eq.Synapses(spiking(), spiking(), on_pre="v_post += 1*mV")
+    S.connect(j="i")
+    sub = S[0, :]
+    S.connect(i=0, j=1)
+    return S.indices[sub]
+
+
 def _gcc_that_cannot_start(tmp_path, monkeypatch):
     fake = tmp_path / "fakecc"
     fake.write_bytes(b"\x00\x01not a program")
@@ -158,8 +166,9 @@ def _blow_up(tmp_path, monkeypatch):
     eq.Network(G).run(5 * ms)
 
 
-def spiking():
-    return group(threshold="v > 1*mV", reset="v = 0*mV")
+def spiking(extra=""):
+    return group(M + ("\n" + extra if extra else ""), threshold="v > 1*mV",
+                 reset="v = 0*mV")
 
 
 def run_syn(model, **kw):
@@ -260,6 +269,16 @@ TRIGGERS = {
     "E123": lambda tp, mp: group("a : 1\nm = 2*a : 1 (shared)"),
     "E124": lambda tp, mp: group("m = rand() : 1 (shared)"),
     "E125": lambda tp, mp: _linked_in_synapses(),
+    "E126": lambda tp, mp: group("dv/dt = -v/tau : volt\nx : 1 (shared)").run_regularly(
+        "v = 0*mV\nx = 1"),
+    "E127": lambda tp, mp: group("dv/dt = -v/tau : volt\nx : 1 (shared)").run_regularly(
+        "x = v/mV"),
+    "E128": lambda tp, mp: eq.Synapses(spiking(), spiking("x : 1 (shared)"),
+                                       on_pre="x_post += 1"),
+    "E129": lambda tp, mp: eq.Synapses(spiking(), spiking("x : volt (shared)"),
+                                       on_pre="v_post += x_post"),
+    "E130": lambda tp, mp: eq.Network(group(name="g"))["h"],
+    "E131": lambda tp, mp: _stale_synaptic_subgroup(),
     "E747": lambda tp, mp: eq.TimedArray([], 1 * ms),
     "E748": lambda tp, mp: eq.PoissonInput(group(), "u", 10, 5 * eq.units.Hz, 1 * mV),
     "E701": lambda tp, mp: eq.Network(group()).run(-1 * ms),
