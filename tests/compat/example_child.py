@@ -191,6 +191,27 @@ def _error_line(exc: BaseException, script: str, lines: list[str]):
     return None, ""
 
 
+def shift_seeds(side: str, shift: int) -> None:
+    """Make the seeds a script sets differ by ``shift`` (``$EQSIM_COMPAT_SEED_SHIFT``).
+
+    For measuring the seed-to-seed spread of a script that seeds its random numbers
+    (``seed(5)``, ``np.random.seed(5)``): repeated runs would otherwise be identical.
+    ``numpy.random.seed(s)`` and the simulator's ``seed(s)`` become ``seed(s + shift)``;
+    an unseeded call stays unseeded.
+    """
+    import numpy as np
+
+    def shifted(original):
+        def seed(value=None, *args, **kwargs):
+            if value is not None:
+                value = int(value) + shift
+            return original(value, *args, **kwargs)
+        return seed
+    np.random.seed = shifted(np.random.seed)
+    module = importlib.import_module("eqsim" if side == "eqsim" else "brian2")
+    module.seed = shifted(module.seed)
+
+
 def main(argv: list[str]) -> int:
     script, out_path, side = os.path.abspath(argv[0]), argv[1], argv[2]
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -211,6 +232,8 @@ def main(argv: list[str]) -> int:
                 with open(path, "w", encoding="utf-8") as fh:
                     fh.write(swap_imports(text))
     lines = source.splitlines()
+    if os.environ.get("EQSIM_COMPAT_SEED_SHIFT"):
+        shift_seeds(side, int(os.environ["EQSIM_COMPAT_SEED_SHIFT"]))
     sys.argv = [script]
     sys.path.insert(0, os.path.dirname(script))
     module = types.ModuleType("__main__")   # a real __main__, so multiprocessing can pickle
