@@ -1,0 +1,189 @@
+"""The deterministic cores of Brian2 examples that draw random numbers.
+
+Such an example can only be compared with Brian2 statistically (within the spread of its
+seeds, tests/compat/status.py), which hides any difference smaller than that spread. Here
+each is rebuilt with its random parts replaced by fixed ones — Poisson input by the same
+spikes replayed from a SpikeGeneratorGroup, noise ``xi`` by a sine, ``rand()`` initial
+values by a ramp — and everything else as the script writes it: then eqsim must give
+Brian2's numbers exactly. Written against the names Brian2 and eqsim share, so that
+benchmarks/reference/brian2_example_cores.py (under Brian2) and
+tests/compat/test_example_cores.py (under eqsim) build the same networks.
+
+Each core is a function ``core(sim) -> (objects, read)``: the objects to put in a Network
+(its duration is ``DURATION[name]``) and a function that returns, after the run, the
+numbers to compare (lists of floats). Objects carry the names Brian2 gives them in the
+example (a fresh process): Brian2 orders the parts of one schedule slot by name
+('neurongroup_1_stateupdater' before 'neurongroup_stateupdater'), which decides, e.g.,
+whether reliability.py's neurons read the common input before or after its update.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def poisson_steps(rate_hz: float, duration_s: float, dt_s: float, seed: int) -> np.ndarray:
+    """Time steps of one Poisson train drawn as PoissonGroup does (a spike in a step with
+    probability rate*dt), with numpy's legacy generator (the same stream in every numpy)."""
+    rng = np.random.RandomState(seed)
+    n = int(round(duration_s / dt_s))
+    return np.flatnonzero(rng.rand(n) < rate_hz * dt_s)
+
+
+def _replay(sim, steps):
+    dt = 0.1 * sim.ms
+    return sim.SpikeGeneratorGroup(1, np.zeros(len(steps), dtype=int), steps * dt,
+                                   name="poissongroup")
+
+
+def custom_events(sim):
+    """examples/advanced/custom_events.py, the 250 Hz PoissonGroup replayed."""
+    inp = _replay(sim, poisson_steps(250.0, 0.5, 1e-4, seed=1))
+    eqs_G = """
+    dv/dt = (g-v)/(50*ms) : 1
+    dg/dt = -g/(10*ms) : 1
+    allow_gspike : boolean
+    """
+    G = sim.NeuronGroup(1, eqs_G, threshold="v>1",
+                        reset="v = 0; g = 0; allow_gspike = True;",
+                        events={"gspike": "g>1 and allow_gspike",
+                                "end_gspike": "g<1 and not allow_gspike"}, namespace={},
+                        name="neurongroup")
+    G.run_on_event("gspike", "allow_gspike = False")
+    G.run_on_event("end_gspike", "allow_gspike = True")
+    H = sim.NeuronGroup(1, "dx/dt = -x/(10*ms) : 1\ndy/dt = -y/(10*ms) : 1", namespace={},
+                        name="neurongroup_1")
+    Sin = sim.Synapses(inp, G, on_pre="g += 0.5", namespace={}, name="synapses")
+    Sin.connect()
+    S = sim.Synapses(G, H, on_pre={"pre": "x += 1", "gpath": "y += 1"},
+                     on_event={"pre": "spike", "gpath": "gspike"}, namespace={},
+                     name="synapses_1")
+    S.connect()
+    Mstate = sim.StateMonitor(G, ("v", "g"), record=True, name="statemonitor")
+    Mgspike = sim.EventMonitor(G, "gspike", "g", name="eventmonitor")
+    Mspike = sim.SpikeMonitor(G, "v", name="spikemonitor")
+    MHstate = sim.StateMonitor(H, ("x", "y"), record=True, name="statemonitor_1")
+    G.allow_gspike = True
+
+    def read():
+        return {"gspike_t": _t(Mgspike.t), "gspike_g": _f(Mgspike.g),
+                "spike_t": _t(Mspike.t), "spike_v": _f(Mspike.v),
+                "v": _f(Mstate.v[0][::100]), "g": _f(Mstate.g[0][::100]),
+                "x": _f(MHstate.x[0][::100]), "y": _f(MHstate.y[0][::100])}
+    return [inp, G, H, Sin, S, Mstate, Mgspike, Mspike, MHstate], read
+
+
+def adaptive_threshold(sim):
+    """examples/adaptive_threshold.py, the 500 Hz PoissonGroup replayed."""
+    mV = sim.mV
+    eqs = """
+    dv/dt = -v/(10*ms) : volt
+    dvt/dt = (10*mV-vt)/(15*ms) : volt
+    """
+    IF = sim.NeuronGroup(1, model=eqs, reset="v = 0*mV\nvt += 3*mV", threshold="v>vt",
+                         method="exact", namespace={}, name="neurongroup")
+    IF.vt = 10 * mV
+    PG = _replay(sim, poisson_steps(500.0, 0.6, 1e-4, seed=2))
+    C = sim.Synapses(PG, IF, on_pre="v += 3*mV", namespace={}, name="synapses")
+    C.connect()
+    Mv = sim.StateMonitor(IF, "v", record=True, name="statemonitor")
+    Mvt = sim.StateMonitor(IF, "vt", record=True, name="statemonitor_1")
+    M_crossings = sim.SpikeMonitor(IF, variables="v", name="spikemonitor")
+
+    def read():
+        return {"spike_t": _t(M_crossings.t), "spike_v": _f(M_crossings.v),
+                "v": _f(Mv.v[0][::60]), "vt": _f(Mvt.vt[0][::60])}
+    return [IF, PG, C, Mv, Mvt, M_crossings], read
+
+
+def reliability(sim):
+    """examples/reliability.py: the common input driven by a sine instead of noise, the
+    neurons without their own noise, initial x a ramp; linked variable and refractoriness
+    as written."""
+    ns = {"tau_input": 5 * sim.ms, "tau": 10 * sim.ms, "N": 25}
+    neuron_input = sim.NeuronGroup(
+        1, "dx/dt = -x / tau_input + 2*sin(2*pi*37*Hz*t)/tau_input : 1", method="euler",
+        namespace=ns, name="neurongroup")
+    eqs_neurons = """
+    dx/dt = (0.9 + .5 * I - x) / tau : 1
+    I : 1 (linked)
+    """
+    neurons = sim.NeuronGroup(25, model=eqs_neurons, threshold="x > 1", reset="x = 0",
+                              refractory=5 * sim.ms, method="euler", namespace=ns,
+                              name="neurongroup_1")
+    neurons.x = "i*1.0/N"
+    neurons.I = sim.linked_var(neuron_input, "x")
+    spikes = sim.SpikeMonitor(neurons, name="spikemonitor")
+
+    def read():
+        return {"spike_t": _t(spikes.t), "spike_i": _f(spikes.i), "x": _f(neurons.x[:])}
+    return [neuron_input, neurons, spikes], read
+
+
+def brette_guigon(sim):
+    """examples/frompapers/Brette_Guigon_2003.py (100 of its 500 neurons, 500 ms): the shared
+    input driven by a sine instead of noise, no noise in v, initial v a ramp; the shared
+    subexpression B of the linked x as written."""
+    ms = sim.ms
+    ns = {"N": 100, "tau": 33 * ms, "taux": 20 * ms}
+    inp = sim.NeuronGroup(1, "dx/dt = (1.5*sin(2*pi*3*Hz*t) - x)/taux : 1",
+                          method="euler", namespace=ns, name="neurongroup")
+    eqs = """
+    dv/dt = (v*I + 1)/tau : 1
+    I = 0.5 + 3*p*B : 1
+    B = 2./(1 + exp(-2*x)) - 1 : 1 (shared)
+    p : 1
+    x : 1 (linked)
+    """
+    neurons = sim.NeuronGroup(100, eqs, threshold="v>1", reset="v=0", method="euler",
+                              namespace=ns, name="neurongroup_1")
+    neurons.p = "1.0*i/N"
+    neurons.v = "1.0*i/N"
+    neurons.x = sim.linked_var(inp, "x")
+    M = sim.StateMonitor(neurons, "B", record=0, name="statemonitor")
+    S = sim.SpikeMonitor(neurons, name="spikemonitor")
+
+    def read():
+        return {"spike_t": _t(S.t), "spike_i": _f(S.i), "B": _f(M.B[0][::50])}
+    return [inp, neurons, M, S], read
+
+
+def platkiewicz_brette(sim):
+    """examples/frompapers/Platkiewicz_Brette_2011.py (20 of its 200 neurons): the
+    Ornstein-Uhlenbeck input I replaced by a sine of a different phase in each neuron;
+    the adaptive threshold with clip(..., 0*mV, inf*mV) and the refractory period (which
+    blocks the threshold, v keeps integrating) as written, Brian2's default method."""
+    mV, ms = sim.mV, sim.ms
+    tau, tauI = 5 * ms, 5 * ms
+    ns = {"ENa": 60 * mV, "EL": -70 * mV, "vT": -55 * mV, "Vi": -63 * mV, "tauh": 5 * ms,
+          "tau": tau, "a": 5.0 / 6.0, "mu": 15 * mV,
+          "sigma": 6 * mV / np.sqrt(float(tauI / (tauI + tau))), "tauI": tauI}
+    eqs = """
+    dv/dt=(EL-v+mu+sigma*I)/tau : volt
+    dtheta/dt=(vT+a*clip(v-Vi, 0*mV, inf*mV)-theta)/tauh : volt
+    I = 0.8 + 2*sin(2*pi*20*Hz*t + i) : 1
+    """
+    neurons = sim.NeuronGroup(20, eqs, threshold="v>theta", reset="v=EL",
+                              refractory=5 * ms, namespace=ns, name="neurongroup")
+    neurons.v = ns["EL"]
+    neurons.theta = ns["vT"]
+    S = sim.SpikeMonitor(neurons, name="spikemonitor")
+    Mt = sim.StateMonitor(neurons, "theta", record=0, name="statemonitor_1")
+
+    def read():
+        return {"spike_t": _t(S.t), "spike_i": _f(S.i), "theta": _f(Mt.theta[0][::100])}
+    return [neurons, S, Mt], read
+
+
+CORES = {"custom_events": custom_events, "adaptive_threshold": adaptive_threshold,
+         "reliability": reliability, "brette_guigon": brette_guigon,
+         "platkiewicz_brette": platkiewicz_brette}
+DURATION_MS = {"custom_events": 500, "adaptive_threshold": 600, "reliability": 500,
+               "brette_guigon": 500, "platkiewicz_brette": 300}
+
+
+def _f(x) -> list[float]:
+    return [float(v) for v in np.asarray(x, dtype=float).ravel()]
+
+
+def _t(x) -> list[float]:   # times in ms, rounded to the step grid's precision
+    return [round(float(v) * 1e3, 9) for v in np.asarray(x, dtype=float).ravel()]
