@@ -170,3 +170,40 @@ def test_spread_tolerance_is_k_sd_of_one_run_against_the_mean_of_n():
     # a number that did not vary between Brian2's runs falls back to rtol
     assert compare(eq(90, 0.5, std=0.41), ref, rtol=0.02, spread_k=4) == []
     assert compare(eq(90, 0.5, std=0.43), ref, rtol=0.02, spread_k=4)
+
+
+PLOTTING = """\
+import numpy as np
+import matplotlib.pyplot as plt
+def simulate():      # records inside a function: nothing in the globals
+    return np.linspace(0, 1, 11), np.linspace(0, 1, 11) ** 2
+t, v = simulate()
+plt.plot(t, v)
+plt.figure()
+plt.subplot(1, 2, 2)
+plt.imshow(np.arange(6.0).reshape(2, 3))
+plt.show()
+"""
+
+
+def test_child_compares_what_a_script_without_monitors_drew(tmp_path):
+    script = tmp_path / "plots.py"
+    script.write_text(PLOTTING)
+    out = tmp_path / "out.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, str(CHILD), str(script), str(out), "eqsim"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                          env=env)
+    assert proc.returncode == 0, proc.stderr
+    mons = json.loads(out.read_text())["monitors"]
+    assert set(mons) == {"figure1.ax0.line0", "figure2.ax0.image0"}
+    y = mons["figure1.ax0.line0"]["variables"]["y"]
+    assert mons["figure1.ax0.line0"]["kind"] == "Plot" and y["shape"] == [1, 11]
+    assert abs(y["mean"] - 0.35) < 1e-12 and y["samples"][0][-1] == 1.0
+    image = mons["figure2.ax0.image0"]["variables"]["array"]
+    assert image["shape"] == [2, 3] and image["samples"] == [[0.0, 1.0, 2.0],
+                                                             [3.0, 4.0, 5.0]]
+    ref = {"status": "ran", "monitors": json.loads(json.dumps(mons))}
+    assert verdict({"status": "ran", "monitors": mons}, ref) == "identical"
+    ref["monitors"]["figure1.ax0.line0"]["variables"]["y"]["samples"][0][-1] = 1.1
+    assert compare({"status": "ran", "monitors": mons}, ref, exact=True)
