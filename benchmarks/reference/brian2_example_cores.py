@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "compat"))
 
 import brian2  # noqa: E402
-from example_cores import CORES, DURATION_MS  # noqa: E402
+from example_cores import CORES, DT_MS, DURATION_MS  # noqa: E402
 
 OUT = ROOT / "tests" / "data" / "brian2_example_cores.json"
 
@@ -23,9 +23,14 @@ def main() -> None:
     brian2.prefs.codegen.target = "numpy"
     out = {"meta": {"brian2": brian2.__version__, "codegen_target": "numpy",
                     "made_by": "benchmarks/reference/brian2_example_cores.py"}}
+    only = sys.argv[1:]   # update some entries
+    if only and OUT.exists():
+        out = json.loads(OUT.read_text())
     for name, core in CORES.items():
+        if only and name not in only:
+            continue
         brian2.start_scope()
-        brian2.defaultclock.dt = 0.1 * brian2.ms
+        brian2.defaultclock.dt = DT_MS.get(name, 0.1) * brian2.ms
         objects, read = core(brian2)
         brian2.Network(*objects).run(DURATION_MS[name] * brian2.ms)
         out[name] = read()

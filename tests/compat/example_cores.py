@@ -174,11 +174,110 @@ def platkiewicz_brette(sim):
     return [neurons, S, Mt], read
 
 
+def _truncated_normal(rng, loc, scale, low, high, size):
+    """Normal draws redrawn until within [low, high] (the example uses scipy's truncnorm:
+    the same distribution, other numbers)."""
+    x = rng.normal(loc, scale, size)
+    while True:
+        bad = (x < low) | (x > high)
+        if not bad.any():
+            return x
+        x[bad] = rng.normal(loc, scale, int(bad.sum()))
+
+
+def tsodyks_uziel_markram(sim):
+    """examples/frompapers/Tsodyks_Uziel_Markram_2000.py (400 + 100 neurons, 0.6 s at
+    dt = 1 ms, recorded from the start): the connections (p = 0.1) and the parameters
+    drawn by numpy here instead of by Brian2's connect() and the global numpy state; the
+    neurons, the clock-driven Tsodyks-Markram synapses and their summed currents (computed
+    in Brian2's slot, before the groups update) as written."""
+    ms, mV = sim.ms, sim.mV
+    rng = np.random.RandomState(5)
+
+    def population(name, n, tau_refrac):
+        neurons = sim.NeuronGroup(n, """
+            tau_mem : second
+            tau_refrac : second
+            v_reset : volt
+            v_thresh : volt
+            I_syn_ee_synapses : volt
+            I_syn_ei_synapses : volt
+            I_syn_ie_synapses : volt
+            I_syn_ii_synapses : volt
+            I_b : volt
+            dv/dt = -v/tau_mem + (I_syn_ee_synapses +
+                                  I_syn_ei_synapses +
+                                  I_syn_ie_synapses +
+                                  I_syn_ii_synapses)/tau_mem
+                               + I_b/tau_mem : volt (unless refractory)
+            """, threshold="v>v_thresh", reset="v=v_reset", refractory=tau_refrac,
+            method="exact", name=name, namespace={})
+        neurons.tau_mem = 30 * ms
+        neurons.v_thresh = 15 * mV
+        neurons.v_reset = 13.5 * mV
+        neurons.I_b = rng.uniform(15 - 0.5, 15 + 0.5, size=n) * mV
+        return neurons
+
+    def synapses(name, source, target, tau_I, A, U, tau_rec, tau_facil=None):
+        eqs = """
+            A : volt
+            U : 1
+            tau_I : second
+            tau_rec : second
+            dx/dt =  z/tau_rec : 1 (clock-driven) # recovered
+            dy/dt = -y/tau_I   : 1 (clock-driven) # active
+            z = 1 - x - y      : 1                # inactive
+            I_syn_{}_post = A*y : volt (summed)
+            """.format(name)
+        if tau_facil:
+            eqs += """
+            du/dt = -u/tau_facil : 1 (clock-driven)
+            tau_facil : second
+            """
+            action = "u += U*(1-u)\ny += u*x # important: update y first\nx += -u*x"
+        else:
+            action = "y += U*x # important: update y first\nx += -U*x"
+        syn = sim.Synapses(source, target, model=eqs, on_pre=action, method="exact",
+                           name=name, namespace={})
+        pairs = np.argwhere(rng.rand(len(source), len(target)) < 0.1)
+        syn.connect(i=pairs[:, 0], j=pairs[:, 1])
+        n = len(pairs)
+        syn.tau_I = tau_I * ms
+        a_min, a_max = sorted((0.2 * A, 2 * A))
+        syn.A = _truncated_normal(rng, A, 0.5 * abs(A), a_min, a_max, n) * mV
+        syn.U = _truncated_normal(rng, U[0], 0.5 * U[0], U[1], U[2], n)
+        syn.tau_rec = _truncated_normal(rng, tau_rec, 0.5 * tau_rec, 5, np.inf, n) * ms
+        if tau_facil:
+            syn.tau_facil = _truncated_normal(rng, tau_facil, 0.5 * tau_facil, 5, np.inf,
+                                              n) * ms
+        syn.x = 1
+        return syn
+
+    exc = population("exc_neurons", 400, 3 * ms)
+    inh = population("inh_neurons", 100, 2 * ms)
+    ee = synapses("ee_synapses", exc, exc, 3, 1.8, [0.5, 0.1, 0.9], 800)
+    ei = synapses("ei_synapses", exc, inh, 3, 7.2, [0.04, 0.001, 0.07], 100, 1000)
+    ie = synapses("ie_synapses", inh, exc, 3, -5.4, [0.5, 0.1, 0.9], 800)
+    ii = synapses("ii_synapses", inh, inh, 3, -7.2, [0.04, 0.001, 0.07], 100, 1000)
+    spikes_exc = sim.SpikeMonitor(exc, name="spikemonitor")
+    spikes_inh = sim.SpikeMonitor(inh, name="spikemonitor_1")
+    x_ee = sim.StateMonitor(ee, ["x"], record=np.arange(0, 4000, 97), name="statemonitor")
+
+    def read():
+        return {"exc_counts": _f(spikes_exc.count), "inh_counts": _f(spikes_inh.count),
+                "exc_first_t": _t(spikes_exc.t[:200]), "inh_first_t": _t(spikes_inh.t[:200]),
+                "x": _f(np.asarray(x_ee.x)[:, ::20])}
+    return [exc, inh, ee, ei, ie, ii, spikes_exc, spikes_inh, x_ee], read
+
+
 CORES = {"custom_events": custom_events, "adaptive_threshold": adaptive_threshold,
          "reliability": reliability, "brette_guigon": brette_guigon,
-         "platkiewicz_brette": platkiewicz_brette}
+         "platkiewicz_brette": platkiewicz_brette,
+         "tsodyks_uziel_markram": tsodyks_uziel_markram}
 DURATION_MS = {"custom_events": 500, "adaptive_threshold": 600, "reliability": 500,
-               "brette_guigon": 500, "platkiewicz_brette": 300}
+               "brette_guigon": 500, "platkiewicz_brette": 300,
+               "tsodyks_uziel_markram": 600}
+DT_MS = {"tsodyks_uziel_markram": 1.0}   # the others: 0.1 ms
 
 
 def _f(x) -> list[float]:
