@@ -270,13 +270,46 @@ def tsodyks_uziel_markram(sim):
     return [exc, inh, ee, ei, ie, ii, spikes_exc, spikes_inh, x_ee], read
 
 
+def diesmann(sim):
+    """examples/frompapers/Diesmann_et_al_1999.py: the synfire chain with its noise xi
+    removed, the 85 input spike times fixed (a normal spread around 50 ms drawn here) and
+    initial V a ramp; the chain's generator-syntax connect and the input onto the
+    subgroup P[:group_size] as written."""
+    ns = {"Vr": -70 * sim.mV, "Vt": -55 * sim.mV, "taum": 10 * sim.ms,
+          "taupsp": 0.325 * sim.ms, "weight": 4.86 * sim.mV, "group_size": 100}
+    eqs = """
+    dV/dt = (-(V-Vr)+x)*(1./taum) : volt
+    dx/dt = (-x+y)*(1./taupsp) : volt
+    dy/dt = -y*(1./taupsp)+25.27*mV/ms : volt
+    """
+    P = sim.NeuronGroup(N=1000, model=eqs, threshold="V>Vt", reset="V=Vr",
+                        refractory=1 * sim.ms, method="euler", namespace=ns,
+                        name="neurongroup")
+    rng = np.random.RandomState(3)
+    times = np.round(rng.randn(85) * 10 + 500) * 0.1   # ms, on the step grid
+    Pinput = sim.SpikeGeneratorGroup(85, np.arange(85), times * sim.ms,
+                                     name="spikegeneratorgroup")
+    S = sim.Synapses(P, P, on_pre="y+=weight", namespace=ns, name="synapses")
+    S.connect(j="k for k in range((int(i/group_size)+1)*group_size, "
+                "(int(i/group_size)+2)*group_size) if i<N_pre-group_size")
+    Sinput = sim.Synapses(Pinput, P[:100], on_pre="y+=weight", namespace=ns,
+                          name="synapses_1")
+    Sinput.connect()
+    Mgp = sim.SpikeMonitor(P, name="spikemonitor")
+    P.V = "Vr + (i % 100) * 0.01 * (Vt - Vr)"
+
+    def read():
+        return {"spike_t": _t(Mgp.t), "spike_i": _f(Mgp.i), "n_synapses": [float(len(S))]}
+    return [P, Pinput, S, Sinput, Mgp], read
+
+
 CORES = {"custom_events": custom_events, "adaptive_threshold": adaptive_threshold,
          "reliability": reliability, "brette_guigon": brette_guigon,
          "platkiewicz_brette": platkiewicz_brette,
-         "tsodyks_uziel_markram": tsodyks_uziel_markram}
+         "tsodyks_uziel_markram": tsodyks_uziel_markram, "diesmann": diesmann}
 DURATION_MS = {"custom_events": 500, "adaptive_threshold": 600, "reliability": 500,
                "brette_guigon": 500, "platkiewicz_brette": 300,
-               "tsodyks_uziel_markram": 600}
+               "tsodyks_uziel_markram": 600, "diesmann": 100}
 DT_MS = {"tsodyks_uziel_markram": 1.0}   # the others: 0.1 ms
 
 
