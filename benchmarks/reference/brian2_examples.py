@@ -10,7 +10,7 @@ tests/compat/example_child.py) in tests/data/brian2_examples.json.
     python benchmarks/reference/brian2_examples.py CUBA.py ...  # update some entries
     python benchmarks/reference/brian2_examples.py --missing    # only those not stored yet
     python benchmarks/reference/brian2_examples.py --tutorials  # the three notebooks
-    python benchmarks/reference/brian2_examples.py --repeat 5 CUBA.py   # + seed spread
+    python benchmarks/reference/brian2_examples.py --repeat 9 CUBA.py   # + seed spread
 
 With ``--tutorials`` it runs Brian2's tutorial notebooks in a Jupyter kernel of Brian2's
 virtualenv (which then needs ipykernel) and stores each code cell's outcome (ran / raised,
@@ -72,7 +72,8 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--repeat", type=int, default=0,
                         help="run each named example N more times and store the spread of "
-                             "its numbers (for examples with unseeded random numbers)")
+                             "its numbers (for examples that draw random numbers; run k "
+                             "adds k to the seeds the script sets)")
     parser.add_argument("--reverse", action="store_true",
                         help="last example first (a second process, another --out)")
     parser.add_argument("--out", type=Path, default=REFERENCE)
@@ -119,8 +120,10 @@ def main(argv=None) -> int:
         result = run_example(name, side="brian2", timeout=args.timeout)
         data["examples"][name] = {k: result[k] for k in KEEP if k in result}
         if args.repeat and result["status"] == "ran":
-            runs = [result] + [run_example(name, side="brian2", timeout=args.timeout)
-                               for _ in range(args.repeat)]
+            # run k shifts the seeds the script sets by k (unseeded scripts differ anyway)
+            runs = [result] + [run_example(name, side="brian2", timeout=args.timeout,
+                                           env={"EQSIM_COMPAT_SEED_SHIFT": str(k)})
+                               for k in range(1, args.repeat + 1)]
             runs = [r for r in runs if r["status"] == "ran"]
             data["examples"][name]["spread"] = {
                 k: [round(v[0], 9), round(v[1], 9), len(runs)]

@@ -11,7 +11,9 @@ aid, never used for the comparison tests) supplies the pylab and numpy names tha
 
 After the script ends (or raises) every monitor reachable from its globals — directly, or in
 a list, tuple or dict held by a global — is summarised by :func:`collect` into small numbers
-that the two simulators can be compared on.
+that the two simulators can be compared on. A script that leaves no monitor there (it
+records inside a function, or only computes values) is compared on what it drew:
+:func:`plotted` summarises the data of every line and image of its open figures.
 """
 from __future__ import annotations
 
@@ -128,17 +130,54 @@ def _state(mon) -> dict:
         if v.size == 0:
             out["variables"][name] = {"shape": list(v.shape)}
             continue
-        n, m = v.shape
-        rows = sorted({0, n // 2, n - 1})
-        cols = sorted({int(round(f * (m - 1))) for f in _FRACTIONS})
-        finite = v[np.isfinite(v)]
-        out["variables"][name] = {
-            "shape": [n, m], "rows": rows, "cols": cols,
+        out["variables"][name] = _values(v)
+    return out
+
+
+def _values(v) -> dict:
+    """Shape, a few samples (3 rows x 6 columns) and statistics of a 2-d array."""
+    import numpy as np
+    n, m = v.shape
+    rows = sorted({0, n // 2, n - 1})
+    cols = sorted({int(round(f * (m - 1))) for f in _FRACTIONS})
+    finite = v[np.isfinite(v)]
+    return {"shape": [n, m], "rows": rows, "cols": cols,
             "samples": [[_num(v[r, c]) for c in cols] for r in rows],
             "mean": _num(finite.mean()) if finite.size else None,
             "std": _num(finite.std()) if finite.size else None,
             "min": _num(finite.min()) if finite.size else None,
             "max": _num(finite.max()) if finite.size else None}
+
+
+_MAX_PLOTS = 200
+
+
+def plotted(plt) -> dict:
+    """What a script drew, for scripts that leave no monitor to compare: the x and y data
+    of every line and the array of every image in the open figures, keyed
+    ``figure<number>.ax<index>.line<index>`` (``.image<index>``), kind ``Plot``."""
+    import numpy as np
+    out: dict = {}
+    for num in plt.get_fignums():
+        fig = plt.figure(num)
+        for a, ax in enumerate(fig.axes):
+            items = [(f"line{k}", {"x": line.get_xdata(), "y": line.get_ydata()})
+                     for k, line in enumerate(ax.get_lines())]
+            items += [(f"image{k}", {"array": im.get_array()})
+                      for k, im in enumerate(ax.get_images())]
+            for label, arrays in items:
+                if len(out) >= _MAX_PLOTS:
+                    return out
+                key = f"figure{num}.ax{a}.{label}"
+                try:
+                    values = {}
+                    for name, x in arrays.items():
+                        v = np.asarray(x, dtype=float)
+                        v = v.reshape(1, -1) if v.ndim < 2 else v.reshape(v.shape[0], -1)
+                        values[name] = _values(v) if v.size else {"shape": list(v.shape)}
+                    out[key] = {"kind": "Plot", "n_t": int(v.size), "variables": values}
+                except Exception as exc:   # noqa: BLE001 - e.g. dates or categories
+                    out[key] = {"kind": "Plot", "error": f"{type(exc).__name__}: {exc}"[:200]}
     return out
 
 
@@ -191,6 +230,27 @@ def _error_line(exc: BaseException, script: str, lines: list[str]):
     return None, ""
 
 
+def shift_seeds(side: str, shift: int) -> None:
+    """Make the seeds a script sets differ by ``shift`` (``$EQSIM_COMPAT_SEED_SHIFT``).
+
+    For measuring the seed-to-seed spread of a script that seeds its random numbers
+    (``seed(5)``, ``np.random.seed(5)``): repeated runs would otherwise be identical.
+    ``numpy.random.seed(s)`` and the simulator's ``seed(s)`` become ``seed(s + shift)``;
+    an unseeded call stays unseeded.
+    """
+    import numpy as np
+
+    def shifted(original):
+        def seed(value=None, *args, **kwargs):
+            if value is not None:
+                value = int(value) + shift
+            return original(value, *args, **kwargs)
+        return seed
+    np.random.seed = shifted(np.random.seed)
+    module = importlib.import_module("eqsim" if side == "eqsim" else "brian2")
+    module.seed = shifted(module.seed)
+
+
 def main(argv: list[str]) -> int:
     script, out_path, side = os.path.abspath(argv[0]), argv[1], argv[2]
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -211,6 +271,8 @@ def main(argv: list[str]) -> int:
                 with open(path, "w", encoding="utf-8") as fh:
                     fh.write(swap_imports(text))
     lines = source.splitlines()
+    if os.environ.get("EQSIM_COMPAT_SEED_SHIFT"):
+        shift_seeds(side, int(os.environ["EQSIM_COMPAT_SEED_SHIFT"]))
     sys.argv = [script]
     sys.path.insert(0, os.path.dirname(script))
     module = types.ModuleType("__main__")   # a real __main__, so multiprocessing can pickle
@@ -238,12 +300,14 @@ def main(argv: list[str]) -> int:
                       error_full=str(exc)[:2000], error_lineno=lineno,
                       error_source=text[:200])
     result["wall_s"] = round(time.perf_counter() - start, 3)
-    plt.close("all")
     try:
         result["monitors"] = collect(namespace)
+        if not result["monitors"]:   # nothing recorded in the globals: what it drew
+            result["monitors"] = plotted(plt)
     except Exception as exc:   # noqa: BLE001 - report, never lose the run's status
         result["monitors"] = {}
         result["collect_error"] = f"{type(exc).__name__}: {exc}"[:300]
+    plt.close("all")
     tmp = out_path + ".part"
     with open(tmp, "w") as fh:
         json.dump(result, fh)

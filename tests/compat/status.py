@@ -21,8 +21,8 @@ from collections import Counter
 from pathlib import Path
 
 from . import brian2_sources as sources
-from .run_example import (REFERENCE, area, cause, compare, load_reference, markdown,
-                          run_example)
+from .run_example import (REFERENCE, SPREAD_K, area, cause, compare, load_reference,
+                          markdown, run_example)
 
 TUTORIAL_REFERENCE = REFERENCE.with_name("brian2_examples_tutorials.json")
 
@@ -84,6 +84,14 @@ def docs_section(examples: list[dict], tutorials: dict, reference: dict | None,
             state = ("agrees (tested)" if not problems else "tested, differs")
             note = ("exactly" if e.exact else f"within {e.rtol:g}") if not problems \
                 else "; ".join(problems)[:200]
+        elif ref.get("spread") and any(sd > 0 for _, sd, _ in ref["spread"].values()):
+            # draws random numbers (or amplifies rounding): within Brian2's measured spread
+            problems = compare(r, ref, rtol=0.02, spread_k=SPREAD_K)
+            n = max(k for _, _, k in ref["spread"].values())
+            state = "agrees (within the spread)" if not problems else "runs, differs"
+            note = (f"{v} of one Brian2 run; every number within {SPREAD_K:g} sd of "
+                    f"Brian2's spread over {n} runs" if not problems
+                    else "; ".join(problems)[:200])
         elif v.startswith("identical") or (v.startswith("agrees") and name in RANDOM):
             state, note = "agrees (not in the test list)", v
         elif v.startswith("agrees"):   # deterministic: anything short of identical differs

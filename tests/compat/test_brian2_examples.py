@@ -15,7 +15,9 @@ Tolerances, per example (``Expect``):
   a neuron that crosses threshold one step apart would show up here).
 * otherwise eqsim's random numbers are not Brian2's, so totals (spikes, mean rates, trace
   means) are compared within ``rtol``, a bound justified in ``why`` by the spread between
-  seeds.
+  seeds, or, with ``spread_k``, within ``spread_k`` standard deviations of Brian2's
+  spread stored with the reference (``benchmarks/reference/brian2_examples.py --repeat``;
+  :func:`run_example.spread_tolerance`).
 
 An example whose tolerance is set but which still waits for a feature of issue 10 carries
 ``pending="..."``: a strict xfail, so the day it passes the test fails until the line is
@@ -53,6 +55,7 @@ class Expect:
     timeout: float = 180
     pending: str | None = None                # what it waits for: a strict xfail until then
     needs: tuple[str, ...] = NAMESPACE        # names `from eqsim import *` must give
+    spread_k: float | None = None             # tolerance: k sd of Brian2's stored spread
 
 
 SUPPORTED: dict[str, Expect] = {
@@ -218,5 +221,6 @@ def test_example_agrees_with_brian2(name):
         f"(line {result.get('error_lineno')}: {result.get('error_source')})\n"
         + "\n".join(result.get("stderr_tail", [])))
     problems = compare(result, ref, exact=expect.exact, rtol=expect.rtol,
-                       state_rtol=expect.state_rtol, monitors=expect.monitors)
+                       state_rtol=expect.state_rtol, monitors=expect.monitors,
+                       spread_k=expect.spread_k)
     assert not problems, "\n".join(problems)

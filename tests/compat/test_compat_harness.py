@@ -139,3 +139,71 @@ def test_compare_uses_the_mean_of_brian2_repeats_when_stored():
     assert compare(eq, ref, rtol=0.02) == []          # 91 vs the mean 90
     del ref["spread"]
     assert compare(eq, ref, rtol=0.02)                # 91 vs the single run's 100
+
+
+def test_spread_tolerance_is_k_sd_of_one_run_against_the_mean_of_n():
+    from .run_example import spread_tolerance
+    # sd 5 over 4 runs: one run minus the mean has sd 5 * sqrt(1 + 1/4) = 5.59
+    assert abs(spread_tolerance([90.0, 5.0, 4], k=4) - 4 * 5 * 1.25 ** 0.5) < 1e-12
+    ref = {"status": "ran", "monitors": {
+        "M": _spk([50, 50], "a"),
+        "S": {"kind": "StateMonitor", "variables": {"v": {
+            "shape": [1, 3], "samples": [[0.0, 0.5, 1.0]], "mean": 0.5, "std": 0.4,
+            "min": 0.0, "max": 1.0}}}},
+        "spread": {"M.num_spikes": [90.0, 5.0, 4], "S.v.mean": [0.5, 0.01, 4],
+                   "S.v.std": [0.4, 0.0, 4]}}
+
+    def eq(spikes, mean, std=0.4):
+        return {"status": "ran", "monitors": {
+            "M": _spk([spikes - 50, 50], "b"),
+            "S": {"kind": "StateMonitor", "variables": {"v": {
+                "shape": [1, 3], "samples": [[0.0, 0.5, 1.0]], "mean": mean, "std": std,
+                "min": 0.0, "max": 1.0}}}}}
+    # 110 spikes: 22 % off the mean (far past rtol), but only 3.6 sd of the difference
+    assert compare(eq(110, 0.5), ref, rtol=0.02, spread_k=4) == []
+    assert compare(eq(110, 0.5), ref, rtol=0.02)                  # without: differs
+    problems = compare(eq(113, 0.5), ref, rtol=0.02, spread_k=4)  # 4.1 sd: differs
+    assert len(problems) == 1 and "4.6 sd of Brian2's seed spread" in problems[0]
+    # a trace mean 0.045 off (4.5 sd, 4.0 sd of the difference): agrees; 0.05 does not
+    assert compare(eq(90, 0.5 + 0.044), ref, rtol=0.02, spread_k=4) == []
+    assert compare(eq(90, 0.5 + 0.05), ref, rtol=0.02, spread_k=4)
+    # a number that did not vary between Brian2's runs falls back to rtol
+    assert compare(eq(90, 0.5, std=0.41), ref, rtol=0.02, spread_k=4) == []
+    assert compare(eq(90, 0.5, std=0.43), ref, rtol=0.02, spread_k=4)
+
+
+PLOTTING = """\
+import numpy as np
+import matplotlib.pyplot as plt
+def simulate():      # records inside a function: nothing in the globals
+    return np.linspace(0, 1, 11), np.linspace(0, 1, 11) ** 2
+t, v = simulate()
+plt.plot(t, v)
+plt.figure()
+plt.subplot(1, 2, 2)
+plt.imshow(np.arange(6.0).reshape(2, 3))
+plt.show()
+"""
+
+
+def test_child_compares_what_a_script_without_monitors_drew(tmp_path):
+    script = tmp_path / "plots.py"
+    script.write_text(PLOTTING)
+    out = tmp_path / "out.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, str(CHILD), str(script), str(out), "eqsim"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                          env=env)
+    assert proc.returncode == 0, proc.stderr
+    mons = json.loads(out.read_text())["monitors"]
+    assert set(mons) == {"figure1.ax0.line0", "figure2.ax0.image0"}
+    y = mons["figure1.ax0.line0"]["variables"]["y"]
+    assert mons["figure1.ax0.line0"]["kind"] == "Plot" and y["shape"] == [1, 11]
+    assert abs(y["mean"] - 0.35) < 1e-12 and y["samples"][0][-1] == 1.0
+    image = mons["figure2.ax0.image0"]["variables"]["array"]
+    assert image["shape"] == [2, 3] and image["samples"] == [[0.0, 1.0, 2.0],
+                                                             [3.0, 4.0, 5.0]]
+    ref = {"status": "ran", "monitors": json.loads(json.dumps(mons))}
+    assert verdict({"status": "ran", "monitors": mons}, ref) == "identical"
+    ref["monitors"]["figure1.ax0.line0"]["variables"]["y"]["samples"][0][-1] = 1.1
+    assert compare({"status": "ran", "monitors": mons}, ref, exact=True)
