@@ -721,15 +721,6 @@ class Network:
                      _backend_name=None, _data=None)
         return state
 
-    def __getitem__(self, name: str):
-        """The object called ``name`` (Brian2's ``net['exc']``); KeyError if none is."""
-        self._assign_names()
-        for obj in self.objects:
-            if obj.name == name:
-                return obj
-        raise KeyError(f"no object called {name!r} in the network (it has: "
-                       f"{', '.join(o.name for o in self.objects)})")
-
     def __repr__(self) -> str:
         return f"Network({', '.join(o.name for o in self.objects)})"
 
