@@ -242,3 +242,20 @@ def test_rk4x2_is_rk4_at_half_steps(backend):
         err[method] = np.abs(mon.v[0] - np.exp(-mon.t_ / 1e-3)).max()
     assert err["rk4x2"] < 3e-8
     assert 14 < err["rk4"] / err["rk4x2"] < 18
+
+
+def test_current_generator_as_I_stim():
+    """NEST's dc_generator (amplitude in (start, stop], delay d) is I_stim over
+    [start + d, stop + d): V_m within 1e-9 relative, the same spikes."""
+    G = nest.neuron_group("iaf_psc_alpha", 1)
+    mon, st = eq.SpikeMonitor(G), eq.StateMonitor(G, "V_m", record=0)
+    net = eq.Network(G, mon, st)
+    for duration, current in ((51.0, 500.0), (100.0, 0.0), (49.0, None)):
+        net.run(duration * ms, backend="c")
+        if current is not None:
+            G.I_stim_ = current * 1e-12
+    rv = SYNAPSES["dc/V_m_0"]
+    ev = st.V_m_[0][1:rv.size + 1] * 1e3
+    assert np.max(np.abs(ev - rv) / np.abs(rv)) < 1e-9
+    assert SYNAPSES["dc/spike_t"].size > 3
+    assert np.allclose(nest.to_nest_times(mon.t_, 1e-4), SYNAPSES["dc/spike_t"], atol=1e-6)
