@@ -10,6 +10,7 @@ runs twice (two neurons: NEST's defaults and a variant with other parameters) un
 (b) Poisson spike trains from spike_generators through static_synapse, excitatory and
 inhibitory weights and several delays (some not multiples of the resolution). The input
 spike times are drawn here on the 0.1 ms grid and stored, so eqsim replays the same.
+A dc_generator drives iaf_psc_alpha (eqsim: I_stim).
 stdp_synapse and tsodyks_synapse run on small pre/post pairings (spike_generator ->
 parrot_neuron -> plastic synapse -> neuron); a weight_recorder keeps the weight NEST sends
 with each presynaptic spike.
@@ -231,6 +232,21 @@ def run_stdp():
     return out
 
 
+def run_dc():
+    """A dc_generator (500 pA in (50, 150] ms, delay 1 ms) onto iaf_psc_alpha."""
+    reset()
+    nrn = nest.Create("iaf_psc_alpha")
+    dc = nest.Create("dc_generator", params={"amplitude": 500.0, "start": 50.0,
+                                             "stop": 150.0})
+    nest.Connect(dc, nrn, syn_spec={"delay": 1.0})
+    mm = nest.Create("multimeter", params={"record_from": ["V_m"], "interval": DT})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(mm, nrn)
+    nest.Connect(nrn, sr)
+    nest.Simulate(200.0)
+    return collect(mm, sr, nrn)
+
+
 def main():
     nest.set_verbosity("M_ERROR")
     rng = np.random.default_rng(20261130)
@@ -251,7 +267,7 @@ def main():
                                   "bias": {m: v[2] for m, v in MODELS.items()}})
     np.savez_compressed(OUT / "nest_neurons.npz", **neurons)
     synapses = {}
-    for name, fn in (("tsodyks", run_tsodyks), ("stdp", run_stdp)):
+    for name, fn in (("tsodyks", run_tsodyks), ("stdp", run_stdp), ("dc", run_dc)):
         for k, v in fn().items():
             synapses[f"{name}/{k}"] = v
     synapses["meta"] = json.dumps({"nest": nest.__version__, "dt": DT})

@@ -10,6 +10,10 @@ Synaptic currents and conductances (add to a neuron model; the variables are dri
     BIEXP_CONDUCTANCE, NMDA_CONDUCTANCE
 Plasticity (dicts of Synapses keyword arguments)
     STDP, TRIPLET_STDP, STP
+
+NEST's point models by name, with NEST's parameters, units and update rules, are in
+:mod:`eqsim.models.nest` (``nest.neuron_group("iaf_psc_alpha", 100, {...})``,
+docs/nest_models.md).
 """
 
 #: Leaky integrate-and-fire (Lapicque 1907; Gerstner et al., Neuronal Dynamics, ch. 1).

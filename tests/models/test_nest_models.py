@@ -118,11 +118,12 @@ def test_tsodyks_synapse_matches_nest():
         assert np.max(np.abs(ev - rv) / np.abs(rv)) < 1e-9
 
 
-def test_stdp_synapse_matches_nest():
+def test_stdp_synapse_matches_nest(backend):
     """The weight sent with every presynaptic spike (NEST's weight_recorder), including
     postsynaptic spikes within the delay of a presynaptic one (NEST's dendritic delay),
-    and presynaptic doublets closer than the delay; two parameter sets in one call."""
-    out = run_stdp(SYNAPSES, "c")
+    and presynaptic doublets closer than the delay; two parameter sets in one call.
+    Both backends (they agree bit for bit)."""
+    out = run_stdp(SYNAPSES, backend)
     assert np.allclose(out["spike_t"], SYNAPSES["stdp/spike_t"], rtol=0, atol=1e-6)
     for k in range(2):
         rt = SYNAPSES["stdp/w_t"][SYNAPSES["stdp/w_i"] == k]
@@ -241,3 +242,20 @@ def test_rk4x2_is_rk4_at_half_steps(backend):
         err[method] = np.abs(mon.v[0] - np.exp(-mon.t_ / 1e-3)).max()
     assert err["rk4x2"] < 3e-8
     assert 14 < err["rk4"] / err["rk4x2"] < 18
+
+
+def test_current_generator_as_I_stim():
+    """NEST's dc_generator (amplitude in (start, stop], delay d) is I_stim over
+    [start + d, stop + d): V_m within 1e-9 relative, the same spikes."""
+    G = nest.neuron_group("iaf_psc_alpha", 1)
+    mon, st = eq.SpikeMonitor(G), eq.StateMonitor(G, "V_m", record=0)
+    net = eq.Network(G, mon, st)
+    for duration, current in ((51.0, 500.0), (100.0, 0.0), (49.0, None)):
+        net.run(duration * ms, backend="c")
+        if current is not None:
+            G.I_stim_ = current * 1e-12
+    rv = SYNAPSES["dc/V_m_0"]
+    ev = st.V_m_[0][1:rv.size + 1] * 1e3
+    assert np.max(np.abs(ev - rv) / np.abs(rv)) < 1e-9
+    assert SYNAPSES["dc/spike_t"].size > 3
+    assert np.allclose(nest.to_nest_times(mon.t_, 1e-4), SYNAPSES["dc/spike_t"], atol=1e-6)

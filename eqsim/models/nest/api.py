@@ -177,7 +177,10 @@ def _steps(delay, dt_ms: float, where: str) -> np.ndarray | int:
                                  "quantity", code="E944")
     if not np.all(np.isfinite(d)):
         raise ConfigurationError(f"{where}: delays must be finite", code="E944")
-    steps = np.floor(d / dt_ms + 0.5).astype(np.int64)
+    per_ms = 1.0 / dt_ms    # as NEST: delay_ms * steps_per_ms, rounded half up
+    if abs(per_ms - round(per_ms)) < 1e-9:
+        per_ms = float(round(per_ms))
+    steps = np.floor(d * per_ms + 0.5).astype(np.int64)
     if steps.size and steps.min() < 1:
         bad = float(d.ravel()[np.argmin(steps.ravel())])
         raise ConfigurationError(

@@ -8,7 +8,7 @@ copied): see docs/nest_models.md for the rules and the measured agreement.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 #: NEST unit -> (eqsim declaration, factor to SI)
 UNITS = {
@@ -101,7 +101,7 @@ dg_in/dt = -g_in/tau_syn_in : siemens
 """
 
 # conductance-based IAF: NEST evaluates the currents at min(V_m, V_th) (V_eff below)
-_COND_V = """dV_m/dt = (-g_L*(V_eff - E_L) - g_ex*(V_eff - E_ex) - g_in*(V_eff - E_in) + I_e)/C_m : volt (unless refractory)
+_COND_V = """dV_m/dt = (-g_L*(V_eff - E_L) - g_ex*(V_eff - E_ex) - g_in*(V_eff - E_in) + I_e + I_stim)/C_m : volt (unless refractory)
 V_eff = clip(V_m, -inf*mV, V_th) : volt
 """
 _COND_PARAMS = {"E_L": (-70.0, "mV"), "C_m": (250.0, "pF"), "g_L": (16.6667, "nS"),
@@ -113,12 +113,16 @@ MODELS: dict[str, NeuronModel] = {}
 
 
 def _add(m: NeuronModel) -> None:
+    if m.kind != "parrot":
+        # I_stim: an external current besides I_e (what NEST's current generators feed,
+        # its I_stim/y0); not a NEST status key, 0 unless set (G.I_stim = ...)
+        m = replace(m, equations=m.equations + "I_stim : amp\n")
     MODELS[m.name] = m
 
 
 _add(NeuronModel(
     name="iaf_psc_delta", kind="psc", weight_unit="mV",
-    equations="dV_m/dt = (E_L - V_m)/tau_m + I_e/C_m : volt (unless refractory)\n",
+    equations="dV_m/dt = (E_L - V_m)/tau_m + (I_e + I_stim)/C_m : volt (unless refractory)\n",
     params={**_PSC_COMMON, "V_min": (-1.7976931348623157e308, "mV"),
             "refractory_input": (False, "1")},
     state={"V_m": (-70.0, "mV")},
@@ -128,7 +132,7 @@ _add(NeuronModel(
 
 _add(NeuronModel(
     name="iaf_psc_exp", kind="psc", weight_unit="pA",
-    equations="""dV_m/dt = (E_L - V_m)/tau_m + (I_syn_ex + I_syn_in + I_e)/C_m : volt (unless refractory)
+    equations="""dV_m/dt = (E_L - V_m)/tau_m + (I_syn_ex + I_syn_in + I_e + I_stim)/C_m : volt (unless refractory)
 dI_syn_ex/dt = -I_syn_ex/tau_syn_ex : amp
 dI_syn_in/dt = -I_syn_in/tau_syn_in : amp
 """,
@@ -140,7 +144,7 @@ dI_syn_in/dt = -I_syn_in/tau_syn_in : amp
 
 _add(NeuronModel(
     name="iaf_psc_alpha", kind="psc", weight_unit="pA",
-    equations="dV_m/dt = (E_L - V_m)/tau_m + (I_syn_ex + I_syn_in + I_e)/C_m : volt "
+    equations="dV_m/dt = (E_L - V_m)/tau_m + (I_syn_ex + I_syn_in + I_e + I_stim)/C_m : volt "
               "(unless refractory)\n" + _ALPHA_I,
     params={**_PSC_COMMON, "tau_syn_ex": (2.0, "ms"), "tau_syn_in": (2.0, "ms"),
             "V_min": (-float("inf"), "mV")},
@@ -171,7 +175,7 @@ _add(NeuronModel(
 
 # adaptive exponential IAF (Brette & Gerstner 2005) as NEST writes it: V is capped at
 # V_peak in the right-hand side; the spike is at V_m >= V_peak (V_th when Delta_T = 0)
-_AEIF_V = """dV_m/dt = (-g_L*(V_eff - E_L) + I_spike - g_ex*(V_eff - E_ex) - g_in*(V_eff - E_in) - w + I_e)/C_m : volt (unless refractory)
+_AEIF_V = """dV_m/dt = (-g_L*(V_eff - E_L) + I_spike - g_ex*(V_eff - E_ex) - g_in*(V_eff - E_in) - w + I_e + I_stim)/C_m : volt (unless refractory)
 V_eff = clip(V_m, -inf*mV, V_peak) : volt
 I_spike = g_L*Delta_T*exp((V_eff - V_th)/(Delta_T + int(Delta_T <= 0*mV)*mV))*int(Delta_T > 0*mV) : amp
 dw/dt = (a*(V_eff - E_L) - w)/tau_w : amp
@@ -212,7 +216,7 @@ _add(NeuronModel(
 # forward Euler step from the old (v, u), the input added to v in the same step
 _add(NeuronModel(
     name="izhikevich", kind="psc", weight_unit="mV",
-    equations="""dV_m/dt = (0.04*V_m**2/mV + 5*V_m + 140*mV - U_m + I_e*(mV/pA))/ms : volt
+    equations="""dV_m/dt = (0.04*V_m**2/mV + 5*V_m + 140*mV - U_m + (I_e + I_stim)*(mV/pA))/ms : volt
 dU_m/dt = a*(b*V_m - U_m)/ms : volt
 """,
     params={"a": (0.02, "1"), "b": (0.2, "1"), "c": (-65.0, "mV"), "d": (8.0, "mV"),
@@ -226,7 +230,7 @@ dU_m/dt = a*(b*V_m - U_m)/ms : volt
 # Hodgkin-Huxley with alpha currents as NEST's hh_psc_alpha (rates in 1/ms, V in mV);
 # the spike is the step after the peak (V_m >= 0 and falling); t_ref only stops the
 # detection of spikes, V is not clamped
-_HH = """dV_m/dt = (-(g_Na*Act_m**3*Inact_h*(V_m - E_Na) + g_K*Act_n**4*(V_m - E_K) + g_L*(V_m - E_L)) + I_e + I_syn_ex + I_syn_in)/C_m : volt
+_HH = """dV_m/dt = (-(g_Na*Act_m**3*Inact_h*(V_m - E_Na) + g_K*Act_n**4*(V_m - E_K) + g_L*(V_m - E_L)) + I_e + I_stim + I_syn_ex + I_syn_in)/C_m : volt
 dAct_m/dt = alpha_m*(1 - Act_m) - beta_m*Act_m : 1
 dInact_h/dt = alpha_h*(1 - Inact_h) - beta_h*Inact_h : 1
 dAct_n/dt = alpha_n*(1 - Act_n) - beta_n*Act_n : 1
