@@ -149,7 +149,10 @@ def _build_nodes(built: Built, circuit: Circuit, dt, reduction) -> None:
             if not pop.has("model_template"):
                 raise SonataError(f"{pop.types.path}: population '{pname}' has point "
                                   "nodes but no model_template column", code="E910")
-            templates[point] = pop.get("model_template", np.flatnonzero(point))
+            given = np.asarray(pop.get("model_template", np.flatnonzero(point)),
+                               dtype=object)
+            given[np.equal(given, None)] = ""        # NULL: reported below as unknown
+            templates[point] = given
         if bio.any():
             templates[bio] = "reduced:" + reduction[0]
         for template in np.unique(templates[point | bio]).tolist():
@@ -196,7 +199,9 @@ def _nest_steps(times_ms: np.ndarray, dt_ms: float, precise: bool = True,
     per_step = int(round(dt_ms * 1000.0))
     stamp_tics = np.floor(times_ms * 1000.0).astype(np.int64)
     stamp_tics -= stamp_tics % per_step
-    stamp_tics += per_step * (stamp_tics * (1.0 / per_step) * dt_ms < times_ms)
+    # as NEST computes it: n * TICS_PER_STEP_INV * MS_PER_STEP
+    stamp_tics += per_step * (stamp_tics * (1.0 / per_step) * (per_step / 1000.0)
+                              < times_ms)
     stamp = stamp_tics // per_step
     if precise:
         return stamp

@@ -274,7 +274,7 @@ def write_network(directory, network, *, labels: Mapping | None = None,
             if weight_unit is not None:
                 w = w / float(weight_unit)
             extra = 0
-            template = f"eqsim:{var}"
+            template = f"eqsim:{type(S).__name__}"
         steps = S.delay_steps(S.source.dt_ if hasattr(S.source, "dt_") else
                               dt_ms * 1e-3) if S.arrays.get("delay") is not None else \
             S.delay_steps(dt_ms * 1e-3)

@@ -182,3 +182,36 @@ def test_explicit_node_ids_and_per_node_dynamics(tmp_path):
     # node 10 -> 7 is row 0 -> row 2, weight 10 * 2; node 5 -> 10 is row 1 -> row 0, 10 * 3
     pairs = sorted(zip(S.i.tolist(), S.j.tolist(), np.round(np.asarray(S.weight_) * 1e12, 9)))
     assert pairs == [(0, 2, 20.0), (1, 0, 30.0)]
+
+
+def test_plain_eqsim_network_is_written(tmp_path):
+    """Any eqsim network: positions (metres -> µm), labels, per-synapse weights in a
+    chosen unit, delays in ms, spike generators as virtual nodes with their spikes as a
+    SONATA input (NEST's time stamps: the end of the step)."""
+    import eqsim as eq
+    from eqsim.units import mV, ms, um
+    G = eq.NeuronGroup(4, "dv/dt = -v/(10*ms) : volt\nx : meter\ny : meter\nz : meter",
+                       threshold="v > 10*mV", reset="v = 0*mV", namespace={}, name="exc")
+    G.x = np.arange(4) * um
+    G.y = 2 * um
+    G.z = 3 * um
+    H = eq.NeuronGroup(3, "dv/dt = -v/(10*ms) : volt", namespace={}, name="inh")
+    S = eq.Synapses(G, H, "w : volt", on_pre="v_post += w", namespace={}, name="e2i",
+                    delay=1.5 * ms)
+    S.connect(i=[0, 1, 3], j=[2, 0, 1])
+    S.w = [1, 2, 3] * mV
+    P = eq.SpikeGeneratorGroup(2, [0, 1, 1], [1, 2, 3] * ms, name="inp")
+    cfg = sonata.write_network(tmp_path, [G, H, S, P], weight_unit=mV,
+                               labels={"exc": {"ei": "e", "layer": np.array([1, 2, 2, 3])}})
+    c = sonata.load(cfg)
+    exc = c.nodes["exc"]
+    assert exc.positions().tolist() == [[k, 2.0, 3.0] for k in range(4)]
+    assert exc.get("layer").tolist() == [1, 2, 2, 3] and set(exc.get("ei")) == {"e"}
+    e = c.edges["e2i"].to_dict()
+    pairs = sorted(zip(e["source_node_id"].tolist(), e["target_node_id"].tolist(),
+                       e["syn_weight"].tolist(), e["delay"].tolist()))
+    assert pairs == [(0, 2, 1.0, 1.5), (1, 0, 2.0, 1.5), (3, 1, 3.0, 1.5)]
+    assert set(c.nodes["inp"].get("model_type")) == {"virtual"}
+    ids, ts = sonata.read_spikes(tmp_path / "inputs" / "inp_spikes.h5")["inp"]
+    assert ids.tolist() == [0, 1, 1] and ts.tolist() == [1.1, 2.1, 3.1]
+    assert c.config.inputs["inp_spikes"]["node_set"] == "inp"
