@@ -843,6 +843,11 @@ class Synapses(Named):
             return
         plain = name.endswith("_") and (name[:-1] in self.arrays)
         var = name[:-1] if plain else name
+        from .groups import LinkedVariable
+        if isinstance(value, LinkedVariable):   # S.G = linked_var(group, 'G')
+            from .synapse_links import link_synapse_variable
+            link_synapse_variable(self, name, value)
+            return
         if var == "delay":
             self._check_pre_pathway()
             self._assign_delay(value)

@@ -121,6 +121,12 @@ SUPPORTED: dict[str, Expect] = {
         exact=False, rtol=0.12,
         why="random wave phases and noisy receptors: command-neuron spikes sd 3.7 % / "
             "2.3 %, leg spikes 1.3 % / 1.2 % (its inhibition uses (j - i) % N_post)"),
+    "synapses/homeostatic_stdp_at_inhibitory_synapes.py": Expect(
+        exact=False, rtol=0.09,
+        why="one STDP synapse whose (linked) factor G follows 1000 Poisson neurons "
+            "(unseeded); 4 eqsim runs: sd of the means 0.6 % (G) and 2.1 % (wij) of the "
+            "range, of the standard deviations 0.5 % and 0.6 %; bound 3 sd of the "
+            "difference with Brian2's single run taken as spread alike"),
     "COBAHH.py": Expect(
         exact=False, rtol=0.16,
         why="4000 HH neurons, random initial state and connections (unseeded); the traces "
