@@ -490,7 +490,8 @@ class Synapses(Named):
                 return np.asarray(extra[name], dtype=float)
             if name in _COUNT_NAMES:   # of the synapses made so far
                 counts = self._counts(name)
-                return counts[j_idx if name == "N_incoming" else i_idx].astype(float)
+                return (counts[storage_of(self.target, j_idx)] if name == "N_incoming" else
+                        counts[storage_of(self.source, i_idx)]).astype(float)
             if name == "i":
                 return i_idx.astype(float)
             if name == "j":
