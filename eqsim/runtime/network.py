@@ -176,8 +176,8 @@ class Network:
 
     # ---- preparation -----------------------------------------------------------------
     def _assign_names(self) -> None:
-        from .synapse_links import companions   # linked variables of Synapses
-        self.objects.extend(companions(self.objects))
+        from .synapse_links import with_companions   # linked variables of Synapses
+        self.objects[:] = with_companions(self.objects)
         used: set[str] = set()
         for obj in self.objects:
             if obj._name is not None:

@@ -128,4 +128,12 @@ def companions(objects) -> list:
     return out
 
 
-__all__ = ["link_synapse_variable", "companions", "COPY_SLOTS"]
+def with_companions(objects) -> list:
+    """``objects`` with the companions their Synapses need, without those of Synapses
+    no longer among them (taken out with Network.remove)."""
+    kept = [o for o in objects if getattr(o, "_linked_copy", None) is None
+            or o._linked_copy[0] in objects]
+    return kept + companions(kept)
+
+
+__all__ = ["link_synapse_variable", "companions", "with_companions", "COPY_SLOTS"]

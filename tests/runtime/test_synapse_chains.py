@@ -225,3 +225,16 @@ def test_linked_variable_in_synapses_errors():
     G.x = [3, 4]
     eq.Network(G, S).run(1 * ms, backend="numpy")
     assert S.g.tolist() == [3, 4, 3, 4]
+
+
+def test_linked_synapses_removed_with_their_companions():
+    G = eq.NeuronGroup(1, "x : 1")
+    S = eq.Synapses(G, G, "g : 1 (linked)")
+    S.connect()
+    S.g = eq.linked_var(G, "x")
+    net = eq.Network(G, S)
+    net.run(1 * ms, backend="numpy")
+    assert len(net.objects) == 4   # G, S and the two copies
+    net.remove(S)
+    net.run(1 * ms, backend="numpy")
+    assert net.objects == [G]
