@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 from brian2 import (NeuronGroup, Network, PoissonInput, PopulationRateMonitor,
-                    SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses, TimedArray, kHz, ms,
-                    prefs)
+                    SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses, TimedArray, Hz, kHz,
+                    linked_var, ms, prefs)
 
 
 def synapses_source() -> dict:
@@ -91,10 +91,33 @@ def post_variable_monitor() -> dict:
     return {"M_g": M.g[:].tolist(), "Mn_g": Mn.g[:].tolist(), "Mn_v": Mn.v[:].tolist()}
 
 
+def linked_in_synapses() -> dict:
+    """A synaptic variable linked to a subexpression of another group (Zenke et al.
+    2015's homeostatic STDP example), at an index held in a synaptic variable."""
+    gf = NeuronGroup(2, """G = H - gamma : Hz
+                           dH/dt = -H/(5*ms) : Hz
+                           gamma : Hz (constant)""", method="exact")
+    gf.H = [100, 50] * Hz
+    gf.gamma = [5, 7] * Hz
+    pre = SpikeGeneratorGroup(2, [0, 1, 0], [1, 2, 4] * ms)
+    post = NeuronGroup(3, "v : 1")
+    S = Synapses(pre, post, """G : Hz (linked)
+                               idx : integer (constant)
+                               w : 1""", on_pre="w += G*ms")
+    S.connect(i=[0, 0, 1], j=[0, 1, 2])
+    S.idx = "j % 2"
+    S.G = linked_var(gf, "G", index="idx")
+    M = StateMonitor(S, ["G", "w"], record=True)
+    net = Network(gf, pre, post, S, M)
+    net.run(6 * ms)
+    return {"G": np.asarray(M.G[:]).tolist(), "w": M.w[:].tolist(), "w_end": S.w[:].tolist()}
+
+
 def main() -> None:
     prefs.codegen.target = "numpy"
     out = {"synapses_source": synapses_source(), "subgroups": subgroups(),
-           "post_variable_monitor": post_variable_monitor()}
+           "post_variable_monitor": post_variable_monitor(),
+           "linked_in_synapses": linked_in_synapses()}
     path = (Path(__file__).resolve().parents[2] / "tests" / "data" /
             "brian2_synapse_chains.json")
     path.write_text(json.dumps(out, indent=1) + "\n")

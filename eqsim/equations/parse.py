@@ -32,7 +32,7 @@ ALLOWED_FLAGS = {
 SYNAPSE_FLAGS = {
     DIFFERENTIAL: ("clock-driven", "event-driven"),
     SUBEXPRESSION: ("summed", "shared", "constant over dt"),
-    PARAMETER: ("constant", "shared"),
+    PARAMETER: ("constant", "shared", "linked"),
 }
 _START = re.compile(r"^\s*(d\s*[A-Za-z_]\w*\s*/\s*dt|[A-Za-z_]\w*)\s*(=(?!=)|:)")
 _DIFF_LHS = re.compile(r"^\s*d\s*([A-Za-z_]\w*)\s*/\s*dt\s*$")

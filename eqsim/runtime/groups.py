@@ -46,6 +46,7 @@ class LinkedVariable:
 
     def __init__(self, array: np.ndarray, dim, index=None, label: str = ""):
         self.array, self.dim, self.index, self.label = array, dim, index, label
+        self.source = None   # (group, name) when linked by name (Synapses need it)
 
 
 def _root(array) -> np.ndarray:
@@ -72,14 +73,21 @@ def linked_var(source, name: str | None = None, index=None) -> LinkedVariable:
     """
     if name is not None:
         group = group_of(source)
-        if name not in group.arrays or name.startswith("_"):
+        if (name not in group.arrays or name.startswith("_")) and not (
+                name in group.equations and group.equations[name].kind == "subexpression"):
             raise ConfigurationError(f"group '{group.name}' has no variable '{name}' to "
                                      "link to", code="E122")
-        array = group.arrays[name]
-        if isinstance(source, Subgroup):
-            array = array[source.start:source.stop]
-        return LinkedVariable(array, group._dimension_of(name), index,
-                              f"{group.name}.{name}")
+        if name not in group.arrays:   # a subexpression: Synapses can link to it
+            link = LinkedVariable(None, group.equations[name].dim, index,
+                                  f"{group.name}.{name}")
+        else:
+            array = group.arrays[name]
+            if isinstance(source, Subgroup):
+                array = array[source.start:source.stop]
+            link = LinkedVariable(array, group._dimension_of(name), index,
+                                  f"{group.name}.{name}")
+        link.source = (source, name)
+        return link
     if not isinstance(source, np.ndarray):
         raise ConfigurationError("linked_var() takes a group and a variable name, or a "
                                  "group's variable such as G.v", code="E122")
@@ -310,6 +318,11 @@ class NeuronGroup(Named):
                 f"'{name}' of group '{self.name}' is not declared (linked)", code="E122",
                 hint=f"declare it as '{name} : <unit> (linked)' in the model")
         source = link.array
+        if source is None:
+            raise ConfigurationError(
+                f"{self.name}.{name} is linked to the subexpression {link.label}: a "
+                "group's linked variable needs a variable with values", code="E122",
+                hint="link the variables the subexpression uses, or repeat it")
         dim = self._dimension_of(name)
         if link.dim is not None and link.dim != dim:
             raise DimensionError(f"cannot link {self.name}.{name} (in {dim}) to a "

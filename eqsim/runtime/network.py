@@ -194,6 +194,8 @@ class Network:
 
     # ---- preparation -----------------------------------------------------------------
     def _assign_names(self) -> None:
+        from .synapse_links import with_companions   # linked variables of Synapses
+        self.objects[:] = with_companions(self.objects)
         used: set[str] = set()
         for obj in self.objects:
             if obj._name is not None:
@@ -320,6 +322,7 @@ class Network:
         return kernels
 
     def _prepare(self, backend: str, threads: int = 1) -> None:
+        self._assign_names()   # (adds the companions of linked synaptic variables)
         comm = world()
         if backend != "mpi" and comm.size > 1 and self.synapses:
             raise ConfigurationError(

@@ -47,8 +47,8 @@ def bind_synapses_source(S, data) -> None:
         key = f"{S.name}/_src/{var}"
         if data.has_array(key):
             data.set_array(key, source.arrays[var])
-    root = root_group(source)
-    group = getattr(root, "parent", root)
+    from .groups import group_of
+    group = group_of(root_group(source))
     for key, value in ((f"{S.name}/_src_every", data.get_i(f"{group.name}/every")),
                        (f"{S.name}/_src_N", len(source))):
         if key in data.unit.iparams:
@@ -76,9 +76,11 @@ def number_synapses(S, added: int, order) -> None:
     if old is None and order is None:
         return   # stored order is creation order
     n = len(S)
+    kind = np.int32 if n < 2**31 - 1 else np.int64   # 4 bytes a synapse, mostly
     if old is None:
-        old = np.arange(n - added, dtype=np.int64)
-    numbers = np.concatenate([old, np.arange(n - added, n, dtype=np.int64)])
+        old = np.arange(n - added, dtype=kind)
+    numbers = np.concatenate([old.astype(kind, copy=False),
+                              np.arange(n - added, n, dtype=kind)])
     S.arrays["_number"] = numbers if order is None else numbers[order]
 
 

@@ -523,7 +523,8 @@ class Synapses(Named):
                 return np.asarray(extra[name], dtype=float)
             if name in _COUNT_NAMES:   # of the synapses made so far
                 counts = self._counts(name)
-                return counts[j_idx if name == "N_incoming" else i_idx].astype(float)
+                return (counts[storage_of(self.target, j_idx)] if name == "N_incoming" else
+                        counts[storage_of(self.source, i_idx)]).astype(float)
             if name == "i":
                 return i_idx.astype(float)
             if name == "j":
@@ -881,6 +882,11 @@ class Synapses(Named):
             return
         plain = name.endswith("_") and (name[:-1] in self.arrays)
         var = name[:-1] if plain else name
+        from .groups import LinkedVariable
+        if isinstance(value, LinkedVariable):   # S.G = linked_var(group, 'G')
+            from .synapse_links import link_synapse_variable
+            link_synapse_variable(self, name, value)
+            return
         if var == "delay":
             self._check_pre_pathway()
             self._assign_delay(value)

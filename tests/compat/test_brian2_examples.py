@@ -124,6 +124,18 @@ SUPPORTED: dict[str, Expect] = {
         exact=False, rtol=0.12,
         why="random wave phases and noisy receptors: command-neuron spikes sd 3.7 % / "
             "2.3 %, leg spikes 1.3 % / 1.2 % (its inhibition uses (j - i) % N_post)"),
+    "synapses/homeostatic_stdp_at_inhibitory_synapes.py": Expect(
+        exact=False, rtol=0.09,
+        why="one STDP synapse whose (linked) factor G follows 1000 Poisson neurons "
+            "(unseeded); 4 eqsim runs: sd of the means 0.6 % (G) and 2.1 % (wij) of the "
+            "range, of the standard deviations 0.5 % and 0.6 %; bound 3 sd of the "
+            "difference with Brian2's single run taken as spread alike"),
+    "frompapers/Rossant_et_al_2011bis.py": Expect(
+        exact=False, rtol=0.03, monitors=("SM",),
+        why="2 LIF neurons under 5000 Poisson inputs each (PoissonInput onto subgroups, "
+            "unseeded): ~18 spikes a neuron, sd 27 % a run, so spikes are not compared; "
+            "v's mean and standard deviation have sd 0.65 % and 0.39 % of the range over "
+            "10 eqsim runs; bound 3 sd of the difference with one Brian2 run"),
     "COBAHH.py": Expect(
         exact=False, rtol=0.16,
         why="4000 HH neurons, random initial state and connections (unseeded); the traces "

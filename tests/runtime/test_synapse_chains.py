@@ -12,7 +12,7 @@ import pytest
 
 import eqsim as eq
 from eqsim.errors import EqsimError
-from eqsim.units import kHz, ms
+from eqsim.units import Hz, kHz, ms
 
 REF = json.loads((Path(__file__).parents[1] / "data" /
                   "brian2_synapse_chains.json").read_text())
@@ -181,3 +181,60 @@ def test_connect_resolves_names_where_it_is_called():
     S = limited(6)
     assert sorted(zip(S.i.tolist(), S.j.tolist()))[:3] == [(0, 1), (1, 0), (1, 2)]
     assert len(S) == 1 + 2 + 3 + 3 + 3 + 2   # k in [i-2, i+2), k != i, inside 0..5
+
+
+def test_linked_variable_in_synapses(backend):
+    """A synaptic (linked) variable reads a subexpression of another group at an index
+    held in a synaptic variable (homeostatic_stdp_at_inhibitory_synapes.py); the values
+    recorded and those on_pre reads equal Brian2's."""
+    ref = REF["linked_in_synapses"]
+    gf = eq.NeuronGroup(2, """G = H - gamma : Hz
+                              dH/dt = -H/(5*ms) : Hz
+                              gamma : Hz (constant)""", method="exact")
+    gf.H = [100, 50] * Hz
+    gf.gamma = [5, 7] * Hz
+    pre = eq.SpikeGeneratorGroup(2, [0, 1, 0], [1, 2, 4] * ms)
+    post = eq.NeuronGroup(3, "v : 1")
+    S = eq.Synapses(pre, post, """G : Hz (linked)
+                                  idx : integer (constant)
+                                  w : 1""", on_pre="w += G*ms")
+    S.connect(i=[0, 0, 1], j=[0, 1, 2])
+    S.idx = "j % 2"
+    S.G = eq.linked_var(gf, "G", index="idx")
+    M = eq.StateMonitor(S, ["G", "w"], record=True)
+    eq.Network(gf, pre, post, S, M).run(6 * ms, backend=backend)
+    np.testing.assert_allclose(M.G_, ref["G"], rtol=1e-9)
+    np.testing.assert_allclose(M.w, ref["w"], rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(S.w, ref["w_end"], rtol=1e-9)
+
+
+def test_linked_variable_in_synapses_errors():
+    G = eq.NeuronGroup(2, "x : 1")
+    S = eq.Synapses(G, G, "g : 1 (linked)\nw : 1")
+    S.connect()
+    with pytest.raises(EqsimError) as err:   # never linked
+        eq.Network(G, S).run(1 * ms, backend="numpy")
+    assert err.value.code == "E756"
+    with pytest.raises(EqsimError) as err:   # 4 synapses, 2 values, no index
+        S.g = eq.linked_var(G, "x")
+    assert err.value.code == "E756"
+    with pytest.raises(EqsimError) as err:   # not declared (linked)
+        S.w = eq.linked_var(G, "x", index=[0, 1, 0, 1])
+    assert err.value.code == "E756"
+    S.g = eq.linked_var(G, "x", index=[0, 1, 0, 1])
+    G.x = [3, 4]
+    eq.Network(G, S).run(1 * ms, backend="numpy")
+    assert S.g.tolist() == [3, 4, 3, 4]
+
+
+def test_linked_synapses_removed_with_their_companions():
+    G = eq.NeuronGroup(1, "x : 1")
+    S = eq.Synapses(G, G, "g : 1 (linked)")
+    S.connect()
+    S.g = eq.linked_var(G, "x")
+    net = eq.Network(G, S)
+    net.run(1 * ms, backend="numpy")
+    assert len(net.objects) == 4   # G, S and the two copies
+    net.remove(S)
+    net.run(1 * ms, backend="numpy")
+    assert net.objects == [G]

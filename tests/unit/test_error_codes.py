@@ -324,6 +324,7 @@ TRIGGERS = {
                                        group(), on_pre="v_post += 1*mV"),
     "E754": lambda tp, mp: _stale_synapses_source(),
     "E755": lambda tp, mp: _write_synapse_indices(),
+    "E756": lambda tp, mp: run(g := group(), eq.Synapses(g, g, "x : 1 (linked)")),
     "E760": lambda tp, mp: check_ranks(3, 4),
     "E761": lambda tp, mp: _pre_variables_on_ranks(),
     "E762": _mpi_without_mpi4py,
