@@ -252,14 +252,75 @@ def _magic_network(level: int) -> _network.Network:
 
 
 def run(duration, report=None, report_period=None, backend: str | None = None,
-        threads: int | None = None, **kwargs) -> None:
+        threads: int | None = None, profile: bool = False, **kwargs) -> None:
     """Run every object in the caller's scope (Brian2's ``run``). Without ``backend=``
     the backend follows ``set_device``/``prefs.codegen.target`` (see
-    :mod:`eqsim.preferences`)."""
+    :mod:`eqsim.preferences`). ``profile=True``: see :attr:`Network.profiling_info`."""
     backend, threads = _backend_and_threads(backend, threads)
     _seeding["pending"] = []
-    _magic_network(1).run(duration, report=report, report_period=report_period,
-                          backend=backend, threads=threads, **kwargs)
+    _run_recorded(_magic_network(1), duration, profile, dict(
+        report=report, report_period=report_period, backend=backend, threads=threads,
+        **kwargs))
+
+
+def _run_recorded(net, duration, profile: bool, kwargs: dict) -> None:
+    """One run of ``net`` (a plain runtime Network): timed for ``profile=True``, and
+    remembered by a standalone device for ``device.run(run_args=...)``."""
+    from . import preferences as _prefs
+    import time
+    _prefs.device._record_run(net, duration, kwargs)
+    t0 = time.perf_counter()
+    _network.Network.run(net, duration, **kwargs)
+    if profile:
+        info = net.__dict__.setdefault("_profiling_info", [])
+        info.append(("compiled_loop", time.perf_counter() - t0))
+
+
+class MagicNetwork:
+    """Brian2's ``magic_network``: the network that ``run()`` builds from the objects in
+    scope. ``magic_network.t`` is its time (0 s before the first run);
+    ``magic_network.run(...)`` is ``run(...)``; other attributes are the network's."""
+
+    def run(self, duration, report=None, report_period=None, backend=None, threads=None,
+            profile: bool = False, **kwargs) -> None:
+        backend, threads = _backend_and_threads(backend, threads)
+        _seeding["pending"] = []
+        _run_recorded(_magic_network(1), duration, profile, dict(
+            report=report, report_period=report_period, backend=backend,
+            threads=threads, **kwargs))
+
+    @property
+    def t(self):
+        from .units import second
+        net = _state["network"]
+        return 0.0 * second if net is None else net.t
+
+    @property
+    def profiling_info(self) -> list:
+        net = _state["network"]
+        return [] if net is None else profiling_info(net)
+
+    def __getattr__(self, name: str):
+        net = _state["network"]
+        if net is None:
+            raise AttributeError(f"magic_network has no '{name}' before the first run()")
+        return getattr(net, name)
+
+    def __getitem__(self, name: str):
+        return self.__getattr__("__getitem__")(name)
+
+    def __repr__(self) -> str:
+        return f"<magic_network: {_state['network']!r}>"
+
+
+magic_network = MagicNetwork()
+
+
+def profiling_info(net) -> list[tuple[str, float]]:
+    """Brian2's ``net.profiling_info`` after runs with ``profile=True``: eqsim runs a
+    network's whole step in one compiled loop, so there is one entry per profiled run
+    (its wall time), not one per code object."""
+    return list(net.__dict__.get("_profiling_info", []))
 
 
 def _backend_and_threads(backend, threads) -> tuple[str, int]:
@@ -272,12 +333,15 @@ class Network(_network.Network):
     __doc__ = _network.Network.__doc__
 
     def run(self, duration, report=None, report_period=None, backend: str | None = None,
-            threads: int | None = None, **kwargs) -> None:
+            threads: int | None = None, profile: bool = False, **kwargs) -> None:
         """Run for ``duration``; without ``backend=`` the backend follows
         ``set_device``/``prefs.codegen.target`` (see :mod:`eqsim.preferences`)."""
         backend, threads = _backend_and_threads(backend, threads)
-        super().run(duration, report=report, report_period=report_period,
-                    backend=backend, threads=threads, **kwargs)
+        _run_recorded(self, duration, profile, dict(
+            report=report, report_period=report_period, backend=backend,
+            threads=threads, **kwargs))
+
+    profiling_info = property(profiling_info)
 
 
 # Brian2's integration methods as names (``method=euler``); eqsim takes the strings
@@ -354,4 +418,5 @@ __all__ = ["EventMonitor", "NetworkOperation", "network_operation", "stop",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "collect", "run",
            "start_scope", "seed", "store", "restore", "network", "Network", "timestep",
            "restore_initial_state", "euler", "exact", "exponential_euler", "heun",
-           "milstein", "rk2", "rk4", "linear"]
+           "milstein", "rk2", "rk4", "linear", "magic_network", "MagicNetwork",
+           "profiling_info"]

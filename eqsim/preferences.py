@@ -259,13 +259,20 @@ _DEVICES = {"runtime": None, "cpp_standalone": "c", "cuda_standalone": "c", "gen
 
 class Device:
     """The current device (Brian2's ``device``): 'runtime' or a standalone device, which
-    eqsim runs with its compiled C backend, each run at once."""
+    eqsim runs with its compiled C backend, each run at once.
+
+    A standalone device also remembers its runs, so that ``device.run(run_args={G.v:
+    values})`` can run the simulation again from its start as Brian2's standalone
+    binary does: the state just before the first run is restored, the ``run_args``
+    values are assigned, and the same runs are made again."""
 
     def __init__(self, name: str = "runtime"):
         self.name = name
         self.options: dict = {}
         self.has_been_run = False
         self.build_on_run = True
+        self._runs: list = []        # (network, duration, keyword arguments)
+        self._replaying = False
 
     @property
     def backend(self) -> str | None:
@@ -283,6 +290,59 @@ class Device:
 
     def reinit(self) -> None:
         self.has_been_run = False
+        self._runs = []
+
+    def _record_run(self, net, duration, kwargs: dict) -> None:
+        """Called before each run of ``run()`` / ``Network.run`` from eqsim's Brian2 face:
+        on a standalone device, remember it (and the state before the network's first)."""
+        if self.backend is None or self._replaying:
+            return
+        if not any(n is net for n, _, _ in self._runs):
+            net.store("_eqsim_device_start")
+        self._runs.append((net, duration, dict(kwargs)))
+        self.has_been_run = True
+
+    def run(self, directory=None, with_output: bool = True, run_args=None) -> None:
+        """Brian2's standalone ``device.run(run_args={G.v: values, ...})``: run the
+        simulation again from its start, with those values assigned just before the
+        first run (E132 on the runtime device or before any run; E133 for a key that is
+        not a group's variable)."""
+        if self.backend is None or not self._runs:
+            raise ConfigurationError(
+                "device.run() runs a standalone simulation again: "
+                + ("set_device('cpp_standalone') first" if self.backend is None else
+                   "nothing has run yet"), code="E132",
+                hint="call run(...) and device.build(run=False) before device.run()")
+        assignments = []
+        for key, value in (run_args or {}).items():
+            owner, var = getattr(key, "_owner", None), getattr(key, "_var", None)
+            if owner is None or var is None:
+                raise ConfigurationError(
+                    f"run_args key {key!r} is not a variable of a group (e.g. G.v)",
+                    code="E133", hint="write run_args={group.variable: value}")
+            assignments.append((owner, var, value))
+        nets = []
+        for net, _, _ in self._runs:
+            if not any(n is net for n in nets):
+                nets.append(net)
+        for net in nets:
+            net.restore("_eqsim_device_start", restore_random_state=True)
+        for owner, var, value in assignments:
+            setattr(owner, var, value)
+        self._replaying = True
+        try:
+            for net, duration, kwargs in self._runs:
+                _plain_run(net, duration, kwargs)
+        finally:
+            self._replaying = False
+
+    def apply_run_args(self) -> None:
+        """Brian2 applies ``run_args`` here when asked; eqsim assigns them just before
+        the first run only (E132)."""
+        raise ConfigurationError(
+            "device.apply_run_args() is not supported: eqsim's device.run(run_args=...) "
+            "assigns the values just before the first run", code="E132",
+            hint="set the variables that depend on them in the run_args too")
 
     def activate(self, build_on_run: bool = True, **kwargs) -> None:
         self.build_on_run = build_on_run
@@ -296,7 +356,20 @@ class Device:
         return f"<eqsim device {self.name!r}>"
 
 
-device = Device()
+def _plain_run(net, duration, kwargs: dict) -> None:
+    from .runtime.network import Network
+    Network.run(net, duration, **kwargs)
+
+
+class RuntimeDevice(Device):
+    """The runtime device (``type(get_device()).__name__`` as in Brian2)."""
+
+
+class CPPStandaloneDevice(Device):
+    """A standalone device ('cpp_standalone', 'cuda_standalone', 'genn')."""
+
+
+device = RuntimeDevice()
 all_devices = {name: name for name in _DEVICES}
 
 
@@ -310,6 +383,8 @@ def set_device(name, build_on_run: bool = True, **options) -> None:
     device.build_on_run = build_on_run
     device.options = dict(options)
     device.has_been_run = False
+    device._runs = []
+    device.__class__ = RuntimeDevice if key == "runtime" else CPPStandaloneDevice
     if key != "runtime":
         _note_once(f"device {key}", f"set_device('{key}'): runs use eqsim's compiled C "
                    "backend, each at once (no project directory is written)")
@@ -322,6 +397,11 @@ def get_device() -> Device:
 def reinit_devices() -> None:
     """Brian2's reinit_devices(): back to a fresh runtime device."""
     set_device("runtime")
+
+
+def reset_device(device=None) -> None:
+    """Brian2's reset_device(): back to the runtime device (or to ``device``)."""
+    set_device(device or "runtime")
 
 
 def default_backend() -> str:
@@ -378,4 +458,5 @@ def get_logger(name: str = "eqsim") -> logging.Logger:
 __all__ = ["BrianLogger", "get_logger", "prefs", "brian_prefs", "PreferenceError",
            "Preferences", "set_device",
            "get_device", "device", "all_devices", "reinit_devices", "Device",
-           "default_backend", "default_threads"]
+           "default_backend", "default_threads", "reset_device", "RuntimeDevice",
+           "CPPStandaloneDevice"]
