@@ -286,8 +286,16 @@ class StateMonitor(Named):
     def _buffers(self, n_records: int) -> dict[str, np.ndarray]:
         local = self._local
         n = len(self.record) if local is None else len(local[0])
-        bufs = {v: np.zeros((max(n_records, 1), n)) for v in self.variables}
-        bufs["_indices"] = self.record if local is None else local[1]
+        # reused while big enough (_collect copies what it keeps), so that a network
+        # that returns to Python every step (a network_operation) binds no new arrays
+        rows = max(n_records, 1)
+        bufs = getattr(self, "_bufs", None)
+        if bufs is None or bufs["_rows"] < rows or bufs["_width"] != n or \
+                bufs["_indices"] is not (self.record if local is None else local[1]):
+            bufs = {v: np.zeros((rows, n)) for v in self.variables}
+            bufs.update(_rows=rows, _width=n)
+            bufs["_indices"] = self.record if local is None else local[1]
+            self._bufs = bufs
         return bufs
 
     def _collect(self, buffers: dict, rows: int, times: np.ndarray) -> None:

@@ -550,7 +550,7 @@ class Network:
         spike_bufs = {}
         for m in self.spike_monitors:
             bufs = m._buffers(n)
-            for var in m.spec.variables:
+            for var in m.record_variables:   # (m.spec.variables, without making a spec)
                 data.set_array(f"{m.name}/{var}", bufs[var])
             data.set_array(f"{m.name}/_i", bufs["_i"])
             data.set_array(f"{m.name}/_step", bufs["_step"])
