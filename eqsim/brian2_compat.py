@@ -269,6 +269,8 @@ def _run_recorded(net, duration, profile: bool, kwargs: dict) -> None:
     from . import preferences as _prefs
     import time
     _prefs.device._record_run(net, duration, kwargs)
+    if profile:   # build first: Brian2's profiling_info does not count compilation
+        net._prepare(kwargs["backend"], _network._check_threads(kwargs["threads"]))
     t0 = time.perf_counter()
     _network.Network.run(net, duration, **kwargs)
     if profile:
