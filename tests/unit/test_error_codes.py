@@ -254,8 +254,6 @@ TRIGGERS = {
         "x = v/mV"),
     "E128": lambda tp, mp: eq.Synapses(spiking(), spiking("x : 1 (shared)"),
                                        on_pre="x_post += 1"),
-    "E129": lambda tp, mp: eq.Synapses(spiking(), spiking("x : volt (shared)"),
-                                       on_pre="v_post += x_post"),
     "E130": lambda tp, mp: eq.Network(group(name="g"))["h"],
     "E131": lambda tp, mp: _stale_synaptic_subgroup(),
     "E132": lambda tp, mp: (eq.reinit_devices(), eq.device.run()),
