@@ -34,6 +34,9 @@ from .runtime.groups import Subgroup
 from .equations.user_equations import Equations
 from .preferences import (BrianLogger, PreferenceError, all_devices, brian_prefs, device,
                     get_device, get_logger, prefs, reinit_devices, set_device)
+from .preferences import reset_device
+from . import codegen   # noqa: F401  (Brian2's star import gives its module brian2.codegen)
+from .brian2_compat import magic_network
 from .constants import *  # noqa: F401,F403  (zero_celsius, faraday_constant, ...)
 from . import constants as _constants
 from .brian2_paths import register as _register_brian2_paths
@@ -58,6 +61,7 @@ __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "Ti
            "get_device", "device", "all_devices", "reinit_devices", "timestep",
            "restore_initial_state", "BrianLogger", "get_logger", "Subgroup", "euler",
            "exact", "exponential_euler", "heun", "milstein", "rk2", "rk4", "linear",
+           "reset_device", "magic_network", "codegen",
            *_constants.__all__, *units.__all__]
 _OWN_ALL = __all__
 del __all__   # made on first use (below): it names numpy.random's functions

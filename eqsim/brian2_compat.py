@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import logging
 import re
 import numbers
 import sys
@@ -408,28 +407,42 @@ def _magic_network(level: int) -> _network.Network:
 
 
 def run(duration, report=None, report_period=None, backend: str | None = None,
-        threads: int | None = None, **kwargs) -> None:
+        threads: int | None = None, profile: bool = False, **kwargs) -> None:
     """Run every object in the caller's scope (Brian2's ``run``). Without ``backend=``
     the backend follows ``set_device``/``prefs.codegen.target`` (see
-    :mod:`eqsim.preferences`)."""
+    :mod:`eqsim.preferences`). ``profile=True``: see :attr:`Network.profiling_info`."""
     backend, threads = _backend_and_threads(backend, threads)
     _seeding["pending"] = []
     net = _magic_network(1)
-    _run_or_defer(net, functools.partial(
-        _network.Network.run, net, duration, report=report, report_period=report_period,
-        backend=backend, threads=threads, **_brian2_run_options(kwargs)),
-        _late_lookup(1, net))
+    _run_or_defer(net, functools.partial(_timed_run, net, duration, profile, dict(
+        report=report, report_period=report_period, backend=backend, threads=threads,
+        **_brian2_run_options(kwargs))), _late_lookup(1, net))
 
 
 def _run_or_defer(net, go, run_namespace=None) -> None:
-    """Run now, or record the run where a standalone device was set with
-    ``build_on_run=False`` (Brian2 then runs at ``device.build()``/``device.run()``)."""
+    """Run now, or only record the run where a standalone device was set with
+    ``build_on_run=False`` (Brian2 then runs at ``device.build()``/``device.run()``). A
+    standalone device remembers every run, so that ``device.run(run_args=...)`` can make
+    them again from the start."""
     from . import preferences as _prefs
     checked = functools.partial(_checked_run, net, go, run_namespace)   # picklable
-    if _prefs.device.backend is not None and not _prefs.device.build_on_run:
-        _prefs.device.defer(net, checked)
-        return
+    if _prefs.device.backend is not None:
+        _prefs.device.defer(net, checked, done=_prefs.device.build_on_run)
+        if not _prefs.device.build_on_run:
+            return
     checked()
+
+
+def _timed_run(net, duration, profile: bool, kwargs: dict) -> None:
+    """One run of ``net`` (a plain runtime Network), timed for ``profile=True``."""
+    import time
+    if profile:   # build first: Brian2's profiling_info does not count compilation
+        net._prepare(kwargs["backend"], _network._check_threads(kwargs["threads"]))
+    t0 = time.perf_counter()
+    _network.Network.run(net, duration, **kwargs)
+    if profile:
+        info = net.__dict__.setdefault("_profiling_info", [])
+        info.append(("compiled_loop", time.perf_counter() - t0))
 
 
 def _late_lookup(depth: int, net) -> dict:
@@ -448,16 +461,59 @@ def _checked_run(net, go, run_namespace=None) -> None:
 
 
 def _brian2_run_options(kwargs: dict) -> dict:
-    """Brian2's run() options without an effect here: ``profile=`` (Brian2's timing of
-    each code object; eqsim's timings are ``net.build_info`` and ``net.timings``) and
-    ``level=`` (the frame depth of its magic); the rest goes to Network.run."""
+    """Brian2's run() options without an effect here: ``level=`` (the frame depth of its
+    magic); the rest goes to Network.run."""
     kwargs = dict(kwargs)
-    if kwargs.pop("profile", None):
-        logging.getLogger(__name__).info(
-            "run(profile=True): eqsim keeps no per-object profile; see "
-            "Network.build_info.timings")
     kwargs.pop("level", None)
     return kwargs
+
+
+class MagicNetwork:
+    """Brian2's ``magic_network``: the network that ``run()`` builds from the objects in
+    scope. ``magic_network.t`` is its time (0 s before the first run);
+    ``magic_network.run(...)`` is ``run(...)``; other attributes are the network's."""
+
+    def run(self, duration, report=None, report_period=None, backend=None, threads=None,
+            profile: bool = False, **kwargs) -> None:
+        backend, threads = _backend_and_threads(backend, threads)
+        _seeding["pending"] = []
+        net = _magic_network(1)
+        _run_or_defer(net, functools.partial(_timed_run, net, duration, profile, dict(
+            report=report, report_period=report_period, backend=backend,
+            threads=threads, **_brian2_run_options(kwargs))), _late_lookup(1, net))
+
+    @property
+    def t(self):
+        from .units import second
+        net = _state["network"]
+        return 0.0 * second if net is None else net.t
+
+    @property
+    def profiling_info(self) -> list:
+        net = _state["network"]
+        return [] if net is None else profiling_info(net)
+
+    def __getattr__(self, name: str):
+        net = _state["network"]
+        if net is None:
+            raise AttributeError(f"magic_network has no '{name}' before the first run()")
+        return getattr(net, name)
+
+    def __getitem__(self, name: str):
+        return self.__getattr__("__getitem__")(name)
+
+    def __repr__(self) -> str:
+        return f"<magic_network: {_state['network']!r}>"
+
+
+magic_network = MagicNetwork()
+
+
+def profiling_info(net) -> list[tuple[str, float]]:
+    """Brian2's ``net.profiling_info`` after runs with ``profile=True``: eqsim runs a
+    network's whole step in one compiled loop, so there is one entry per profiled run
+    (its wall time), not one per code object."""
+    return list(net.__dict__.get("_profiling_info", []))
 
 
 def _backend_and_threads(backend, threads) -> tuple[str, int]:
@@ -470,15 +526,15 @@ class Network(_network.Network):
     __doc__ = _network.Network.__doc__
 
     def run(self, duration, report=None, report_period=None, backend: str | None = None,
-            threads: int | None = None, **kwargs) -> None:
+            threads: int | None = None, profile: bool = False, **kwargs) -> None:
         """Run for ``duration``; without ``backend=`` the backend follows
         ``set_device``/``prefs.codegen.target`` (see :mod:`eqsim.preferences`)."""
         backend, threads = _backend_and_threads(backend, threads)
-        _run_or_defer(self, functools.partial(
-            _network.Network.run, self, duration, report=report,
-            report_period=report_period, backend=backend, threads=threads,
-            **_brian2_run_options(kwargs)),
-            _late_lookup(1, self))
+        _run_or_defer(self, functools.partial(_timed_run, self, duration, profile, dict(
+            report=report, report_period=report_period, backend=backend, threads=threads,
+            **_brian2_run_options(kwargs))), _late_lookup(1, self))
+
+    profiling_info = property(profiling_info)
 
 
 # Brian2's integration methods as names (``method=euler``); eqsim takes the strings
@@ -555,4 +611,5 @@ __all__ = ["EventMonitor", "NetworkOperation", "network_operation", "stop",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "collect", "run",
            "start_scope", "seed", "store", "restore", "network", "Network", "timestep",
            "restore_initial_state", "euler", "exact", "exponential_euler", "heun",
-           "milstein", "rk2", "rk4", "linear"]
+           "milstein", "rk2", "rk4", "linear", "magic_network", "MagicNetwork",
+           "profiling_info"]

@@ -22,15 +22,12 @@ def _module(name: str, doc: str, **attrs) -> types.ModuleType:
 def register() -> None:
     from . import brian2_compat, constants, preferences, units
 
-    def reset_device(device=None) -> None:
-        """Brian2's reset_device: back to the runtime device (or to ``device``)."""
-        preferences.set_device(device or "runtime")
-
     devices = _module("eqsim.devices", "Brian2's brian2.devices, for eqsim.",
                       device=preferences.device, set_device=preferences.set_device,
                       get_device=preferences.get_device,
                       all_devices=preferences.all_devices,
-                      reinit_devices=preferences.reinit_devices, reset_device=reset_device,
+                      reinit_devices=preferences.reinit_devices,
+                      reset_device=preferences.reset_device,
                       seed=brian2_compat.seed)
     core = _module("eqsim.core", "Brian2's brian2.core, for eqsim.")
     functions = _module("eqsim.core.functions", "brian2.core.functions, for eqsim.",

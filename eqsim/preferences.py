@@ -259,14 +259,20 @@ _DEVICES = {"runtime": None, "cpp_standalone": "c", "cuda_standalone": "c", "gen
 
 class Device:
     """The current device (Brian2's ``device``): 'runtime' or a standalone device, which
-    eqsim runs with its compiled C backend, each run at once."""
+    eqsim runs with its compiled C backend, each run at once.
+
+    A standalone device also remembers its runs, so that ``device.run(run_args={G.v:
+    values})`` can run the simulation again from its start as Brian2's standalone
+    binary does: the state just before the first run is restored, the ``run_args``
+    values are assigned, and the same runs are made again."""
 
     def __init__(self, name: str = "runtime"):
         self.name = name
         self.options: dict = {}
         self.has_been_run = False
         self.build_on_run = True
-        self.pending: list = []   # build_on_run=False: (network, run) made by build()/run()
+        self.pending: list = []   # the recorded runs: (network, the call that makes it)
+        self._unrun = False       # build_on_run=False: some recorded run not made yet
 
     @property
     def backend(self) -> str | None:
@@ -282,43 +288,63 @@ class Device:
                                      "runtime device every run() executes directly",
                                      code="E803", hint="remove device.build(), or call "
                                                        "set_device('cpp_standalone') first")
-        if self.pending and run:
+        if self._unrun and run:
             self.run()
         logger.debug("device.build(): every run() has executed or is recorded")
 
-    def defer(self, network, run) -> None:
+    def defer(self, network, run, done: bool = False) -> None:
         """Record a run (``run()``: the call that makes it) of ``network`` for
         :meth:`run`; the state before the first recorded run of a network is the one
-        every :meth:`run` starts from (Brian2's standalone program starts from it)."""
+        every :meth:`run` starts from (Brian2's standalone program starts from it).
+        ``done``: the run is also made now (``build_on_run=True``)."""
         if not any(net is network for net, _ in self.pending):
             network.store(_DEVICE_START)
         self.pending.append((network, run))
+        self._unrun = self._unrun or not done
+        self.has_been_run = True
 
     def run(self, directory=None, with_output: bool = True, run_args=None,
             results_directory=None, **kwargs) -> None:
-        """Make the recorded runs from their initial state, with the variables of
+        """Make the recorded runs again from their initial state, with the variables of
         ``run_args`` (``{G.tau: 5*ms}``, as Brian2's standalone device takes them) set
-        first: each call is a new simulation, as a new run of Brian2's program is."""
-        if not self.pending:
+        first: each call is a new simulation, as a new run of Brian2's compiled program is
+        (E132 on the runtime device or before any run; E133 for a key that is not a
+        variable of a group or synapses)."""
+        if self.backend is None or not self.pending:
             raise ConfigurationError(
-                "device.run(): no run() was recorded", code="E803",
-                hint="use set_device('cpp_standalone', build_on_run=False) and run() first")
-        for net in {id(n): n for n, _ in self.pending}.values():
-            net.restore(_DEVICE_START)
+                "device.run() runs a standalone simulation again: "
+                + ("set_device('cpp_standalone') first" if self.backend is None else
+                   "no run() was recorded"), code="E132",
+                hint="call run(...) (and device.build(run=False)) before device.run()")
+        assignments = []
         for key, value in (run_args or {}).items():
             owner, var = getattr(key, "_owner", None), getattr(key, "_var", None)
             if owner is None or var is None:
                 raise ConfigurationError(
                     f"device.run(run_args=...): the key {key!r} is not a variable of a "
-                    "group or synapses", code="E803", hint="use e.g. {G.tau: 5*ms}")
+                    "group or synapses", code="E133", hint="use e.g. {G.tau: 5*ms}")
+            assignments.append((owner, var, value))
+        for net in {id(n): n for n, _ in self.pending}.values():
+            net.restore(_DEVICE_START, restore_random_state=True)
+        for owner, var, value in assignments:
             setattr(owner, var, value)
         for _, go in self.pending:
             go()
+        self._unrun = False
         self.has_been_run = True
 
     def reinit(self) -> None:
         self.has_been_run = False
         self.pending = []
+        self._unrun = False
+
+    def apply_run_args(self) -> None:
+        """Brian2 applies ``run_args`` here when asked; eqsim assigns them just before
+        the first run only (E132)."""
+        raise ConfigurationError(
+            "device.apply_run_args() is not supported: eqsim's device.run(run_args=...) "
+            "assigns the values just before the first run", code="E132",
+            hint="set the variables that depend on them in the run_args too")
 
     def activate(self, build_on_run: bool = True, **kwargs) -> None:
         self.build_on_run = build_on_run
@@ -333,7 +359,17 @@ class Device:
 
 
 _DEVICE_START = "_eqsim_device_start"
-device = Device()
+
+
+class RuntimeDevice(Device):
+    """The runtime device (``type(get_device()).__name__`` as in Brian2)."""
+
+
+class CPPStandaloneDevice(Device):
+    """A standalone device ('cpp_standalone', 'cuda_standalone', 'genn')."""
+
+
+device = RuntimeDevice()
 all_devices = {name: name for name in _DEVICES}
 
 
@@ -348,6 +384,8 @@ def set_device(name, build_on_run: bool = True, **options) -> None:
     device.options = dict(options)
     device.has_been_run = False
     device.pending = []
+    device._unrun = False
+    device.__class__ = RuntimeDevice if key == "runtime" else CPPStandaloneDevice
     if key != "runtime":
         _note_once(f"device {key}", f"set_device('{key}'): runs use eqsim's compiled C "
                    "backend, each at once (no project directory is written)")
@@ -360,6 +398,11 @@ def get_device() -> Device:
 def reinit_devices() -> None:
     """Brian2's reinit_devices(): back to a fresh runtime device."""
     set_device("runtime")
+
+
+def reset_device(device=None) -> None:
+    """Brian2's reset_device(): back to the runtime device (or to ``device``)."""
+    set_device(device or "runtime")
 
 
 def default_backend() -> str:
@@ -416,4 +459,5 @@ def get_logger(name: str = "eqsim") -> logging.Logger:
 __all__ = ["BrianLogger", "get_logger", "prefs", "brian_prefs", "PreferenceError",
            "Preferences", "set_device",
            "get_device", "device", "all_devices", "reinit_devices", "Device",
-           "default_backend", "default_threads"]
+           "default_backend", "default_threads", "reset_device", "RuntimeDevice",
+           "CPPStandaloneDevice"]

@@ -199,7 +199,19 @@ def star_names() -> dict:
     names["mlab"] = LazyModule("mlab", "matplotlib.mlab")
     names["np"] = numpy_
     names["numpy"] = numpy_
+    names["sum"] = _sum
+    names["in1d"] = numpy_.in1d
     return names
+
+
+def _sum(a, *args, **kwargs):
+    """pylab's ``sum`` (numpy's), which before numpy 2.4 also summed a generator (as
+    Python's ``sum``, with a DeprecationWarning): Brian2 2.9's examples do
+    ``sum(t for name, t in ...)``; numpy 2.4 raises there."""
+    if isinstance(a, types.GeneratorType):
+        return numpy.sum(numpy.array(list(a)), *args, **kwargs) if args or kwargs \
+            else builtins.sum(a)
+    return numpy.sum(a, *args, **kwargs)
 
 
 __all__ = ["star_names", "MATPLOTLIB_NAMES", "LazyObject", "LazyModule"]

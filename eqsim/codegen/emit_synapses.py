@@ -15,6 +15,21 @@ def _names(exprs) -> set[str]:
     return out
 
 
+def _loads(used, slots: dict, suffix: str) -> list[dict]:
+    """Loads of the source's (``_pre``) or target's (``_post``) variables the code uses;
+    a (shared) variable is read at index 0 (``slots`` holds ``(slot, shared)``)."""
+    cut = len(suffix)
+    return [{"name": n, "local": n, "slot": slots[n[:-cut]][0], "shared": slots[n[:-cut]][1]}
+            for n in sorted(used) if n.endswith(suffix) and n[:-cut] in slots]
+
+
+def _slots(group: dict) -> dict:
+    """(slot, shared) of each variable of a group's context, by name."""
+    out = {a["name"]: (a["slot"], False) for a in group["arrays"]}
+    out.update({v["name"]: (v["slot"], True) for v in group.get("shared", ())})
+    return out
+
+
 def _pathway(k: SynapseKernels, statements, syn_arrays, pre_slots, post_slots) -> dict:
     """Loads, statements and stores of one pathway (on_pre or on_post) per synapse."""
     exprs = [e for _, _, e in statements] + [e for _, e in k.event_driven]
@@ -24,10 +39,7 @@ def _pathway(k: SynapseKernels, statements, syn_arrays, pre_slots, post_slots) -
     targets = {t for t, _, _ in statements} | (
         {v for v, _ in k.event_driven} | {"lastupdate"} if k.event_driven else set())
     syn = [a for a in syn_arrays if a["name"] in used]
-    pre = [{"name": n, "local": n, "slot": pre_slots[n[:-4]]} for n in sorted(used)
-           if n.endswith("_pre") and n[:-4] in pre_slots]
-    post = [{"name": n, "local": n, "slot": post_slots[n[:-5]]} for n in sorted(used)
-            if n.endswith("_post") and n[:-5] in post_slots]
+    pre, post = _loads(used, pre_slots, "_pre"), _loads(used, post_slots, "_post")
     post_names = {p["name"] for p in post}
     # temporaries ('x = expr' for a name that is no variable): local variables
     variables = ({a["name"] for a in syn_arrays} | {f"{n}_pre" for n in pre_slots} |
@@ -83,10 +95,8 @@ def _clock_driven(k: SynapseKernels, syn_arrays, pre_slots, post_slots) -> dict:
     used = _names([e for _, e in scalars + vectors])
     return {
         "syn_loads": [a for a in syn_arrays if a["name"] in used],
-        "pre_loads": [{"name": n, "local": n, "slot": pre_slots[n[:-4]]}
-                      for n in sorted(used) if n.endswith("_pre") and n[:-4] in pre_slots],
-        "post_loads": [{"name": n, "local": n, "slot": post_slots[n[:-5]]}
-                       for n in sorted(used) if n.endswith("_post") and n[:-5] in post_slots],
+        "pre_loads": _loads(used, pre_slots, "_pre"),
+        "post_loads": _loads(used, post_slots, "_post"),
         "uses_i": "i" in used, "uses_j": "j" in used,
         "c": {"scalars": [(c_name(n), print_c(e)) for n, e in scalars],
               "vectors": [(c_name(n), print_c(e)) for n, e in temps],
@@ -178,8 +188,7 @@ def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
         ctype = "float" if v in spec.float32 else "double"
         syn_arrays.append({"name": v, "c": c_name(v), "ctype": ctype,
                            "slot": lay.array(f"{name}/{v}", ctype)})
-    pre_slots = {a["name"]: a["slot"] for a in src["arrays"]}
-    post_slots = {a["name"]: a["slot"] for a in tgt["arrays"]}
+    pre_slots, post_slots = _slots(src), _slots(tgt)
     ctx = {
         "name": name, "sid": sid, "src": src, "tgt": tgt, "syn_arrays": syn_arrays,
         "pre_slot": lay.array(f"{name}/_pre", "int32_t"),
@@ -214,12 +223,10 @@ def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
     for var, expr in k.summed:
         used = _names([expr])
         ctx["summed"].append({
-            "target": var, "target_slot": post_slots[var],
+            "target": var, "target_slot": post_slots[var][0],
             "syn_loads": [a for a in syn_arrays if a["name"] in used],
-            "pre_loads": [{"name": n, "local": n, "slot": pre_slots[n[:-4]]}
-                          for n in sorted(used) if n.endswith("_pre")],
-            "post_loads": [{"name": n, "local": n, "slot": post_slots[n[:-5]]}
-                           for n in sorted(used) if n.endswith("_post")],
+            "pre_loads": _loads(used, pre_slots, "_pre"),
+            "post_loads": _loads(used, post_slots, "_post"),
             "uses_i": "i" in used, "uses_j": "j" in used,
             "c": print_c(expr), "np": print_numpy(expr)})
     # the C code reads the source index of a synapse only outside the spike delivery
@@ -234,12 +241,8 @@ def synapse_statemon_context(m: dict, s: dict) -> dict:
     """A StateMonitor of synapses that also records source or target variables
     (``v_post``, ``v_pre``): their loads through the synapse's indices."""
     used = {v["name"] for v in m["vars"]}
-    pre_slots = {a["name"]: a["slot"] for a in s["src"]["arrays"]}
-    post_slots = {a["name"]: a["slot"] for a in s["tgt"]["arrays"]}
-    m["pre_loads"] = [{"name": n, "local": n, "slot": pre_slots[n[:-4]]}
-                      for n in sorted(used) if n.endswith("_pre") and n[:-4] in pre_slots]
-    m["post_loads"] = [{"name": n, "local": n, "slot": post_slots[n[:-5]]}
-                       for n in sorted(used) if n.endswith("_post") and n[:-5] in post_slots]
+    m["pre_loads"] = _loads(used, _slots(s["src"]), "_pre")
+    m["post_loads"] = _loads(used, _slots(s["tgt"]), "_post")
     if m["pre_loads"]:
         s["needs_pre"] = True   # the expanded source index is read
     return m

@@ -90,42 +90,20 @@ def check_synapse_shared_writes(pre_codes: dict, post_codes: dict, eqs: Equation
                                 pre: Equations, post: Equations, where: str) -> None:
     """A synapse's ``on_pre``/``on_post`` code (dicts by pathway name, as normalised by
     runtime/pathways.py) runs per synapse: it writes no shared variable of the synapses,
-    the source or the target (E128). Reading a shared variable of the source or target
-    group from synapses is not supported yet (E129, instead of a compiler error). All
-    problems are raised at once."""
+    the source or the target (E128, all problems raised at once). Reading them is fine
+    (a shared variable of a group is read at index 0)."""
     own = {eq.name for eq in eqs.equations}
-    group_shared = {f"{n}_pre" for n in shared_names(pre)} | {
+    shared = set(shared_names(eqs)) | {f"{n}_pre" for n in shared_names(pre)} | {
         f"{n}_post" for n in shared_names(post)} | (set(shared_names(post)) - own)
-    shared = set(shared_names(eqs)) | group_shared
     errors: list[EqsimError] = []
     for kind, codes in (("pre", pre_codes or {}), ("post", post_codes or {})):
         for path, text in codes.items():
             label = f"on_{kind}" if path == kind else f"on_{kind}['{path}']"
-            if not isinstance(text, str):
-                continue
-            errors += rule_no_shared_writes(text, shared, f"{label} of {where}",
-                                            f"the {label} code of {where}")
-            try:
-                statements = parse_statements(text, f"{label} of {where}")
-            except EqsimError:
-                continue
-            errors += [_shared_read(n, snip, value, f"the {label} code of {where}")
-                       for _, _, value, snip, _ in statements
-                       for n in names_in(value) if n in group_shared][:1]
-    for eq in eqs.equations:
-        if eq.expr is not None:
-            errors += [_shared_read(n, eq.snippet, eq.expr, f"'{eq.name}' of {where}")
-                       for n in names_in(eq.expr) if n in group_shared][:1]
+            if isinstance(text, str):
+                errors += rule_no_shared_writes(text, shared, f"{label} of {where}",
+                                                f"the {label} code of {where}")
     if errors:
         raise errors[0] if len(errors) == 1 else EquationErrors(errors)
-
-
-def _shared_read(name: str, snip, node, what: str) -> EqsimError:
-    return EquationError(
-        f"{what} reads the shared variable '{name}' of a group: not supported yet in "
-        "synapses", snip.node_location(node), code="E129",
-        hint="make it a per-neuron variable (drop (shared)), or pass its value through "
-             "a variable of the synapses")
 
 
 __all__ = ["PER_NEURON_SPECIALS", "check_synapse_shared_writes", "rule_no_shared_writes",

@@ -96,6 +96,9 @@ class IndexedQuantity(_OwnedMixin, Quantity):
             super().__setitem__(key, value.view(np.ndarray) if isinstance(
                 value, Quantity) else value)
 
+    def __hash__(self) -> int:   # a dict key, as Brian2's views (run_args={G.v: ...})
+        return id(self)
+
     def __reduce__(self):   # pickles as a plain Quantity
         return (Quantity, (np.asarray(self.view(np.ndarray)), self.dim))
 
@@ -133,6 +136,9 @@ class IndexedArray(_OwnedMixin, np.ndarray):
 
     def __repr__(self) -> str:
         return repr(self.view(np.ndarray))
+
+    def __hash__(self) -> int:   # a dict key, as Brian2's views (run_args={G.v: ...})
+        return id(self)
 
     def __reduce__(self):
         return (np.asarray, (np.asarray(self.view(np.ndarray)),))

@@ -172,6 +172,11 @@ class TimedArray:
         self.n = arr.shape[0]
         self.cols = 1 if arr.ndim == 1 else arr.shape[1]
 
+    @property
+    def dt(self) -> float:
+        """The time step of the values in seconds, a plain float (as Brian2's ``.dt``)."""
+        return self.dt_
+
     def _lookup(self, t, i=0.0):
         """Plain SI values, computed exactly as the generated C does."""
         k = np.clip(np.trunc(np.asarray(t, dtype=float) / self.dt_ + 1e-3), 0,

@@ -290,8 +290,16 @@ class StateMonitor(Named):
     def _buffers(self, n_records: int) -> dict[str, np.ndarray]:
         local = self._local
         n = len(self.record) if local is None else len(local[0])
-        bufs = {v: np.zeros((max(n_records, 1), n)) for v in self.variables}
-        bufs["_indices"] = self._stored_indices() if local is None else local[1]
+        # reused while big enough (_collect copies what it keeps), so that a network
+        # that returns to Python every step (a network_operation) binds no new arrays
+        rows = max(n_records, 1)
+        indices = self._stored_indices() if local is None else local[1]
+        bufs = getattr(self, "_bufs", None)
+        if bufs is None or bufs["_rows"] < rows or bufs["_width"] != n or \
+                not np.array_equal(bufs["_indices"], indices):
+            bufs = {v: np.zeros((rows, n)) for v in self.variables}
+            bufs.update(_rows=rows, _width=n, _indices=indices)
+            self._bufs = bufs
         return bufs
 
     def _stored_indices(self) -> np.ndarray:

@@ -463,6 +463,7 @@ class Network:
         start_step = self._step
         chunk = self._initial_chunk()
         t_start = time.perf_counter()
+        max_chunk = self._max_chunk()   # once per run: a per-step operation asks often
         self._stopped = False
         stops = netops.Stops(self, every, start_step + n_total)   # network operations
         with interrupted:
@@ -475,7 +476,7 @@ class Network:
                     elapsed = time.perf_counter() - t0
                     if elapsed > 0:
                         chunk = max(1, min(int(chunk * TARGET_CHUNK_SECONDS / elapsed) + 1,
-                                           chunk * 4, self._max_chunk()))
+                                           chunk * 4, max_chunk))
                     reporter.update(time.perf_counter() - t_start,
                                     (self._step - start_step) / n_total)
                     if interrupted.hit and self._pos == 0:
@@ -571,7 +572,7 @@ class Network:
         spike_bufs = {}
         for m in self.spike_monitors:
             bufs = m._buffers(n)
-            for var in m.spec.variables:
+            for var in m.record_variables:   # (m.spec.variables, without making a spec)
                 data.set_array(f"{m.name}/{var}", bufs[var])
             data.set_array(f"{m.name}/_i", bufs["_i"])
             data.set_array(f"{m.name}/_step", bufs["_step"])

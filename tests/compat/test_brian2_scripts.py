@@ -53,3 +53,20 @@ def test_network_operation_stop_example():
     assert [t for t, _ in out["checks"]] == list(range(len(out["checks"])))
     assert math.isclose(out["t"], last[0] + 0.1, abs_tol=1e-9) and out["t"] < 100
     assert out["spikes"] >= last[1]
+
+
+def test_force_training_script():
+    """Nicola & Clopath 2017 made small: network operations every step write the shared
+    readout z from Python and train the decoders; no random numbers after the numpy-seeded
+    setup, so both backends reproduce Brian2 2.9's run (tests/data/brian2_force_training.json,
+    made by benchmarks/reference/brian2_force_training.py): the same spikes, z within 1e-9."""
+    import numpy as np
+    ref = json.loads((Path(__file__).parents[1] / "data" /
+                      "brian2_force_training.json").read_text())
+    for target in ("cython", "numpy"):
+        out = _run("force_training.py", {"FORCE_TARGET": target})
+        assert out["spikes"] == ref["spikes"] > 500
+        assert out["counts"] == ref["counts"] and out["n_z"] == ref["n_z"] == 4000
+        assert np.allclose(out["z"], ref["z"], rtol=0, atol=1e-9)
+        assert max(map(abs, ref["z"])) > 0.5   # the readout learned something
+        assert np.allclose(out["BPhi"], ref["BPhi"], rtol=1e-7, atol=1e-12)

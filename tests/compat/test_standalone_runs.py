@@ -68,4 +68,4 @@ def test_build_runs_what_was_recorded(standalone):
     assert M.num_spikes > 0
     with pytest.raises(ConfigurationError) as err:
         standalone.run(run_args={"tau": 1})
-    assert err.value.code == "E803"
+    assert err.value.code == "E133"

@@ -97,8 +97,17 @@ def test_reset_and_monitor_read_shared_variables(backend):
     assert np.asarray(m.x).tolist() == ref["x_rec"]
 
 
-def test_synapses_reading_a_group_shared_variable_is_a_clear_error():
-    G = _g()
-    with pytest.raises(EqsimError) as e:
-        eq.Synapses(G, G, on_pre="v_post += x_pre")
-    assert e.value.code == "E129"
+def test_synapses_read_shared_variables(backend):
+    """on_pre reading shared variables of the target, the source and the synapses
+    (Brian2: v = 92.995..., the same for the three neurons)."""
+    ref = REF["synapse_reads"]
+    G = eq.NeuronGroup(3, "dv/dt = -v/second : 1\nx : 1 (shared)\nacc : 1",
+                       threshold="True", reset="acc += x", name="g",
+                       namespace={"second": second})
+    G.x = 5
+    S = eq.Synapses(G, G, "y : 1 (shared)\nw : 1", on_pre="v_post += x_post + 2*x_pre + y",
+                    name="s")
+    S.connect()
+    S.y = 0.5
+    eq.Network(G, S).run(0.2 * ms, backend=backend)
+    assert np.allclose(G.v[:], ref["v"], rtol=1e-12)

@@ -55,7 +55,10 @@ def test_all_is_consistent():
     # eqsim's own names win over pylab's: seed is eqsim's, not numpy.random.seed
     assert NS["seed"] is eqsim.seed and NS["Network"] is eqsim.Network
     assert NS["max"] is max and NS["abs"] is abs and NS["round"] is round  # as in pylab
-    assert NS["sum"] is np.sum and NS["zeros"] is np.zeros and NS["rand"] is np.random.rand
+    assert NS["zeros"] is np.zeros and NS["rand"] is np.random.rand
+    # pylab's sum is numpy's; it also sums a generator as numpy < 2.4 did
+    assert NS["sum"](np.ones((2, 3)), axis=0).tolist() == [2, 2, 2]
+    assert NS["sum"](x * 2 for x in range(4)) == 12
 
 
 def test_import_does_not_load_matplotlib_until_used():

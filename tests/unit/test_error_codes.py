@@ -51,6 +51,18 @@ def _stale_synaptic_subgroup():
     return S.indices[sub]
 
 
+def _run_args_not_a_variable():
+    from eqsim import preferences
+    preferences.set_device("cpp_standalone", build_on_run=False)
+    try:
+        G = group()
+        net = eq.Network(G)
+        net.run(0.1 * ms)
+        preferences.device.run(run_args={"v": 1})
+    finally:
+        preferences.reinit_devices()
+
+
 def _gcc_that_cannot_start(tmp_path, monkeypatch):
     fake = tmp_path / "fakecc"
     fake.write_bytes(b"\x00\x01not a program")
@@ -275,10 +287,10 @@ TRIGGERS = {
         "x = v/mV"),
     "E128": lambda tp, mp: eq.Synapses(spiking(), spiking("x : 1 (shared)"),
                                        on_pre="x_post += 1"),
-    "E129": lambda tp, mp: eq.Synapses(spiking(), spiking("x : volt (shared)"),
-                                       on_pre="v_post += x_post"),
     "E130": lambda tp, mp: eq.Network(group(name="g"))["h"],
     "E131": lambda tp, mp: _stale_synaptic_subgroup(),
+    "E132": lambda tp, mp: (eq.reinit_devices(), eq.device.run()),
+    "E133": lambda tp, mp: _run_args_not_a_variable(),
     "E747": lambda tp, mp: eq.TimedArray([], 1 * ms),
     "E748": lambda tp, mp: eq.PoissonInput(group(), "u", 10, 5 * eq.units.Hz, 1 * mV),
     "E701": lambda tp, mp: eq.Network(group()).run(-1 * ms),
