@@ -273,6 +273,9 @@ def main(argv: list[str]) -> int:
     lines = source.splitlines()
     if os.environ.get("EQSIM_COMPAT_SEED_SHIFT"):
         shift_seeds(side, int(os.environ["EQSIM_COMPAT_SEED_SHIFT"]))
+    if os.environ.get("EQSIM_COMPAT_SEED"):   # as if the script began with seed(n)
+        importlib.import_module("eqsim" if side == "eqsim" else "brian2").seed(
+            int(os.environ["EQSIM_COMPAT_SEED"]))
     sys.argv = [script]
     sys.path.insert(0, os.path.dirname(script))
     module = types.ModuleType("__main__")   # a real __main__, so multiprocessing can pickle

@@ -37,21 +37,16 @@ OUT_OF_SCOPE = {
 }
 
 # examples that draw random numbers (their numbers differ from Brian2's run to run)
-RANDOM = {"frompapers/Diesmann_et_al_1999.py", "frompapers/Platkiewicz_Brette_2011.py",
+RANDOM = {"advanced/custom_events.py", "adaptive_threshold.py",
+          "frompapers/Brette_Guigon_2003.py", "frompapers/Tsodyks_Uziel_Markram_2000.py",
+          "synapses/state_variables.py",
+          "frompapers/Diesmann_et_al_1999.py", "frompapers/Platkiewicz_Brette_2011.py",
           "reliability.py", "standalone/STDP_standalone.py", "standalone/cuba_openmp.py",
           "synapses/jeffress.py", "synapses/STDP.py", "non_reliability.py",
           "standalone/simple_case.py", "standalone/simple_case_build.py"}
 
 # what is known about an example that runs but differs (or cannot be compared)
 NOTES = {
-    "frompapers/Tsodyks_Uziel_Markram_2000.py":
-        "inhibitory spikes 10 % low: summed variables fed by clock-driven synapses are "
-        "updated after the groups, not in Brian2's slot (issue 10, point 3)",
-    "frompapers/Tsodyks_Pawelzik_Markram_1998.py":
-        "deterministic, yet v is 6 % low throughout: the same summed-variable slot "
-        "(I_syn from clock-driven synapses)",
-    "frompapers/Stimberg_et_al_2018/example_5_astro_ring.py":
-        "deterministic; traces identical at first, the calcium wave's phase drifts later",
     "synapses/STDP.py":
         "its StateMonitor holds the weights of 2 synapses (each ends near 0 or gmax at "
         "random): not comparable; input spikes agree within 0.2 %",
@@ -80,9 +75,11 @@ def docs_section(examples: list[dict], tutorials: dict, reference: dict | None,
         elif name in SUPPORTED and ref:
             e = SUPPORTED[name]
             problems = compare(r, ref, exact=e.exact, rtol=e.rtol, state_rtol=e.state_rtol,
-                               monitors=e.monitors)
+                               monitors=e.monitors, spread_k=e.spread_k)
             state = ("agrees (tested)" if not problems else "tested, differs")
-            note = ("exactly" if e.exact else f"within {e.rtol:g}") if not problems \
+            within = (f"within {e.spread_k:g} sd of Brian2's spread" if e.spread_k
+                      else f"within {e.rtol:g}")
+            note = ("exactly" if e.exact else within) if not problems \
                 else "; ".join(problems)[:200]
         elif ref.get("spread") and any(sd > 0 for _, sd, _ in ref["spread"].values()):
             # draws random numbers (or amplifies rounding): within Brian2's measured spread
