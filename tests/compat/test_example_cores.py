@@ -21,8 +21,16 @@ from .example_cores import CORES, DT_MS, DURATION_MS
 REF = json.loads((DATA / "brian2_example_cores.json").read_text())
 
 
+# the longest cores run on the compiled backend only (their features run on both
+# backends in tests/runtime: pathway events, summed variables of clock-driven synapses)
+COMPILED_ONLY = {"custom_events": "tests/runtime/test_pathway_events.py",
+                 "tsodyks_uziel_markram": "tests/runtime/test_schedule.py"}
+
+
 @pytest.mark.parametrize("name", sorted(CORES))
 def test_example_core_is_identical_to_brian2(name, backend):
+    if backend == "numpy" and name in COMPILED_ONLY:
+        pytest.skip(f"slow on numpy; its features on both backends: {COMPILED_ONLY[name]}")
     objects, read = CORES[name](eqsim)
     previous = eqsim.defaultclock.dt
     eqsim.defaultclock.dt = DT_MS.get(name, 0.1) * eqsim.ms
