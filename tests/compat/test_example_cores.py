@@ -40,11 +40,12 @@ def test_example_core_is_identical_to_brian2(name, backend):
         eqsim.defaultclock.dt = previous
     got, ref = read(), REF[name]
     assert set(got) == set(ref)
-    assert max(len(ref.get(k, [])) for k in ("spike_t", "gspike_t", "exc_first_t")) >= 5
+    assert max(len(ref.get(k, [])) for k in ("spike_t", "gspike_t", "exc_first_t",
+                                             "first_t")) >= 5
     for key, want in ref.items():
         have = got[key]
         assert len(have) == len(want), f"{name}.{key}: {len(have)} values, Brian2 {len(want)}"
-        if key.endswith(("_t", "_i", "_counts")):   # times (ms), indices, spike counts
+        if key.endswith(("_t", "_i", "counts")):   # times (ms), indices, spike counts
             np.testing.assert_allclose(have, want, rtol=0, atol=1e-6, err_msg=f"{name}.{key}")
         else:
             scale = max(np.abs(want).max(initial=0.0), 1e-300)
