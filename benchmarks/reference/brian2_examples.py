@@ -11,6 +11,7 @@ tests/compat/example_child.py) in tests/data/brian2_examples.json.
     python benchmarks/reference/brian2_examples.py --missing    # only those not stored yet
     python benchmarks/reference/brian2_examples.py --tutorials  # the three notebooks
     python benchmarks/reference/brian2_examples.py --repeat 9 CUBA.py   # + seed spread
+    python benchmarks/reference/brian2_examples.py --target numpy NAME  # + numpy target
 
 With ``--tutorials`` it runs Brian2's tutorial notebooks in a Jupyter kernel of Brian2's
 virtualenv (which then needs ipykernel) and stores each code cell's outcome (ran / raised,
@@ -74,6 +75,10 @@ def main(argv=None) -> int:
                         help="run each named example N more times and store the spread of "
                              "its numbers (for examples that draw random numbers; run k "
                              "adds k to the seeds the script sets)")
+    parser.add_argument("--target",
+                        help="also run the named examples with this Brian2 code generation "
+                             "target (e.g. numpy) and store their numbers as "
+                             "targets.<target> of the entry (the entry itself unchanged)")
     parser.add_argument("--reverse", action="store_true",
                         help="last example first (a second process, another --out)")
     parser.add_argument("--out", type=Path, default=REFERENCE)
@@ -116,6 +121,16 @@ def main(argv=None) -> int:
     if args.reverse:
         names = names[::-1]
     data["meta"] = {**data.get("meta", {}), **_meta(args.timeout)}
+    if args.target:
+        for name in names:
+            result = run_example(name, side="brian2", timeout=args.timeout,
+                                 env={"EQSIM_COMPAT_BRIAN2_TARGET": args.target})
+            entry = data["examples"][name]
+            entry.setdefault("targets", {})[args.target] = {
+                k: result[k] for k in ("status", "monitors") if k in result}
+            args.out.write_text(_dump(data))
+            print(f"{name} ({args.target}): {result['status']}", flush=True)
+        return 0
     for name in names:
         result = run_example(name, side="brian2", timeout=args.timeout)
         data["examples"][name] = {k: result[k] for k in KEEP if k in result}

@@ -226,12 +226,18 @@ class NumpyPrinter(_SharedRules, PythonCodePrinter):
         return f"{fn}({self._print(expr.lhs)}, {self._print(expr.rhs)})"
 
     def _print_And(self, expr):
-        return "np.logical_and.reduce([" + ", ".join(self._print(a) for a in
-                                                    expr.args) + "])"
+        return self._nested("np.logical_and", expr.args)
 
     def _print_Or(self, expr):
-        return "np.logical_or.reduce([" + ", ".join(self._print(a) for a in
-                                                   expr.args) + "])"
+        return self._nested("np.logical_or", expr.args)
+
+    def _nested(self, fn, args):
+        # pairwise, not fn.reduce([...]): a loop-invariant (scalar) operand next to a
+        # per-neuron array must broadcast ('i == 0 and t < 5*ms')
+        out = self._print(args[-1])
+        for a in reversed(args[:-1]):
+            out = f"{fn}({self._print(a)}, {out})"
+        return out
 
     def _print_Not(self, expr):
         return f"np.logical_not({self._print(expr.args[0])})"

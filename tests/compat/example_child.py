@@ -273,6 +273,14 @@ def main(argv: list[str]) -> int:
     lines = source.splitlines()
     if os.environ.get("EQSIM_COMPAT_SEED_SHIFT"):
         shift_seeds(side, int(os.environ["EQSIM_COMPAT_SEED_SHIFT"]))
+    if side == "brian2" and os.environ.get("EQSIM_COMPAT_BRIAN2_TARGET"):
+        # another code generation target than Brian2's default (a script that sets its
+        # own still wins): Brian2's targets do not always agree with each other
+        importlib.import_module("brian2").prefs.codegen.target = \
+            os.environ["EQSIM_COMPAT_BRIAN2_TARGET"]
+    if os.environ.get("EQSIM_COMPAT_SEED"):   # as if the script began with seed(n)
+        importlib.import_module("eqsim" if side == "eqsim" else "brian2").seed(
+            int(os.environ["EQSIM_COMPAT_SEED"]))
     sys.argv = [script]
     sys.path.insert(0, os.path.dirname(script))
     module = types.ModuleType("__main__")   # a real __main__, so multiprocessing can pickle

@@ -303,13 +303,46 @@ def diesmann(sim):
     return [P, Pinput, S, Sinput, Mgp], read
 
 
+def cuba_openmp(sim):
+    """examples/standalone/cuba_openmp.py (CUBA with ge and gi also "unless refractory"),
+    1000 neurons with p = 0.08 (CUBA's 80 inputs each), 300 ms: connections drawn by numpy,
+    initial v a ramp instead of rand()."""
+    mV, ms = sim.mV, sim.ms
+    ns = {"taum": 20 * ms, "taue": 5 * ms, "taui": 10 * ms, "Vt": -50 * mV, "Vr": -60 * mV,
+          "El": -49 * mV, "we": (60 * 0.27 / 10) * mV, "wi": (-20 * 4.5 / 10) * mV}
+    eqs = """
+    dv/dt  = (ge+gi-(v-El))/taum : volt (unless refractory)
+    dge/dt = -ge/taue : volt (unless refractory)
+    dgi/dt = -gi/taui : volt (unless refractory)
+    """
+    P = sim.NeuronGroup(1000, eqs, threshold="v>Vt", reset="v = Vr", refractory=5 * ms,
+                        method="exact", namespace=ns, name="neurongroup")
+    P.v = "Vr + (i % 97) / 97.0 * (Vt - Vr)"
+    rng = np.random.RandomState(11)
+    pairs = np.argwhere(rng.rand(1000, 1000) < 0.08)
+    exc = pairs[pairs[:, 0] < 800]
+    inh = pairs[pairs[:, 0] >= 800]
+    Ce = sim.Synapses(P, P, on_pre="ge += we", namespace=ns, name="synapses")
+    Ce.connect(i=exc[:, 0], j=exc[:, 1])
+    Ci = sim.Synapses(P, P, on_pre="gi += wi", namespace=ns, name="synapses_1")
+    Ci.connect(i=inh[:, 0], j=inh[:, 1])
+    s_mon = sim.SpikeMonitor(P, name="spikemonitor")
+
+    def read():
+        return {"counts": _f(s_mon.count), "first_t": _t(s_mon.t[:300]),
+                "v": _f(P.v[:]), "ge": _f(P.ge[:])}
+    return [P, Ce, Ci, s_mon], read
+
+
 CORES = {"custom_events": custom_events, "adaptive_threshold": adaptive_threshold,
          "reliability": reliability, "brette_guigon": brette_guigon,
          "platkiewicz_brette": platkiewicz_brette,
-         "tsodyks_uziel_markram": tsodyks_uziel_markram, "diesmann": diesmann}
+         "tsodyks_uziel_markram": tsodyks_uziel_markram, "diesmann": diesmann,
+         "cuba_openmp": cuba_openmp}
 DURATION_MS = {"custom_events": 500, "adaptive_threshold": 600, "reliability": 500,
                "brette_guigon": 500, "platkiewicz_brette": 300,
-               "tsodyks_uziel_markram": 600, "diesmann": 100}
+               "tsodyks_uziel_markram": 600, "diesmann": 100,
+               "cuba_openmp": 300}
 DT_MS = {"tsodyks_uziel_markram": 1.0}   # the others: 0.1 ms
 
 

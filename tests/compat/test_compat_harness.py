@@ -207,3 +207,15 @@ def test_child_compares_what_a_script_without_monitors_drew(tmp_path):
     assert verdict({"status": "ran", "monitors": mons}, ref) == "identical"
     ref["monitors"]["figure1.ax0.line0"]["variables"]["y"]["samples"][0][-1] = 1.1
     assert compare({"status": "ran", "monitors": mons}, ref, exact=True)
+
+
+def test_rows_that_vary_between_brian2_runs_are_compared_as_a_number():
+    def result(rows):
+        return {"status": "ran", "monitors": {"S": {"kind": "StateMonitor", "variables": {
+            "x": {"shape": [rows, 10], "samples": [[0.5] * 6] * 3, "mean": 0.5,
+                  "std": 0.1, "min": 0.0, "max": 1.0}}}}}
+    ref = {**result(16243), "spread": {"S.x.rows": [16000.0, 120.0, 8]}}
+    assert compare(result(15888), ref, rtol=0.02, spread_k=4) == []       # 0.9 sd
+    assert compare(result(15000), ref, rtol=0.02, spread_k=4)             # 8 sd
+    assert compare(result(15888), ref, rtol=0.02)                          # no spread_k
+    assert compare(result(15888), ref, exact=True)
