@@ -231,6 +231,21 @@ def _check_no_linked_in_synapses(gctx: list[dict], sctx: list[dict]) -> None:
                     hint="refer to the variable of the group it is linked to instead")
 
 
+def _synapse_sources(synapses, groups: dict) -> dict:
+    """Synapses that are the source of other synapses, by name: the context of the
+    group their own synapses come from (its clock), marked ``synapses_source``."""
+    source_of = {spec.name: spec.source for spec, _ in synapses}
+    out = {}
+    for spec, _ in synapses:
+        root, seen = spec.source, set()
+        while root in source_of and root not in groups and root not in seen:
+            seen.add(root)
+            root = source_of[root]
+        if spec.source in source_of and root in groups:
+            out[spec.source] = {**groups[root], "synapses_source": True}
+    return out
+
+
 def _recorded_expr(k: GroupKernels, var: str) -> sp.Basic:
     if var in k.subexpressions:
         check_no_noise(k.subexpressions[var], f"a StateMonitor of '{var}'",
@@ -320,8 +335,8 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
         for m in g["spikemons"]:  # room needed per step: one count, or N spikes
             m["need"] = "1" if m["rate"] else f"_ip[{g['N_slot']}]"
     group_by_name = {g["name"]: g for g in gctx}
-    sctx = [synapse_context(spec, k, sid, lay, group_by_name)
-            for sid, (spec, k) in enumerate(synapses)]
+    sctx = [synapse_context(spec, k, sid, lay, {**group_by_name, **_synapse_sources(
+        synapses, group_by_name)}) for sid, (spec, k) in enumerate(synapses)]
     _check_no_linked_in_synapses(gctx, sctx)
     if distributed and any(g["links"] for g in gctx):
         name = next(g["name"] for g in gctx if g["links"])

@@ -108,6 +108,17 @@ def _synapses_target(spec: SynapseSpec, lay) -> dict:
     return {"name": spec.target, "arrays": arrays, "synapses": True}
 
 
+def _synapses_source(spec: SynapseSpec, lay, groups: dict) -> dict:
+    """The source of synapses that read other synapses' variables (``Y_S_pre``), seen as a
+    group whose "neurons" are the source's synapses, on the clock of the group those
+    synapses come from (``groups[spec.source]`` is that group's context, see emit.py);
+    its arrays are bound under this object's keys at run time. No spikes."""
+    arrays = [{"name": v, "c": c_name(v), "ctype": "double",
+               "slot": lay.array(f"{spec.name}/_src/{v}", "double")}
+              for v, _ in spec.pre_vars]
+    return {**groups[spec.source], "name": spec.source, "arrays": arrays, "synapses": True}
+
+
 def _timed_slots(spec: SynapseSpec, lay) -> list[dict]:
     """The TimedArrays the synapses' code calls (numbered in name order, as printed)."""
     return [{"k": k, "slot": lay.array(f"{spec.name}/_ta_{e.name}", "double"),
@@ -156,7 +167,8 @@ def _pathway_slots(lay, key: str, kind: str, per_synapse: bool) -> dict:
 def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
                     groups: dict[str, dict]) -> dict:
     name = spec.name
-    src = groups[spec.source]
+    src = groups[spec.source] if not groups[spec.source].get("synapses_source") else \
+        _synapses_source(spec, lay, groups)
     tgt = groups.get(spec.target) or _synapses_target(spec, lay)
     syn_arrays = []
     for v in k.variables:
@@ -236,6 +248,8 @@ def _not_distributable(k: SynapseKernels, ctx: dict) -> list[str]:
     reasons = []
     if ctx["tgt"].get("synapses"):
         reasons.append("their target is another Synapses object")
+    if ctx["src"].get("synapses"):
+        reasons.append("their source is another Synapses object")
     if k.pathways:
         reasons.append("they have named pathways (on_pre/on_post dicts)")
     parts = [*ctx["pres"], *ctx["posts"], ctx["clock"]]

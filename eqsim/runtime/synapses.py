@@ -203,6 +203,17 @@ def _check_synapses_target(target, on_post) -> None:
             "float64 variables", code="E751", hint="drop dtype= from the target")
 
 
+def _check_synapses_source(source) -> None:
+    """A Synapses object as the source of another one (Brian2's astrocyte models:
+    ``Y_S_post = Y_S_pre : mmolar (summed)`` reads each source synapse's variable); it
+    emits no spikes, so on_pre is refused by the spike check (E743)."""
+    if source._spec.float32:
+        raise ConfigurationError(
+            f"the source synapses '{source.name}' store "
+            f"{', '.join(source._spec.float32)} in float32; synapses reading them need "
+            "float64 variables", code="E314", hint="drop dtype= from the source")
+
+
 class Synapses(Named):
     """Connections from a source group to a target group (Brian2's Synapses).
 
@@ -242,6 +253,9 @@ class Synapses(Named):
         for what, g in (("source", source), ("target", target)):
             if what == "target" and isinstance(g, Synapses):
                 _check_synapses_target(g, self._post_code or None)   # on another Synapses
+                continue
+            if what == "source" and isinstance(g, Synapses):
+                _check_synapses_source(g)   # its variables read as x_pre (no spikes)
                 continue
             if not isinstance(g, (NeuronGroup, Subgroup)):
                 raise ConfigurationError(f"the {what} of Synapses must be a group, got "
@@ -428,6 +442,8 @@ class Synapses(Named):
         self._add(i_arr, j_arr)
         if isinstance(self.target, Synapses):   # numbers of the target's synapses
             self._target_structure = self.target._structure
+        if isinstance(self.source, Synapses):   # ... and of the source's
+            self._source_structure = self.source._structure
 
     def _local_targets(self) -> tuple[int, int]:
         """The targets (indices in the target group or slice) whose synapses this process
@@ -930,6 +946,8 @@ class Synapses(Named):
         data.set_array(f"{name}/_post", self.arrays["_post"])
         if isinstance(self.target, Synapses):
             self._bind_synapses_target(data)
+        if isinstance(self.source, Synapses):
+            self._bind_synapses_source(data)
         for var in self._spec_variables():
             data.set_array(f"{name}/{var}", self.arrays[var])
         for cname, value in self.constant_values().items():
@@ -1070,6 +1088,19 @@ class Synapses(Named):
             key = f"{self.name}/_tgt/{var}"
             if data.has_array(key):
                 data.set_array(key, target.arrays[var])
+
+    def _bind_synapses_source(self, data) -> None:
+        """Synapses reading synapses: the source's arrays, under this object's keys."""
+        source = self.source
+        if len(self) and getattr(self, "_source_structure", None) != source._structure:
+            raise ConfigurationError(
+                f"the synapses of '{source.name}' changed after '{self.name}' was "
+                f"connected to them, so the synapse numbers '{self.name}' uses are stale",
+                code="E314", hint=f"connect '{source.name}' first, then '{self.name}'")
+        for var in source._spec_variables():
+            key = f"{self.name}/_src/{var}"
+            if data.has_array(key):
+                data.set_array(key, source.arrays[var])
 
     def _spec_variables(self) -> list[str]:
         return [k for k, v in self.arrays.items() if v is not None and not k.startswith("_")

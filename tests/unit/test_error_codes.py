@@ -27,6 +27,16 @@ def run(*objects, **kw):
     eq.Network(*objects).run(1 * ms, **kw)
 
 
+def _stale_synapses_source(tp, mp):
+    src = group(threshold="v > 1*mV")
+    syn = eq.Synapses(src, src, "y : 1", namespace=NS)
+    syn.connect(j="i")
+    reader = eq.Synapses(syn, src, "x : 1", namespace=NS)
+    reader.connect()
+    syn.connect(i=0, j=1)   # the reader's synapse numbers are stale now
+    run(src, syn, reader, backend="numpy")
+
+
 def _linked_in_synapses():
     src = group(threshold="v > 1*mV")
     tgt = group("u : volt (linked)\nx : volt")
@@ -201,6 +211,7 @@ TRIGGERS = {
                                 "run(1*ms, backend='numpy')", {}),
     "E313": lambda tp, mp: exec("from eqsim import *\nNeuronGroup(1, 'v : 1', method='euler', "
                                 "method_options={'simplify': True})", {}),
+    "E314": _stale_synapses_source,
     "E401": lambda tp, mp: print_c(sp.Function("mystery")(sp.Symbol("x"))),
     "E402": lambda tp, mp: print_c(sp.Piecewise((1, sp.Symbol("x") > 0))),
     "E501": lambda tp, mp: (mp.setenv("EQSIM_CC", "no-such-cc"), run(group(
