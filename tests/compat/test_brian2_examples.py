@@ -139,6 +139,11 @@ SUPPORTED: dict[str, Expect] = {
         why="set_device(build_on_run=False), then 15 device.run(run_args={G.tau: ...}); "
             "the monitor holds the last run's spikes (100 Poisson inputs, unseeded): "
             "60 +- 3.4 (5.6 %, 4 eqsim runs) / Brian2 62"),
+    "frompapers/Stimberg_et_al_2019/example_3_bisection_standalone.py": Expect(
+        exact=True,
+        why="100 HH axons, thresholds found by bisection over 10 device.run(run_args="
+            "{neurons.v: v0}) of one recorded 20 ms run (set_device(build_on_run=False)); "
+            "deterministic"),
     "synapses/synapses.py": Expect(
         exact=False, rtol=0.15,
         why="random delays (randn) shape one trace: its mean has sd 0.034 / 0.039, its "
