@@ -63,7 +63,10 @@ class _NamespaceFromCaller:
         state = dict(self.__dict__)
         ns = state.get("namespace")
         if isinstance(ns, ChainMap):
-            state["namespace"] = {k: v for k, v in ns.items() if _model_value(v)}
+            late = [m for m in ns.maps if isinstance(m, _LateNames)]
+            real = ChainMap(*[m for m in ns.maps if not isinstance(m, _LateNames)])
+            state["namespace"] = ChainMap(
+                {k: v for k, v in real.items() if _model_value(v)}, *late)
         return state
 
     def _brian2_setup(self, kwargs: dict, depth: int) -> tuple[dict, int]:

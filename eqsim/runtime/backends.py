@@ -130,7 +130,8 @@ class NumpyBackend:
             syn=syn, pre=S.source.arrays, post=S.target.arrays,
             pre_off=data.get_i(f"{name}/_pre_off"), post_off=data.get_i(f"{name}/_post_off"),
             syn_pre=data.array(f"{name}/_pre"), syn_post=data.array(f"{name}/_post"),
-            constants=consts, dt=S.source.dt_, N_pre=S.source.N, N_post=S.target.N,
+            constants=consts, dt=_clock_dt(S.source), N_pre=S.source.N,
+            N_post=S.target.N,
             timed=[ta._lookup for _, ta in S.timed_arrays()],
             seed=S.seed, object_id=rng.object_id(name))
 
@@ -487,3 +488,12 @@ class _StepRunner:
 
     def split(self, e, t, s):
         return None
+
+
+def _clock_dt(source) -> float:
+    """The step of a synapses' source: a group's, or for synapses reading other synapses
+    (``Y_pre``) the step of the group those come from."""
+    from .synapses import Synapses
+    while isinstance(source, Synapses):
+        source = source.source
+    return source.dt_

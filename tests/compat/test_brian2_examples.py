@@ -182,6 +182,11 @@ SUPPORTED: dict[str, Expect] = {
         why="Poisson input from TimedArrays (unseeded); over 4 eqsim runs: weight mean sd "
             "2.6 % of its range, standard deviation 1.9 %, rates sd 0.8 % and 2.6 %, v "
             "mean 0.13 % (one Brian2 run)"),
+    "frompapers/Stimberg_et_al_2019/example_3_bisection_standalone.py": Expect(
+        exact=True,
+        why="100 HH axons, thresholds found by bisection over 10 device.run(run_args="
+            "{neurons.v: v0}) of one recorded 20 ms run (set_device(build_on_run=False)); "
+            "deterministic"),
     "synapses/synapses.py": Expect(
         exact=False, rtol=0.15,
         why="random delays (randn) shape one trace: its mean has sd 0.034 / 0.039, its "

@@ -57,3 +57,13 @@ def test_late_names_are_only_for_the_callers_namespace():
     with pytest.raises(EquationError) as err:   # an explicit namespace is complete
         eqsim.NeuronGroup(1, "dv/dt = zeta/(10*ms) : 1", namespace={})
     assert err.value.code == "E107"
+
+
+def test_pickled_object_keeps_its_late_names():
+    import pickle
+    ns = _script('G = NeuronGroup(2, "dv/dt = (eta - v)/(10*ms) : 1", method="euler")')
+    H = pickle.loads(pickle.dumps(ns["G"]))
+    assert H._late_names == ("eta",)
+    with pytest.raises(ConfigurationError) as err:   # not the placeholder, silently
+        NS["Network"](H).run(1 * NS["ms"], backend="numpy")
+    assert err.value.code == "E312"
