@@ -177,7 +177,8 @@ def plotted(plt) -> dict:
                         values[name] = _values(v) if v.size else {"shape": list(v.shape)}
                     out[key] = {"kind": "Plot", "n_t": int(v.size), "variables": values}
                 except Exception as exc:   # noqa: BLE001 - e.g. dates or categories
-                    out[key] = {"kind": "Plot", "error": f"{type(exc).__name__}: {exc}"[:200]}
+                    out[key] = {"kind": "Plot",
+                                "error": f"{type(exc).__name__}: {exc}"[:200]}
     return out
 
 

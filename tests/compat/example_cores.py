@@ -120,8 +120,8 @@ def reliability(sim):
 
 
 def brette_guigon(sim):
-    """examples/frompapers/Brette_Guigon_2003.py (100 of its 500 neurons, 500 ms): the shared
-    input driven by a sine instead of noise, no noise in v, initial v a ramp; the shared
+    """examples/frompapers/Brette_Guigon_2003.py (100 of its 500 neurons, 500 ms): the
+    shared input driven by a sine instead of noise, no noise in v, initial v a ramp; the shared
     subexpression B of the linked x as written."""
     ms = sim.ms
     ns = {"N": 100, "tau": 33 * ms, "taux": 20 * ms}
@@ -265,7 +265,8 @@ def tsodyks_uziel_markram(sim):
 
     def read():
         return {"exc_counts": _f(spikes_exc.count), "inh_counts": _f(spikes_inh.count),
-                "exc_first_t": _t(spikes_exc.t[:200]), "inh_first_t": _t(spikes_inh.t[:200]),
+                "exc_first_t": _t(spikes_exc.t[:200]),
+                "inh_first_t": _t(spikes_inh.t[:200]),
                 "x": _f(np.asarray(x_ee.x)[:, ::20])}
     return [exc, inh, ee, ei, ie, ii, spikes_exc, spikes_inh, x_ee], read
 

@@ -106,8 +106,8 @@ def docs_section(examples: list[dict], tutorials: dict, reference: dict | None,
         elif not v.startswith("identical") and _same_as_target(r, ref):
             target = _same_as_target(r, ref)
             state = f"agrees (Brian2's {target} target)"
-            note = (f"identical to Brian2 2.9 with codegen.target = '{target}'; its default "
-                    f"target: {v}")
+            note = (f"identical to Brian2 2.9 with codegen.target = '{target}'; its "
+                    f"default target: {v}")
         elif v.startswith("identical") or (v.startswith("agrees") and name in RANDOM):
             state, note = "agrees (not in the test list)", v
         elif v.startswith("agrees"):   # deterministic: anything short of identical differs

@@ -44,9 +44,11 @@ def test_example_core_is_identical_to_brian2(name, backend):
                                              "first_t")) >= 5
     for key, want in ref.items():
         have = got[key]
-        assert len(have) == len(want), f"{name}.{key}: {len(have)} values, Brian2 {len(want)}"
+        assert len(have) == len(want), \
+            f"{name}.{key}: {len(have)} values, Brian2 {len(want)}"
         if key.endswith(("_t", "_i", "counts")):   # times (ms), indices, spike counts
-            np.testing.assert_allclose(have, want, rtol=0, atol=1e-6, err_msg=f"{name}.{key}")
+            np.testing.assert_allclose(have, want, rtol=0, atol=1e-6,
+                                       err_msg=f"{name}.{key}")
         else:
             scale = max(np.abs(want).max(initial=0.0), 1e-300)
             np.testing.assert_allclose(have, want, rtol=0, atol=1e-9 * scale,
