@@ -214,11 +214,12 @@ def scan(build_fn: Callable[..., Network], grid: Mapping[str, Sequence],
             if status == "ok" or (status == "failed" and not retry_failed):
                 continue
             jobs.append((index, point, seed))
-    jobs = _warm_up(build_fn, jobs, duration, out, state)
+    if processes > 1 and len(jobs) > 1:   # compile here, once, before the workers
+        jobs = _warm_up(build_fn, jobs, duration, out, state)
     if processes == 1 or len(jobs) <= 1:
         for job in jobs:
             _run_one(build_fn, job, duration, out, state)
-    elif jobs:
+    else:
         _in_workers(build_fn, jobs, duration, out, state, processes)
     rows = scan_results(out, table="dicts")
     if rows and all(r["status"] == "failed" for r in rows):
