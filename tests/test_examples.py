@@ -63,7 +63,6 @@ def test_adex_demo_shows_the_patterns(tmp_path, monkeypatch, capsys):
 def test_ntwk_rsfs_saves_changes_and_scans(tmp_path, monkeypatch, capsys):
     import eqsim as eq
     from eqsim.units import pA
-    monkeypatch.setenv("EQSIM_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.syspath_prepend(str(ROOT / "examples"))
     monkeypatch.setattr(sys, "argv", ["ntwk_rsfs.py", *EXAMPLES["ntwk_rsfs.py"],
                                       "--out", str(tmp_path / "r.png")])
@@ -76,8 +75,6 @@ def test_ntwk_rsfs_saves_changes_and_scans(tmp_path, monkeypatch, capsys):
     assert [r["status"] for r in rows] == ["ok"] * 4
     # inhibition lowers the rates at the stronger afferent drive
     assert rows[2]["rate_spikes_exc"] > rows[3]["rate_spikes_exc"]
-    # the run, its second piece and the 4 scan runs in 2 workers: one compiled module
-    assert len(list((tmp_path / "cache" / "modules").rglob("module.so"))) == 1
 
 
 def _python_blocks(path):

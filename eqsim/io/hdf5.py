@@ -405,6 +405,23 @@ class RunRecord:
     monitors: dict[str, MonitorRecord] = field(default_factory=dict)
     gid_ranges: dict[str, range] = field(default_factory=dict)
 
+    def spike_trial(self):
+        """The spikes of every SpikeMonitor as one :class:`eqsim.io.SpikeTrial` (times,
+        gids, labels, gid_ranges), as ``SpikeTrial.from_monitors(net)`` gives them for
+        the live network: for ``write_spikes``, ``eqsim.analysis`` and ``eqsim.plot``."""
+        from .spikefiles import SpikeTrial
+        mons = [m for m in self.monitors.values() if m.kind == "spike" and
+                m.attrs.get("event", "spike") == "spike" and "gids" in m.arrays]
+        if not mons:
+            raise ConfigurationError(f"'{self.path}' has no SpikeMonitor with gids",
+                                     code="E833")
+        t = np.concatenate([m.t_ for m in mons])
+        gids = np.concatenate([m.gids for m in mons])
+        types = np.concatenate([m.labels for m in mons]).astype(str)
+        order = np.lexsort((gids, t))
+        return SpikeTrial(t[order] * 1e3, gids[order], types[order], self.gid_ranges,
+                          str(self.path), t[order])
+
     def __getitem__(self, name: str):
         """``record['spikes']``: a monitor (or group, synapses) by name."""
         for table in (self.monitors, self.groups, self.synapses, self.poisson_inputs):

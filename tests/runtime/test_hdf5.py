@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 import eqsim as eq
+import eqsim.analysis
+import eqsim.io
 from eqsim._version import __version__
 from eqsim.errors import ConfigurationError
 from eqsim.units import Hz, mV, ms, nS
@@ -74,6 +76,17 @@ def test_models_parameters_seeds_and_populations_round_trip(saved):
     PI = rec.poisson_inputs["PI"]
     assert (PI.target, PI.target_var, PI.N, PI.seed) == ("G", "v", 10, 10)
     assert PI.rate == 20 * Hz and PI.weight == 1 * mV
+
+
+def test_spikes_of_a_loaded_run_are_the_trial_of_the_network(saved):
+    net, _, rec = saved
+    trial, live = rec.spike_trial(), eq.io.SpikeTrial.from_monitors(net)
+    assert np.array_equal(trial.t_, live.t_) and np.array_equal(trial.gids, live.gids)
+    assert list(trial.types) == list(live.types) and trial.gid_ranges == live.gid_ranges
+    loaded = eq.analysis.population_rates(trial, t_start=0 * ms, t_stop=30 * ms)
+    direct = eq.analysis.population_rates(live, t_start=0 * ms, t_stop=30 * ms)
+    assert set(loaded) == set(direct) and float(loaded["G"]) > 0
+    assert all(float(loaded[k]) == float(direct[k]) for k in direct)
 
 
 def test_the_file_is_plain_hdf5(saved):
