@@ -142,15 +142,16 @@ def _network(built, seed, point) -> Network:
     return built
 
 
-def _run_one(build_fn, job, duration, out, state) -> tuple[int, int, str, float]:
+def _run_one(build_fn, job, run, out, state) -> tuple[int, int, str, float]:
     index, point, seed = job
+    duration, backend = run
     meta = {"index": index, "point": point, "seed": seed}
     path = file_of(out, index, seed)
     t0 = time.perf_counter()
     try:
         net = _network(build_fn(seed, **point), seed, point)
         if duration is not None:
-            net.run(duration)
+            net.run(duration, backend=backend)
         meta["wall_s"] = time.perf_counter() - t0
         net.save_hdf5(path, seed=seed, meta=meta, state=state)
         return index, seed, "ok", meta["wall_s"]
@@ -162,25 +163,25 @@ def _run_one(build_fn, job, duration, out, state) -> tuple[int, int, str, float]
 
 
 def _worker(args):
-    job, duration, out, state, build_fn = args
-    return _run_one(build_fn or _BUILD, job, duration, out, state)
+    job, run, out, state, build_fn = args
+    return _run_one(build_fn or _BUILD, job, run, out, state)
 
 
-def _warm_up(build_fn, jobs, duration, out, state) -> list:
+def _warm_up(build_fn, jobs, run, out, state) -> list:
     """Build (and compile) the first buildable job here; return the jobs still to run.
     A job whose build fails is recorded now; without duration, the job is run here."""
     while jobs:
         job = jobs[0]
         index, point, seed = job
-        if duration is None:   # build_fn runs the network: this is the job itself
-            _run_one(build_fn, job, None, out, state)
+        if run[0] is None:   # build_fn runs the network: this is the job itself
+            _run_one(build_fn, job, run, out, state)
             return jobs[1:]
         try:
             net = _network(build_fn(seed, **point), seed, point)
-            net._prepare("c")
+            net._prepare(run[1])
             return jobs
         except Exception:
-            _run_one(build_fn, job, duration, out, state)   # records the failure
+            _run_one(build_fn, job, run, out, state)   # records the failure
             jobs = jobs[1:]
     return jobs
 
@@ -189,7 +190,7 @@ def _warm_up(build_fn, jobs, duration, out, state) -> list:
 def scan(build_fn: Callable[..., Network], grid: Mapping[str, Sequence],
          seeds: Sequence[int] | int = (0,), processes: int | None = None,
          out_dir=None, duration: Quantity | None = None, state: bool = False,
-         retry_failed: bool = True, table: str = "dicts"):
+         retry_failed: bool = True, table: str = "dicts", backend: str = "c"):
     """Run ``build_fn(seed, **point)`` for every point of ``grid`` and every seed.
 
     grid: {name: values}; the points are all combinations (the last name varies
@@ -198,10 +199,15 @@ def scan(build_fn: Callable[..., Network], grid: Mapping[str, Sequence],
     run again with the same arguments, it skips runs already done. duration: each
     network is run that long (None: build_fn runs it). state: also store every
     variable and the connectivity in each file. retry_failed: run failed points again.
+    backend: of each run with ``duration`` ("c" or "numpy").
     Returns ``scan_results(out_dir, table=table)``.
     """
     names, values = _grid(grid)
     seeds, processes, out = _check(build_fn, seeds, processes, duration, out_dir)
+    if backend not in ("c", "numpy"):
+        raise ConfigurationError(f"scan: backend={backend!r}; use 'c' or 'numpy'",
+                                 code="E835")
+    run = (duration, backend)
     manifest, points = _manifest(names, values, seeds)
     out.mkdir(parents=True, exist_ok=True)
     _write_manifest(out, manifest)
@@ -215,12 +221,12 @@ def scan(build_fn: Callable[..., Network], grid: Mapping[str, Sequence],
                 continue
             jobs.append((index, point, seed))
     if processes > 1 and len(jobs) > 1:   # compile here, once, before the workers
-        jobs = _warm_up(build_fn, jobs, duration, out, state)
+        jobs = _warm_up(build_fn, jobs, run, out, state)
     if processes == 1 or len(jobs) <= 1:
         for job in jobs:
-            _run_one(build_fn, job, duration, out, state)
+            _run_one(build_fn, job, run, out, state)
     else:
-        _in_workers(build_fn, jobs, duration, out, state, processes)
+        _in_workers(build_fn, jobs, run, out, state, processes)
     rows = scan_results(out, table="dicts")
     if rows and all(r["status"] == "failed" for r in rows):
         raise SimulationError(f"every run of the scan failed; the first: "
@@ -229,7 +235,7 @@ def scan(build_fn: Callable[..., Network], grid: Mapping[str, Sequence],
     return rows if table == "dicts" else scan_results(out, table=table)
 
 
-def _in_workers(build_fn, jobs, duration, out, state, processes) -> None:
+def _in_workers(build_fn, jobs, run, out, state, processes) -> None:
     global _BUILD
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -248,7 +254,7 @@ def _in_workers(build_fn, jobs, duration, out, state, processes) -> None:
         payload = build_fn
     try:
         with ProcessPoolExecutor(min(processes, len(jobs)), mp_context=ctx) as pool:
-            list(pool.map(_worker, [(job, duration, out, state, payload) for job in jobs]))
+            list(pool.map(_worker, [(job, run, out, state, payload) for job in jobs]))
     except BrokenProcessPool as err:
         raise SimulationError(
             f"a worker process of the scan died ({err}); the finished runs are in "

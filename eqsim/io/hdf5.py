@@ -294,12 +294,16 @@ def save_hdf5(net, path, seed: int | None = None, meta: dict | None = None,
     """Write the network's models, parameters, state and every monitor to ``path``.
 
     seed: the seed the caller built the network with (stored as the attribute ``seed``;
-    every object's own seed is stored too). meta: a dict of JSON-able values (Quantities
+    default: the value of the last ``eqsim.seed(n)``, else none; every object's own seed
+    is stored too). meta: a dict of JSON-able values (Quantities
     become {"value", "dim"}) kept as the attribute ``meta``. state=False leaves out the
     variables of groups and synapses (the connectivity), which can be large.
     """
     path = Path(path)
     net._assign_names()
+    if seed is None:   # a script that called eqsim.seed(n) (Brian2's seed) ran with n
+        from ..brian2_compat import _state
+        seed = _state.get("seed")
     try:
         gid_ranges = net.gid_ranges
     except EqsimError:   # ambiguous labels: the file has no populations table

@@ -138,3 +138,14 @@ def test_bad_files(tmp_path):
     with pytest.raises(ConfigurationError) as err:
         net.save_hdf5(tmp_path / "meta.h5", meta={"f": print})
     assert err.value.code == "E832"
+
+
+def test_the_seed_of_eqsim_seed_is_kept(tmp_path):
+    eq.seed(11)
+    try:
+        net = build()
+        net.run(1 * ms)
+        assert eq.load_hdf5(net.save_hdf5(tmp_path / "s.h5")).seed == 11
+        assert eq.load_hdf5(net.save_hdf5(tmp_path / "t.h5", seed=3)).seed == 3
+    finally:
+        eq.seed()

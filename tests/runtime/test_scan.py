@@ -180,3 +180,14 @@ def test_another_scan_in_the_same_folder(tmp_path):
     with pytest.raises(ConfigurationError) as err:
         eq.scan_results(tmp_path, table="excel")
     assert err.value.code == "E840"
+
+
+def test_numpy_backend_gives_the_same_runs(tmp_path):
+    grid = {"rate": [80 * Hz], "w": [4 * mV]}
+    c = eq.scan(build, grid, processes=1, out_dir=tmp_path / "c", duration=10 * ms)
+    py = eq.scan(build, grid, processes=1, out_dir=tmp_path / "py", duration=10 * ms,
+                 backend="numpy")
+    a, b = eq.load_hdf5(c[0]["path"]), eq.load_hdf5(py[0]["path"])
+    assert len(a["spikes"].i) > 5
+    assert np.array_equal(a["spikes"].i, b["spikes"].i)
+    assert np.allclose(a["trace"].v_, b["trace"].v_, rtol=0, atol=1e-12)
