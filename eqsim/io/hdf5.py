@@ -245,6 +245,9 @@ def _atomic(path: Path, write) -> Path:
     try:
         with h5py.File(tmp, "w") as h5:
             write(h5)
+        umask = os.umask(0)   # mkstemp made it private; the file gets the usual mode
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

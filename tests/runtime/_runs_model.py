@@ -18,6 +18,6 @@ def build(seed: int = 1, rate=60 * Hz, w=3 * mV, El=-65 * mV, N: int = 40):
     S.connect(p=0.5, seed=seed + 2)
     S.w = w
     PI = eq.PoissonInput(G, "v", 10, 20 * Hz, 1 * mV, seed=seed + 3, name="PI")
-    return eq.Network(G, P, S, PI, eq.SpikeMonitor(G, name="spikes"),
+    return eq.Network(G, P, S, PI, eq.SpikeMonitor(G, variables=["v"], name="spikes"),
                       eq.StateMonitor(G, "v", record=[0, 3], name="trace"),
                       eq.PopulationRateMonitor(G, name="rate"))

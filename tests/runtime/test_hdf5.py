@@ -38,6 +38,10 @@ def test_monitors_round_trip_exactly(saved):
     assert np.array_equal(r.gids, spikes.gids)
     assert list(r.labels) == list(spikes.labels) and {"G_exc", "G_inh"} >= set(r.labels)
     assert r.num_spikes == spikes.num_spikes
+    # v recorded at each spike (before the reset: above the threshold)
+    assert np.array_equal(np.asarray(r.v), np.asarray(spikes.v)) and len(r.v) == len(r.i)
+    assert np.all(np.asarray(r.v) > -50e-3) and eq.get_dimension(r.v) == \
+        eq.get_dimension(mV)
     assert np.array_equal(rec["trace"].v_, trace.v_) and rec["trace"].v_.shape == (2, 300)
     assert np.array_equal(rec["trace"].t_, trace.t_)
     assert np.array_equal(rec["trace"].record, trace.record)
@@ -112,6 +116,9 @@ def test_written_atomically(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         net.save_hdf5(path)
     assert path.read_bytes() == before          # the old file is untouched
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask   # not mkstemp's 0600
     assert os.listdir(tmp_path) == ["run.h5"]   # and no temporary file is left
 
 
