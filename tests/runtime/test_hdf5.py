@@ -12,7 +12,7 @@ import eqsim.analysis
 import eqsim.io
 from eqsim._version import __version__
 from eqsim.errors import ConfigurationError
-from eqsim.units import Hz, mV, ms, nS
+from eqsim.units import Hz, mV, ms
 
 from ._runs_model import build
 

@@ -191,3 +191,21 @@ def test_numpy_backend_gives_the_same_runs(tmp_path):
     assert len(a["spikes"].i) > 5
     assert np.array_equal(a["spikes"].i, b["spikes"].i)
     assert np.allclose(a["trace"].v_, b["trace"].v_, rtol=0, atol=1e-12)
+
+
+def _build_and_run(seed, rate, w):
+    net = build(seed, rate=rate, w=w)
+    net.run(3 * ms)
+    net.run(2 * ms)   # build_fn runs the network itself (any sequence of runs)
+    return net
+
+
+def test_build_fn_that_runs_the_network_and_a_pandas_table(tmp_path):
+    rows = eq.scan(_build_and_run, {"rate": [20 * Hz, 80 * Hz], "w": [1 * mV]},
+                   processes=2, out_dir=tmp_path)
+    assert [r["status"] for r in rows] == ["ok", "ok"]
+    assert eq.load_hdf5(rows[1]["path"]).t == 5 * ms
+    pandas = pytest.importorskip("pandas")
+    frame = eq.scan_results(tmp_path, table="pandas")
+    assert isinstance(frame, pandas.DataFrame) and list(frame["status"]) == ["ok", "ok"]
+    assert list(frame["seed"]) == [0, 0]
