@@ -41,6 +41,8 @@ from .constants import *  # noqa: F401,F403  (zero_celsius, faraday_constant, ..
 from . import constants as _constants
 from .brian2_paths import register as _register_brian2_paths
 from .trials import Trial, run_trials
+from .io.hdf5 import load_hdf5
+from .scan import scan, scan_results
 from .units import *  # noqa: F401,F403  (mV, ms, nS, ... as in Brian2)
 
 _logging.getLogger("eqsim").addHandler(_logging.NullHandler())
@@ -52,7 +54,7 @@ __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "Ti
            "EventMonitor", "NetworkOperation", "network_operation", "stop",
            "scheduling_summary", "profiling_summary",
            "defaultclock", "run", "start_scope", "seed", "store", "restore", "collect",
-           "run_trials", "Trial", "linked_var",
+           "run_trials", "Trial", "linked_var", "load_hdf5", "scan", "scan_results",
            "units", "topology", "show_code", "__version__", "EqsimError", "EquationError",
            "DimensionError", "IntegrationError", "CodegenError", "CompileError",
            "SimulationError", "ConfigurationError", "arange", "array", "cos", "exp",

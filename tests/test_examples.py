@@ -21,8 +21,12 @@ EXAMPLES = {
     "brunel_mpi.py": ["--N", "2500", "--duration", "0.1"],   # mpiexec: tests/parallel
     "adex_rsfs.py": ["--N", "1000", "--duration", "0.2"],
     "trials.py": ["--trials", "3", "--processes", "2", "--duration", "100"],
+    "ntwk_rsfs.py": ["--N", "500", "--duration", "0.2", "--scan-size", "2",
+                     "--scan-duration", "0.05"],
     "sonata_pointnet.py": ["--duration", "300"],   # BMTK absent: the BioNet files
 }
+
+EXTRA_OUTPUTS = {"ntwk_rsfs.py": ("figure.h5", "figure_scan")}   # beside --out
 
 
 def test_every_example_is_tested():
@@ -40,7 +44,9 @@ def test_example_runs(name, tmp_path, monkeypatch, capsys):
     text = capsys.readouterr().out
     assert f"wrote {out}" in text
     assert out.stat().st_size > 10_000
-    assert list(tmp_path.iterdir()) == [out]  # nothing else lands in the working dir
+    # nothing else lands in the working dir (but the files an example is asked for)
+    assert sorted(tmp_path.iterdir()) == sorted([out, *(tmp_path / extra for extra in
+                                                       EXTRA_OUTPUTS.get(name, ()))])
 
 
 def test_adex_demo_shows_the_patterns(tmp_path, monkeypatch, capsys):
@@ -54,11 +60,29 @@ def test_adex_demo_shows_the_patterns(tmp_path, monkeypatch, capsys):
     assert adapt_last > 3 * adapt_first                   # adapting: ISIs grow
 
 
+def test_ntwk_rsfs_saves_changes_and_scans(tmp_path, monkeypatch, capsys):
+    import eqsim as eq
+    from eqsim.units import pA
+    monkeypatch.syspath_prepend(str(ROOT / "examples"))
+    monkeypatch.setattr(sys, "argv", ["ntwk_rsfs.py", *EXAMPLES["ntwk_rsfs.py"],
+                                      "--out", str(tmp_path / "r.png")])
+    main = runpy.run_path(str(ROOT / "examples" / "ntwk_rsfs.py"))["main"]
+    summary, rows = main()
+    saved = eq.load_hdf5(tmp_path / "r.h5")
+    assert saved.groups["exc"].namespace["b"] == 0 * pA   # changed half-way
+    assert saved.t == 0.2 * eq.second and summary["saved_spikes"]["exc"] > 50
+    assert summary["rates_first_half_hz"]["inh"] > 0
+    assert [r["status"] for r in rows] == ["ok"] * 4
+    # inhibition lowers the rates at the stronger afferent drive
+    assert rows[2]["rate_spikes_exc"] > rows[3]["rate_spikes_exc"]
+
+
 def _python_blocks(path):
     return re.findall(r"```python\n(.*?)```", path.read_text(), re.S)
 
 
-@pytest.mark.parametrize("doc", ["README.md", "docs/running.md", "docs/synapses.md"])
+@pytest.mark.parametrize("doc", ["README.md", "docs/running.md", "docs/synapses.md",
+                                 "docs/scans.md"])
 def test_doc_snippets_run(doc, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     blocks = _python_blocks(ROOT / doc)

@@ -433,14 +433,21 @@ class Network:
 
     # ---- running ---------------------------------------------------------------------
     def run(self, duration: Quantity, report=None, report_period=None,
-            backend: str = "c", threads: int = 1) -> None:
+            backend: str = "c", threads: int = 1, at=None) -> None:
         """Simulate for ``duration``; a second call continues where this one stopped.
 
         report: None, "text" / "stdout", "tqdm", or a callable ``f(elapsed, completed,
         start, duration)`` (Brian2's signature). In Jupyter the default is a tqdm bar.
         threads: OpenMP threads of the C backend (the results are the same for any
         number; the numpy backend always uses one).
+        at: {time: f} calls ``f(net)`` (or ``f()``) at that time from the start of this
+        run, between pieces of it; values changed there need no rebuild (runtime/pieces.py).
         """
+        if at is not None:
+            from .pieces import run_in_pieces
+            return run_in_pieces(self, duration, at, report=report,
+                                 report_period=report_period, backend=backend,
+                                 threads=threads)
         seconds = as_time(duration, "duration of run", allow_zero=True)
         threads = _check_threads(threads)
         self._prepare(backend, threads)
@@ -716,6 +723,13 @@ class Network:
         for S in self.synapses:
             S._restore(state["synapses"][S.name])
         self._sync_time()
+
+    def save_hdf5(self, path, seed: int | None = None, meta: dict | None = None,
+                  state: bool = True):
+        """Write models, parameters, seeds, state and every monitor to one HDF5 file
+        (atomically); ``eqsim.load_hdf5(path)`` reads it back without a network."""
+        from ..io.hdf5 import save_hdf5
+        return save_hdf5(self, path, seed=seed, meta=meta, state=state)
 
     def __getstate__(self):
         """Pickled (multiprocessing, as Brian2's networks are) without the loaded module:

@@ -15,6 +15,7 @@ from eqsim.units import mV, ms, nA
 from ..conftest import ROOT
 from ..sonata.error_triggers import SONATA_TRIGGERS
 from ._experiment_triggers import EXPERIMENT_TRIGGERS
+from ._runs_triggers import RUNS_TRIGGERS
 
 M = "dv/dt = -v/tau : volt"
 NS = {"tau": 10 * ms}
@@ -377,6 +378,8 @@ TRIGGERS = {
 TRIGGERS.update(SONATA_TRIGGERS)   # E900-E939: SONATA files, tests/sonata/
 
 TRIGGERS.update(EXPERIMENT_TRIGGERS)   # E970-E989: labels, analysis, plots, spike files
+
+TRIGGERS.update(RUNS_TRIGGERS)   # E830-E849: runs in pieces, HDF5 run files, scans
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))
