@@ -15,6 +15,7 @@ from eqsim.units import mV, ms, nA
 from ..conftest import ROOT
 from ..sonata.error_triggers import SONATA_TRIGGERS
 from ._experiment_triggers import EXPERIMENT_TRIGGERS
+from ._drive_triggers import DRIVE_TRIGGERS
 
 M = "dv/dt = -v/tau : volt"
 NS = {"tau": 10 * ms}
@@ -364,6 +365,7 @@ TRIGGERS = {
 TRIGGERS.update(SONATA_TRIGGERS)   # E900-E939: SONATA files, tests/sonata/
 
 TRIGGERS.update(EXPERIMENT_TRIGGERS)   # E970-E989: labels, analysis, plots, spike files
+TRIGGERS.update(DRIVE_TRIGGERS)   # E990-E998: eqsim.drives
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))
