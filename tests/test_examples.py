@@ -13,6 +13,7 @@ EXAMPLES = {
     "hh_fi_curve.py": ["--N", "8", "--duration", "200"],
     "stdp_song2000.py": ["--duration", "2", "--inputs", "200"],
     "replay.py": ["--duration", "100"],
+    "hnn_replay.py": ["--scale", "0.25", "--trials", "2", "--duration", "100"],
     "small_world.py": ["--N", "200", "--duration", "50"],
     "cuba.py": ["--N", "1000", "--duration", "0.2"],
     "coba.py": ["--N", "1000", "--duration", "0.2"],
