@@ -610,7 +610,7 @@ def afferent(targets, rate, var: str, weight, *, n_aff: int, p: float, dt=None,
         for t in tlist:
             if k == 0:
                 continue
-            pick = np.argsort(rng.random((t.size, n_aff)), axis=1)[:, :k]
+            pick = np.argpartition(rng.random((t.size, n_aff)), k - 1, axis=1)[:, :k]
             S = Synapses(G, t.group, on_pre=f"{var}_post += w_aff",
                          name=f"{name}_{t.label}", namespace={"w_aff": w})
             S.connect(i=pick.ravel(), j=np.repeat(np.arange(t.size), k))
