@@ -59,7 +59,8 @@ def _python_blocks(path):
     return re.findall(r"```python\n(.*?)```", path.read_text(), re.S)
 
 
-@pytest.mark.parametrize("doc", ["README.md", "docs/running.md", "docs/synapses.md"])
+@pytest.mark.parametrize("doc", ["README.md", "docs/running.md", "docs/synapses.md",
+                                 "docs/drives.md"])
 def test_doc_snippets_run(doc, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     blocks = _python_blocks(ROOT / doc)
