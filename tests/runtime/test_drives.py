@@ -200,3 +200,22 @@ def test_afferent_shared_cells_fixed_in_degree():
     assert np.array_equal(np.bincount(j), np.full(50, 10))   # in-degree int(p*n_aff)
     assert all(len(set(i[j == k])) == 10 for k in range(50))  # without replacement
     assert d.extra.n_cells == 50 and d.extra.connections["T"][0].size == 50
+
+
+def test_bad_input_names_what_is_there():
+    from eqsim.errors import EqsimError
+    G = column()
+    with pytest.raises(EqsimError) as err:   # the message lists the labels there are
+        drives.evoked(G, mu=10 * ms, sigma=1 * ms, weights_ampa={"L5_pyramidal": 1 * nS})
+    assert err.value.code == "E990" and "L5_pyramidal" in str(err.value)
+    assert "labels: pyr, bask" in str(err.value)
+    with pytest.raises(EqsimError) as err:   # a variable the target does not have
+        drives.poisson(G, 5 * Hz, tstop=10 * ms, weights={"pyr": {"v": 1 * nS}})
+    assert err.value.code == "E991" and "g_ampa" in str(err.value)
+    with pytest.raises(EqsimError) as err:   # nothing left to drive
+        drives.evoked(G, mu=10 * ms, sigma=1 * ms, weights_ampa={"pyr": 1 * nS},
+                      probability=0.0)
+    assert err.value.code == "E992"
+    with pytest.raises(EqsimError) as err:   # a spike list that is not (time, id) pairs
+        drives.spike_train(G, [(1 * ms, 2, 3)], weights_ampa={"pyr": 1 * nS})
+    assert err.value.code == "E995"
