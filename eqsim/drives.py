@@ -51,6 +51,7 @@ from .units import Hz, Quantity, as_quantity, get_dimension, second
 
 _log = logging.getLogger(__name__)
 HNN_RECEPTORS = {"ampa": "g_ampa", "nmda": "g_nmda"}
+MAX_DELAY_S = 10.0   # a longer delay from the distance fall-off is an error (E996)
 
 
 class Drive(list):
@@ -338,6 +339,13 @@ def _build(drive: Drive, targets, weights, weights_ampa, weights_nmda, receptors
         if space_constant is not None:
             xy = pos[t.label][0][j]
             factor = np.exp(-((np.hypot(*(xy - origin_xy).T) / lam) ** 2))
+            if len(j) and d0 / factor.min() > MAX_DELAY_S:
+                far = float(np.hypot(*(xy - origin_xy).T).max())
+                raise ConfigurationError(
+                    f"with space_constant {lam:g} the delay onto the farthest neuron of "
+                    f"{t.label} (distance {far:g}) grows to {d0 / factor.min():.3g} s",
+                    code="E996", hint="use a larger space_constant (the delay is "
+                    "delay/exp(-(d/space_constant)**2)), or drive fewer, nearer neurons")
         ws = {}
         dims = {}
         for var, w in sorted(table[t.label].items()):

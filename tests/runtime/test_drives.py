@@ -219,3 +219,12 @@ def test_bad_input_names_what_is_there():
     with pytest.raises(EqsimError) as err:   # a spike list that is not (time, id) pairs
         drives.spike_train(G, [(1 * ms, 2, 3)], weights_ampa={"pyr": 1 * nS})
     assert err.value.code == "E995"
+
+
+def test_fall_off_that_makes_huge_delays_is_an_error():
+    from eqsim.errors import EqsimError
+    G = column()
+    with pytest.raises(EqsimError) as err:   # d up to 28 um, lambda 5 um: exp(31) x delay
+        drives.evoked(G, mu=10 * ms, sigma=1 * ms, weights_ampa={"pyr": 1 * nS},
+                      space_constant=5 * um, origin=np.array([0.0, 0.0]) * um)
+    assert err.value.code == "E996" and "farthest" in str(err.value)
