@@ -13,6 +13,7 @@ EXAMPLES = {
     "hh_fi_curve.py": ["--N", "8", "--duration", "200"],
     "stdp_song2000.py": ["--duration", "2", "--inputs", "200"],
     "replay.py": ["--duration", "100"],
+    "hnn_replay.py": ["--scale", "0.25", "--trials", "2", "--duration", "100"],
     "small_world.py": ["--N", "200", "--duration", "50"],
     "cuba.py": ["--N", "1000", "--duration", "0.2"],
     "coba.py": ["--N", "1000", "--duration", "0.2"],
@@ -82,7 +83,7 @@ def _python_blocks(path):
 
 
 @pytest.mark.parametrize("doc", ["README.md", "docs/running.md", "docs/synapses.md",
-                                 "docs/scans.md"])
+                                 "docs/scans.md", "docs/drives.md"])
 def test_doc_snippets_run(doc, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     blocks = _python_blocks(ROOT / doc)
@@ -90,3 +91,17 @@ def test_doc_snippets_run(doc, monkeypatch, tmp_path):
     namespace: dict = {}  # the blocks of one page build on each other
     for block in blocks:
         exec(compile(block, doc, "exec"), namespace)
+
+
+def test_adex_rsfs_afferent_input_is_made_fast(tmp_path, monkeypatch, capsys):
+    """neural_network_dynamics's afferent input (an independent Poisson train per neuron
+    at p*N_aff*F(t)) costs well under a second to set up: it is drawn in compiled code."""
+    import json
+    monkeypatch.setattr(sys, "argv", ["adex_rsfs.py", "--N", "1000", "--duration", "0.2",
+                                      "--afferent", "independent",
+                                      "--out", str(tmp_path / "a.png")])
+    monkeypatch.syspath_prepend(str(ROOT / "examples"))
+    runpy.run_path(str(ROOT / "examples" / "adex_rsfs.py"), run_name="__main__")
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("{"))
+    out = json.loads(line)
+    assert out["input_s"] < 0.5

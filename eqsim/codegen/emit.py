@@ -287,6 +287,9 @@ def _poisson_input_context(p, lay: _Layout, groups: dict) -> dict:
             "warr_slot": lay.array(f"{p.name}/_weights", "double"),
             "wbase_slot": lay.iparam(f"{p.name}/_wbase"),
             "wvary_slot": lay.iparam(f"{p.name}/_wvary"),
+            # a rate that varies with t (a TimedArray): p, q0, approx per step, from _wbase
+            "parr_slot": lay.array(f"{p.name}/_rates", "double"),
+            "pvary_slot": lay.iparam(f"{p.name}/_pvary"),
             "start_slot": lay.iparam(f"{p.name}/start"),   # the neurons [start, stop)
             "stop_slot": lay.iparam(f"{p.name}/stop"),     # (a subgroup's, or all)
             "nr_slot": ({a["name"]: a["slot"] for a in g["arrays"]}["not_refractory"]

@@ -410,9 +410,14 @@ class _StepRunner:
         name = p.name
         start, stop = data.get_i(f"{name}/start"), data.get_i(f"{name}/stop")
         k0 = np.arange(start, stop)   # (a subgroup's neurons; numpy runs on one process)
+        if data.get_i(f"{name}/_pvary"):   # a rate that varies with t: this step's
+            prob, q0, approx = data.array(f"{name}/_rates")[
+                3 * (s - data.get_i(f"{name}/_wbase")):][:3]
+        else:
+            prob, q0 = data.get_d(f"{name}/p"), data.get_d(f"{name}/q0")
+            approx = data.get_i(f"{name}/approx")
         counts = _rng.binomial(p.seed, _rng.object_id(name), k0, s,
-                               data.get_i(f"{name}/n"), data.get_d(f"{name}/p"),
-                               data.get_d(f"{name}/q0"), bool(data.get_i(f"{name}/approx")))
+                               data.get_i(f"{name}/n"), float(prob), float(q0), bool(approx))
         weight = (data.array(f"{name}/_weights")[s - data.get_i(f"{name}/_wbase")]
                   if data.get_i(f"{name}/_wvary") else data.get_d(f"{name}/weight"))
         added = weight * counts

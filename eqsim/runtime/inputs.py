@@ -222,7 +222,12 @@ class PoissonInput(Named):
                 or N < 0 or N != int(N):
             raise ConfigurationError("PoissonInput: N must be a whole number >= 0",
                                      code="E748")
-        if get_dimension(rate) != HZ_DIM or float(np.asarray(rate)) < 0:
+        if isinstance(rate, TimedArray):   # a rate that varies with t (eqsim extension)
+            if rate.dim != HZ_DIM or rate.timed_array_ndim != 1 or np.any(rate.values < 0):
+                raise ConfigurationError("PoissonInput: a TimedArray rate must hold rates "
+                                         ">= 0 in Hz, one per time step (1-D)",
+                                         code="E748")
+        elif get_dimension(rate) != HZ_DIM or float(np.asarray(rate)) < 0:
             raise ConfigurationError("PoissonInput: rate must be a rate >= 0 (e.g. 5*Hz)",
                                      code="E748")
         dim = variables[target_var].dim
@@ -276,6 +281,7 @@ class PoissonInput(Named):
         varying = self._varying_weight()
         data.set_i(f"{self.name}/_wvary", int(varying))
         data.set_i(f"{self.name}/_wbase", step0 - 1)
+        self._bind_rates(data, step0, n, dt)
         if not varying:
             data.set_array(f"{self.name}/_weights", np.zeros(1))
             return
@@ -301,6 +307,26 @@ class PoissonInput(Named):
                                       times.shape).copy()
         data.set_array(f"{self.name}/_weights", weights)
 
+    def _bind_rates(self, data, step0: int, n: int, dt: float) -> None:
+        """A TimedArray rate: (p, (1 - p)**N, approx) for every step from step0 - 1 to
+        step0 + n, made here so that both backends read the same numbers."""
+        varying = isinstance(self.rate, TimedArray)
+        data.set_i(f"{self.name}/_pvary", int(varying))
+        if not varying:
+            data.set_array(f"{self.name}/_rates", np.zeros(3))
+            return
+        times = np.maximum(np.arange(step0 - 1, step0 + n + 1), 0) * dt
+        p = self.rate._lookup(times) * self.target.dt_
+        if np.any(p > 1):
+            raise ConfigurationError(f"PoissonInput '{self.name}': rate*dt reaches "
+                                     f"{p.max():g} > 1; use a smaller dt or split the "
+                                     "input", code="E748")
+        table = np.empty((p.size, 3))
+        table[:, 0] = p
+        table[:, 1] = np.power(1.0 - p, float(self.N))
+        table[:, 2] = (self.N * p > 5) & (self.N * (1 - p) > 5)
+        data.set_array(f"{self.name}/_rates", table.ravel())
+
     def neuron_range(self) -> tuple[int, int]:
         """The target neurons (start, stop) in the target group: all, or a subgroup's."""
         return self._range if self._range is not None else (0, self.target.N)
@@ -315,7 +341,8 @@ class PoissonInput(Named):
 
     def parameters(self) -> tuple[float, float, bool]:
         """(p, (1 - p)**N, use the normal approximation) for the target's dt."""
-        p = float(np.asarray(self.rate)) * self.target.dt_
+        rate = self.rate.values.max() if isinstance(self.rate, TimedArray) else self.rate
+        p = float(np.asarray(rate)) * self.target.dt_
         if p > 1:
             raise ConfigurationError(f"PoissonInput '{self.name}': rate*dt = {p:g} > 1; "
                                      "use a smaller dt or split the input", code="E748")
