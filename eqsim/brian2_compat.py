@@ -268,7 +268,8 @@ def _run_recorded(net, duration, profile: bool, kwargs: dict) -> None:
     remembered by a standalone device for ``device.run(run_args=...)``."""
     from . import preferences as _prefs
     import time
-    _prefs.device._record_run(net, duration, kwargs)
+    if not _prefs.device._record_run(net, duration, kwargs):
+        return   # deferred to device.build() (a standalone device, build_on_run=False)
     if profile:   # build first: Brian2's profiling_info does not count compilation
         net._prepare(kwargs["backend"], _network._check_threads(kwargs["threads"]))
     t0 = time.perf_counter()
@@ -276,6 +277,7 @@ def _run_recorded(net, duration, profile: bool, kwargs: dict) -> None:
     if profile:
         info = net.__dict__.setdefault("_profiling_info", [])
         info.append(("compiled_loop", time.perf_counter() - t0))
+    _prefs.device._after_run(net)
 
 
 class MagicNetwork:
