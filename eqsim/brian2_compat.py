@@ -417,28 +417,18 @@ def run(duration, report=None, report_period=None, backend: str | None = None,
     backend, threads = _backend_and_threads(backend, threads)
     _seeding["pending"] = []
     net = _magic_network(1)
-    _run_or_defer(net, functools.partial(_timed_run, net, duration, profile, dict(
+    _checked_run(net, functools.partial(_timed_run, net, duration, profile, dict(
         report=report, report_period=report_period, backend=backend, threads=threads,
         **_brian2_run_options(kwargs))), _late_lookup(1, net))
 
 
-def _run_or_defer(net, go, run_namespace=None) -> None:
-    """Run now, or only record the run where a standalone device was set with
-    ``build_on_run=False`` (Brian2 then runs at ``device.build()``/``device.run()``). A
-    standalone device remembers every run, so that ``device.run(run_args=...)`` can make
-    them again from the start."""
-    from . import preferences as _prefs
-    checked = functools.partial(_checked_run, net, go, run_namespace)   # picklable
-    if _prefs.device.backend is not None:
-        _prefs.device.defer(net, checked, done=_prefs.device.build_on_run)
-        if not _prefs.device.build_on_run:
-            return
-    checked()
-
-
 def _timed_run(net, duration, profile: bool, kwargs: dict) -> None:
-    """One run of ``net`` (a plain runtime Network), timed for ``profile=True``."""
+    """One run of ``net`` (a plain runtime Network), timed for ``profile=True``; a
+    standalone device records it (and with ``build_on_run=False`` defers it)."""
     import time
+    from . import preferences as _prefs
+    if not _prefs.device._record_run(net, duration, kwargs):
+        return   # deferred to device.build() (a standalone device, build_on_run=False)
     if profile:   # build first: Brian2's profiling_info does not count compilation
         net._prepare(kwargs["backend"], _network._check_threads(kwargs["threads"]))
     t0 = time.perf_counter()
@@ -446,6 +436,7 @@ def _timed_run(net, duration, profile: bool, kwargs: dict) -> None:
     if profile:
         info = net.__dict__.setdefault("_profiling_info", [])
         info.append(("compiled_loop", time.perf_counter() - t0))
+    _prefs.device._after_run(net)
 
 
 def _late_lookup(depth: int, net) -> dict:
@@ -481,7 +472,7 @@ class MagicNetwork:
         backend, threads = _backend_and_threads(backend, threads)
         _seeding["pending"] = []
         net = _magic_network(1)
-        _run_or_defer(net, functools.partial(_timed_run, net, duration, profile, dict(
+        _checked_run(net, functools.partial(_timed_run, net, duration, profile, dict(
             report=report, report_period=report_period, backend=backend,
             threads=threads, **_brian2_run_options(kwargs))), _late_lookup(1, net))
 
@@ -533,7 +524,7 @@ class Network(_network.Network):
         """Run for ``duration``; without ``backend=`` the backend follows
         ``set_device``/``prefs.codegen.target`` (see :mod:`eqsim.preferences`)."""
         backend, threads = _backend_and_threads(backend, threads)
-        _run_or_defer(self, functools.partial(_timed_run, self, duration, profile, dict(
+        _checked_run(self, functools.partial(_timed_run, self, duration, profile, dict(
             report=report, report_period=report_period, backend=backend, threads=threads,
             **_brian2_run_options(kwargs))), _late_lookup(1, self))
 

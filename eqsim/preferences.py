@@ -271,8 +271,10 @@ class Device:
         self.options: dict = {}
         self.has_been_run = False
         self.build_on_run = True
-        self.pending: list = []   # the recorded runs: (network, the call that makes it)
-        self._unrun = False       # build_on_run=False: some recorded run not made yet
+        self._runs: list = []        # (network, duration, keyword arguments, assignments)
+        self._snapshots: dict = {}   # id(network) -> its arrays after its last run
+        self._pending = False        # runs deferred by build_on_run=False
+        self._replaying = False
 
     @property
     def backend(self) -> str | None:
@@ -280,63 +282,95 @@ class Device:
 
     def build(self, directory: str | None = None, compile: bool = True, run: bool = True,
               debug: bool = False, clean: bool = False, **kwargs) -> None:
-        """With ``build_on_run=True`` nothing is left to do: eqsim ran each ``run()`` when
-        it was called. With ``set_device(..., build_on_run=False)`` the runs were recorded:
-        ``build()`` makes them (``run=False``: later, with :meth:`run`)."""
+        """Make the runs that ``run()`` deferred (``build_on_run=False``), unless
+        ``run=False``; with ``build_on_run=True`` each run was made when called."""
         if self.name == "runtime":
             raise ConfigurationError("device.build() is for a standalone device; with the "
                                      "runtime device every run() executes directly",
                                      code="E803", hint="remove device.build(), or call "
                                                        "set_device('cpp_standalone') first")
-        if self._unrun and run:
-            self.run()
-        logger.debug("device.build(): every run() has executed or is recorded")
+        if run and self._pending:
+            self._replay([])
+        logger.debug("device.build(): every run() has executed")
 
-    def defer(self, network, run, done: bool = False) -> None:
-        """Record a run (``run()``: the call that makes it) of ``network`` for
-        :meth:`run`; the state before the first recorded run of a network is the one
-        every :meth:`run` starts from (Brian2's standalone program starts from it).
-        ``done``: the run is also made now (``build_on_run=True``)."""
-        if not any(net is network for net, _ in self.pending):
-            network.store(_DEVICE_START)
-        self.pending.append((network, run))
-        self._unrun = self._unrun or not done
+    def reinit(self) -> None:
+        self.has_been_run = False
+        self._runs, self._snapshots, self._pending = [], {}, False
+
+    def _record_run(self, net, duration, kwargs: dict) -> bool:
+        """Called before each run of ``run()`` / ``Network.run`` from eqsim's Brian2 face:
+        on a standalone device, remember it, the state before the network's first run and
+        what Python assigned since its previous one. Returns whether to run now (False:
+        ``build_on_run=False`` defers it to ``device.build()`` / ``device.run()``, as
+        Brian2's standalone device does)."""
+        if self.backend is None or self._replaying:
+            return True
+        if id(net) not in self._snapshots:
+            net.store("_eqsim_device_start")
+            changes = []
+        else:
+            changes = _assigned_since(self._snapshots[id(net)])
+        self._runs.append((net, duration, dict(kwargs), changes, _constants_now(net)))
         self.has_been_run = True
+        if self.build_on_run:
+            return True
+        self._snapshots[id(net)] = _snapshot(net)
+        self._pending = True
+        return False
 
-    def run(self, directory=None, with_output: bool = True, run_args=None,
-            results_directory=None, **kwargs) -> None:
-        """Make the recorded runs again from their initial state, with the variables of
-        ``run_args`` (``{G.tau: 5*ms}``, as Brian2's standalone device takes them) set
-        first: each call is a new simulation, as a new run of Brian2's compiled program is
-        (E132 on the runtime device or before any run; E133 for a key that is not a
-        variable of a group or synapses)."""
-        if self.backend is None or not self.pending:
+    def _after_run(self, net) -> None:
+        if self.backend is not None and not self._replaying:
+            self._snapshots[id(net)] = _snapshot(net)
+
+    def run(self, directory=None, with_output: bool = True, run_args=None) -> None:
+        """Brian2's standalone ``device.run(run_args={G.v: values, ...})``: run the
+        simulation again from its start, with those values assigned just before the
+        first run (E132 on the runtime device or before any run; E133 for a key that is
+        not a group's variable)."""
+        if self.backend is None or not self._runs:
             raise ConfigurationError(
                 "device.run() runs a standalone simulation again: "
                 + ("set_device('cpp_standalone') first" if self.backend is None else
-                   "no run() was recorded"), code="E132",
-                hint="call run(...) (and device.build(run=False)) before device.run()")
+                   "nothing has run yet"), code="E132",
+                hint="call run(...) and device.build(run=False) before device.run()")
         assignments = []
         for key, value in (run_args or {}).items():
             owner, var = getattr(key, "_owner", None), getattr(key, "_var", None)
             if owner is None or var is None:
                 raise ConfigurationError(
-                    f"device.run(run_args=...): the key {key!r} is not a variable of a "
-                    "group or synapses", code="E133", hint="use e.g. {G.tau: 5*ms}")
+                    f"run_args key {key!r} is not a variable of a group (e.g. G.v)",
+                    code="E133", hint="write run_args={group.variable: value}")
             assignments.append((owner, var, value))
-        for net in {id(n): n for n, _ in self.pending}.values():
-            net.restore(_DEVICE_START, restore_random_state=True)
+        self._replay(assignments)
+
+    def _replay(self, assignments: list) -> None:
+        """All runs from the start: restore the state before each network's first run,
+        assign the run_args, then each run after the assignments made before it."""
+        nets = []
+        for net, *_ in self._runs:
+            if not any(n is net for n in nets):
+                nets.append(net)
+        for net in nets:
+            net.restore("_eqsim_device_start", restore_random_state=True)
         for owner, var, value in assignments:
             setattr(owner, var, value)
-        for _, go in self.pending:
-            go()
-        self._unrun = False
-        self.has_been_run = True
-
-    def reinit(self) -> None:
-        self.has_been_run = False
-        self.pending = []
-        self._unrun = False
+        self._replaying = True
+        try:
+            for net, duration, kwargs, changes, constants in self._runs:
+                for obj, key, idx, values in changes:
+                    obj.arrays[key].reshape(-1)[idx] = values
+                for ns, values in constants:   # the script's constants of that run()
+                    ns.maps.insert(0, values)
+                try:
+                    _plain_run(net, duration, kwargs)
+                finally:
+                    for ns, _ in constants:
+                        ns.maps.pop(0)
+        finally:
+            self._replaying = False
+        self._pending = False
+        for net in nets:
+            self._snapshots[id(net)] = _snapshot(net)
 
     def apply_run_args(self) -> None:
         """Brian2 applies ``run_args`` here when asked; eqsim assigns them just before
@@ -358,7 +392,52 @@ class Device:
         return f"<eqsim device {self.name!r}>"
 
 
-_DEVICE_START = "_eqsim_device_start"
+def _snapshot(net) -> list:
+    """Copies of the arrays of a network's groups and synapses."""
+    return [(obj, key, a.copy()) for obj in net.groups + net.synapses
+            for key, a in obj.arrays.items() if isinstance(a, np.ndarray)]
+
+
+def _constants_now(net) -> list:
+    """(namespace, {name: value}) of the constants each object of ``net`` takes from a
+    script's namespace (a ChainMap over the caller's frame), as they are at this run()
+    call: a replayed run uses them even if the script changed them later (Brian2
+    resolves them when run() is called)."""
+    from collections import ChainMap
+    out = []
+    for obj in net.objects:
+        ns = getattr(obj, "namespace", None)
+        spec = getattr(obj, "_spec", None) or getattr(obj, "spec", None)
+        if not isinstance(ns, ChainMap) or spec is None:
+            continue
+        externals = list(getattr(spec, "externals", ())) + [
+            e for c in getattr(obj, "_codes", ()) for e in c.externals]
+        values = {e.name: ns[e.name] for e in externals
+                  if e.kind == "constant" and e.name in ns}
+        if values:
+            out.append((ns, values))
+    return out
+
+
+def _assigned_since(snapshot: list) -> list:
+    """What Python assigned since ``snapshot``: (object, array, flat indices, values)."""
+    out = []
+    for obj, key, old in snapshot:
+        new = obj.arrays.get(key)
+        if new is None or new.shape != old.shape:
+            raise ConfigurationError(
+                f"'{obj.name}' changed size between two runs on a standalone device",
+                code="E132", hint="create all synapses before the first run()")
+        diff = np.flatnonzero((new != old) & ~(np.isnan(new) & np.isnan(old))
+                              if new.dtype.kind == "f" else new != old)
+        if diff.size:
+            out.append((obj, key, diff, new.reshape(-1)[diff].copy()))
+    return out
+
+
+def _plain_run(net, duration, kwargs: dict) -> None:
+    from .runtime.network import Network
+    Network.run(net, duration, **kwargs)
 
 
 class RuntimeDevice(Device):
@@ -383,8 +462,7 @@ def set_device(name, build_on_run: bool = True, **options) -> None:
     device.build_on_run = build_on_run
     device.options = dict(options)
     device.has_been_run = False
-    device.pending = []
-    device._unrun = False
+    device.reinit()
     device.__class__ = RuntimeDevice if key == "runtime" else CPPStandaloneDevice
     if key != "runtime":
         _note_once(f"device {key}", f"set_device('{key}'): runs use eqsim's compiled C "

@@ -77,3 +77,46 @@ def test_timed_array_dt_and_values():
     assert ta.dt == REF["timed_dt"] and isinstance(ta.dt, float)
     assert ta.values.tolist() == REF["timed_values"]
     assert type(ta.values).__name__ == REF["timed_values_type"]
+
+
+def _multirun():
+    NS["set_device"]("cpp_standalone", build_on_run=False, directory=None)
+    G = NS["NeuronGroup"](3, "dv/dt = (I - v)/tau : 1\ntau : second\nI : 1",
+                          threshold="v > 1", reset="v = 0", method="exact", name="g")
+    G.I = 1.5
+    S = NS["SpikeMonitor"](G, name="s")
+    NS["run"](20 * NS["ms"])   # deferred: tau is 0 until run_args give it
+    NS["device"].build(run=False, directory=None)
+    out = []
+    for tau in (5, 10):
+        NS["device"].run(run_args={G.tau: tau * NS["ms"]})
+        out.append((S.count[:].tolist(), np.array(G.v[:])))
+    return out
+
+
+def _two_runs():
+    NS["set_device"]("cpp_standalone", build_on_run=False, directory=None)
+    NS["start_scope"]()
+    H = NS["NeuronGroup"](2, "dv/dt = (I - v)/(10*ms) : 1\nI : 1", threshold="v > 1",
+                          reset="v = 0", method="exact", name="h")
+    H.I = 1.5
+    M = NS["SpikeMonitor"](H, name="m")
+    NS["run"](20 * NS["ms"])
+    H.I = [2.0, 0.5]   # made between the two runs when the device builds
+    NS["run"](20 * NS["ms"])
+    assert M.num_spikes == 0   # nothing has run yet (build_on_run=False)
+    NS["device"].build(directory=None)
+    return M.count[:].tolist(), np.asarray(H.v[:]), np.asarray(M.t / NS["ms"])
+
+
+def test_build_on_run_false_defers_runs_as_brian2(runtime_device):
+    """Brian2's standalone_multiplerun.py pattern (a parameter that is 0 until run_args
+    give it: running at run() would divide by zero) and two runs with an assignment
+    between them, made at device.build()."""
+    for (count, v), ref in zip(_multirun(), REF["multirun"]):
+        assert count == ref["count"] and np.allclose(v, ref["v"], rtol=1e-9)
+    runtime_device.reinit_devices()
+    count, v, t = _two_runs()
+    ref = REF["two_runs"]
+    assert count == ref["count"] and np.allclose(v, ref["v"], rtol=1e-9)
+    assert np.allclose(t, ref["t"], atol=1e-9)
