@@ -175,7 +175,7 @@ def _build_nodes(built: Built, circuit: Circuit, dt, reduction) -> None:
                                      _first_type_row(pop, rows))
             try:
                 group = nest.neuron_group(model, len(rows), params,
-                                          name=_name(pname, model), dt=dt)
+                                          name=_name(pname, model), dt=dt, shared=True)
             except ConfigurationError as exc:
                 raise SonataError(f"{_first_type_row(pop, rows)} (population '{pname}', "
                                   f"{template}): {exc.message}", code="E911",
