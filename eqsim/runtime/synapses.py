@@ -427,7 +427,8 @@ class Synapses(Named):
             if arr.size and not np.issubdtype(arr.dtype, np.integer):
                 raise ConfigurationError(f"connect: {name} must hold integer indices",
                                          code="E740")
-        i_arr, j_arr = i_arr.astype(np.int64), j_arr.astype(np.int64)
+        if not (i_arr.dtype == j_arr.dtype == np.int32):   # int32: checked as it is
+            i_arr, j_arr = i_arr.astype(np.int64), j_arr.astype(np.int64)
         if i_arr.size == 1 and j_arr.size > 1:
             i_arr = np.full(j_arr.shape, i_arr[0])
         if j_arr.size == 1 and i_arr.size > 1:

@@ -124,8 +124,8 @@ def _build_nodes(built: Built, circuit: Circuit, dt, reduction) -> None:
     from ..models import nest
     for pname, pop in circuit.nodes.items():
         n = len(pop)
-        part_of = np.full(n, -1, dtype=np.int64)
-        local_of = np.zeros(n, dtype=np.int64)
+        part_of = np.full(n, -1, dtype=np.int32)
+        local_of = np.zeros(n, dtype=np.int32)   # int32: the synapses' own index type
         mtypes = pop.model_types().astype(str)
         known = np.isin(mtypes, POINT_TYPES + ("virtual", "biophysical"))
         if not known.all():
@@ -317,11 +317,17 @@ def _synapse_models(ep) -> tuple[np.ndarray, np.ndarray]:
         names = np.array([n.removeprefix("nest:") for n in names.tolist()],
                          dtype=object)
         models, code = np.unique(names, return_inverse=True)
-        return code.ravel()[ep._type_rows], models
+        return code.ravel().astype(np.int32)[ep._type_rows], models
     values[np.equal(values, None)] = ""
     values = np.char.replace(values.astype(str), "nest:", "")
     models, code = np.unique(values, return_inverse=True)
     return code.ravel(), models.astype(object)
+
+
+def _one_split(use, spart, tpart, mcode) -> bool:
+    """Do all edges go from one part to one part through one synapse model?"""
+    return bool(use.all()) and all(int(a.min()) == int(a.max()) for a in
+                                   (spart, tpart, mcode))
 
 
 def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
@@ -392,11 +398,17 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
                               f"'{models[mcode[row]]}'", code="E910",
                               hint="known: " + ", ".join(nest.NEST_SYNAPSE_MODELS))
         # split by (source part, target part, model)
-        key = (spart.astype(np.int64) * (len(built.parts) + 1) + tpart) * len(models) + mcode
-        used_rows = np.flatnonzero(use)
-        used_keys = key[used_rows]
-        for key_value in np.flatnonzero(np.bincount(used_keys)).tolist():   # no sort
-            rows = used_rows[used_keys == key_value]
+        if _one_split(use, spart, tpart, mcode):   # the common case: no keys to split by
+            splits = [np.arange(ep.size)]
+        else:
+            key = (spart.astype(np.int64) * (len(built.parts) + 1) + tpart) * len(
+                models) + mcode
+            used_rows = np.flatnonzero(use)
+            used_keys = key[used_rows]
+            del key
+            splits = (used_rows[used_keys == key_value] for key_value in
+                      np.flatnonzero(np.bincount(used_keys)).tolist())   # no sort
+        for rows in splits:
             sp, tp = built.parts[spart[rows[0]]], built.parts[tpart[rows[0]]]
             model = str(models[mcode[rows[0]]])
             params = {}
@@ -407,13 +419,17 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
                 if receptor_arr is not None:
                     receptor = receptor_arr[0]
                 params = _params_for(dyn, where(ep.types.path) + f" (edges '{ename}')")
-            i = built.local_of[spop][srows[rows]]
-            j = built.local_of[tpop][trows[rows]]
-            w, d = weight[rows], delay[rows]
+            every = rows.size == ep.size      # rows = all edges: no gathers
+            i = built.local_of[spop][srows if every else srows[rows]]
+            j = built.local_of[tpop][trows if every else trows[rows]]
+            w, d = (weight, delay) if every else (weight[rows], delay[rows])
+            if d.size and d[0] == d.min() == d.max():
+                d = float(d[0])               # one delay: no per-synapse array
             if sp.layers > 1:
                 nv = len(sp.rows)
                 i = np.concatenate([i + k2 * nv for k2 in range(sp.layers)])
-                j, w, d = (np.tile(a, sp.layers) for a in (j, w, d))
+                j, w = (np.tile(a, sp.layers) for a in (j, w))
+                d = np.tile(d, sp.layers) if np.ndim(d) else d
                 params = {p: (np.tile(v, sp.layers) if np.ndim(v) else v)
                           for p, v in params.items()}
             try:

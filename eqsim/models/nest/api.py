@@ -271,7 +271,7 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     S._nest_model = syn.name
     # eqsim keeps synapses sorted by source: sort once here (connect then keeps the
     # order) and put every per-connection value in that order
-    order = None if n < 2 or np.all(i[1:] >= i[:-1]) else np.argsort(i, kind="stable")
+    order = None if n < 2 or np.all(i[1:] >= i[:-1]) else _stable_order(i)
     S.connect(i=i if order is None else i[order], j=j if order is None else j[order])
 
     def per_synapse(v, factor=1.0):
@@ -303,6 +303,20 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
             if part.kind == "synaptic pathway" and part.name == f"{S.name}_pre":
                 part.when = "before_thresholds"
     return S
+
+
+def _stable_order(i: np.ndarray) -> np.ndarray:
+    """``np.argsort(i, kind="stable")`` for non-negative indices: one sort of the keys
+    i * 2**32 + position (all distinct, so any sort is stable), about twice as fast as
+    numpy's stable argsort (a merge sort) on millions of connections."""
+    n = i.size
+    if n >= 1 << 32 or i.min() < 0 or i.max() >= 1 << 31:
+        return np.argsort(i, kind="stable")
+    key = i.astype(np.int64) << 32
+    key |= np.arange(n, dtype=np.int64)
+    key.sort()
+    key &= 0xFFFFFFFF
+    return key
 
 
 _SI = {"second": units.second, "amp": units.amp, "siemens": units.siemens,
