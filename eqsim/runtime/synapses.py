@@ -443,6 +443,8 @@ class Synapses(Named):
             i_arr, j_arr = i_arr[ok], j_arr[ok]
         for name, arr, size, group in (("i", i_arr, self.source.N, self.source),
                                        ("j", j_arr, self.target.N, self.target)):
+            if not arr.size or (arr.min() >= 0 and arr.max() < size):
+                continue   # in range: two reductions, no temporaries
             bad = arr[(arr < 0) | (arr >= size)]
             if bad.size:
                 raise ConfigurationError(

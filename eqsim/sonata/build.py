@@ -340,8 +340,11 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
         tpart = built.part_of[tpop][trows]
         tvirtual = tpart < 0
         node_mt = circuit.nodes[tpop].model_types().astype(str)
-        t_virtual = (node_mt == "virtual")[trows]
-        bio_t = (node_mt == "biophysical")[trows]
+        # per edge only when the target population has such nodes (no gather otherwise)
+        t_virtual = (node_mt == "virtual")[trows] if np.any(node_mt == "virtual") else \
+            np.zeros(1, bool)
+        bio_t = (node_mt == "biophysical")[trows] if np.any(
+            node_mt == "biophysical") else np.zeros(len(trows), bool)
         if np.any(t_virtual):
             row = int(np.flatnonzero(t_virtual)[0])
             raise SonataError(f"{where(ep.path, f'{ep.h5prefix}/target_node_id', row)}: "
@@ -369,17 +372,22 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
                                   "script; eqsim cannot call it", code="E914",
                                   hint="store the computed weights as syn_weight")
         sw = np.asarray(ep.get("syn_weight"), dtype=float)
-        delay = np.asarray(ep.get("delay"), dtype=float)
+        delay = ep.constant("delay")          # one number for every edge: no array
+        delay = np.asarray(ep.get("delay") if delay is None else delay, dtype=float)
         for col, arr in (("syn_weight", sw), ("delay", delay)):
             bad = np.isnan(arr)
             if np.any(bad):
                 row = int(np.flatnonzero(bad)[0])
                 raise SonataError(f"{_edge_rows_msg(ep, row)}: edge {row} has no {col} "
                                   "(NULL in the type table and no dataset)", code="E914")
-        nsyns = np.asarray(ep.get("nsyns"), dtype=float) if ep.has("nsyns") else 1.0
-        if np.ndim(nsyns):
+        nsyns = ep.constant("nsyns") if ep.has("nsyns") else 1.0
+        nsyns = np.asarray(ep.get("nsyns")) if nsyns is None else nsyns
+        if np.ndim(nsyns) and nsyns.dtype.kind not in "iu":
+            nsyns = np.asarray(nsyns, dtype=float)
             nsyns = np.where(np.isnan(nsyns), 1.0, nsyns)
-        weight = sw * nsyns
+        elif np.ndim(nsyns) and nsyns.size and nsyns.min() == nsyns.max() == 1:
+            nsyns = 1.0                       # BMTK's nsyns = 1 of every edge
+        weight = sw * nsyns if np.ndim(nsyns) or nsyns != 1.0 else sw
         if reduction is not None:   # edges onto reduced cells: the reduction's scale
             weight = np.where(bio_t, weight * reduction[2], weight)
         # synapse models
@@ -399,7 +407,7 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
                               hint="known: " + ", ".join(nest.NEST_SYNAPSE_MODELS))
         # split by (source part, target part, model)
         if _one_split(use, spart, tpart, mcode):   # the common case: no keys to split by
-            splits = [np.arange(ep.size)]
+            splits = [slice(None)]            # all edges, without an index array
         else:
             key = (spart.astype(np.int64) * (len(built.parts) + 1) + tpart) * len(
                 models) + mcode
@@ -409,21 +417,23 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
             splits = (used_rows[used_keys == key_value] for key_value in
                       np.flatnonzero(np.bincount(used_keys)).tolist())   # no sort
         for rows in splits:
-            sp, tp = built.parts[spart[rows[0]]], built.parts[tpart[rows[0]]]
-            model = str(models[mcode[rows[0]]])
+            every = isinstance(rows, slice)   # rows = all edges: no gathers
+            first = 0 if every else int(rows[0])
+            sp, tp = built.parts[spart[first]], built.parts[tpart[first]]
+            model = str(models[mcode[first]])
             params = {}
             receptor = None
-            if not bio_t[rows[0]]:
+            if not bio_t[first]:
                 dyn = circuit.dynamics(ep, rows, SYNAPSE_DIRS)
                 receptor_arr = dyn.pop("receptor_type", None)
                 if receptor_arr is not None:
                     receptor = receptor_arr[0]
                 params = _params_for(dyn, where(ep.types.path) + f" (edges '{ename}')")
-            every = rows.size == ep.size      # rows = all edges: no gathers
             i = built.local_of[spop][srows if every else srows[rows]]
             j = built.local_of[tpop][trows if every else trows[rows]]
-            w, d = (weight, delay) if every else (weight[rows], delay[rows])
-            if d.size and d[0] == d.min() == d.max():
+            w = weight if every else weight[rows]
+            d = delay if every or not np.ndim(delay) else delay[rows]
+            if np.ndim(d) and d.size and d[0] == d.min() == d.max():
                 d = float(d[0])               # one delay: no per-synapse array
             if sp.layers > 1:
                 nv = len(sp.rows)
@@ -438,7 +448,7 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
                                   name=_name(ename, sp.group.name, tp.group.name, model))
             except ConfigurationError as exc:
                 raise SonataError(f"{ep.path} (edges '{ename}', {model}, edge row "
-                                  f"{int(rows[0])}): {exc.message}", code="E911",
+                                  f"{first}): {exc.message}", code="E911",
                                   hint=exc.hint) from exc
             S._sonata_rows = (ename, rows)
             built.synapses.append(S)

@@ -173,6 +173,30 @@ class GroupedTable:
             return values[self.group_index[sel]]
         return None
 
+    def constant(self, name: str):
+        """The value of a numeric property when every member has the same (read from the
+        type table's used rows or the one group's dataset, no per-member array), else
+        None."""
+        if self.size == 0:
+            return None
+        holders = [g for g, cols in self.groups.items() if name in cols]
+        if not holders and name in self.types.columns:
+            col = self.types.columns[name]
+            if col.dtype.kind not in "iuf":
+                return None
+            if not hasattr(self, "_types_used"):
+                self._types_used = np.flatnonzero(np.bincount(
+                    self._type_rows, minlength=len(self.types.ids)))
+            values = col[self._types_used]
+        elif len(holders) == 1 and len(self.groups) == 1:
+            values = self.groups[holders[0]][name]
+            if values.dtype.kind not in "iuf" or len(values) == 0:
+                return None
+        else:
+            return None
+        lo, hi = values.min(), values.max()
+        return lo.item() if lo == hi else None
+
     def type_column(self, name: str, rows: np.ndarray | None = None) -> np.ndarray:
         """A type-table column per member (only the table, not the groups)."""
         sel = slice(None) if rows is None else rows
@@ -186,6 +210,7 @@ class GroupedTable:
         if not names:
             return out
         gids, gix = self.group_ids[rows], self.group_index[rows]
+        n = len(gids)
         for name in names:
             parts = []
             for g, cols in self.dynamics.items():
@@ -194,5 +219,5 @@ class GroupedTable:
                     if mask.any():
                         parts.append((mask, cols[name][gix[mask]]))
             if parts:
-                out[name] = _merge(parts, len(rows))
+                out[name] = _merge(parts, n)
         return out
