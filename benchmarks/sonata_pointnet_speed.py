@@ -314,6 +314,39 @@ def _median(xs):
     return xs[m] if len(xs) % 2 else 0.5 * (xs[m - 1] + xs[m])
 
 
+def table(paths: list[str]) -> str:
+    """Markdown rows (medians) from result files, for docs/benchmarks.md."""
+    out = ["| nodes | edges (writer) | load: eqsim / PointNet (CPU) | ratio CPU (wall) | "
+           "run: eqsim / PointNet (CPU) | ratio CPU (wall) | peak RSS eqsim / PointNet | "
+           "spikes eqsim / PointNet | load avg |", "|---" * 9 + "|"]
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        for row in data["sizes"]:
+            m = row["median"]
+            e, p = m.get("eqsim"), m.get("pointnet")
+            runs = row["runs"]
+            spikes = " / ".join(str(sorted({r["spikes"] for r in runs[s]})) .strip("[]")
+                                for s in ("eqsim", "pointnet") if runs.get(s))
+            la = [r["loadavg_before"] for s in runs for r in runs[s]]
+            cells = [f"{row['nodes']:,}", f"{row['edges']:,} ({row['writer']})"]
+            if e and p:
+                cells += [f"{e['load_cpu_s']:.3g} s / {p['load_cpu_s']:.3g} s",
+                          f"**{p['load_cpu_s'] / e['load_cpu_s']:.1f}×** "
+                          f"({p['load_s'] / e['load_s']:.1f}×)",
+                          f"{e['run_cpu_s']:.3g} s / {p['run_cpu_s']:.3g} s",
+                          f"**{p['run_cpu_s'] / e['run_cpu_s']:.1f}×** "
+                          f"({p['run_s'] / e['run_s']:.1f}×)",
+                          f"{e['peak_mb'] / 1024:.2f} / {p['peak_mb'] / 1024:.2f} GB"]
+            else:
+                cells += [f"{e['load_cpu_s']:.3g} s (wall {e['load_s']:.3g} s) / –", "–",
+                          f"{e['run_cpu_s']:.3g} s (wall {e['run_s']:.3g} s) / –", "–",
+                          f"{e['peak_mb'] / 1024:.2f} GB / –"]
+            cells += [spikes, f"{min(la):.1f}–{max(la):.1f}"]
+            out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -328,9 +361,13 @@ def main() -> int:
     ap.add_argument("--nice", type=int, default=0, help="niceness of the measured runs")
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results",
                                                   "sonata_speed.json"))
+    ap.add_argument("--table", nargs="+", help="print the docs table of result files")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--build", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.table:
+        print(table(args.table))
+        return 0
     if args.build:
         writer, d, n, k = args.build
         (build_bmtk if writer == "bmtk" else write_direct)(d, int(n), int(k))

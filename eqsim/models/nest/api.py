@@ -312,7 +312,8 @@ def _stable_order(i: np.ndarray) -> np.ndarray:
     n = i.size
     if n >= 1 << 32 or i.min() < 0 or i.max() >= 1 << 31:
         return np.argsort(i, kind="stable")
-    key = i.astype(np.int64) << 32
+    key = i.astype(np.int64)
+    key <<= 32
     key |= np.arange(n, dtype=np.int64)
     key.sort()
     key &= 0xFFFFFFFF
