@@ -485,7 +485,8 @@ class Synapses(Named):
             if arr.size and not np.issubdtype(arr.dtype, np.integer):
                 raise ConfigurationError(f"connect: {name} must hold integer indices",
                                          code="E740")
-        i_arr, j_arr = i_arr.astype(np.int64), j_arr.astype(np.int64)
+        if not (i_arr.dtype == j_arr.dtype == np.int32):   # int32: checked as it is
+            i_arr, j_arr = i_arr.astype(np.int64), j_arr.astype(np.int64)
         if i_arr.size == 1 and j_arr.size > 1:
             i_arr = np.full(j_arr.shape, i_arr[0])
         if j_arr.size == 1 and i_arr.size > 1:
@@ -500,6 +501,8 @@ class Synapses(Named):
             i_arr, j_arr = i_arr[ok], j_arr[ok]
         for name, arr, size, group in (("i", i_arr, self.source.N, self.source),
                                        ("j", j_arr, self.target.N, self.target)):
+            if not arr.size or (arr.min() >= 0 and arr.max() < size):
+                continue   # in range: two reductions, no temporaries
             bad = arr[(arr < 0) | (arr >= size)]
             if bad.size:
                 raise ConfigurationError(

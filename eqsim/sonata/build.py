@@ -124,8 +124,8 @@ def _build_nodes(built: Built, circuit: Circuit, dt, reduction) -> None:
     from ..models import nest
     for pname, pop in circuit.nodes.items():
         n = len(pop)
-        part_of = np.full(n, -1, dtype=np.int64)
-        local_of = np.zeros(n, dtype=np.int64)
+        part_of = np.full(n, -1, dtype=np.int32)
+        local_of = np.zeros(n, dtype=np.int32)   # int32: the synapses' own index type
         mtypes = pop.model_types().astype(str)
         known = np.isin(mtypes, POINT_TYPES + ("virtual", "biophysical"))
         if not known.all():
@@ -175,7 +175,7 @@ def _build_nodes(built: Built, circuit: Circuit, dt, reduction) -> None:
                                      _first_type_row(pop, rows))
             try:
                 group = nest.neuron_group(model, len(rows), params,
-                                          name=_name(pname, model), dt=dt)
+                                          name=_name(pname, model), dt=dt, shared=True)
             except ConfigurationError as exc:
                 raise SonataError(f"{_first_type_row(pop, rows)} (population '{pname}', "
                                   f"{template}): {exc.message}", code="E911",
@@ -317,11 +317,17 @@ def _synapse_models(ep) -> tuple[np.ndarray, np.ndarray]:
         names = np.array([n.removeprefix("nest:") for n in names.tolist()],
                          dtype=object)
         models, code = np.unique(names, return_inverse=True)
-        return code.ravel()[ep._type_rows], models
+        return code.ravel().astype(np.int32)[ep._type_rows], models
     values[np.equal(values, None)] = ""
     values = np.char.replace(values.astype(str), "nest:", "")
     models, code = np.unique(values, return_inverse=True)
     return code.ravel(), models.astype(object)
+
+
+def _one_split(use, spart, tpart, mcode) -> bool:
+    """Do all edges go from one part to one part through one synapse model?"""
+    return bool(use.all()) and all(int(a.min()) == int(a.max()) for a in
+                                   (spart, tpart, mcode))
 
 
 def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
@@ -334,8 +340,11 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
         tpart = built.part_of[tpop][trows]
         tvirtual = tpart < 0
         node_mt = circuit.nodes[tpop].model_types().astype(str)
-        t_virtual = (node_mt == "virtual")[trows]
-        bio_t = (node_mt == "biophysical")[trows]
+        # per edge only when the target population has such nodes (no gather otherwise)
+        t_virtual = (node_mt == "virtual")[trows] if np.any(node_mt == "virtual") else \
+            np.zeros(1, bool)
+        bio_t = (node_mt == "biophysical")[trows] if np.any(
+            node_mt == "biophysical") else np.zeros(len(trows), bool)
         if np.any(t_virtual):
             row = int(np.flatnonzero(t_virtual)[0])
             raise SonataError(f"{where(ep.path, f'{ep.h5prefix}/target_node_id', row)}: "
@@ -363,17 +372,22 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
                                   "script; eqsim cannot call it", code="E914",
                                   hint="store the computed weights as syn_weight")
         sw = np.asarray(ep.get("syn_weight"), dtype=float)
-        delay = np.asarray(ep.get("delay"), dtype=float)
+        delay = ep.constant("delay")          # one number for every edge: no array
+        delay = np.asarray(ep.get("delay") if delay is None else delay, dtype=float)
         for col, arr in (("syn_weight", sw), ("delay", delay)):
             bad = np.isnan(arr)
             if np.any(bad):
                 row = int(np.flatnonzero(bad)[0])
                 raise SonataError(f"{_edge_rows_msg(ep, row)}: edge {row} has no {col} "
                                   "(NULL in the type table and no dataset)", code="E914")
-        nsyns = np.asarray(ep.get("nsyns"), dtype=float) if ep.has("nsyns") else 1.0
-        if np.ndim(nsyns):
+        nsyns = ep.constant("nsyns") if ep.has("nsyns") else 1.0
+        nsyns = np.asarray(ep.get("nsyns")) if nsyns is None else nsyns
+        if np.ndim(nsyns) and nsyns.dtype.kind not in "iu":
+            nsyns = np.asarray(nsyns, dtype=float)
             nsyns = np.where(np.isnan(nsyns), 1.0, nsyns)
-        weight = sw * nsyns
+        elif np.ndim(nsyns) and nsyns.size and nsyns.min() == nsyns.max() == 1:
+            nsyns = 1.0                       # BMTK's nsyns = 1 of every edge
+        weight = sw * nsyns if np.ndim(nsyns) or nsyns != 1.0 else sw
         if reduction is not None:   # edges onto reduced cells: the reduction's scale
             weight = np.where(bio_t, weight * reduction[2], weight)
         # synapse models
@@ -392,28 +406,40 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
                               f"'{models[mcode[row]]}'", code="E910",
                               hint="known: " + ", ".join(nest.NEST_SYNAPSE_MODELS))
         # split by (source part, target part, model)
-        key = (spart.astype(np.int64) * (len(built.parts) + 1) + tpart) * len(models) + mcode
-        used_rows = np.flatnonzero(use)
-        used_keys = key[used_rows]
-        for key_value in np.flatnonzero(np.bincount(used_keys)).tolist():   # no sort
-            rows = used_rows[used_keys == key_value]
-            sp, tp = built.parts[spart[rows[0]]], built.parts[tpart[rows[0]]]
-            model = str(models[mcode[rows[0]]])
+        if _one_split(use, spart, tpart, mcode):   # the common case: no keys to split by
+            splits = [slice(None)]            # all edges, without an index array
+        else:
+            key = (spart.astype(np.int64) * (len(built.parts) + 1) + tpart) * len(
+                models) + mcode
+            used_rows = np.flatnonzero(use)
+            used_keys = key[used_rows]
+            del key
+            splits = (used_rows[used_keys == key_value] for key_value in
+                      np.flatnonzero(np.bincount(used_keys)).tolist())   # no sort
+        for rows in splits:
+            every = isinstance(rows, slice)   # rows = all edges: no gathers
+            first = 0 if every else int(rows[0])
+            sp, tp = built.parts[spart[first]], built.parts[tpart[first]]
+            model = str(models[mcode[first]])
             params = {}
             receptor = None
-            if not bio_t[rows[0]]:
+            if not bio_t[first]:
                 dyn = circuit.dynamics(ep, rows, SYNAPSE_DIRS)
                 receptor_arr = dyn.pop("receptor_type", None)
                 if receptor_arr is not None:
                     receptor = receptor_arr[0]
                 params = _params_for(dyn, where(ep.types.path) + f" (edges '{ename}')")
-            i = built.local_of[spop][srows[rows]]
-            j = built.local_of[tpop][trows[rows]]
-            w, d = weight[rows], delay[rows]
+            i = built.local_of[spop][srows if every else srows[rows]]
+            j = built.local_of[tpop][trows if every else trows[rows]]
+            w = weight if every else weight[rows]
+            d = delay if every or not np.ndim(delay) else delay[rows]
+            if np.ndim(d) and d.size and d[0] == d.min() == d.max():
+                d = float(d[0])               # one delay: no per-synapse array
             if sp.layers > 1:
                 nv = len(sp.rows)
                 i = np.concatenate([i + k2 * nv for k2 in range(sp.layers)])
-                j, w, d = (np.tile(a, sp.layers) for a in (j, w, d))
+                j, w = (np.tile(a, sp.layers) for a in (j, w))
+                d = np.tile(d, sp.layers) if np.ndim(d) else d
                 params = {p: (np.tile(v, sp.layers) if np.ndim(v) else v)
                           for p, v in params.items()}
             try:
@@ -422,7 +448,7 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
                                   name=_name(ename, sp.group.name, tp.group.name, model))
             except ConfigurationError as exc:
                 raise SonataError(f"{ep.path} (edges '{ename}', {model}, edge row "
-                                  f"{int(rows[0])}): {exc.message}", code="E911",
+                                  f"{first}): {exc.message}", code="E911",
                                   hint=exc.hint) from exc
             S._sonata_rows = (ename, rows)
             built.synapses.append(S)

@@ -37,6 +37,22 @@ class EdgePopulation(GroupedTable):
         return out
 
 
+def _as_int64(a: np.ndarray) -> np.ndarray:
+    """Integers as int64: BMTK's uint64 ids are viewed, not copied (an id past 2**63
+    turns negative and is reported as a node that does not exist)."""
+    if a.dtype == np.uint64:
+        return a.view(np.int64)
+    return a.astype(np.int64, copy=False)
+
+
+def _as_index(a: np.ndarray) -> np.ndarray:
+    """Type ids, group ids and group indices: 8 to 32-bit integers (BMTK writes uint16
+    and uint32) are kept as they are, not widened to int64 (a copy of every edge)."""
+    if a.dtype.kind in "iu" and a.dtype.itemsize <= 4:
+        return a
+    return _as_int64(a)
+
+
 def _read_rows(ds, rows: np.ndarray | None) -> np.ndarray:
     """Rows of a 1-d dataset: all (None), or the given sorted rows, read as contiguous
     runs (one run per target block in files sorted by target, as BMTK writes them) or,
@@ -102,7 +118,7 @@ def read_edge_file(path, types_path, populations=None, select=None
             if populations is not None and name not in populations:
                 continue
             pre = f"/edges/{name}"
-            tgt = dataset(f, f"{pre}/target_node_id").astype(np.int64)
+            tgt = _as_int64(dataset(f, f"{pre}/target_node_id"))
             pops = []
             for ds in ("source_node_id", "target_node_id"):
                 pop = attr_str(f[f"{pre}/{ds}"], "node_population")
@@ -129,10 +145,11 @@ def read_edge_file(path, types_path, populations=None, select=None
                     tgt = tgt[rows]
 
             def read(ds, rows=rows, pre=pre):
-                return _read_rows(f[f"{pre}/{ds}"], rows).astype(np.int64)
+                return _as_int64(_read_rows(f[f"{pre}/{ds}"], rows))
 
-            src, type_ids = read("source_node_id"), read("edge_type_id")
-            gid, gix = read("edge_group_id"), read("edge_group_index")
+            src = read("source_node_id")
+            type_ids, gid, gix = (_as_index(_read_rows(f[f"{pre}/{ds}"], rows)) for ds in
+                                  ("edge_type_id", "edge_group_id", "edge_group_index"))
             if rows is None:
                 groups, dyn = GroupedTable.read_groups(f, pre, "edge")
             else:

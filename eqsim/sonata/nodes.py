@@ -44,8 +44,10 @@ class NodePopulation(GroupedTable):
         (``what`` names the file and dataset that referred to them)."""
         ids = np.asarray(node_ids, dtype=np.int64)
         if self._implicit:
-            bad = (ids < 0) | (ids >= self.size)
             rows = ids
+            if not ids.size or (int(ids.min()) >= 0 and int(ids.max()) < self.size):
+                return rows      # two reductions, no temporary of every id
+            bad = (ids < 0) | (ids >= self.size)
         else:
             sorted_ids = self.node_ids[self._order]
             pos = np.searchsorted(sorted_ids, ids)

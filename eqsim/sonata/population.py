@@ -83,13 +83,16 @@ class GroupedTable:
         gid_ds = f"{self.h5prefix}/{self.kind}_group_id"
         gix_ds = f"{self.h5prefix}/{self.kind}_group_index"
         known = np.fromiter(self.groups, dtype=np.int64, count=len(self.groups))
-        bad = ~np.isin(self.group_ids, known)
+        if len(self._masks) == 1:
+            bad = ~next(iter(self._masks.values()))
+        else:
+            bad = ~np.isin(self.group_ids, known)
         if np.any(bad):
             row = int(np.flatnonzero(bad)[0])
             raise SonataError(f"{where(self.path, gid_ds, row)}: group "
                               f"{int(self.group_ids[row])} does not exist (groups: "
                               f"{sorted(self.groups)})", code="E908")
-        if np.any(self.group_index < 0):
+        if self.group_index.dtype.kind != "u" and np.any(self.group_index < 0):
             row = int(np.flatnonzero(self.group_index < 0)[0])
             raise SonataError(f"{where(self.path, gix_ds, row)}: negative index",
                               code="E908")
@@ -102,14 +105,19 @@ class GroupedTable:
             size = next(iter(sizes.values())) if sizes else None
             if size is None:
                 continue
-            over = mask & (self.group_index >= size)
-            if np.any(over):
+            whole = len(self._masks) == 1 and bool(mask.all())
+            if whole and (not mask.size or int(self.group_index.max()) < size):
+                over = None      # every member in this group, all indices in range
+            else:
+                over = mask & (self.group_index >= size)
+            if over is not None and np.any(over):
                 row = int(np.flatnonzero(over)[0])
                 raise SonataError(f"{where(self.path, gix_ds, row)}: index "
                                   f"{int(self.group_index[row])} is past the end of group "
                                   f"{g}, which holds {size} rows", code="E908")
-            idx = self.group_index if len(self._masks) == 1 and mask.all() else \
-                self.group_index[mask]
+            idx = self.group_index if whole else self.group_index[mask]
+            if idx.size > 1 and np.all(idx[1:] > idx[:-1]):
+                continue         # increasing (BMTK writes 0, 1, 2, ...): no duplicates
             counts = np.bincount(idx, minlength=size) if idx.size else idx
             if idx.size and counts.max() > 1:
                 dup = int(np.argmax(counts > 1))
@@ -133,6 +141,9 @@ class GroupedTable:
         None where neither has it."""
         sel = slice(None) if rows is None else rows
         n = self.size if rows is None else len(rows)
+        fast = self._get_one_source(name, sel)
+        if fast is not None:
+            return fast
         parts = []
         covered = np.zeros(n, bool)
         gids, gix = self.group_ids[sel], self.group_index[sel]
@@ -148,6 +159,44 @@ class GroupedTable:
             raise KeyError(name)
         return _merge(parts, n)
 
+    def _get_one_source(self, name: str, sel):
+        """get() of a numeric property that one place holds for every member (the type
+        table, or the one group): a gather, without the masks and the merge."""
+        holders = [g for g, cols in self.groups.items() if name in cols]
+        if not holders and name in self.types.columns:
+            col = self.types.columns[name]
+            return col[self._type_rows[sel]] if col.dtype.kind in "iuf" else None
+        if len(holders) == 1 and len(self.groups) == 1:
+            values = self.groups[holders[0]][name]
+            if values.dtype.kind not in "iuf":
+                return None
+            return values[self.group_index[sel]]
+        return None
+
+    def constant(self, name: str):
+        """The value of a numeric property when every member has the same (read from the
+        type table's used rows or the one group's dataset, no per-member array), else
+        None."""
+        if self.size == 0:
+            return None
+        holders = [g for g, cols in self.groups.items() if name in cols]
+        if not holders and name in self.types.columns:
+            col = self.types.columns[name]
+            if col.dtype.kind not in "iuf":
+                return None
+            if not hasattr(self, "_types_used"):
+                self._types_used = np.flatnonzero(np.bincount(
+                    self._type_rows, minlength=len(self.types.ids)))
+            values = col[self._types_used]
+        elif len(holders) == 1 and len(self.groups) == 1:
+            values = self.groups[holders[0]][name]
+            if values.dtype.kind not in "iuf" or len(values) == 0:
+                return None
+        else:
+            return None
+        lo, hi = values.min(), values.max()
+        return lo.item() if lo == hi else None
+
     def type_column(self, name: str, rows: np.ndarray | None = None) -> np.ndarray:
         """A type-table column per member (only the table, not the groups)."""
         sel = slice(None) if rows is None else rows
@@ -157,8 +206,11 @@ class GroupedTable:
         """Per-member dynamics_params stored in the h5 groups (for ``rows``), NaN where a
         member's group has no such dataset."""
         out: dict[str, list] = {}
-        gids, gix = self.group_ids[rows], self.group_index[rows]
         names = sorted({k for d in self.dynamics.values() for k in d})
+        if not names:
+            return out
+        gids, gix = self.group_ids[rows], self.group_index[rows]
+        n = len(gids)
         for name in names:
             parts = []
             for g, cols in self.dynamics.items():
@@ -167,5 +219,5 @@ class GroupedTable:
                     if mask.any():
                         parts.append((mask, cols[name][gix[mask]]))
             if parts:
-                out[name] = _merge(parts, len(rows))
+                out[name] = _merge(parts, n)
         return out

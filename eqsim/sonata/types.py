@@ -109,7 +109,23 @@ class TypesTable:
     def lookup(self, type_ids: np.ndarray, h5path: str, dataset: str) -> np.ndarray:
         """The row of each type id; an id missing from the table is an error naming the
         h5 file, its dataset and the first row that has it."""
-        type_ids = np.asarray(type_ids, dtype=np.int64)
+        type_ids = np.asarray(type_ids)
+        if type_ids.dtype.kind not in "iu" or type_ids.dtype.itemsize > 4:
+            type_ids = type_ids.astype(np.int64)
+        if len(self.ids) and 0 <= self.ids.min() and self.ids.max() < 1 << 20:
+            # a table indexed by the id (one gather per member, not a binary search);
+            # ids outside it land on the last entry, -1
+            lut = np.full(int(self.ids.max()) + 2, -1, dtype=np.int32)
+            lut[self.ids] = np.arange(len(self.ids))
+            rows = lut[np.minimum(type_ids, len(lut) - 1) if type_ids.dtype.kind == "u"
+                       else np.clip(type_ids, -1, len(lut) - 1)]
+            bad = rows < 0
+            if np.any(bad):
+                row = int(np.flatnonzero(bad)[0])
+                raise SonataError(f"{where(h5path, dataset, row)}: {self.id_column} "
+                                  f"{int(type_ids[row])} is not in {self.path}",
+                                  code="E907")
+            return rows
         order = np.argsort(self.ids)
         sorted_ids = self.ids[order]
         pos = np.searchsorted(sorted_ids, type_ids)

@@ -116,7 +116,8 @@ def _nest_info(group):
     for key, (default, unit) in settable.items():
         if isinstance(default, bool) or key not in group.arrays:
             continue
-        params[key] = to_nest_units(getattr(group, key + "_"), UNITS[unit][1])
+        values = np.broadcast_to(getattr(group, key + "_"), (group.N,))  # (shared): one
+        params[key] = to_nest_units(values, UNITS[unit][1])
     return model, params
 
 

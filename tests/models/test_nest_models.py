@@ -259,3 +259,28 @@ def test_current_generator_as_I_stim():
     assert np.max(np.abs(ev - rv) / np.abs(rv)) < 1e-9
     assert SYNAPSES["dc/spike_t"].size > 3
     assert np.allclose(nest.to_nest_times(mon.t_, 1e-4), SYNAPSES["dc/spike_t"], atol=1e-6)
+@pytest.mark.parametrize("model", ["iaf_psc_alpha", "iaf_psc_delta"])
+def test_shared_parameters_give_nest_numbers(model, monkeypatch):
+    """shared=True (SONATA's groups): the parameters both neurons share are (shared) and
+    the propagators computed once per step; NEST's numbers as before. iaf_psc_delta's
+    synapses read t_ref_post, which stays per neuron."""
+    made = []
+    plain = nest.neuron_group
+
+    def shared_group(*args, **kw):
+        made.append(plain(*args, shared=True, **kw))
+        return made[-1]
+    monkeypatch.setattr(nest, "neuron_group", shared_group)
+    rows = _compare(model, "poisson", run_poisson(NEURONS, model, "c"))
+    G = made[0]
+    shared = {k for k, a in G.arrays.items() if a.shape == (1,)}
+    assert "V_th" in shared and not shared & {"C_m", "tau_m", "t_ref", "V_m"}
+    for rt, et, rv, ev in rows:
+        assert rt.size == et.size and np.allclose(et, rt, rtol=0, atol=1e-6), (rt, et)
+        assert np.max(np.abs(ev - rv) / np.abs(rv)) < 1e-9
+
+
+def test_stable_order_is_numpys_stable_argsort():
+    from eqsim.models.nest.api import _stable_order
+    i = np.random.default_rng(3).integers(0, 500, 20_000).astype(np.int32)
+    assert np.array_equal(_stable_order(i), np.argsort(i, kind="stable"))

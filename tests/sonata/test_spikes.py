@@ -1,5 +1,4 @@
 """SONATA spike files (h5 and BMTK's CSV) and vectorised Poisson spike trains."""
-import time
 
 import h5py
 import numpy as np
@@ -86,8 +85,11 @@ def test_per_node_and_inhomogeneous_rates():
     assert np.all(np.abs(hist - expected) < 5 * np.sqrt(expected) + 5)
 
 
-def test_poisson_is_vectorised():
-    t0 = time.perf_counter()
+def test_poisson_of_many_nodes():
+    """10^6 spikes of 100,000 nodes in one call (vectorised: about 0.1 s, where a Python
+    loop per spike takes ~10 s; timings are benchmarks' business, not asserted here):
+    the count within 5 sd of Poisson's 10^6, every time within the window."""
     t = sonata.poisson_spikes(np.arange(100_000), 10.0, times=(0.0, 1.0), seed=4)
-    assert t.n_spikes() > 900_000
-    assert time.perf_counter() - t0 < 2.0       # a Python loop per spike takes ~10 s
+    assert abs(t.n_spikes() - 1_000_000) < 5 * 1000
+    ids, ts = t[""]
+    assert ts.min() >= 0.0 and ts.max() <= 1000.0

@@ -100,15 +100,20 @@ def _merge(m: NeuronModel, params: Mapping | None, n: int, where: str) -> dict:
     return values
 
 
-def _model_string(m: NeuronModel) -> str:
-    decl = "".join(f"{k} : {UNITS[u][0]}\n" for k, (v, u) in m.params.items()
-                   if not isinstance(v, bool))
+#: parameters that synaptic code reads as ``<name>_post`` (kept per neuron: synapses read
+#: no shared postsynaptic variables)
+_READ_BY_SYNAPSES = frozenset({"t_ref", "tau_minus"})
+
+
+def _model_string(m: NeuronModel, shared: frozenset = frozenset()) -> str:
+    decl = "".join(f"{k} : {UNITS[u][0]}" + (" (shared)" if k in shared else "") + "\n"
+                   for k, (v, u) in m.params.items() if not isinstance(v, bool))
     return m.equations + decl
 
 
 def neuron_group(model: str, n: int, params: Mapping[str, Any] | None = None, *,
-                 name: str | None = None, dt=None, method: str | None = None
-                 ) -> NeuronGroup:
+                 name: str | None = None, dt=None, method: str | None = None,
+                 shared: bool = False) -> NeuronGroup:
     """A group of ``n`` neurons of the NEST model ``model``.
 
     ``params`` uses NEST's keys and units (floats, or arrays of ``n``); missing keys take
@@ -116,6 +121,11 @@ def neuron_group(model: str, n: int, params: Mapping[str, Any] | None = None, *,
     ``method`` overrides the integration method (``'exact'`` for the ``iaf_psc_*``
     models as NEST integrates them exactly, ``'rk4'`` for the others, which NEST
     integrates with adaptive RKF45).
+    ``shared=True``: the parameters given as one number (or left at their defaults) are
+    ``(shared)`` variables, one value for the group, so that what depends on them only
+    (the propagators of the exact integration: exp(-dt/tau_m), ...) is computed once per
+    step instead of once per neuron; they can then not be set per neuron. SONATA's
+    loader uses it (a node type's dynamics_params are one value per type).
     """
     m = _neuron_model(model)
     where = f"NEST model '{model}'" + (f" of group '{name}'" if name else "")
@@ -127,7 +137,10 @@ def neuron_group(model: str, n: int, params: Mapping[str, Any] | None = None, *,
         raise ConfigurationError(f"{where}: refractory_input=True is not supported "
                                  "(input during refractoriness is dropped, NEST's "
                                  "default)", code="E942")
-    G = NestNeuronGroup(n, _model_string(m), threshold=m.threshold, reset=m.reset,
+    uniform = frozenset(k for k, (v, _) in m.params.items()
+                        if shared and not isinstance(v, bool) and np.ndim(values[k]) == 0
+                        and k not in _READ_BY_SYNAPSES)
+    G = NestNeuronGroup(n, _model_string(m, uniform), threshold=m.threshold, reset=m.reset,
                         refractory=REFRACTORY if m.refractory else False,
                         method=method or m.method, namespace={}, dt=dt, name=name)
     G._nest_model = m.name
@@ -136,7 +149,7 @@ def neuron_group(model: str, n: int, params: Mapping[str, Any] | None = None, *,
             continue
         value = values[key]
         setattr(G, key + "_", np.broadcast_to(np.asarray(value, float) * UNITS[unit][1],
-                                              (G.N,)).copy())
+                                              (1 if key in uniform else G.N,)).copy())
     if m.before_update:
         G.run_regularly(m.before_update, when="before_groups", order=0)
     vmin = values.get("V_min")
@@ -261,7 +274,7 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     S._nest_model = syn.name
     # eqsim keeps synapses sorted by source: sort once here (connect then keeps the
     # order) and put every per-connection value in that order
-    order = None if n < 2 or np.all(i[1:] >= i[:-1]) else np.argsort(i, kind="stable")
+    order = None if n < 2 or np.all(i[1:] >= i[:-1]) else _stable_order(i)
     S.connect(i=i if order is None else i[order], j=j if order is None else j[order])
 
     def per_synapse(v, factor=1.0):
@@ -293,6 +306,21 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
             if part.kind == "synaptic pathway" and part.name == f"{S.name}_pre":
                 part.when = "before_thresholds"
     return S
+
+
+def _stable_order(i: np.ndarray) -> np.ndarray:
+    """``np.argsort(i, kind="stable")`` for non-negative indices: one sort of the keys
+    i * 2**32 + position (all distinct, so any sort is stable), about twice as fast as
+    numpy's stable argsort (a merge sort) on millions of connections."""
+    n = i.size
+    if n >= 1 << 32 or i.min() < 0 or i.max() >= 1 << 31:
+        return np.argsort(i, kind="stable")
+    key = i.astype(np.int64)
+    key <<= 32
+    key |= np.arange(n, dtype=np.int64)
+    key.sort()
+    key &= 0xFFFFFFFF
+    return key
 
 
 _SI = {"second": units.second, "amp": units.amp, "siemens": units.siemens,
