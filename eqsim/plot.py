@@ -24,6 +24,7 @@ import numpy as np
 from . import analysis
 from .errors import ConfigurationError
 from .units import ms
+from .runtime.labels import label_of
 
 _TIME_UNITS = {"ms": 1e-3, "s": 1.0, "second": 1.0}
 
@@ -117,12 +118,12 @@ def population_rates(source, ax=None, bin_size=0.1 * ms, width=2 * ms,
     scale = _scale(time_unit)
     mons = source if isinstance(source, (list, tuple)) else [source]
     if mons and all(isinstance(m, PopulationRateMonitor) for m in mons):
-        cmap = label_colors([m.source.label for m in mons], colors)
+        cmap = label_colors([label_of(m.source) for m in mons], colors)
         for m in mons:
             rate = m.smooth_rate("gaussian", width) if kernel == "gaussian" and width \
                 else m.rate
-            ax.plot(m.t_ / scale, np.asarray(rate), color=cmap[m.source.label],
-                    label=m.source.label)
+            ax.plot(m.t_ / scale, np.asarray(rate), color=cmap[label_of(m.source)],
+                    label=label_of(m.source))
     else:
         data = analysis.spike_data(_spike_source(source))
         cmap = label_colors(data.labels.tolist(), colors)

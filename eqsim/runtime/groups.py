@@ -218,12 +218,20 @@ class NeuronGroup(Named):
     # ---- naming (a Network names unnamed objects) ------------------------------------
     @property
     def label(self) -> str:
-        """Population label (spike files, gid_ranges, plots); default: the name."""
+        """Population label (spike files, gid_ranges, plots); default: the name. A model
+        variable called ``label`` (Brian2 scripts, e.g. Wang 2002's ``label : integer``)
+        takes the attribute: the population label is then given with ``label=``."""
+        if self._has_label_variable():
+            return self.__getattr__("label")
         return labels.group_label(self)
 
     @label.setter
     def label(self, value: str) -> None:
         labels.set_group_label(self, value)
+
+    def _has_label_variable(self) -> bool:
+        equations = self.__dict__.get("equations")
+        return equations is not None and "label" in equations
 
     def _set_name(self, name: str) -> None:
         self._name = name
@@ -282,7 +290,9 @@ class NeuronGroup(Named):
                              f"{', '.join(self.variables())})")
 
     def __setattr__(self, name: str, value) -> None:
-        if not self.__dict__.get("_ready", False) or name.startswith("_") or \
+        if name == "label" and self._has_label_variable():
+            pass   # the model's variable called label, set as any other
+        elif not self.__dict__.get("_ready", False) or name.startswith("_") or \
                 name in self.__dict__ or name in type(self).__dict__ or \
                 name in ("N", "namespace", "equations", "spec", "clock", "seed",
                          "arrays", "t_", "label"):
@@ -483,11 +493,14 @@ class Subgroup:
                  label: str | None = None):
         self.parent, self.start, self.stop = parent, start, stop
         if label is not None:
-            self.label = label
+            labels.register_sublabel(parent, start, stop, label)
 
     @property
     def label(self) -> str:
-        """Population label: the one given to this slice of the parent, else the name."""
+        """Population label: the one given to this slice of the parent, else the name (a
+        model variable called ``label`` takes the attribute, as in the parent)."""
+        if self.parent._has_label_variable():
+            return self.__getattr__("label")
         return labels.subgroup_label(self)
 
     @label.setter
@@ -520,7 +533,8 @@ class Subgroup:
         return value[self.start:self.stop]
 
     def __setattr__(self, name: str, value) -> None:
-        if name in ("parent", "start", "stop", "label"):
+        if name in ("parent", "start", "stop") or (
+                name == "label" and not self.parent._has_label_variable()):
             object.__setattr__(self, name, value)
             return
         current = getattr(self.parent, name)

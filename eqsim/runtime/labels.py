@@ -68,6 +68,12 @@ def register_sublabel(parent, start: int, stop: int, label) -> None:
     table[label] = (start, stop)
 
 
+def label_of(group) -> str:
+    """The population label of a group or subgroup (never a model variable that happens
+    to be called ``label``)."""
+    return subgroup_label(group) if "parent" in group.__dict__ else group_label(group)
+
+
 def subgroup_label(sub) -> str:
     own = sub.__dict__.get("_label")
     if own:

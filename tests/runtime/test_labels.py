@@ -140,3 +140,20 @@ def test_a_network_with_a_repeated_label_still_runs():
     assert len(m.gids) > 5 and set(m.gids.tolist()) <= {2, 3, 4}   # numbered anyway
     with pytest.raises(EqsimError, match="E971"):
         net.gid_ranges                               # but the ranges are ambiguous
+
+
+def test_a_model_variable_called_label_keeps_brian2s_meaning():
+    """Brian2 scripts use ``label`` as a variable (Wang 2002: ``label : integer``,
+    ``popE1.label = 0``): the variable takes the attribute on the group and its
+    subgroups; the population label is the one given with ``label=``."""
+    from eqsim.runtime.labels import label_of
+    G = eq.NeuronGroup(6, "v : 1\nlabel : integer (constant)", label="E")
+    G[:2].label = 0
+    G[2:4].label = 1
+    G[4:].label = 2
+    assert G.label[:].tolist() == [0, 0, 1, 1, 2, 2]
+    assert G[2:4].label[:].tolist() == [1, 1]
+    assert label_of(G) == "E"
+    H = eq.NeuronGroup(4, "v : 1", label="I")
+    H[:2].label = "I1"
+    assert (H.label, H[:2].label, label_of(H[:2])) == ("I", "I1", "I1")
