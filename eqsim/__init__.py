@@ -41,8 +41,7 @@ from .constants import *  # noqa: F401,F403  (zero_celsius, faraday_constant, ..
 from . import constants as _constants
 from .brian2_paths import register as _register_brian2_paths
 from .trials import Trial, run_trials
-from .io.hdf5 import load_hdf5
-from .scan import scan, scan_results
+from .scan import scan, scan_results   # eager: the function, not the submodule, is eqsim.scan
 from .units import *  # noqa: F401,F403  (mV, ms, nS, ... as in Brian2)
 
 _logging.getLogger("eqsim").addHandler(_logging.NullHandler())
@@ -84,12 +83,20 @@ def _pylab() -> dict:
     return _PYLAB
 
 
+_LAZY = {"load_hdf5": ".io.hdf5"}   # h5py and eqsim.io: 12 ms of `import eqsim`
+
+
 def __getattr__(name: str):
     if name == "__all__":
         globals()["__all__"] = _all_names()
         return globals()["__all__"]
     if name in units.UNITS and name != "gray":
         return units.UNITS[name]
+    if name in _LAZY:   # imported on first use: `import eqsim` stays quick
+        import importlib
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
     if name == "plot":   # the submodule eqsim.plot, which called is pylab's plot()
         import importlib
         return importlib.import_module(".plot", __name__)

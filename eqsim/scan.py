@@ -36,11 +36,21 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from .errors import ConfigurationError, SimulationError
-from .io import hdf5
 from .runtime.network import Network
 from .units import Quantity
 
 MANIFEST = "scan.json"
+
+
+class _LazyHdf5:
+    """eqsim.io.hdf5 (h5py) imported on first use: `import eqsim` stays quick."""
+
+    def __getattr__(self, name: str):
+        from .io import hdf5 as module
+        return getattr(module, name)
+
+
+hdf5 = _LazyHdf5()
 _BUILD: Callable | None = None   # set before the workers fork: closures need no pickling
 
 
@@ -265,7 +275,7 @@ def _in_workers(build_fn, jobs, run, out, state, processes) -> None:
 
 
 # ---- the table ---------------------------------------------------------------------------
-def scan_results(out_dir, measure: Callable[[hdf5.RunRecord], dict] | None = None,
+def scan_results(out_dir, measure: Callable[["hdf5.RunRecord"], dict] | None = None,
                  table: str = "dicts"):
     """The runs of the scan in ``out_dir`` as one table, one row per (point, seed) in
     grid order: index, the point's values (Quantities as given), seed, status ("ok",
