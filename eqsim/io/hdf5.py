@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -36,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from .._version import __version__
+from ..atomic import atomic_path
 from ..errors import ConfigurationError, EqsimError
 from ..units import DIMENSIONLESS, Dimension, Quantity, get_dimension
 
@@ -239,19 +239,8 @@ def _atomic(path: Path, write) -> Path:
     if not folder.is_dir():
         raise ConfigurationError(f"cannot write '{path}': folder '{folder}' does not "
                                  "exist", code="E832", hint="create the folder first")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        with h5py.File(tmp, "w") as h5:
-            write(h5)
-        umask = os.umask(0)   # mkstemp made it private; the file gets the usual mode
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_path(path, public=True) as tmp, h5py.File(tmp, "w") as h5:
+        write(h5)
     return path
 
 

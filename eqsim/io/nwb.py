@@ -8,12 +8,12 @@ stored, gids, labels).
 from __future__ import annotations
 
 import os
-import tempfile
 import uuid
 from datetime import datetime, timezone
 
 import numpy as np
 
+from ..atomic import atomic_path
 from ..errors import ConfigurationError
 from .spikefiles import SpikeTrial, _as_trials
 
@@ -68,17 +68,9 @@ def write_nwb(path, trial, session_description: str = "eqsim simulation",
                         datetime.now(timezone.utc))
     nwb.units = units
     path = os.fspath(path)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)),
-                               prefix=".tmp-", suffix=".nwb")
-    os.close(fd)
-    try:
-        with pynwb.NWBHDF5IO(tmp, "w") as io:
-            io.write(nwb)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_path(os.path.abspath(path), suffix=".nwb") as tmp, \
+            pynwb.NWBHDF5IO(tmp, "w") as io:
+        io.write(nwb)
     return path
 
 

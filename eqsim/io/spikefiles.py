@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import atomic_path
 from ..equations.expressions import SECOND
 from ..errors import ConfigurationError
 from ..units import Quantity
@@ -180,16 +181,8 @@ def write_spikes(fname, trials, decimals: int | None = 3) -> list[str]:
     paths = trial_paths(fname, len(items))
     for path, trial in zip(paths, items):
         text = _lines(trial, decimals)
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".spk-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w") as f:
-                f.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        with atomic_path(os.path.abspath(path)) as tmp, open(tmp, "w") as f:
+            f.write(text)
     return paths
 
 
