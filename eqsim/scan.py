@@ -27,7 +27,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import pickle
 import time
 import traceback
 from pathlib import Path
@@ -37,6 +36,7 @@ import numpy as np
 
 from .errors import ConfigurationError, SimulationError
 from .runtime.network import Network
+from .trials import worker_context
 from .units import Quantity
 
 MANIFEST = "scan.json"
@@ -247,21 +247,11 @@ def scan(build_fn: Callable[..., Network], grid: Mapping[str, Sequence],
 
 def _in_workers(build_fn, jobs, run, out, state, processes) -> None:
     global _BUILD
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    if ctx.get_start_method() == "fork":
-        _BUILD, payload = build_fn, None
-    else:
-        try:
-            pickle.dumps(build_fn)
-        except Exception as err:
-            raise ConfigurationError(
-                f"build_fn cannot be sent to worker processes started by spawn ({err})",
-                code="E835", hint="define build_fn at module level") from err
-        payload = build_fn
+    ctx, payload = worker_context(build_fn, "E835")
+    if payload is None:
+        _BUILD = build_fn
     try:
         with ProcessPoolExecutor(min(processes, len(jobs)), mp_context=ctx) as pool:
             list(pool.map(_worker, [(job, run, out, state, payload) for job in jobs]))

@@ -127,6 +127,25 @@ def _check(build_fn, seeds, processes) -> tuple[list[int], int]:
     return [int(s) for s in seeds], int(processes)
 
 
+def worker_context(build_fn: Callable, code: str):
+    """The multiprocessing context for worker processes (fork where the system has it)
+    and what each worker is sent: None under fork (workers inherit ``build_fn``), else
+    ``build_fn`` itself, which must pickle (``code``: the caller's error code)."""
+    import multiprocessing   # not at import time: most scripts never need it
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if ctx.get_start_method() == "fork":
+        return ctx, None
+    try:
+        pickle.dumps(build_fn)
+    except Exception as err:
+        raise ConfigurationError(
+            f"build_fn cannot be sent to worker processes started by spawn ({err})",
+            code=code, hint="define build_fn at module level (not a lambda or closure)"
+        ) from err
+    return ctx, build_fn
+
+
 def run_trials(build_fn: Callable[[int], Network], seeds: Sequence[int],
                processes: int | None = None, duration: Quantity | None = None
                ) -> list[Trial]:
@@ -163,20 +182,9 @@ def run_trials(build_fn: Callable[[int], Network], seeds: Sequence[int],
     if processes == 1 or len(jobs) <= 1:
         outcomes = [_worker((s, d, build_fn)) for s, d in jobs]
     else:
-        import multiprocessing   # not at import time: most scripts never need it
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        if ctx.get_start_method() == "fork":
-            _BUILD, payload = build_fn, None
-        else:
-            try:
-                pickle.dumps(build_fn)
-            except Exception as err:
-                raise ConfigurationError(
-                    "build_fn cannot be sent to worker processes started by spawn "
-                    f"({err})", code="E764",
-                    hint="define build_fn at module level (not a lambda or closure)") from err
-            payload = build_fn
+        ctx, payload = worker_context(build_fn, "E764")
+        if payload is None:
+            _BUILD = build_fn
         try:
             with ctx.Pool(min(processes, len(jobs))) as pool:
                 outcomes = pool.map(_worker, [(s, d, payload) for s, d in jobs],
