@@ -31,6 +31,8 @@ from .runtime.groups import linked_var
 from .brian2_compat import (Network, euler, exact, exponential_euler, heun, linear,
                             milstein, restore_initial_state, rk2, rk4, timestep)
 from .runtime.groups import Subgroup
+from .brian2_compat import SpatialNeuron
+from .runtime.morphology import Cylinder, Morphology, Section, Soma
 from .equations.user_equations import Equations
 from .preferences import (BrianLogger, PreferenceError, all_devices, brian_prefs, device,
                     get_device, get_logger, prefs, reinit_devices, set_device)
@@ -63,6 +65,7 @@ __all__ = ["NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "Ti
            "restore_initial_state", "BrianLogger", "get_logger", "Subgroup", "euler",
            "exact", "exponential_euler", "heun", "milstein", "rk2", "rk4", "linear",
            "reset_device", "magic_network", "codegen",
+           "SpatialNeuron", "Morphology", "Soma", "Cylinder", "Section",
            *_constants.__all__, *units.__all__]
 _OWN_ALL = __all__
 del __all__   # made on first use (below): it names numpy.random's functions

@@ -34,6 +34,7 @@ from .runtime import monitors as _monitors
 from .runtime import network as _network
 from .runtime import operations as _operations
 from .runtime import synapses as _synapses
+from .runtime import spatialneuron as _spatial
 
 _created = itertools.count()
 # seed(): the value, how many objects took a seed since the call, and the objects that a
@@ -200,6 +201,16 @@ class NeuronGroup(_groups.NeuronGroup, _NamespaceFromCaller):
         self._brian2_init(super().__init__, (N, model, *args), kwargs)
         self._created = created
         object.__setattr__(self, "method_options", options)
+
+
+class SpatialNeuron(_spatial.SpatialNeuron, _NamespaceFromCaller):
+    __doc__ = _spatial.SpatialNeuron.__doc__
+
+    def __init__(self, morphology=None, model=None, *args, method_options=None, **kwargs):
+        kwargs, created = self._brian2_setup(kwargs, 1)
+        self._brian2_init(super().__init__, (morphology, model, *args), kwargs)
+        self._created = created
+        object.__setattr__(self, "method_options", method_options)
 
 
 class PoissonGroup(_inputs.PoissonGroup, _NamespaceFromCaller):
@@ -601,7 +612,7 @@ def network() -> _network.Network | None:
 
 __all__ = ["EventMonitor", "NetworkOperation", "network_operation", "stop",
            "scheduling_summary", "profiling_summary",
-           "NeuronGroup", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "PoissonInput",
+           "NeuronGroup", "SpatialNeuron", "PoissonGroup", "SpikeGeneratorGroup", "Synapses", "PoissonInput",
            "SpikeMonitor", "StateMonitor", "PopulationRateMonitor", "collect", "run",
            "start_scope", "seed", "store", "restore", "network", "Network", "timestep",
            "restore_initial_state", "euler", "exact", "exponential_euler", "heun",

@@ -24,6 +24,7 @@ from ..errors import CodegenError
 from .printer import c_name, print_c, print_numpy, random_block_name
 from .templates import render
 from .emit_synapses import synapse_context, synapse_statemon_context
+from .emit_spatial import cable_context
 from .emit_schedule import (code_contexts, eventmon_context, schedule_entries,
                             synapse_event_slots, unit_schedule)
 from .schedule import DEFAULT_SCHEDULE
@@ -317,6 +318,8 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
               "split_slot": lay.iparam("_network/split")} if distributed else {})
     gctx = [_group_context(spec, k, gid, lay) for gid, (spec, k) in enumerate(groups)]
     by_name = {spec.name: (k, ctx) for (spec, k), ctx in zip(groups, gctx)}
+    for (spec, k), g in zip(groups, gctx):   # SpatialNeuron: its cable step (emit_spatial)
+        g["cable"] = cable_context(spec, k, g, lay)
     smons = [_statemon_context(m, by_name[m.source][0], by_name[m.source][1]["arrays"],
                                lay) for m in state_monitors if m.source in by_name]
     spmons = [_spikemon_context(m, lay) for m in spike_monitors if not m.own_slot]

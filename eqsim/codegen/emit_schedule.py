@@ -17,7 +17,7 @@ from .schedule import DEFAULT_SCHEDULE, Slot
 
 ENTRY_LISTS = ("statemon_groups", "statemon_synapses", "syn_update", "summed",
                "state_updates", "threshold", "pre", "post", "poisson", "reset", "regular", "event",
-               "on_event", "eventmon")
+               "on_event", "eventmon", "cable")
 
 
 def _names(exprs) -> set[str]:
@@ -191,6 +191,9 @@ def schedule_entries(gctx: list[dict], sctx: list[dict], pinputs: list[dict],
                                   statemon_groups=[{**g, "statemons": [m]}]))
         entries.append(_entry("update", slot(f"{gn}_stateupdater", "groups"), gn,
                               state_updates=[g]))
+        if g.get("cable"):   # a SpatialNeuron: the cable step after the gates (Brian2's order 1)
+            entries.append(_entry("cable", slot(f"{gn}_spatialstateupdater", "groups", 1),
+                                  gn, cable=[g]))
         if g["threshold"] or g["generator"]:
             entries.append(_entry("threshold", slot(f"{gn}_spike_thresholder",
                                                     "thresholds"), gn, threshold=[g]))

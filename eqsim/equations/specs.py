@@ -44,11 +44,12 @@ class NeuronSpec:
     method: str
     externals: tuple[ExternalName, ...]   # sorted by name
     generator: bool = False               # spikes come from a table (SpikeGeneratorGroup)
+    spatial: bool = False                 # a SpatialNeuron: v is solved by the cable step
 
     def key(self) -> str:
         parts = [self.name, self.equations.text, repr(self.threshold), repr(self.reset),
                  self.refractory_kind, repr(self.refractory), self.method,
-                 repr(self.generator)]
+                 repr(self.generator)] + (["spatial"] if self.spatial else [])
         return _digest(parts, self.externals)
 
     @property

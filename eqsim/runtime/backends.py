@@ -351,6 +351,12 @@ class _StepRunner:
         if bad is not None:   # checked after the resets of the step (NumpyBackend.run)
             self.not_finite.append(gid)
 
+    def cable(self, e, t, s):
+        gid = self.gid[e["owner"]]
+        if self._on_step(gid, s):
+            with np.errstate(all="ignore"):
+                self.ns[f"cable_{gid}"](self.states[gid], t, s)
+
     def threshold(self, e, t, s):
         data, gid = self.data, self.gid[e["owner"]]
         g = self.b.groups[gid]
