@@ -100,7 +100,7 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
                             "step_slot": lay.array(f"{g}/_gen_step", "int64_t"),
                             "n_slot": lay.iparam(f"{g}/_gen_n"),
                             "period_slot": lay.iparam(f"{g}/_gen_period")}
-    vector_names = per_neuron | {"i"}
+    vector_names = per_neuron | {"i", "_nr_prev"}
 
     # state update (refractoriness first, as Brian2 does)
     statements = []

@@ -31,6 +31,7 @@ T, DT, IDX, NSYM = (sp.Symbol("t", real=True), sp.Symbol("dt", positive=True),
                     sp.Symbol("i", integer=True), sp.Symbol("N", integer=True))
 NOT_REFRACTORY = sp.Symbol("not_refractory")
 LASTSPIKE = sp.Symbol("lastspike", real=True)
+NR_PREV = sp.Symbol("_nr_prev")   # not_refractory as the last step left it
 
 
 @dataclass(frozen=True)
@@ -715,7 +716,10 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
                                        timestep_(duration * (1 / DT)))
     elif spec.refractory_kind == REFRACTORY_CONDITION:
         node, _ = parse_expression(Snippet.whole(spec.refractory, where))
-        refractory = _convert(node, ctx, subexpressions)
+        # Brian2's rule: a neuron only *leaves* refractoriness by the condition
+        # (not_refractory = not_refractory or not cond): refractory while it was so at the
+        # end of the last step and the condition holds
+        refractory = sp.And(sp.Not(NR_PREV), _convert(node, ctx, subexpressions))
     shared_writes = tuple((n, sp.Symbol(f"_{n}_held", real=True)) for n in held
                           if "shared" in spec.equations[n].flags)
     state, shared = [], []
