@@ -225,6 +225,8 @@ class StateMonitor(Named):
             limit = len(source)
         elif isinstance(source, Subgroup):  # record the parent at shifted indices
             offset, n_sub, source = source.start, source.N, source.parent
+        if hasattr(record, "_indices"):   # compartments of a morphology (absolute)
+            record = np.asarray(record._indices()) - offset
             if record is True:
                 record = np.arange(n_sub)
         if not isinstance(source, (NeuronGroup, Synapses)):
@@ -422,6 +424,8 @@ class StateMonitor(Named):
     def __getitem__(self, neuron):
         """Brian2's ``mon[i].v``: the trace of neuron ``i`` (an index that is recorded);
         ``mon[[0, 2]].v`` or ``mon[0:3].v``: the traces of those neurons, one row each."""
+        if hasattr(neuron, "_indices"):   # compartments of a morphology: absolute indices
+            neuron = np.asarray(neuron._indices()) - self._offset
         if isinstance(neuron, slice):
             neuron = np.arange(len(self.record))[neuron] if self.record_all else \
                 (self.record - self._offset)[neuron]

@@ -125,6 +125,17 @@ def parts_of(obj) -> list[Part]:
     return [part] if part is not None else []
 
 
+def summed_part(synapses, name: str) -> Part:
+    """The part of summed variable ``name`` ('v_post' or 'v') of ``synapses``."""
+    target = name[:-5] if name.endswith("_post") else name
+    for p in parts_of(synapses):
+        if p.name.endswith(f"_summed_variable_{target}"):
+            return p
+    from ..errors import ConfigurationError
+    raise ConfigurationError(f"synapses '{synapses.name}' have no summed variable "
+                             f"'{name}'", code="E776")
+
+
 def timing_of(objects) -> dict[str, tuple[str, int]]:
     """(when, order) of every part of the objects, by name."""
     return {p.name: (p.when, p.order) for obj in objects for p in parts_of(obj)}

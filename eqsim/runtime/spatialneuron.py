@@ -276,17 +276,18 @@ def _subtree(neuron: SpatialNeuron, morpho, offset: int, name: str):
 def _segment(neuron: SpatialNeuron, morpho: Morphology, offset: int, key) -> Subgroup:
     """Compartments of a section by index or by distance (a plain Subgroup)."""
     from .groups import _subgroup
+    root = neuron.parent if isinstance(neuron, Subgroup) else neuron
     if isinstance(key, slice) and any(isinstance(e, Quantity) for e in (key.start,
                                                                        key.stop)):
         idx = morpho[key]._indices()
         idx = np.atleast_1d(idx)
-        return Subgroup(neuron, int(idx[0]), int(idx[-1]) + 1)
+        return Subgroup(root, int(idx[0]), int(idx[-1]) + 1)
     if isinstance(key, Quantity):
         i = int(morpho[key]._indices())
-        return Subgroup(neuron, i, i + 1)
+        return Subgroup(root, i, i + 1)
     if isinstance(key, (SubMorphology, Morphology)):
         idx = np.atleast_1d(key._indices())
-        return Subgroup(neuron, int(idx[0]), int(idx[-1]) + 1)
+        return Subgroup(root, int(idx[0]), int(idx[-1]) + 1)
     if isinstance(key, numbers.Integral) or isinstance(key, slice):
         if offset:
             n = neuron.stop - neuron.start if isinstance(neuron, Subgroup) else neuron.N

@@ -1237,6 +1237,14 @@ class Synapses(Named):
         order = np.lexsort((out["j"], out["i"]))   # stable: repeated pairs keep their order
         return {k: a[order] for k, a in out.items()}
 
+    @property
+    def summed_updaters(self):
+        """Brian2's ``S.summed_updaters['v_post'].when = ...``: where a summed variable
+        is computed in the schedule."""
+        from .events import _PartMap
+        from .schedule import summed_part
+        return _PartMap(self, summed_part)
+
     def __repr__(self) -> str:
         return (f"Synapses({self.source.name} -> {self.target.name}, {len(self)} "
                 f"synapses, name={self.name!r})")
