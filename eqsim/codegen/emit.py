@@ -319,7 +319,7 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
     gctx = [_group_context(spec, k, gid, lay) for gid, (spec, k) in enumerate(groups)]
     by_name = {spec.name: (k, ctx) for (spec, k), ctx in zip(groups, gctx)}
     for (spec, k), g in zip(groups, gctx):   # SpatialNeuron: its cable step (emit_spatial)
-        g["cable"] = cable_context(spec, k, g, lay)
+        g["cable"] = cable_context(spec, k, g, lay, distributed)
     smons = [_statemon_context(m, by_name[m.source][0], by_name[m.source][1]["arrays"],
                                lay) for m in state_monitors if m.source in by_name]
     spmons = [_spikemon_context(m, lay) for m in spike_monitors if not m.own_slot]

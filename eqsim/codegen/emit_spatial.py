@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..errors import CodegenError
 from ..integration.cable import linearise_membrane
 from ..integration.discretize import GroupKernels
 from ..integration.rewrite import optimise
@@ -23,10 +24,14 @@ def _symbols(exprs) -> set[str]:
     return out
 
 
-def cable_context(spec, k: GroupKernels, g: dict, lay) -> dict | None:
+def cable_context(spec, k: GroupKernels, g: dict, lay,
+                  distributed: bool = False) -> dict | None:
     """The 'cable' part of group context ``g`` (None for a point-neuron group)."""
     if not getattr(spec, "spatial", False):
         return None
+    if distributed:
+        raise CodegenError(f"SpatialNeuron '{spec.name}' cannot run with backend='mpi' "
+                           "yet", code="E961", hint="run it on one process ('c')")
     gtot, i0 = linearise_membrane(k.subexpressions["Im"], f"group '{spec.name}'")
     vector_names = set(k.state) | {"i"}
     scalars, vectors = optimise([("_gtot", gtot), ("_I0", i0)], vector_names,

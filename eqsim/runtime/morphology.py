@@ -69,7 +69,7 @@ def _check_positive(values: np.ndarray, what: str, section: str) -> None:
     bad = np.flatnonzero(~(values > 0) | ~np.isfinite(values))
     if len(bad):
         raise ConfigurationError(
-            f"{what} of {section} must be positive and finite: value {bad[0]} is "
+            f"{what} of {section} must be positive and finite: number {bad[0]} is "
             f"{values[bad[0]]:g} m", code="E948",
             hint="a compartment of zero length or diameter has no axial conductance")
 
