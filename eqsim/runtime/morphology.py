@@ -537,7 +537,7 @@ class SubMorphology:
         return int(self._indices())
 
     def __array__(self, dtype=None, copy=None):
-        return np.asarray(np.atleast_1d(self._indices()), dtype=dtype)
+        return np.asarray(self._indices(), dtype=dtype)   # one compartment: a 0-d array
 
     def __getattr__(self, name: str):
         if name.startswith("_"):

@@ -11,6 +11,7 @@ by the group's method: every step the gates are updated first, then the cable st
 whole tree with Hines' elimination (O(compartments) per step).
 
 >>> from eqsim.units import um, mV, ms, uF, cm, ohm, siemens
+>>> from eqsim.runtime.morphology import Cylinder, Soma
 >>> morpho = Soma(30*um)
 >>> morpho.dend = Cylinder(diameter=1*um, length=100*um, n=10)
 >>> neuron = SpatialNeuron(morpho, "Im = gL*(EL - v) : amp/meter**2",

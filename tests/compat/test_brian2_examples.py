@@ -218,6 +218,34 @@ SUPPORTED: dict[str, Expect] = {
         exact=False, spread_k=4, seed=1,
         why="500 neurons share one noisy input: 17600 +- 1150 spikes, the shared B has "
             "mean -0.025 +- 0.109"),
+    # multicompartment (SpatialNeuron, issue 15): deterministic
+    "compartmental/cylinder.py": Expect(
+        exact=True, why="passive cylinder of 200 compartments, current at one end: v "
+                        "against distance as plotted"),
+    "compartmental/infinite_cable.py": Expect(
+        exact=True, why="passive cable of 500 compartments, a 0.02 ms pulse in the middle"),
+    "compartmental/rall.py": Expect(
+        exact=True, why="a cylinder and two daughters (Rall's 3/2 rule), steady state"),
+    "compartmental/morphotest.py": Expect(
+        exact=True, why="morphology indexing: v of sections and subtrees (printed only)"),
+    "compartmental/bipolar_cell.py": Expect(
+        exact=True, why="soma, axon and two dendrites (passive), a current into one "
+                        "dendrite; monitors of a subtree and of one compartment"),
+    "compartmental/bipolar_with_inputs.py": Expect(
+        exact=True, why="the bipolar cell with synapses onto both dendrites (a summed "
+                        "conductance in a point current)"),
+    "compartmental/bipolar_with_inputs2.py": Expect(
+        exact=True, why="the bipolar cell with synaptic inputs along the dendrites"),
+    "compartmental/spike_initiation.py": Expect(
+        exact=True, why="ball and stick with Na/K channels on a stretch of the axon"),
+    "compartmental/hodgkin_huxley_1952.py": Expect(
+        exact=True, why="HH squid axon of 1000 compartments, 153 ms"),
+    "compartmental/lfp.py": Expect(
+        exact=True, why="the HH axon and 5 electrodes summing Ic - Im over the "
+                        "compartments (summed variable after the groups)"),
+    "compartmental/hh_with_spikes.py": Expect(
+        exact=True, slow=True, why="the HH axon with a threshold and a refractory "
+                                   "condition in every compartment: 1000 spikes"),
 }
 
 
@@ -240,11 +268,11 @@ def _sources_or_skip():
         pytest.skip(str(exc))
 
 
-def test_reference_has_every_non_compartmental_example():
+def test_reference_has_every_example():
     _sources_or_skip()
     if not REFERENCE.exists():
         pytest.skip(f"{REFERENCE.name} missing")
-    assert set(load_reference()["examples"]) == set(sources.list_examples())
+    assert set(load_reference()["examples"]) == set(sources.list_examples(True))
 
 
 _HAS: dict[tuple[str, ...], bool] = {}
