@@ -65,3 +65,33 @@ def test_branched_vs_brian2(backend):
     assert list(mon.record) == ref["record"]
     _check(mon, spikes, ref, ["v", "Ic"], rtol=1e-5)
     assert len(ref["spike_i"]) >= 1 and set(ref["spike_i"]) == {ref["record"][1]}
+
+
+def test_hh_velocity_as_hodgkin_huxley_1952():
+    """Hodgkin & Huxley (1952, part V) computed 18.8 m/s for their axon (radius 238 um,
+    Ri 35.4 ohm*cm) at 18.5 degC: the rates of the 6.3 degC model times 3**(12.2/10).
+    50 um compartments, dt 5 us: 18.71 m/s (25 um / 2.5 us gives 18.75)."""
+    from eqsim.units import amp, cm, msiemens, mV, ohm, uA, uF, um
+    phi = 3 ** ((18.5 - 6.3) / 10)
+    ns = dict(El=10.613 * mV, ENa=115 * mV, EK=-12 * mV, gl=0.3 * msiemens / cm ** 2,
+              gK=36 * msiemens / cm ** 2, phi=phi)
+    n = 600
+    neuron = eqsim.SpatialNeuron(
+        eqsim.Cylinder(length=3 * cm, diameter=2 * 238 * um, n=n),
+        spatial_models.HH.replace("/ms : Hz", "*phi/ms : Hz"), method="exponential_euler",
+        refractory="m > 0.4", threshold="m > 0.5", Cm=1 * uF / cm ** 2,
+        Ri=35.4 * ohm * cm, namespace=ns, dt=0.005 * ms)
+    neuron.v = 0 * mV
+    neuron.h, neuron.m, neuron.n = 0.596, 0.0529, 0.3177
+    neuron.gNa = 120 * msiemens / cm ** 2
+    spikes = eqsim.SpikeMonitor(neuron)
+    net = eqsim.Network(neuron, spikes)
+    neuron.I[0] = 2 * uA
+    net.run(0.5 * ms)
+    neuron.I = 0 * amp
+    net.run(3 * ms)
+    i, t = np.asarray(spikes.i), np.asarray(spikes.t / second)
+    keep = (i > n // 4) & (i < 3 * n // 4)
+    assert len(i) == n   # one spike per compartment
+    speed = np.polyfit(t[keep], np.asarray(neuron.distance / meter)[i[keep]], 1)[0]
+    assert speed == pytest.approx(18.8, rel=0.01)
