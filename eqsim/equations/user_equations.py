@@ -27,7 +27,8 @@ from .parse import ALLOWED_FLAGS, DIFFERENTIAL, PARAMETER, SUBEXPRESSION, SYNAPS
 from .parse import Equations as ParsedEquations
 from .parse import parse_equations
 
-_ALL_FLAGS = {kind: tuple(dict.fromkeys(ALLOWED_FLAGS[kind] + SYNAPSE_FLAGS[kind]))
+_ALL_FLAGS = {kind: tuple(dict.fromkeys(ALLOWED_FLAGS[kind] + SYNAPSE_FLAGS[kind] +
+                                       ("point current",)))   # (for a SpatialNeuron)
               for kind in ALLOWED_FLAGS}
 
 

@@ -243,6 +243,15 @@ SUPPORTED: dict[str, Expect] = {
     "compartmental/lfp.py": Expect(
         exact=True, why="the HH axon and 5 electrodes summing Ic - Im over the "
                         "compartments (summed variable after the groups)"),
+    "frompapers/Brette_2012/Fig1.py": Expect(
+        exact=True, why="spike initiation in a soma-axon model (SpatialNeuron), Na "
+                        "channels at one compartment"),
+    "frompapers/Brette_2012/Fig3AB.py": Expect(
+        exact=True, why="SpatialNeuron, voltage clamp at the soma, Na channel's m"),
+    "frompapers/Brette_2012/Fig3CF.py": Expect(
+        exact=True, why="SpatialNeuron, the initiation site along the axon"),
+    "frompapers/Brette_2012/Fig4.py": Expect(
+        exact=True, why="SpatialNeuron, threshold against the initiation site"),
     "compartmental/hh_with_spikes.py": Expect(
         exact=True, slow=True, why="the HH axon with a threshold and a refractory "
                                    "condition in every compartment: 1000 spikes"),
