@@ -7,7 +7,9 @@ Run with the Brian2 virtualenv's python, from the repository root:
 
 Runs the models of tests/spatial/spatial_models.py (the same statements eqsim's tests
 run) with Brian2's numpy target (plain IEEE double, reproducible) and writes spike times,
-the conduction velocity and sampled traces to tests/data/brian2_spatial.json.
+the conduction velocity and sampled traces to tests/data/brian2_spatial.json; writes the
+synthetic SWC file tests/data/spatial_cell.swc and stores the geometry Brian2 reads from it
+(per compartment) and a passive run on it.
 """
 import json
 import os
@@ -22,6 +24,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "spatial"))
 import spatial_models  # noqa: E402
 
 OUT = os.path.join(ROOT, "tests", "data", "brian2_spatial.json")
+SWC = os.path.join(ROOT, "tests", "data", "spatial_cell.swc")   # written here too
 
 
 def velocity(spikes, neuron, lo: int, hi: int) -> float:
@@ -53,6 +56,18 @@ def main() -> None:
     neuron, spikes, mon, run = spatial_models.branched(brian2)
     run()
     out["branched"] = summary(neuron, spikes, mon, ["v", "Ic"])
+    with open(SWC, "w") as f:
+        f.write(spatial_models.synthetic_swc())
+    brian2.start_scope()
+    neuron, morpho, mon, run = spatial_models.swc_cell(brian2, SWC)
+    geometry = {k: np.asarray(getattr(neuron, k + "_")).tolist() for k in
+                ("area", "length", "distance", "diameter", "r_length_1", "r_length_2",
+                 "x", "y", "z")}
+    run()
+    out["swc_cell"] = {"n": int(neuron.N), "geometry": geometry,
+                       "sections": morpho.topology().__str__(),
+                       "record": np.asarray(mon.record).tolist(),
+                       "v": np.asarray(mon.v).tolist()}
     with open(OUT, "w") as f:
         json.dump(out, f)
     print("wrote", OUT, "velocity", out["hh_axon"]["velocity_m_s"],

@@ -6,6 +6,8 @@ and returns them with a ``run`` function, so that both sides run the same statem
 """
 from __future__ import annotations
 
+import numpy as np
+
 HH = """
 Im = gl * (El-v) + gNa * m**3 * h * (ENa-v) + gK * n**4 * (EK-v) : amp/meter**2
 I : amp (point current)
@@ -105,3 +107,66 @@ def branched(b):
         neuron.I = 0 * amp
         net.run(10 * ms, **kw)
     return neuron, spikes, mon, run
+
+
+def synthetic_swc(seed: int = 7) -> str:
+    """An SWC text of a made-up cell: a 3-point soma, two branching basal dendrites
+    (type 3), an apical dendrite (4) with a tuft, an axon (2) and a stretch of a custom
+    type (7); radii shrink along the branches. Deterministic (numpy's PCG64)."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    lines = ["# synthetic cell for eqsim's tests (tests/spatial/spatial_models.py)",
+             "1 1 0 0 0 6 -1", "2 1 0 6 0 6 1", "3 1 0 -6 0 6 1"]
+    count = [3]
+
+    def add(kind, xyz, r, parent):
+        count[0] += 1
+        lines.append(f"{count[0]} {kind} {xyz[0]:.3f} {xyz[1]:.3f} {xyz[2]:.3f} "
+                     f"{r:.3f} {parent}")
+        return count[0]
+
+    def branch(kind, start, direction, r, parent, points, depth):
+        pos = np.array(start, dtype=float)
+        for _ in range(points):
+            step = direction * rng.uniform(6, 14) + rng.normal(0, 2, 3)
+            pos = pos + step
+            r = max(0.15, r * rng.uniform(0.85, 0.97))
+            parent = add(kind, pos, r, parent)
+        if depth > 0:
+            for turn in (-0.6, 0.6):
+                d = direction + turn * np.cross(direction, [0, 0, 1.0])
+                branch(kind, pos, d / np.linalg.norm(d), r * 0.8, parent,
+                       int(rng.integers(2, 5)), depth - 1)
+        return parent
+
+    branch(3, (8, 2, 0), np.array([1.0, 0.3, 0]), 1.2, 1, 4, 2)
+    branch(3, (-8, 2, 0), np.array([-1.0, 0.4, 0.1]), 1.0, 1, 3, 1)
+    branch(4, (0, 8, 0), np.array([0.1, 1.0, 0.2]), 2.0, 1, 6, 1)
+    last = branch(2, (0, -8, 0), np.array([0.0, -1.0, 0.0]), 0.6, 1, 5, 0)
+    branch(7, lines[-1].split()[2:5], np.array([0.0, -1.0, 0.3]), 0.5, last, 3, 0)
+    return "\n".join(lines) + "\n"
+
+
+def swc_cell(b, path):
+    """The synthetic SWC cell, passive, a current into the tip of the first basal
+    dendrite for 2 ms: v at the soma, at that tip and at the axon's end."""
+    ms, mV, um, cm, nA, amp = b.ms, b.mV, b.um, b.cm, b.nA, b.amp
+    morpho = b.Morphology.from_file(str(path))
+    neuron = b.SpatialNeuron(morpho, "Im = gL*(EL - v) : amp/meter**2\n"
+                                     "I : amp (point current)",
+                             namespace={"gL": 1e-4 * b.siemens / cm ** 2, "EL": -70 * mV},
+                             Cm=1 * b.uF / cm ** 2, Ri=150 * b.ohm * cm,
+                             method="exponential_euler", dt=0.025 * ms)
+    neuron.v = -70 * mV
+    tip = int(morpho.dend.L.L._indices()[-1]) if morpho.dend.L.L.n > 1 else \
+        int(morpho.dend.L.L._indices())
+    axon_end = int(np.atleast_1d(morpho.axon._indices())[-1])
+    mon = b.StateMonitor(neuron, "v", record=[0, tip, axon_end], dt=0.1 * ms)
+    net = b.Network(neuron, mon)
+
+    def run(**kw):
+        neuron.I[tip] = 0.1 * nA
+        net.run(2 * ms, **kw)
+        neuron.I = 0 * amp
+        net.run(3 * ms, **kw)
+    return neuron, morpho, mon, run

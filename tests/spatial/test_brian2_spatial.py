@@ -95,3 +95,24 @@ def test_hh_velocity_as_hodgkin_huxley_1952():
     assert len(i) == n   # one spike per compartment
     speed = np.polyfit(t[keep], np.asarray(neuron.distance / meter)[i[keep]], 1)[0]
     assert speed == pytest.approx(18.8, rel=0.01)
+
+
+def test_swc_cell_vs_brian2(backend):
+    """A synthetic SWC file (3-point soma, branching dendrites, apical tuft, axon, a custom
+    type; tests/data/spatial_cell.swc): the geometry per compartment as Brian2 reads it
+    (to 1e-12), the same topology, and a passive run within 1e-6 of v's range."""
+    path = Path(__file__).parents[1] / "data" / "spatial_cell.swc"
+    assert path.read_text() == spatial_models.synthetic_swc()
+    ref = REF["swc_cell"]
+    neuron, morpho, mon, run = spatial_models.swc_cell(eqsim, path)
+    assert neuron.N == ref["n"]
+
+    def paths(topology):   # the sections' names in order, and their compartment counts
+        return [(line.split()[-1], line.count("-")) for line in topology.splitlines()]
+    assert paths(morpho.topology()) == paths(ref["sections"])
+    for k, values in ref["geometry"].items():
+        np.testing.assert_allclose(np.asarray(getattr(neuron, k + "_")), values,
+                                   rtol=1e-12, atol=1e-18, err_msg=k)
+    run(backend=backend)
+    assert list(mon.record) == ref["record"]
+    _close(mon.v, ref["v"], 1e-6)
