@@ -1,5 +1,5 @@
-"""Speed of multicompartment cells: eqsim vs Brian2 2.9 (cpp_standalone), per
-compartment-step.
+"""Speed of multicompartment cells: eqsim vs Brian2 2.9 (cpp_standalone) and NEURON 8.2,
+per compartment-step.
 
 The cell is Hodgkin & Huxley's axon of Brian2's examples (HH channels in every
 compartment, exponential Euler, dt = 0.01 ms) with ``n`` compartments, simulated for
@@ -14,7 +14,10 @@ figure is the CPU time of the run phase too (``time.process_time``): CPU times, 
     python benchmarks/spatial_speed.py --n 100 --T 50 --only eqsim
 
 Brian2 runs in its own virtualenv ($EQSIM_BRIAN2_PYTHON, default
-/root/.venvs/eqsim-brian2/bin/python). Prints one line per simulator and a markdown row.
+/root/.venvs/eqsim-brian2/bin/python), NEURON in $EQSIM_NEURON_PYTHON (default
+/root/.venvs/eqsim-hnn/bin/python, made by benchmarks/setup_hnn_env.sh): its own ``hh``
+mechanism on the same section, ``nseg = n``, fixed dt 0.01 ms, CPU time of
+``h.continuerun`` after ``h.finitialize``. Prints one line per simulator and a markdown row.
 """
 from __future__ import annotations
 
@@ -29,6 +32,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIAN2_PYTHON = os.environ.get("EQSIM_BRIAN2_PYTHON", "/root/.venvs/eqsim-brian2/bin/python")
+NEURON_PYTHON = os.environ.get("EQSIM_NEURON_PYTHON", "/root/.venvs/eqsim-hnn/bin/python")
+
+# NEURON: the same axon (10 cm, 476 um, Ri 35.4 ohm*cm, Cm 1 uF/cm2) with NEURON's own
+# hh mechanism (the same HH 1952 channels; NEURON shifts v by -65 mV and keeps its rate
+# tables), nseg = n, fixed step dt = 0.01 ms (secondorder 0: backward Euler, as eqsim)
+NEURON_CELL = '''
+import json, sys, time
+from neuron import h
+h.load_file("stdrun.hoc")
+n, T, repeat = {n}, {T}, {repeat}
+axon = h.Section(name="axon")
+axon.L, axon.diam, axon.nseg, axon.Ra, axon.cm = 1e5, 476.0, n, 35.4, 1.0
+axon.insert("hh")
+h.celsius = 6.3
+stim = h.IClamp(axon(0.5 / n))
+stim.delay, stim.dur, stim.amp = 0, 3, 1000.0       # 1 uA
+h.dt, h.secondorder = 0.01, 0
+best = float("inf")
+for _ in range(repeat):
+    h.finitialize(-65)
+    c0 = time.process_time()
+    h.continuerun(T)
+    best = min(best, time.process_time() - c0)
+print(json.dumps({{"run_s": best, "run_wall_s": best, "v_end": axon(0.5).v * 1e-3}}))
+'''
 
 CELL = '''
 import time, json, sys
@@ -88,12 +116,16 @@ print(json.dumps({"run_s": best, "run_wall_s": device._last_run_time,
 
 
 def run_one(side: str, n: int, T: float, repeat: int) -> dict:
-    if side == "eqsim":
+    if side == "neuron":
+        cmd = [NEURON_PYTHON, "-c", NEURON_CELL.format(n=n, T=T, repeat=repeat)]
+        env = dict(os.environ)
+        env.pop("PYTHONPATH", None)
+    elif side == "eqsim":
         code = CELL.format(imports="from eqsim import *", n=n, T=T, repeat=repeat,
                            body=EQSIM_BODY)
         cmd = [sys.executable, "-c", code]
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-    else:
+    else:   # brian2
         code = CELL.format(imports="from brian2 import *\nset_device('cpp_standalone', "
                                    "build_on_run=False)", n=n, T=T, repeat=repeat,
                            body=BRIAN2_BODY)
@@ -119,10 +151,10 @@ def main(argv=None) -> int:
     p.add_argument("--n", type=int, default=1000)
     p.add_argument("--T", type=float, default=100.0)
     p.add_argument("--repeat", type=int, default=3, help="best of k runs")
-    p.add_argument("--only", choices=("eqsim", "brian2"))
+    p.add_argument("--only", choices=("eqsim", "brian2", "neuron"))
     args = p.parse_args(argv)
     rows = []
-    for side in ("eqsim", "brian2"):
+    for side in ("eqsim", "brian2", "neuron"):
         if args.only and side != args.only:
             continue
         r = run_one(side, args.n, args.T, args.repeat)
