@@ -90,6 +90,9 @@ def parts_of(obj) -> list[Part]:
         if obj.spec.reset is not None:
             out.append(_ensure(obj, "_part_reset", f"{obj.name}_spike_resetter",
                                "resets", order, "reset"))
+        if getattr(obj.spec, "spatial", False):   # a SpatialNeuron's cable step
+            out.append(_ensure(obj, "_part_cable", f"{obj.name}_spatialstateupdater",
+                               "groups", 1, "cable step"))
         for c in getattr(obj, "_codes", ()):
             c.part.name = c.name
             out.append(c.part)

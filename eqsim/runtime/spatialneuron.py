@@ -196,6 +196,13 @@ class SpatialNeuron(NeuronGroup):
         self.arrays["_cab_g"][0] = 0.0
         return super().constant_values()
 
+    @property
+    def diffusion_state_updater(self):
+        """The cable step's place in the schedule (Brian2's name; ``.when``, ``.order``:
+        by default 'groups', order 1, after the gates)."""
+        from .schedule import parts_of
+        return next(p for p in parts_of(self) if p.name.endswith("_spatialstateupdater"))
+
     # ---- Brian2's derived quantities ---------------------------------------------------
     def _gtot(self) -> np.ndarray:
         """-dIm/dv per compartment, at the current state (a central difference over
