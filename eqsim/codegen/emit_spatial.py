@@ -3,8 +3,6 @@ blocks): the linearised membrane current printed for both targets, and the slots
 arrays of the tree solver (Hines' elimination over nodes numbered parents first)."""
 from __future__ import annotations
 
-import sympy as sp
-
 from ..errors import CodegenError
 from ..integration.cable import linearise_membrane
 from ..integration.discretize import GroupKernels

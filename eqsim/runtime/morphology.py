@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import numbers
 import os
-from collections import defaultdict
 
 import numpy as np
 
@@ -892,35 +891,37 @@ class FlatMorphology:
         cols = {k: [] for k in names}
         coords, sections = [], []
         self.has_coordinates = False
-        node_parent, node_g, node_comp = [-1], [0.0], [-1]   # node 0: start of the root
-        end_node = {}
+        # node 0: the start point of the root section; then per section its compartments
+        # and its end point (arrays per section, concatenated: no loop per compartment)
+        parents, gs, comps, depths = [[-1]], [[0.0]], [[-1]], [[0]]
+        count = [1]
+        node_depth = {0: 0}
 
         def walk(sec: Morphology, start_node: int, offset: int) -> int:
             for k in names:
                 cols[k].append(np.asarray(getattr(sec, k), dtype=float))
-            pts = sec._start_points()
-            if pts is not None:
+            if sec._start_points() is not None:
                 self.has_coordinates = True
                 coords.append(np.vstack([sec.x_, sec.y_, sec.z_]).T)
             else:
                 coords.append(np.full((sec.n, 3), np.nan))
             sections.append((sec, offset, offset + sec.n))
             r1, r2 = np.asarray(sec.r_length_1_), np.asarray(sec.r_length_2_)
-            prev = start_node
-            for c in range(sec.n):    # (a loop at set-up only, never per step)
-                node_parent.append(prev)
-                node_comp.append(offset + c)
-                # conductance/Ri to the previous node: from the section's start point, or
-                # between two midpoints (two half compartments in series)
-                node_g.append(r1[0] if c == 0 else 1.0 / (1.0 / r2[c - 1] + 1.0 / r1[c]))
-                prev = len(node_parent) - 1
-            node_parent.append(prev)   # the section's end point
-            node_comp.append(-1)
-            node_g.append(r2[-1])
-            end_node[id(sec)] = len(node_parent) - 1
-            offset += sec.n
+            n, base = sec.n, count[0]
+            parents.append(np.concatenate([[start_node], np.arange(base, base + n)]))
+            comps.append(np.concatenate([np.arange(offset, offset + n), [-1]]))
+            # conductance/Ri to the previous node: from the section's start point, between
+            # two midpoints (two half compartments in series), to the end point
+            gs.append(np.concatenate([r1[:1], 1.0 / (1.0 / r2[:-1] + 1.0 / r1[1:]),
+                                      r2[-1:]]))
+            first_depth = node_depth[start_node] + 1
+            depths.append(first_depth + np.arange(n + 1))
+            end = base + n
+            node_depth[end] = first_depth + n
+            count[0] = end + 1
+            offset += n
             for child in sec._children:
-                offset = walk(child, end_node[id(sec)], offset)
+                offset = walk(child, end, offset)
             return offset
 
         walk(morpho, 0, 0)
@@ -930,14 +931,11 @@ class FlatMorphology:
         self.x, self.y, self.z = (xyz[:, k] for k in range(3)) if self.has_coordinates \
             else (None, None, None)
         self.sections = sections
-        self.node_parent = np.asarray(node_parent, dtype=np.int32)
-        self.node_g = np.asarray(node_g, dtype=float)   # times 1/Ri: conductances
-        self.node_comp = np.asarray(node_comp, dtype=np.int32)
+        self.node_parent = np.concatenate(parents).astype(np.int32)
+        self.node_g = np.concatenate(gs).astype(float)   # times 1/Ri: conductances
+        self.node_comp = np.concatenate(comps).astype(np.int32)
         self.comp_node = np.flatnonzero(self.node_comp >= 0).astype(np.int32)
-        depth = np.zeros(len(node_parent), dtype=np.int32)
-        for k in range(1, len(node_parent)):
-            depth[k] = depth[node_parent[k]] + 1
-        self.node_depth = depth
+        self.node_depth = np.concatenate(depths).astype(np.int32)
 
 
 def flatten(morpho: Morphology) -> FlatMorphology:

@@ -61,9 +61,10 @@ _COORDS = "\nx : meter (constant)\ny : meter (constant)\nz : meter (constant)\n"
 DEFAULT_METHOD = ("exact", "exponential_euler", "rk2", "heun")   # Brian2's choice
 
 
-def _unit(name: str):
-    from .. import units
-    return get_dimension(eval(name, {}, dict(units.UNITS)))   # our own unit strings
+def _current_dims():
+    """The dimensions of amp and amp/meter**2."""
+    from ..units import amp, meter
+    return get_dimension(amp), get_dimension(amp / meter ** 2)
 
 
 def _line(eq: Equation, flags: tuple[str, ...], expr: str | None = None) -> str:
@@ -95,7 +96,8 @@ def spatial_model(model: str, coordinates: bool, where: str) -> str:
     if im.flags:
         raise EquationError(f"the membrane current Im of {where} takes no flags "
                             f"(got {', '.join(im.flags)})", code="E956")
-    if im.dim != _unit("amp/meter**2"):
+    amp_dim, density_dim = _current_dims()
+    if im.dim != density_dim:
         raise EquationError(f"the membrane current Im of {where} must be in amp/meter**2 "
                             f"(a current per unit area), it is in {im.dim}", code="E956",
                             hint="declare currents at a point as 'I : amp (point "
@@ -112,7 +114,7 @@ def spatial_model(model: str, coordinates: bool, where: str) -> str:
         if eq.name == "Im":
             continue
         if "point current" in eq.flags:
-            if eq.dim != _unit("amp"):
+            if eq.dim != amp_dim:
                 raise EquationError(f"the point current '{eq.name}' of {where} must be "
                                     f"in amp, it is in {eq.dim}", code="E958")
             points.append(eq.name)

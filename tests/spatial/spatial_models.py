@@ -150,7 +150,7 @@ def synthetic_swc(seed: int = 7) -> str:
 def swc_cell(b, path):
     """The synthetic SWC cell, passive, a current into the tip of the first basal
     dendrite for 2 ms: v at the soma, at that tip and at the axon's end."""
-    ms, mV, um, cm, nA, amp = b.ms, b.mV, b.um, b.cm, b.nA, b.amp
+    ms, mV, cm, nA, amp = b.ms, b.mV, b.cm, b.nA, b.amp
     morpho = b.Morphology.from_file(str(path))
     neuron = b.SpatialNeuron(morpho, "Im = gL*(EL - v) : amp/meter**2\n"
                                      "I : amp (point current)",

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import eqsim as eq
-from eqsim.units import cm, mV, ms, nA, nS, ohm, siemens, uF, um
+from eqsim.units import cm, mV, ms, nA, ohm, siemens, uF, um
 
 PASSIVE = """
 Im = gL*(EL - v) : amp/meter**2

@@ -1,7 +1,7 @@
 """Triggers of the SpatialNeuron / morphology error codes E947-E969 (see
 tests/unit/test_error_codes.py)."""
 import eqsim as eq
-from eqsim.units import mV, ms, ohm, cm, siemens, um
+from eqsim.units import cm, mV, ms, siemens, um
 
 PASSIVE = "Im = gL*(EL - v) : amp/meter**2"
 NS = {"gL": 1e-4 * siemens / cm ** 2, "EL": -70 * mV}
