@@ -146,3 +146,19 @@ def test_synapses_onto_a_subtree_and_threshold_location(backend):
     assert np.all(np.diff(peak[:17]) > 0)        # attenuates towards the soma
     assert set(np.asarray(spikes.i)) == {int(morpho.dend[150 * um])}
     assert spikes.num_spikes == 1
+
+
+def test_threads_give_the_same_result():
+    """The gates are updated by all threads, the cable step by one (an OpenMP single
+    block): any number of threads gives the same numbers."""
+    results = []
+    for threads in (1, 2):
+        root, _ = random_morphology(3, sections=6)
+        neuron = eq.SpatialNeuron(root, PASSIVE + "dw/dt = (v/mV + 70 - w)/(2*ms) : 1",
+                                  namespace=NS, dt=0.05 * ms)
+        neuron.v = "-70*mV + i*0.5*mV"
+        neuron.I[0] = 0.05 * nA
+        eq.Network(neuron).run(2 * ms, threads=threads)
+        results.append((neuron.v_.copy(), np.asarray(neuron.w).copy()))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
