@@ -139,9 +139,14 @@ class SpatialNeuron(NeuronGroup):
                  dt: Quantity | None = None, clock=None, order: int = 0,
                  Cm: Any = None, Ri: Any = None, name: str | None = None,
                  dtype=None, namespace: Mapping[str, Any] | None = None,
-                 method: Any = DEFAULT_METHOD, seed: int | None = None):
+                 method: Any = DEFAULT_METHOD, seed: int | None = None, cells: int = 1):
         from ..units import cm, ohm, uF
         flat = flatten(morphology)
+        if isinstance(cells, (bool, np.bool_)) or not isinstance(cells, numbers.Integral) \
+                or cells < 1:
+            raise ConfigurationError(f"cells must be a whole number >= 1, got {cells!r}",
+                                     code="E962")
+        cells = int(cells)
         where = f"model of SpatialNeuron '{name or 'spatialneuron'}'"
         text = spatial_model(model, flat.has_coordinates, where)
         if threshold is not None and threshold_location is not None:
@@ -151,35 +156,44 @@ class SpatialNeuron(NeuronGroup):
             if np.ndim(loc) != 0:
                 raise ConfigurationError("threshold_location is one compartment",
                                          code="E960")
-            threshold = f"({threshold}) and (i == {int(loc)})"
+            at = f"i % {flat.n}" if cells > 1 else "i"   # (in every cell)
+            threshold = f"({threshold}) and ({at} == {int(loc)})"
         if clock is not None and dt is None:
             dt = clock.dt
-        NeuronGroup.__init__(self, flat.n, text, threshold=threshold, reset=reset,
+        NeuronGroup.__init__(self, flat.n * cells, text, threshold=threshold, reset=reset,
                              refractory=refractory, method=method, namespace=namespace,
                              dt=dt, name=name, seed=seed, events=events, order=order)
         object.__setattr__(self, "spec", replace(self.spec, spatial=True))
         object.__setattr__(self, "morphology", morphology)
         object.__setattr__(self, "flat_morphology", flat)
         object.__setattr__(self, "user_model", model)
+        object.__setattr__(self, "cells", cells)
         for k in GEOMETRY:
-            self.arrays[k][:] = getattr(flat, k)
+            self.arrays[k][:] = np.tile(getattr(flat, k), cells)
         if flat.has_coordinates:
             for k in "xyz":
-                self.arrays[k][:] = getattr(flat, k)
-        self._set_tree(flat)
+                self.arrays[k][:] = np.tile(getattr(flat, k), cells)
+        self._set_tree(flat, cells)
         self.Cm = Cm if Cm is not None else 0.9 * uF / cm ** 2
         self.Ri = Ri if Ri is not None else 150 * ohm * cm
 
-    def _set_tree(self, flat) -> None:
-        """The arrays of the tree solver (see morphology.FlatMorphology)."""
-        m = len(flat.node_parent)
-        order = np.argsort(flat.node_depth, kind="stable").astype(np.int32)
-        levels = np.searchsorted(flat.node_depth[order],
-                                 np.arange(flat.node_depth.max() + 2)).astype(np.int32)
+    def _set_tree(self, flat, cells: int) -> None:
+        """The arrays of the tree solver (see morphology.FlatMorphology): one tree per
+        cell, cell after cell; a cell's root is its own parent, with no conductance, so
+        the elimination leaves it alone."""
+        m1 = len(flat.node_parent)
+        shift = (np.arange(cells) * m1)[:, None]
+        parent = flat.node_parent[None, :] + shift
+        parent[:, 0] = shift[:, 0]
+        depth = np.tile(flat.node_depth, cells)
+        order = np.argsort(depth, kind="stable").astype(np.int32)
+        levels = np.searchsorted(depth[order],
+                                 np.arange(depth.max() + 2)).astype(np.int32)
+        m = m1 * cells
         a = self.arrays
-        a["_cab_parent"] = np.maximum(flat.node_parent, 0).astype(np.int32)
+        a["_cab_parent"] = parent.reshape(-1).astype(np.int32)
         a["_cab_g"] = np.zeros(m)
-        a["_cab_node"] = flat.comp_node.astype(np.int32)
+        a["_cab_node"] = (flat.comp_node[None, :] + shift).reshape(-1).astype(np.int32)
         a["_cab_d"], a["_cab_b"] = np.zeros(m), np.zeros(m)
         a["_cab_order"], a["_cab_levels"] = order, levels
         a["_cab_sizes"] = np.array([m, len(levels) - 1], dtype=np.int32)
@@ -194,8 +208,9 @@ class SpatialNeuron(NeuronGroup):
         if not np.all(cm > 0):
             raise ConfigurationError(f"Cm of SpatialNeuron '{self.name}' must be positive "
                                      "in every compartment", code="E960")
-        self.arrays["_cab_g"][:] = self.flat_morphology.node_g / ri
-        self.arrays["_cab_g"][0] = 0.0
+        g = self.flat_morphology.node_g / ri
+        g[0] = 0.0   # (the root: no parent)
+        self.arrays["_cab_g"][:] = np.tile(g, self.cells)
         return super().constant_values()
 
     @property
@@ -231,9 +246,10 @@ class SpatialNeuron(NeuronGroup):
     def space_constant(self) -> Quantity:
         """Electrotonic length constant of each compartment (Brian2's formula)."""
         from ..units import meter
-        f = self.flat_morphology
-        ri = float(self.arrays["Ri"][0])
-        value = (2 / np.pi) ** (1 / 3) * (f.area / (1 / f.r_length_1 + 1 / f.r_length_2)) \
+        a = self.arrays
+        ri = float(a["Ri"][0])
+        value = (2 / np.pi) ** (1 / 3) * (a["area"] / (1 / a["r_length_1"] +
+                                                      1 / a["r_length_2"])) \
             ** (1 / 6) / (2 * np.sqrt(ri * self._gtot()))
         return Quantity(value, get_dimension(meter))
 
@@ -242,11 +258,32 @@ class SpatialNeuron(NeuronGroup):
         if not name.startswith("_") and self.__dict__.get("_ready", False):
             sub = _subtree(self, self.__dict__.get("morphology"), 0, name)
             if sub is not None:
+                if self.cells > 1:
+                    raise ConfigurationError(
+                        f"SpatialNeuron '{self.name}' has {self.cells} cells: choose one "
+                        f"first, e.g. {self.name}.cell(0).{name}", code="E962")
                 return sub
         return NeuronGroup.__getattr__(self, name)
 
     def __getitem__(self, key):
+        by_place = not isinstance(key, (numbers.Integral, slice)) or (
+            isinstance(key, slice) and any(isinstance(e, Quantity)
+                                           for e in (key.start, key.stop)))
+        if self.cells > 1 and by_place:
+            raise ConfigurationError(
+                f"SpatialNeuron '{self.name}' has {self.cells} cells: choose one first, "
+                f"e.g. {self.name}.cell(0)[...]", code="E962")
         return _segment(self, self.morphology, 0, key)
+
+    def cell(self, k: int) -> "SpatialSubgroup":
+        """The compartments of cell ``k`` (with ``cells=``): a subgroup that takes
+        section names (``neuron.cell(3).dend.v``) and distances as the neuron does."""
+        if not isinstance(k, numbers.Integral) or not 0 <= k < self.cells:
+            raise ConfigurationError(f"cell {k!r} of SpatialNeuron '{self.name}', which "
+                                     f"has {self.cells}", code="E962")
+        n = self.flat_morphology.n
+        return SpatialSubgroup(self, int(k) * n, (int(k) + 1) * n, self.morphology,
+                               int(k) * n)
 
     def _indices_for(self, key):
         return NeuronGroup._indices_for(self, _as_index(key))
@@ -268,35 +305,38 @@ def _subtree_stop(morpho: Morphology) -> int:
 
 
 def _subtree(neuron: SpatialNeuron, morpho, offset: int, name: str):
-    """``neuron.main`` (this section), ``neuron.dend`` (a subtree), or None."""
+    """``neuron.main`` (this section), ``neuron.dend`` (a subtree), or None; ``offset``:
+    the first compartment of the cell (with ``cells=``)."""
     if morpho is None:
         return None
     if name == "main":
-        start = morpho._start_index()
-        return SpatialSubgroup(neuron, start, start + morpho.n, morpho)
+        start = morpho._start_index() + offset
+        return SpatialSubgroup(neuron, start, start + morpho.n, morpho, offset)
     if name in morpho.children or (len(name) > 1 and all(c in "LR123456789"
                                                          for c in name)
                                    and name[0] in morpho.children):
         sub = morpho[name]
-        start = sub._start_index()
-        return SpatialSubgroup(neuron, start, _subtree_stop(sub), sub)
+        start = sub._start_index() + offset
+        return SpatialSubgroup(neuron, start, _subtree_stop(sub) + offset, sub, offset)
     return None
 
 
 def _segment(neuron: SpatialNeuron, morpho: Morphology, offset: int, key) -> Subgroup:
-    """Compartments of a section by index or by distance (a plain Subgroup)."""
+    """Compartments of a section by index or by distance (a plain Subgroup); ``offset``:
+    the start of ``neuron`` when it is a subgroup."""
     from .groups import _subgroup
     root = neuron.parent if isinstance(neuron, Subgroup) else neuron
+    cell = getattr(neuron, "cell_offset", 0)
     if isinstance(key, slice) and any(isinstance(e, Quantity) for e in (key.start,
                                                                        key.stop)):
         idx = morpho[key]._indices()
-        idx = np.atleast_1d(idx)
+        idx = np.atleast_1d(idx) + cell
         return Subgroup(root, int(idx[0]), int(idx[-1]) + 1)
     if isinstance(key, Quantity):
-        i = int(morpho[key]._indices())
+        i = int(morpho[key]._indices()) + cell
         return Subgroup(root, i, i + 1)
     if isinstance(key, (SubMorphology, Morphology)):
-        idx = np.atleast_1d(key._indices())
+        idx = np.atleast_1d(key._indices()) + cell
         return Subgroup(root, int(idx[0]), int(idx[-1]) + 1)
     if isinstance(key, numbers.Integral) or isinstance(key, slice):
         if offset:
@@ -313,20 +353,22 @@ class SpatialSubgroup(Subgroup):
     subtrees by name (``neuron.dend.L``, ``neuron.dend.main``)."""
 
     def __init__(self, parent: SpatialNeuron, start: int, stop: int,
-                 morphology: Morphology):
+                 morphology: Morphology, cell_offset: int = 0):
         Subgroup.__init__(self, parent, start, stop)
         object.__setattr__(self, "morphology", morphology)
+        object.__setattr__(self, "cell_offset", cell_offset)
 
     def __getattr__(self, name: str):
         if not name.startswith("_") and name not in ("parent", "start", "stop",
-                                                     "morphology"):
-            sub = _subtree(self.parent, self.__dict__.get("morphology"), self.start, name)
+                                                     "morphology", "cell_offset"):
+            sub = _subtree(self.parent, self.__dict__.get("morphology"),
+                           self.__dict__.get("cell_offset", 0), name)
             if sub is not None:
                 return sub
         return Subgroup.__getattr__(self, name)
 
     def __setattr__(self, name: str, value) -> None:
-        if name == "morphology":
+        if name in ("morphology", "cell_offset"):
             object.__setattr__(self, name, value)
         else:
             Subgroup.__setattr__(self, name, value)

@@ -162,3 +162,36 @@ def test_threads_give_the_same_result():
         results.append((neuron.v_.copy(), np.asarray(neuron.w).copy()))
     np.testing.assert_array_equal(results[0][0], results[1][0])
     np.testing.assert_array_equal(results[0][1], results[1][1])
+
+
+def test_many_cells_in_one_group(backend):
+    """``cells=3``: three copies of a morphology, solved as three trees in one group,
+    give each cell what the same cell alone gives (an eqsim extension of Brian2's API)."""
+    root, _ = random_morphology(5, sections=5)
+    model = PASSIVE + "dw/dt = (v/mV + 70 - w)/(2*ms) : 1"
+    many = eq.SpatialNeuron(root, model, namespace=NS, cells=3, dt=0.05 * ms,
+                            threshold="v > -60*mV", refractory="v > -65*mV",
+                            threshold_location=root[0])
+    n = many.N // 3
+    assert many.N == 3 * root.total_compartments
+    currents = [0.3, 0.0, -0.1]
+    for c, amp in enumerate(currents):
+        many.cell(c).main.I = amp * nA
+    many.v = -70 * mV
+    spikes = eq.SpikeMonitor(many)
+    eq.Network(many, spikes).run(3 * ms, backend=backend)
+    for c, amp in enumerate(currents):
+        one = eq.SpatialNeuron(root, model, namespace=NS, dt=0.05 * ms)
+        one.main.I = amp * nA
+        one.v = -70 * mV
+        eq.Network(one).run(3 * ms, backend=backend)
+        # (to rounding: a cell's root is solved with 1/d where the single cell divides)
+        np.testing.assert_allclose(many.v_[c * n:(c + 1) * n], one.v_, rtol=1e-12)
+        np.testing.assert_allclose(np.asarray(many.w)[c * n:(c + 1) * n],
+                                   np.asarray(one.w), rtol=1e-9, atol=1e-12)
+    assert set(np.asarray(spikes.i)) == {0}      # only cell 0, at its soma
+    sec = list(root.children)[0]
+    name = root.children.name(sec)
+    assert getattr(many.cell(2), name).start == 2 * n + sec._start_index()
+    with pytest.raises(eq.EqsimError, match="E962"):
+        getattr(many, name)

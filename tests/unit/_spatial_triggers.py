@@ -49,4 +49,5 @@ SPATIAL_TRIGGERS = {
     "E959": lambda tp, mp: _undifferentiable(),
     "E960": lambda tp, mp: _cable(threshold="v > 0*mV", threshold_location=[0, 1]),
     "E961": lambda tp, mp: _mpi(),
+    "E962": lambda tp, mp: _cable(cells=0),
 }
