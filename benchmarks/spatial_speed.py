@@ -41,13 +41,18 @@ NEURON_CELL = '''
 import json, sys, time
 from neuron import h
 h.load_file("stdrun.hoc")
-n, T, repeat = {n}, {T}, {repeat}
-axon = h.Section(name="axon")
-axon.L, axon.diam, axon.nseg, axon.Ra, axon.cm = 1e5, 476.0, n, 35.4, 1.0
-axon.insert("hh")
+n, T, repeat, cells = {n}, {T}, {repeat}, {cells}
+axons, stims = [], []
+for c in range(cells):
+    axon = h.Section(name=f"axon{{c}}")
+    axon.L, axon.diam, axon.nseg, axon.Ra, axon.cm = 1e5, 476.0, n, 35.4, 1.0
+    axon.insert("hh")
+    stim = h.IClamp(axon(0.5 / n))
+    stim.delay, stim.dur, stim.amp = 0, 3, 1000.0       # 1 uA
+    axons.append(axon)
+    stims.append(stim)
+axon = axons[0]
 h.celsius = 6.3
-stim = h.IClamp(axon(0.5 / n))
-stim.delay, stim.dur, stim.amp = 0, 3, 1000.0       # 1 uA
 h.dt, h.secondorder = 0.01, 0
 best = float("inf")
 for _ in range(repeat):
@@ -61,7 +66,7 @@ print(json.dumps({{"run_s": best, "run_wall_s": best, "v_end": axon(0.5).v * 1e-
 CELL = '''
 import time, json, sys
 {imports}
-n, T, repeat = {n}, {T}, {repeat}
+n, T, repeat, cells = {n}, {T}, {repeat}, {cells}
 morpho = Cylinder(length=10*cm, diameter=2*238*um, n=n, type='axon')
 ns = dict(El=10.613*mV, ENa=115*mV, EK=-12*mV, gl=0.3*msiemens/cm**2,
           gK=36*msiemens/cm**2)
@@ -79,16 +84,31 @@ alphan = (0.01/mV) * 10*mV/exprel((-v+10*mV)/(10*mV))/ms : Hz
 betan = 0.125*exp(-v/(80*mV))/ms : Hz
 gNa : siemens/meter**2
 """
-neuron = SpatialNeuron(morphology=morpho, model=eqs, method="exponential_euler",
-                       Cm=1*uF/cm**2, Ri=35.4*ohm*cm, namespace=ns, dt=0.01*ms)
-neuron.v = 0*mV; neuron.h = 0.596; neuron.m = 0.0529; neuron.n = 0.3177
-neuron.gNa = 120*msiemens/cm**2
-neuron.I[0] = 1*uA
+{make}
+for neuron in neurons:
+    neuron.v = 0*mV; neuron.h = 0.596; neuron.m = 0.0529; neuron.n = 0.3177
+    neuron.gNa = 120*msiemens/cm**2
+    neuron.I[np.arange(0, neuron.N, n)] = 1*uA    # compartment 0 of every cell
 {body}
 '''
 
+# eqsim: one group of `cells` copies (cells=); Brian2: one SpatialNeuron per cell
+EQSIM_MAKE = '''
+import numpy as np
+neurons = [SpatialNeuron(morphology=morpho, model=eqs, method="exponential_euler",
+                         Cm=1*uF/cm**2, Ri=35.4*ohm*cm, namespace=ns, dt=0.01*ms,
+                         cells=cells)]
+'''
+BRIAN2_MAKE = '''
+import numpy as np
+neurons = [SpatialNeuron(morphology=morpho, model=eqs, method="exponential_euler",
+                         Cm=1*uF/cm**2, Ri=35.4*ohm*cm, namespace=ns, dt=0.01*ms)
+           for _ in range(cells)]
+'''
+
 EQSIM_BODY = '''
-net = Network(neuron)
+neuron = neurons[0]
+net = Network(*neurons)
 net.run(0.1*ms)                      # build and compile
 best, wall = float("inf"), float("inf")
 for _ in range(repeat):
@@ -101,7 +121,8 @@ print(json.dumps({"run_s": best, "run_wall_s": wall, "v_end": float(neuron.v[n//
 
 BRIAN2_BODY = '''
 import resource
-net = Network(neuron)
+neuron = neurons[0]
+net = Network(*neurons)
 net.run(T*ms)
 device.build(directory=sys.argv[1], compile=True, run=False)
 best = float("inf")
@@ -115,20 +136,21 @@ print(json.dumps({"run_s": best, "run_wall_s": device._last_run_time,
 '''
 
 
-def run_one(side: str, n: int, T: float, repeat: int) -> dict:
+def run_one(side: str, n: int, T: float, repeat: int, cells: int = 1) -> dict:
     if side == "neuron":
-        cmd = [NEURON_PYTHON, "-c", NEURON_CELL.format(n=n, T=T, repeat=repeat)]
+        cmd = [NEURON_PYTHON, "-c", NEURON_CELL.format(n=n, T=T, repeat=repeat,
+                                                       cells=cells)]
         env = dict(os.environ)
         env.pop("PYTHONPATH", None)
     elif side == "eqsim":
         code = CELL.format(imports="from eqsim import *", n=n, T=T, repeat=repeat,
-                           body=EQSIM_BODY)
+                           cells=cells, make=EQSIM_MAKE, body=EQSIM_BODY)
         cmd = [sys.executable, "-c", code]
         env = dict(os.environ, PYTHONPATH=str(ROOT))
     else:   # brian2
         code = CELL.format(imports="from brian2 import *\nset_device('cpp_standalone', "
                                    "build_on_run=False)", n=n, T=T, repeat=repeat,
-                           body=BRIAN2_BODY)
+                           cells=cells, make=BRIAN2_MAKE, body=BRIAN2_BODY)
         cmd = [BRIAN2_PYTHON, "-c", code]
         env = dict(os.environ)
         env.pop("PYTHONPATH", None)
@@ -141,8 +163,8 @@ def run_one(side: str, n: int, T: float, repeat: int) -> dict:
         raise RuntimeError(f"{side} failed:\n{out.stderr[-2000:]}")
     result = json.loads(out.stdout.strip().splitlines()[-1])
     steps = round(T / 0.01)
-    result.update(side=side, n=n, T_ms=T, wall_s=wall,
-                  ns_per_compartment_step=result["run_s"] / (n * steps) * 1e9)
+    result.update(side=side, n=n, cells=cells, T_ms=T, wall_s=wall,
+                  ns_per_compartment_step=result["run_s"] / (n * cells * steps) * 1e9)
     return result
 
 
@@ -151,15 +173,20 @@ def main(argv=None) -> int:
     p.add_argument("--n", type=int, default=1000)
     p.add_argument("--T", type=float, default=100.0)
     p.add_argument("--repeat", type=int, default=3, help="best of k runs")
+    p.add_argument("--cells", type=int, default=1, help="cells of n compartments each")
+    p.add_argument("--brian2-cells", type=int, default=None,
+                   help="Brian2 only: fewer cells (one SpatialNeuron each, so its code "
+                        "generation and compilation grow with the number of cells)")
     p.add_argument("--only", choices=("eqsim", "brian2", "neuron"))
     args = p.parse_args(argv)
     rows = []
     for side in ("eqsim", "brian2", "neuron"):
         if args.only and side != args.only:
             continue
-        r = run_one(side, args.n, args.T, args.repeat)
+        cells = args.brian2_cells if side == "brian2" and args.brian2_cells else args.cells
+        r = run_one(side, args.n, args.T, args.repeat, cells)
         rows.append(r)
-        print(f"{side:7s} n={r['n']} T={r['T_ms']} ms: run {r['run_s']:.3f} s CPU "
+        print(f"{side:7s} n={r['n']} cells={r['cells']} T={r['T_ms']} ms: run {r['run_s']:.3f} s CPU "
               f"({r['run_wall_s']:.3f} s wall), "
               f"{r['ns_per_compartment_step']:.1f} ns per compartment-step "
               f"(v mid {r['v_end']:.6g} V; process wall {r['wall_s']:.1f} s)")
