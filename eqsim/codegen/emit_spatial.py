@@ -3,7 +3,6 @@ blocks): the linearised membrane current printed for both targets, and the slots
 arrays of the tree solver (Hines' elimination over nodes numbered parents first)."""
 from __future__ import annotations
 
-from ..errors import CodegenError
 from ..integration.cable import linearise_membrane
 from ..integration.discretize import GroupKernels
 from ..integration.rewrite import optimise
@@ -24,12 +23,11 @@ def _symbols(exprs) -> set[str]:
 
 def cable_context(spec, k: GroupKernels, g: dict, lay,
                   distributed: bool = False) -> dict | None:
-    """The 'cable' part of group context ``g`` (None for a point-neuron group)."""
+    """The 'cable' part of group context ``g`` (None for a point-neuron group). Under
+    MPI (``distributed``) the same block runs on a rank's own cells (runtime/
+    distributed.py binds their trees)."""
     if not getattr(spec, "spatial", False):
         return None
-    if distributed:
-        raise CodegenError(f"SpatialNeuron '{spec.name}' cannot run with backend='mpi' "
-                           "yet", code="E961", hint="run it on one process ('c')")
     gtot, i0 = linearise_membrane(k.subexpressions["Im"], f"group '{spec.name}'")
     vector_names = set(k.state) | {"i"}
     scalars, vectors = optimise([("_gtot", gtot), ("_I0", i0)], vector_names,

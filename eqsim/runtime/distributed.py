@@ -22,6 +22,16 @@ from .groups import group_of, offset_of
 MAX_WINDOW = 32   # steps; any window up to min-delay + 1 gives the same spikes
 
 
+def _block_of(g, comm) -> tuple[int, int]:
+    """A rank's neurons of group g; a SpatialNeuron is split by whole cells (a cell's
+    compartments are solved together: it never spans ranks)."""
+    if getattr(g.spec, "spatial", False):
+        n = g.N // g.cells
+        lo, hi = block(g.cells, comm.size, comm.rank)
+        return lo * n, hi * n
+    return block(g.N, comm.size, comm.rank)
+
+
 class RankPlan:
     """The part of a network one rank simulates, and its share of the exchange."""
 
@@ -30,7 +40,7 @@ class RankPlan:
         self.comm = comm
         self.groups = net.groups
         check_ranks(sum(g.N for g in self.groups), comm.size)
-        self.ranges = {id(g): block(g.N, comm.size, comm.rank) for g in self.groups}
+        self.ranges = {id(g): _block_of(g, comm) for g in self.groups}
         self._check(net, unit)
         self.exchanged = [g for g in self.groups if f"{g.name}/_x_base" in unit.iparams]
         self.bases = np.cumsum([0] + [g.N for g in self.exchanged]).astype(np.int64)
@@ -88,6 +98,8 @@ class RankPlan:
                 data.set_array(key, g.arrays[var][lo:hi])
         data.set_i(f"{g.name}/N", hi - lo)
         data.set_i(f"{g.name}/offset", lo)
+        if getattr(g.spec, "spatial", False):   # the trees of the rank's own cells
+            g.bind_cells(data, lo, hi)
         if g.spec.generator:   # the generator's table, restricted to owned neurons
             gi, gs = g.arrays["_gen_i"], g.arrays["_gen_step"]
             mine = (gi >= lo) & (gi < hi)

@@ -198,6 +198,26 @@ class SpatialNeuron(NeuronGroup):
         a["_cab_order"], a["_cab_levels"] = order, levels
         a["_cab_sizes"] = np.array([m, len(levels) - 1], dtype=np.int32)
 
+    def bind_cells(self, data, lo: int, hi: int) -> None:
+        """Point the cable step of ``data`` at the trees of compartments [lo, hi) only
+        (whole cells: an MPI rank's share); node indices become local."""
+        n, m1 = self.flat_morphology.n, len(self.flat_morphology.node_parent)
+        c0, c1 = lo // n, hi // n
+        a, s0, s1 = self.arrays, c0 * m1, c1 * m1
+        depth = np.tile(self.flat_morphology.node_depth, c1 - c0)
+        order = np.argsort(depth, kind="stable").astype(np.int32)
+        levels = np.searchsorted(depth[order], np.arange(
+            (depth.max() if depth.size else -1) + 2)).astype(np.int32)
+        local = {"_cab_parent": (a["_cab_parent"][s0:s1] - s0).astype(np.int32),
+                 "_cab_node": (a["_cab_node"][lo:hi] - s0).astype(np.int32),
+                 "_cab_g": a["_cab_g"][s0:s1], "_cab_d": a["_cab_d"][s0:s1],
+                 "_cab_b": a["_cab_b"][s0:s1], "_cab_order": order,
+                 "_cab_levels": levels,
+                 "_cab_sizes": np.array([s1 - s0, max(len(levels) - 1, 0)], np.int32)}
+        object.__setattr__(self, "_local_cable", local)   # (kept alive while bound)
+        for key, arr in local.items():
+            data.set_array(f"{self.name}/{key}", arr)
+
     def constant_values(self) -> dict[str, float]:
         """Runtime constants, and the axial conductances from the current ``Ri``."""
         ri = float(self.arrays["Ri"][0])

@@ -109,6 +109,54 @@ def summed():
     return eq.Network(P, G, S, R, *mons), 0.2 * second
 
 
+def spatial():
+    """Five multicompartment cells in one SpatialNeuron (cells=5: a soma, an axon with a
+    spike initiation zone, a dendrite): recorded spikes onto the dendrites, spikes of the
+    cells' axons onto the other cells' dendrites after 2 ms. Split by whole cells."""
+    from eqsim.units import cm, nA, ohm, siemens, uF, um
+    gL = 1e-4 * siemens / cm ** 2
+    ns = dict(gL=gL, EL=-70 * mV, ENa=50 * mV, EK=-90 * mV, Es=0 * mV)
+    morpho = eq.Soma(20 * um)
+    morpho.axon = eq.Cylinder(diameter=1 * um, length=100 * um, n=10)
+    morpho.dend = eq.Cylinder(diameter=1.5 * um, length=200 * um, n=10)
+    model = """
+    Im = gL*(EL-v) + gNa*m*h*(ENa-v) + gK*n*(EK-v) + gs*(Es-v) : amp/meter**2
+    dm/dt = (1/(1+exp((-30*mV-v)/(6*mV))) - m)/(0.3*ms) : 1
+    dh/dt = (1/(1+exp((v+50*mV)/(6*mV))) - h)/(3*ms) : 1
+    dn/dt = (1/(1+exp((-20*mV-v)/(8*mV))) - n)/(5*ms) : 1
+    dgs/dt = -gs/(2*ms) : siemens/meter**2
+    gNa : siemens/meter**2
+    gK : siemens/meter**2
+    I : amp (point current)
+    """
+    cells = eq.SpatialNeuron(morpho, model, namespace=ns, Cm=1 * uF / cm ** 2,
+                             Ri=100 * ohm * cm, method="exponential_euler", cells=5,
+                             threshold="v > -20*mV", refractory="v > -40*mV",
+                             threshold_location=morpho.axon[25 * um], name="cells",
+                             dt=0.025 * ms)
+    cells.v = -65 * mV
+    zone = "700*gL*int(distance > 15*um and distance < 45*um)*int(i % 21 < 11)"
+    cells.gNa = zone     # (compartments 1-10 of a cell are its axon)
+    cells.gK = zone
+    n = morpho.total_compartments
+    cells.I["i % 21 == 0"] = "(i // 21)*0.02*nA"   # a different drive into each soma
+    rng = np.random.default_rng(41)
+    times = np.sort(rng.uniform(1, 40, 60))
+    src = eq.SpikeGeneratorGroup(3, rng.integers(0, 3, 60), times * ms, name="recorded",
+                                 dt=0.025 * ms)
+    S = eq.Synapses(src, cells, on_pre="gs_post += 30*siemens/meter**2", name="inputs")
+    S.connect(i=np.repeat([0, 1, 2], 5), j=np.tile(np.arange(5) * n + 18, 3))
+    R = eq.Synapses(cells, cells, on_pre="gs_post += 40*siemens/meter**2", delay=2 * ms,
+                    name="recurrent")
+    spiking = np.arange(5) * n + int(morpho.axon[25 * um])
+    R.connect(i=np.repeat(spiking, 4),
+              j=[c * n + 15 for s in range(5) for c in range(5) if c != s])
+    mons = [eq.SpikeMonitor(cells, name="spikes"),
+            eq.StateMonitor(cells, ["v", "m"], record=[0, 18, n + 5, 3 * n + 20, 4 * n],
+                            name="trace")]
+    return eq.Network(src, cells, S, R, *mons), 50 * ms
+
+
 def results(net) -> dict:
     out = {}
     for m in net.spike_monitors:
@@ -141,7 +189,7 @@ def main(argv):
         # rank 1 starts with other chunk sizes: windows must still line up
         eq.Network._initial_chunk = lambda self: 7
     net, duration = {"cuba": cuba, "brunel": brunel, "stdp": stdp, "replay": replay,
-                     "summed": summed}[name]()
+                     "summed": summed, "spatial": spatial}[name]()
     net.run(duration / 2, backend=backend, threads=int(threads))
     net.run(duration / 2, backend=backend, threads=int(threads))   # runs continue
     out = results(net)

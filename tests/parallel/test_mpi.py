@@ -61,7 +61,7 @@ def single(tmp_path_factory):
     """Every network once on one process with backend='c' (the reference)."""
     tmp = tmp_path_factory.mktemp("single")
     return {name: _run([name, "c", "1"], None, tmp / f"{name}.npz")
-            for name in ("cuba", "brunel", "stdp", "replay", "summed")}
+            for name in ("cuba", "brunel", "stdp", "replay", "summed", "spatial")}
 
 
 @pytest.mark.parametrize("name", ["cuba", "brunel", "stdp", "replay", "summed"])
@@ -76,7 +76,7 @@ def test_one_rank_distributed_loop_matches_c(name, single, tmp_path):
 @pytest.mark.parametrize("name, ranks, threads", [
     ("cuba", 2, 1), ("brunel", 2, 2), ("stdp", 2, 1),
     ("cuba", 4, 1), ("brunel", 4, 1), ("stdp", 4, 2), ("replay", 3, 1), ("summed", 3, 1),
-    ("summed", 2, 2),
+    ("summed", 2, 2), ("spatial", 2, 1), ("spatial", 3, 1),
 ])
 def test_ranks_give_the_single_process_spikes(name, ranks, threads, single, tmp_path):
     if _mpiexec() is None:
@@ -209,3 +209,11 @@ def test_synapses_gather_on_one_process_and_bad_names():
     assert np.allclose(table["delay"], 1e-3)
     with pytest.raises(eq.ConfigurationError, match="no variable 'x'"):
         S.gather("x")
+
+
+def test_multicompartment_cells_split_by_cell(single, tmp_path):
+    """A SpatialNeuron of 5 cells on one process through the distributed loop: the
+    same as backend='c' (the mpiexec runs above split it by whole cells)."""
+    got = _run(["spatial", "mpi", "1"], None, tmp_path / "o.npz")
+    _same(single["spatial"], got)
+    assert len(got["spikes.i"]) >= 5 and len(set(got["spikes.i"] // 21)) == 5

@@ -29,10 +29,6 @@ def _undifferentiable():
     eq.Network(neuron).run(0.1 * ms)
 
 
-def _mpi():
-    eq.Network(_cable()).build("mpi")
-
-
 SPATIAL_TRIGGERS = {
     "E947": lambda tp, mp: eq.Cylinder(diameter=1 * ms, length=10 * um),
     "E948": lambda tp, mp: eq.Cylinder(diameter=1 * um, length=0 * um),
@@ -48,6 +44,5 @@ SPATIAL_TRIGGERS = {
     "E958": lambda tp, mp: _cable(PASSIVE + "\nI : amp/meter**2 (point current)"),
     "E959": lambda tp, mp: _undifferentiable(),
     "E960": lambda tp, mp: _cable(threshold="v > 0*mV", threshold_location=[0, 1]),
-    "E961": lambda tp, mp: _mpi(),
     "E962": lambda tp, mp: _cable(cells=0),
 }
