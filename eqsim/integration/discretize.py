@@ -554,7 +554,12 @@ def discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, sp
     if not held:
         return method, assignments, writes
     temps = {sp.Symbol(n, real=True): sp.Symbol(f"_{n}_held", real=True) for n in held}
-    first = [Assignment(f"_{n}_held", e) for n, e in held.items()]
+    # in order: a held subexpression that uses one written before it reads this step's
+    # value (as Brian2 evaluates them in order), not the one stored at the last step
+    first, earlier = [], {}
+    for n, e in held.items():
+        first.append(Assignment(f"_{n}_held", e.xreplace(earlier)))
+        earlier[sp.Symbol(n, real=True)] = temps[sp.Symbol(n, real=True)]
     assignments = [Assignment(a.target, a.expr.xreplace(temps)) for a in assignments]
     writes = [(v, e.xreplace(temps)) for v, e in writes]
     # a (shared, constant over dt) one is stored once for the group: see shared_writes

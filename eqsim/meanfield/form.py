@@ -313,8 +313,12 @@ def cell_form(cell: Cell) -> CellForm:
         gamma = float(sp.diff(fw, W))
         if not gamma < 0:
             raise _not_standard(cell, f"d{w}/dt does not relax ({w} has no -{w}/tau)")
-        adaptation.append(Adaptation(w, float(D), float(fw.subs({V: 0, W: 0})),
-                                     float(sp.diff(fw, V)), gamma, jumps.get(w, 0.0)))
+        ad = Adaptation(w, float(D), float(fw.subs({V: 0, W: 0})), float(sp.diff(fw, V)),
+                        gamma, jumps.get(w, 0.0))
+        if ad.alpha == 0 and ad.beta == 0 and ad.b == 0:
+            ignored.append(f"{w} (no drive: stays 0)")   # e.g. the FS cell's w (b = a = 0)
+            continue
+        adaptation.append(ad)
     return CellForm(cell.name, v, -float(A1), float(A0), channels, tuple(adaptation),
                     tuple(ignored))
 

@@ -121,38 +121,10 @@ def transfer_function(cell: Cell, inputs: dict, *, fixed: dict | None = None,
     dur_s = float(duration)
     if warmup is None:
         slow = max([-1.0 / a.gamma for a in form.adaptation] + [0.0])
-        warm_s = max(0.2, 3.0 * slow)
+        warm_s = min(max(0.2, 3.0 * slow), 3.0)
     else:
         warm_s = float(warmup)
-    # the Poisson input of each input with a rate somewhere
-    extra, code, levels = [], [], {}
-    ns = dict(cell.namespace)
-    for name, ch in form.channels.items():
-        lam = per_neuron[name] * ch.K * dt_s
-        if not np.any(lam > 0):
-            continue
-        lv = _levels(lam)
-        levels[name] = lv
-        extra.append(f"mf_u_{name} : 1")
-        extra += [f"mf_c_{name}_{j} : 1" for j in range(lv.shape[1])]
-        ns[f"mf_Q_{name}"] = cell.inputs[name].Q
-        count = " + ".join(f"(mf_u_{name} > mf_c_{name}_{j})" for j in range(lv.shape[1]))
-        code += [f"mf_u_{name} = rand()", f"{ch.var} += mf_Q_{name}*({count})"]
-    if not code:
-        raise ConfigurationError("every input rate of the scan is 0 Hz", code="E926")
-    scan_cell = Cell(cell.model, cell.threshold, cell.reset, cell.refractory, cell.method,
-                     ns, cell.inputs, cell.init, name=f"tf_{cell.name}")
-    from ..runtime.groups import NeuronGroup
-    G = NeuronGroup(N, cell.model + "\n" + "\n".join(extra), threshold=cell.threshold,
-                    reset=cell.reset, refractory=cell.refractory, method=cell.method,
-                    namespace=ns, name=scan_cell.name, seed=seed, dt=dt)
-    setattr(G, form.v, form.rest * _unit_of(G, form.v))
-    for var, value in cell.init.items():
-        setattr(G, var, value)
-    for name, lv in levels.items():
-        for j in range(lv.shape[1]):
-            setattr(G, f"mf_c_{name}_{j}", lv[:, j])
-    G.run_regularly("\n".join(code), when="start")
+    G = poisson_group(cell, form, per_neuron, dt, name=f"tf_{cell.name}", seed=seed)
     mon = SpikeMonitor(G, record=False, name=f"tf_{cell.name}_spikes")
     net = Network(G, mon)
     t_built = time.perf_counter()
@@ -168,6 +140,43 @@ def transfer_function(cell: Cell, inputs: dict, *, fixed: dict | None = None,
     _log.info("transfer-function scan of %s: %d points x %d seeds, %.2f s", cell.name,
               npts, seeds, t_run - t_start)
     return TFScan(rates, mean, std, axes, form, int(seeds), dur_s, secs)
+
+
+def poisson_group(cell: Cell, form: CellForm, rates: dict, dt=0.1 * ms,
+                  name: str = "mf_cell", seed: int = 1):
+    """A NeuronGroup of the cell, one neuron per entry of the per-neuron ``rates``
+    {input: Hz array}, each input a compiled Poisson drive of K trains at that rate;
+    the membrane starts at rest (then ``cell.init``)."""
+    from ..runtime.groups import NeuronGroup
+    dt_s = float(dt)
+    N = len(next(iter(rates.values())))
+    extra, code, levels = [], [], {}
+    ns = dict(cell.namespace)
+    for name_, ch in form.channels.items():
+        lam = np.asarray(rates.get(name_, np.zeros(N)), dtype=float) * ch.K * dt_s
+        if not np.any(lam > 0):
+            continue
+        lv = _levels(lam)
+        levels[name_] = lv
+        extra.append(f"mf_u_{name_} : 1")
+        extra += [f"mf_c_{name_}_{j} : 1" for j in range(lv.shape[1])]
+        ns[f"mf_Q_{name_}"] = cell.inputs[name_].Q
+        count = " + ".join(f"(mf_u_{name_} > mf_c_{name_}_{j})"
+                           for j in range(lv.shape[1]))
+        code += [f"mf_u_{name_} = rand()", f"{ch.var} += mf_Q_{name_}*({count})"]
+    if not code:
+        raise ConfigurationError("every input rate of the scan is 0 Hz", code="E926")
+    G = NeuronGroup(N, cell.model + "\n" + "\n".join(extra), threshold=cell.threshold,
+                    reset=cell.reset, refractory=cell.refractory, method=cell.method,
+                    namespace=ns, name=name, seed=seed, dt=dt)
+    setattr(G, form.v, form.rest * _unit_of(G, form.v))
+    for var, value in cell.init.items():
+        setattr(G, var, value)
+    for name_, lv in levels.items():
+        for j in range(lv.shape[1]):
+            setattr(G, f"mf_c_{name_}_{j}", lv[:, j])
+    G.run_regularly("\n".join(code), when="start")
+    return G
 
 
 def _unit_of(G, var: str):
