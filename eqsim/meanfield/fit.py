@@ -179,17 +179,19 @@ def _finite(x, what: str) -> np.ndarray:
     return x
 
 
-def fit(scan, *, rate_max: float | None = None, refine: bool = True,
+def fit(scan, *, rate_max: float | None = None, rate_min: float = 1e-3,
+        refine: bool = True,
         norm: dict | None = None, min_points: int = 12) -> TransferFunction:
     """Fit the transfer function to a :class:`~eqsim.meanfield.scan.TFScan` (module
-    docstring). Points above ``rate_max`` Hz are left out of the linear step."""
+    docstring). Points outside (``rate_min``, ``rate_max``) Hz are left out of the
+    linear step (the refinement uses every point)."""
     form = scan.form
     norm = dict(norm or NORM)
     rates = {n: np.asarray(v, dtype=float).ravel() for n, v in scan.rates.items()}
     nu = np.asarray(scan.mean, dtype=float).ravel()
     m = moments(form, rates, nu_out=nu)
     tau_m0 = form.tau_m0
-    ok = (nu > 0) & (2 * m["tauV"] * nu < 1)
+    ok = (nu > rate_min) & (2 * m["tauV"] * nu < 1)
     if rate_max is not None:
         ok &= nu < rate_max
     if np.count_nonzero(ok) < min_points:

@@ -85,8 +85,8 @@ def erfc(x, xp=NP):
 def erfcinv(y: np.ndarray) -> np.ndarray:
     """Inverse of :func:`erfc_approx` on (0, 2), by bisection (vectorised, 1e-12)."""
     y = np.asarray(y, dtype=float)
-    lo, hi = np.full(y.shape, -6.0), np.full(y.shape, 6.0)
-    for _ in range(50):
+    lo, hi = np.full(y.shape, -9.0), np.full(y.shape, 9.0)
+    for _ in range(56):
         mid = 0.5 * (lo + hi)
         above = erfc_approx(mid) > y          # erfc decreases: the root is right of mid
         lo = np.where(above, mid, lo)
@@ -96,11 +96,16 @@ def erfcinv(y: np.ndarray) -> np.ndarray:
 
 def psp_integrals(n: int):
     """The n-th PSP integral, int_0^inf (a*tk*tm/(tk - tm)*(exp(-t/tk) - exp(-t/tm)))^n dt,
-    derived with sympy (tests compare it with the closed forms used here)."""
+    derived with sympy term by term (each exp(-r*t) integrates to 1/r); tests compare it
+    with the closed forms used here. Returns (expression, (a, tau_k, tau_m))."""
     a, tk, tm, t = sp.symbols("a tau_k tau_m t", positive=True)
-    psp = a * tk * tm / (tk - tm) * (sp.exp(-t / tk) - sp.exp(-t / tm))
-    return sp.factor(sp.simplify(sp.integrate(sp.expand(psp ** n), (t, 0, sp.oo)))), \
-        (a, tk, tm)
+    x, y = sp.symbols("x y")   # exp(-t/tau_k), exp(-t/tau_m)
+    poly = sp.Poly(sp.expand((x - y) ** n), x, y)
+    total = sp.S.Zero
+    for (i, j), c in poly.terms():   # x**i*y**j = exp(-(i/tau_k + j/tau_m)*t)
+        total += c / (i / tk + j / tm)
+    total *= (a * tk * tm / (tk - tm)) ** n
+    return sp.factor(sp.simplify(total)), (a, tk, tm)
 
 
 def _mean_input(form, rates):

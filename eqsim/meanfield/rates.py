@@ -453,7 +453,7 @@ class RateModel:
         pops = list(self.populations)
         rates = dict(aff)
         for k, p in enumerate(pops):
-            rates[p] = x[k]
+            rates[p] = max(x[k], 0.0)
         out, j = [], len(pops)
         Ws, Wdot = {}, []
         for p, tf in self.populations.items():
@@ -482,50 +482,73 @@ class RateModel:
             J[:, k] = (self._residual(xp, aff) - self._residual(xm, aff)) / (2 * h)
         return J
 
+    def _newton(self, x, aff, tol, max_iter):
+        """Damped Newton on the residual; None when it fails."""
+        npop = len(self.populations)
+        scale = np.array([1.0 / self.T] * npop + [max(abs(v), 1e-12) * 1e-3
+                                                  for v in x[npop:]])
+        for _ in range(max_iter):
+            r = self._residual(x, aff)
+            if not np.all(np.isfinite(r)):
+                return None
+            if np.max(np.abs(r / scale)) < tol:
+                return x
+            J = self._jacobian(x, aff)
+            try:
+                step = np.linalg.solve(J, -r)
+            except np.linalg.LinAlgError:
+                return None
+            lam, norm0 = 1.0, np.linalg.norm(r / scale)
+            while lam > 1e-6:
+                xn = x + lam * step
+                xn[:npop] = np.maximum(xn[:npop], 0.0)
+                rn = self._residual(xn, aff)
+                if np.all(np.isfinite(rn)) and np.linalg.norm(rn / scale) < norm0:
+                    break
+                lam /= 2
+            else:
+                return None
+            x = xn
+        return None
+
+    def _relax(self, x, aff, duration):
+        """Integrate the first-order system (numpy, explicit Euler at T/20)."""
+        h = self.T / 20
+        npop = len(self.populations)
+        for _ in range(int(duration / h)):
+            x = x + h * self._residual(x, aff)
+            x[:npop] = np.maximum(x[:npop], 0.0)
+        return x
+
     def find_fixed_point(self, guess: dict | None = None, afferent: dict | None = None,
-                         tol: float = 1e-9, max_iter: int = 200) -> FixedPoint:
+                         tol: float = 1e-9, max_iter: int = 60) -> FixedPoint:
         """A fixed point of the first-order rate equations (damped Newton from ``guess``
-        {pop: Hz}, default 1 Hz), with its stability from the Jacobian's eigenvalues.
+        {pop: Hz}, default 1 Hz; if that fails, from where the dynamics relax to), with
+        its stability from the eigenvalues of the Jacobian of the dynamics.
         ``afferent`` {name: Hz} (default: the model's, at t = 0, first copy)."""
         aff = {a: float(np.ravel(v)[0]) for a, v in self._afferent_values().items()}
         for a, v in (afferent or {}).items():
             aff[a] = float(v.view(np.ndarray) if isinstance(v, Quantity) else v)
         pops = list(self.populations)
         guess = dict(guess or {})
-        x = [float(guess.get(p, 1.0)) for p in pops]
+        x0 = [float(guess.get(p, 1.0)) for p in pops]
         for p, tf in self.populations.items():
             for ad in tf.form.adaptation:
-                x.append(-(ad.alpha + ad.beta * tf.form.rest + ad.b * x[pops.index(p)])
-                         / ad.gamma)
-        x = np.array(x)
-        scale = np.array([1.0] * len(pops) + [max(abs(v), 1e-12) for v in x[len(pops):]])
-        for _ in range(max_iter):
-            r = self._residual(x, aff)
-            if np.max(np.abs(r / scale * np.r_[[self.T] * len(pops),
-                                                [1.0] * (x.size - len(pops))])) < tol:
-                break
-            J = self._jacobian(x, aff)
-            try:
-                step = np.linalg.solve(J, -r)
-            except np.linalg.LinAlgError:
-                step = np.linalg.lstsq(J, -r, rcond=None)[0]
-            lam = 1.0
-            norm0 = np.linalg.norm(r / scale)
-            while lam > 1e-4:
-                xn = x + lam * step
-                xn[:len(pops)] = np.maximum(xn[:len(pops)], 0.0)
-                if np.linalg.norm(self._residual(xn, aff) / scale) < norm0:
-                    break
-                lam /= 2
-            x = xn
-        else:
+                x0.append(-(ad.alpha + ad.beta * tf.form.rest + ad.b * x0[pops.index(p)])
+                          / ad.gamma)
+        x0 = np.array(x0)
+        x = self._newton(x0.copy(), aff, tol, max_iter)
+        if x is None:
+            slow = max([self.T] + [-1.0 / ad.gamma for tf in self.populations.values()
+                                   for ad in tf.form.adaptation])
+            with np.errstate(all="ignore"):
+                relaxed = self._relax(x0.copy(), aff, 5 * slow)
+            if np.all(np.isfinite(relaxed)):
+                x = self._newton(relaxed, aff, tol, max_iter)
+        if x is None:
             raise ConfigurationError("find_fixed_point did not converge", code="E930",
                                      hint="try another guess={pop: rate}, or integrate "
                                           "with run() to see where the rates go")
-        r = self._residual(x, aff)
-        if not np.all(np.isfinite(x)) or np.max(np.abs(r[:len(pops)])) * self.T > 1e-6:
-            raise ConfigurationError("find_fixed_point did not converge", code="E930",
-                                     hint="try another guess={pop: rate}")
         ev = np.linalg.eigvals(self._jacobian(x, aff))
         rates = {p: float(x[k]) for k, p in enumerate(pops)}
         W, j = {}, len(pops)

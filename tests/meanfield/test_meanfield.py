@@ -63,7 +63,6 @@ def test_psp_integrals_derived_by_sympy_match_the_closed_forms():
     for n, closed in ((2, (a * tk * tm) ** 2 / (2 * (tk + tm))),
                       (3, 2 * (a * tk * tm) ** 3 / (3 * (tk + 2 * tm) * (2 * tk + tm)))):
         expr, syms = psp_integrals(n)
-        expr = expr.args[0][0] if isinstance(expr, sp.Piecewise) else expr
         assert float(expr.subs(dict(zip(syms, (a, tk, tm))))) == pytest.approx(closed,
                                                                                 rel=1e-12)
 
@@ -72,40 +71,63 @@ def test_erfc_approximation_and_inverse():
     import math
     x = np.linspace(-5, 5, 201)
     exact = np.array([math.erfc(v) for v in x])
-    assert np.max(np.abs(erfc_approx(x) - exact) / exact) < 2e-7
+    assert np.max(np.abs(erfc_approx(x) - exact)) < 1e-7
+    inner = np.abs(x) <= 4
+    assert np.max(np.abs(erfc_approx(x) - exact)[inner] / exact[inner]) < 1e-7
     assert np.allclose(erfcinv(exact[20:180]), x[20:180], atol=1e-6)
 
 
-def test_moments_match_a_simulated_passive_membrane():
-    """A passive conductance membrane under Poisson input (the scan's compiled input):
-    mean within 0.3 mV, std within 8 %, tau_V (integral of the autocorrelation over the
-    variance) within 20 %, skewness sign and size within 35 %, over 400 neurons x 2 s."""
+CUBA = "dv/dt = (EL - v)/tau + (Ie + Ii)/C : volt\ndIe/dt = -Ie/tau_e : amp\n" \
+       "dIi/dt = -Ii/tau_i : amp"
+CUBA_NS = dict(EL=-65 * mV, tau=20 * ms, C=200 * pF, tau_e=5 * ms, tau_i=10 * ms)
+CUBA_IN = {"exc": mf.Input("Ie", 20 * pA, 200), "inh": mf.Input("Ii", -40 * pA, 50)}
+
+
+def _simulated_moments(cell, rates, n=400, duration=2 * second):
+    """Mean, std, skewness and tau_V (integral of the autocorrelation over the variance)
+    of the free membrane of n cells (threshold never reached) under the scan's compiled
+    Poisson input, after a 0.3 s warm-up."""
     from eqsim.meanfield.scan import poisson_group
     from eqsim.runtime.monitors import StateMonitor
     from eqsim.runtime.network import Network
-    cell = coba_cell(threshold="v > 1000*mV")     # never fires: the free membrane
     form = mf.cell_form(cell)
-    n = 400
+    G = poisson_group(cell, form, {k: np.full(n, v) for k, v in rates.items()},
+                      name="passive", seed=3)
+    mon = StateMonitor(G, form.v, record=True, dt=0.5 * ms, name="vm")
+    net = Network(G, mon)
+    net.run(0.3 * second)
+    skip = len(mon.t_)
+    net.run(duration)
+    v = np.asarray(getattr(mon, form.v + "_"))[:, skip:]
+    dv = v - v.mean()   # the grand mean: per-neuron means would bias the tail down
+    ac = np.array([np.mean(dv[:, :dv.shape[1] - k] * dv[:, k:]) for k in range(300)])
+    return {"muV": v.mean(), "sV": v.std(), "gV": np.mean(dv ** 3) / np.mean(dv ** 2) ** 1.5,
+            "tauV": (np.sum(ac) - 0.5 * ac[0]) * 0.5e-3 / ac[0]}, mf.moments(form, rates)
+
+
+def test_moments_are_exact_for_current_synapses():
+    """Shot noise through a linear membrane (Campbell's theorem): the four moments within
+    the sampling error (0.1 mV; 3 %; skewness 0.04 absolute; tau_V 10 %)."""
+    cell = mf.Cell(CUBA, "v > 1000*mV", namespace=CUBA_NS, inputs=CUBA_IN)
+    sim, th = _simulated_moments(cell, {"exc": 5.0, "inh": 4.0})
+    assert sim["muV"] == pytest.approx(th["muV"], abs=0.1e-3)
+    assert sim["sV"] == pytest.approx(th["sV"], rel=0.03)
+    assert sim["gV"] == pytest.approx(th["gV"], abs=0.04)
+    assert abs(th["gV"]) > 0.1   # a visible skew (the slower inhibition: negative)
+    assert sim["tauV"] == pytest.approx(th["tauV"], rel=0.1)
+
+
+def test_moments_of_a_conductance_membrane():
+    """Conductance synapses: the shot-noise moments at the mean conductance (Zerlaut et
+    al. 2018) are approximations: mean within 0.3 mV, std within 8 %, tau_V within
+    15 % at two input levels (the skewness is not tested: the driving force's dependence
+    on v adds a skew the formula leaves out)."""
+    cell = coba_cell(threshold="v > 1000*mV")
     for rates in ({"exc": 4.0, "inh": 8.0}, {"exc": 10.0, "inh": 2.0}):
-        G = poisson_group(cell, form, {k: np.full(n, v) for k, v in rates.items()},
-                          name="passive", seed=3)
-        mon = StateMonitor(G, "v", record=True, dt=0.5 * ms, name="vm")
-        net = Network(G, mon)
-        net.run(0.3 * second)     # warm-up
-        t_skip = len(mon.t_)
-        net.run(2 * second)
-        v = np.asarray(mon.v_)[:, t_skip:]
-        m = mf.moments(form, rates)
-        assert v.mean() == pytest.approx(m["muV"], abs=0.3e-3)
-        assert v.std() == pytest.approx(m["sV"], rel=0.08)
-        dv = v - v.mean(axis=1, keepdims=True)
-        skew = np.mean(dv ** 3) / np.mean(dv ** 2) ** 1.5
-        assert np.sign(skew) == np.sign(m["gV"]) and skew == pytest.approx(m["gV"],
-                                                                          rel=0.35)
-        lags = np.arange(0, 120)      # 0 .. 60 ms in 0.5 ms
-        ac = np.array([np.mean(dv[:, :dv.shape[1] - k] * dv[:, k:]) for k in lags])
-        tau_v = (np.sum(ac) - 0.5 * ac[0]) * 0.5e-3 / ac[0]
-        assert tau_v == pytest.approx(m["tauV"], rel=0.2)
+        sim, th = _simulated_moments(cell, rates)
+        assert sim["muV"] == pytest.approx(th["muV"], abs=0.3e-3)
+        assert sim["sV"] == pytest.approx(th["sV"], rel=0.08)
+        assert sim["tauV"] == pytest.approx(th["tauV"], rel=0.15)
 
 
 def _synthetic_scan(form, coeffs, shape=(12, 12)):
@@ -164,17 +186,46 @@ def test_rate_equations_on_both_backends_reach_the_fixed_point():
     assert runs["c"].rates["exc"][1, -1] > runs["c"].rates["exc"][0, -1] > 0
 
 
-def test_second_order_adds_covariances():
+def test_second_order_equations_match_finite_differences():
+    """One Euler step of the compiled second-order equations (numpy backend: no gcc for
+    this large model) against El Boustani & Destexhe's right-hand sides with the
+    transfer functions' derivatives taken by finite differences in numpy."""
     tfs = _populations()
-    first = mf.RateModel(tfs, afferent={"aff": 4 * Hz})
-    second_ = mf.RateModel(tfs, afferent={"aff": 4 * Hz}, order=2,
-                           sizes={"exc": 4000, "inh": 1000})
-    r1 = first.run(0.2 * second, record_dt=1 * ms)
-    r2 = second_.run(0.2 * second, record_dt=1 * ms)
-    assert r2.cov[("exc", "exc")][-1] > 0 and r2.cov[("inh", "inh")][-1] > 0
-    for p in ("exc", "inh"):   # a small correction at these sizes
-        assert r2.rates[p][-1] == pytest.approx(r1.rates[p][-1], rel=0.1)
-        assert r2.rates[p][-1] != r1.rates[p][-1]
+    T, N = 5e-3, {"exc": 4000, "inh": 1000}
+    model = mf.RateModel(tfs, afferent={"aff": 4 * Hz}, order=2, sizes=N)
+    net, G, mon = model.network(init={"exc": 3.0, "inh": 9.0})
+    c0 = {("exc", "exc"): 0.6, ("exc", "inh"): 0.2, ("inh", "inh"): 1.5}
+    for (k, l), v in c0.items():
+        setattr(G, f"c_{k}_{l}", v)
+    net.run(0.1 * ms, backend="numpy")
+    pops = ["exc", "inh"]
+    x = np.array([3.0, 9.0])
+
+    def F(x):
+        r = {"exc": x[0], "inh": x[1], "aff": 4.0}
+        return np.array([tfs[p](r, check=False) for p in pops])
+
+    h = 1e-3
+    J = np.array([(F(x + h * e) - F(x - h * e)) / (2 * h) for e in np.eye(2)]).T
+    H = np.empty((2, 2, 2))
+    for a in range(2):
+        for b in range(2):
+            ea, eb = h * np.eye(2)[a], h * np.eye(2)[b]
+            H[:, a, b] = (F(x + ea + eb) - F(x + ea - eb) - F(x - ea + eb)
+                          + F(x - ea - eb)) / (4 * h * h)
+    C = np.array([[0.6, 0.2], [0.2, 1.5]])
+    f = F(x)
+    dnu = (f - x + 0.5 * np.einsum("klm,lm->k", H, C)) / T
+    dc = ((np.diag(f * (1 / T - f) / np.array([4000, 1000])) + np.outer(f - x, f - x)
+           + C @ J.T + J @ C - 2 * C) / T)
+    dt = 1e-4
+    for k, p in enumerate(pops):
+        assert (G.nu_exc[0] if p == "exc" else G.nu_inh[0]) == pytest.approx(
+            x[k] + dt * dnu[k], rel=1e-6)
+    got = {(0, 0): G.c_exc_exc[0], (0, 1): G.c_exc_inh[0], (1, 1): G.c_inh_inh[0]}
+    for (a, b), v in got.items():
+        assert v == pytest.approx(C[a, b] + dt * dc[a, b], rel=1e-5)
+    assert abs(0.5 * np.einsum("klm,lm->k", H, C)).max() > 1e-3 * abs(f - x).max()
 
 
 def test_out_of_range_rates_warn():
