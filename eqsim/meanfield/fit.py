@@ -181,7 +181,7 @@ def _finite(x, what: str) -> np.ndarray:
 
 def fit(scan, *, rate_max: float | None = None, rate_min: float = 1e-3,
         refine: bool = True,
-        norm: dict | None = None, min_points: int = 12) -> TransferFunction:
+        norm: dict | None = None, min_points: int = 10) -> TransferFunction:
     """Fit the transfer function to a :class:`~eqsim.meanfield.scan.TFScan` (module
     docstring). Points outside (``rate_min``, ``rate_max``) Hz are left out of the
     linear step (the refinement uses every point)."""
