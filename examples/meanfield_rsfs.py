@@ -50,8 +50,10 @@ def drive(duration_s: float, base: float, bump: float, dt_s: float = 1e-4) -> np
 
 
 def network(N: int, rate: np.ndarray, seed: int):
-    """The RS-FS network at size N with the in-degrees of N = 5000; afferent: an
-    independent Poisson train per neuron at K_AFF*F(t) (eqsim.drives.afferent)."""
+    """The RS-FS network at size N with the in-degrees of N = 5000 (each target draws
+    K_EXC excitatory and K_INH inhibitory partners, with replacement, as
+    neural_network_dynamics does); afferent: an independent Poisson train per neuron
+    at K_AFF*F(t) (eqsim.drives.afferent)."""
     n_exc = int(round(0.8 * N))
     sizes = {"exc": n_exc, "inh": N - n_exc}
     groups = {}
@@ -70,7 +72,13 @@ def network(N: int, rate: np.ndarray, seed: int):
         for tgt in ("exc", "inh"):
             S = eq.Synapses(groups[src], groups[tgt], on_pre=f"{var}_post += {q}",
                             namespace=COMMON, name=f"{src}_{tgt}")
-            S.connect(p=min(1.0, k / sizes[src]), seed=seed + 10 + len(synapses))
+            # fixed in-degree k (as neural_network_dynamics builds it), no autapses
+            rng = np.random.default_rng(seed + 10 + len(synapses))
+            n_src, n_tgt = sizes[src], sizes[tgt]
+            pre = rng.integers(0, n_src - (src == tgt), size=(n_tgt, k))
+            if src == tgt:   # skip the target itself
+                pre += pre >= np.arange(n_tgt)[:, None]
+            S.connect(i=pre.ravel(), j=np.repeat(np.arange(n_tgt), k))
             synapses.append(S)
     mons = {p: eq.SpikeMonitor(G, name=f"spikes_{p}") for p, G in groups.items()}
     return eq.Network(*groups.values(), aff, *synapses, *mons.values()), mons, sizes
@@ -86,7 +94,7 @@ def main(argv=None):
     parser.add_argument("--grid", type=int, default=20, help="scan points per axis")
     parser.add_argument("--seeds", type=int, default=4, help="cells per scan point")
     parser.add_argument("--scan-duration", type=float, default=1.0, help="s per scan")
-    parser.add_argument("--sweep", default="2,3,4,5,6,7", help="afferent rates (Hz)")
+    parser.add_argument("--sweep", default="3,4,5,6,7,8", help="afferent rates (Hz)")
     parser.add_argument("--sweep-duration", type=float, default=2.0,
                         help="s per sweep run (the first half is skipped)")
     parser.add_argument("--order2", action="store_true", help="add the 2nd-order model")
@@ -96,7 +104,7 @@ def main(argv=None):
 
     # 1. transfer functions
     tfs = {}
-    for pop, f_max in (("exc", 20.0), ("inh", 30.0)):
+    for pop, f_max in (("exc", 20.0), ("inh", 20.0)):
         grid = {"exc": np.linspace(0.5, f_max, args.grid) * Hz,
                 "inh": np.linspace(0.0, 40.0, args.grid) * Hz}
         with Timer() as t:

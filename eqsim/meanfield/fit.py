@@ -180,10 +180,12 @@ def _finite(x, what: str) -> np.ndarray:
 
 
 def fit(scan, *, rate_max: float | None = None, rate_min: float = 1e-3,
-        refine: bool = True,
+        refine: bool = True, floor_hz: float | None = 1.0,
         norm: dict | None = None, min_points: int = 10) -> TransferFunction:
     """Fit the transfer function to a :class:`~eqsim.meanfield.scan.TFScan` (module
-    docstring). Points outside (``rate_min``, ``rate_max``) Hz are left out of the
+    docstring). The refinement weighs each point's error by 1/(rate + ``floor_hz``)
+    (relative errors above ~1 Hz: the low rates of asynchronous states count as
+    much as the high ones; ``floor_hz=None``: plain errors in Hz). Points outside (``rate_min``, ``rate_max``) Hz are left out of the
     linear step (the refinement uses every point)."""
     form = scan.form
     norm = dict(norm or NORM)
@@ -211,7 +213,7 @@ def fit(scan, *, rate_max: float | None = None, rate_min: float = 1e-3,
     linear = coeffs
     linear_mae = _mae(form, rates, nu, coeffs, norm, clamp)
     if refine:
-        coeffs = _levenberg_marquardt(form, rates, nu, coeffs, norm, clamp)
+        coeffs = _levenberg_marquardt(form, rates, nu, coeffs, norm, clamp, floor_hz)
     mae = _mae(form, rates, nu, coeffs, norm, clamp)
     if refine and mae > linear_mae:
         coeffs, mae = linear, linear_mae
@@ -234,10 +236,13 @@ def _mae(form, rates, nu, coeffs, norm, clamp) -> float:
     return float(np.mean(np.abs(_predict(form, rates, nu, coeffs, norm, clamp) - nu)))
 
 
-def _levenberg_marquardt(form, rates, nu, coeffs, norm, clamp, iterations: int = 60):
-    """Least squares on the rates (Hz) over every point; a numerical Jacobian."""
+def _levenberg_marquardt(form, rates, nu, coeffs, norm, clamp, floor_hz=None,
+                         iterations: int = 60):
+    """Least squares on the rates over every point (errors in Hz, or relative to
+    rate + floor_hz); a numerical Jacobian."""
     c = np.array(coeffs, dtype=float)
-    r = _predict(form, rates, nu, c, norm, clamp) - nu
+    wgt = 1.0 if floor_hz is None else 1.0 / (nu + floor_hz)
+    r = (_predict(form, rates, nu, c, norm, clamp) - nu) * wgt
     cost = float(r @ r)
     lam = 1e-3
     for _ in range(iterations):
@@ -246,14 +251,14 @@ def _levenberg_marquardt(form, rates, nu, coeffs, norm, clamp, iterations: int =
             h = 1e-6
             dc = c.copy()
             dc[k] += h
-            J[:, k] = (_predict(form, rates, nu, dc, norm, clamp) - nu - r) / h
+            J[:, k] = ((_predict(form, rates, nu, dc, norm, clamp) - nu) * wgt - r) / h
         A = J.T @ J
         g = J.T @ r
         improved = False
         for _ in range(10):
             step = np.linalg.solve(A + lam * np.diag(np.diag(A) + 1e-12), -g)
             c_new = c + step
-            r_new = _predict(form, rates, nu, c_new, norm, clamp) - nu
+            r_new = (_predict(form, rates, nu, c_new, norm, clamp) - nu) * wgt
             cost_new = float(r_new @ r_new)
             if np.isfinite(cost_new) and cost_new < cost:
                 c, r, cost, lam, improved = c_new, r_new, cost_new, lam / 3, True
