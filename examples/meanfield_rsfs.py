@@ -5,7 +5,8 @@ equations, compared with the network:
    each scan ONE compiled network), fitted (erfc of a second-order effective threshold
    in mu_V, sigma_V, tau_V) and saved as JSON;
 2. the rate equations (T = 5 ms, mean RS adaptation as a variable) compiled by eqsim,
-   driven by the afferent rate F_aff(t) = 4 + 4*exp(-(t - 1 s)^2/(2*(100 ms)^2)) Hz;
+   driven by the afferent rate F_aff(t) = 4 + 4*exp(-(t - 1 s)^2/(2*(100 ms)^2)) Hz
+   (after a --warmup at 4 Hz, so that the network's adaptation has settled);
 3. the network (4000 RS + 1000 FS, in-degrees 200 exc, 50 inh, 200 afferent Poisson
    trains per cell) with the same drive: rates at baseline and at the peak;
 4. a sweep of constant afferent rates: the mean-field's fixed points against the
@@ -98,6 +99,8 @@ def main(argv=None):
     parser.add_argument("--sweep-duration", type=float, default=2.0,
                         help="s per sweep run (the first half is skipped)")
     parser.add_argument("--order2", action="store_true", help="add the 2nd-order model")
+    parser.add_argument("--warmup", type=float, default=1.0,
+                        help="s at 4 Hz before the time-varying drive")
     args = parser.parse_args(argv)
     out = Path(args.out or "meanfield_rsfs.png")
     times, result = {}, {"N": args.N}
@@ -122,10 +125,14 @@ def main(argv=None):
         print(f"{pop}: scan of {scan.mean.size} points x {args.seeds} seeds in "
               f"{times[f'scan_{pop}_s']} s, fit MAE {tfs[pop].mae_hz:.3f} Hz")
 
-    # 2. mean-field with the time-varying drive
-    T = args.duration
-    F = drive(T, 4.0, 4.0)
-    base_win, peak_win = (T / 3, 0.6 * T), (2 / 3 * T - 0.05, 2 / 3 * T + 0.05)
+    # 2. mean-field with the time-varying drive, after a 1 s warm-up at 4 Hz (both the
+    # network and the mean-field start there: the RS adaptation has time to settle)
+    T, W0 = args.duration, args.warmup
+    F = np.concatenate([np.full(int(round(W0 / 1e-4)), 4.0), drive(T, 4.0, 4.0)])
+    T = T + W0
+    base_win = (W0 + 0.1 * args.duration, W0 + 0.4 * args.duration)   # 4 sigma before
+    peak = W0 + 2 / 3 * args.duration
+    peak_win = (peak - 0.05, peak + 0.05)
     with Timer() as t:
         model = mf.RateModel(tfs, afferent={"aff": eq.TimedArray(F * Hz, dt=0.1 * ms)},
                              T=5 * ms)
@@ -164,6 +171,12 @@ def main(argv=None):
             table[f"{pop}_{name}"] = {"network_hz": round(ntw, 3),
                                       "meanfield_hz": round(mfr, 3),
                                       "error": round((mfr - ntw) / ntw, 3) if ntw else None}
+    if runs2 is not None:
+        for pop in ("exc", "inh"):
+            for name, win in (("baseline", base_win), ("peak", peak_win)):
+                sel = (runs2.t >= win[0]) & (runs2.t < win[1])
+                table[f"{pop}_{name}"]["order2_hz"] = round(
+                    float(np.mean(runs2.rates[pop][sel])), 3)
     result["time_varying"] = table
     result["fixed_point_4hz"] = {p: round(v, 3) for p, v in fp.rates.items()}
     result["fixed_point_stable"] = fp.stable
@@ -207,6 +220,9 @@ def main(argv=None):
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     ax = axes[0]
     ax.plot(np.arange(F.size) * 1e-4 * 1e3, F, "k")
+    ax.axvspan(base_win[0] * 1e3, base_win[1] * 1e3, color="0.9", label="baseline")
+    ax.axvspan(peak_win[0] * 1e3, peak_win[1] * 1e3, color="0.8", label="peak")
+    ax.legend(fontsize=7)
     ax.set(xlabel="time (ms)", ylabel="F_aff (Hz)", title="afferent drive")
     colors = {"exc": "tab:green", "inh": "tab:red"}
     ax = axes[1]
