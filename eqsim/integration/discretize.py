@@ -737,8 +737,32 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
         threshold=threshold, reset=tuple(reset), refractory=refractory,
         # what a monitor records: a held subexpression as computed at the start of the
         # step (Brian2 updates it in 'before_start', before the monitors)
-        subexpressions={**subexpressions, **held}, state=tuple(state), shared=tuple(shared),
+        subexpressions=_Recorded(subexpressions, held), state=tuple(state),
+        shared=tuple(shared),
         constants=spec.constants, streams=ctx.next_stream, shared_writes=shared_writes)
+
+
+class _Recorded(dict):
+    """The subexpressions as a monitor records them. A held one that uses held ones
+    written before it gets their expressions substituted (they are this step's values
+    when it is computed, see :func:`discretize`), on first access only: a long chain of
+    held subexpressions is expanded only if it is recorded."""
+
+    def __init__(self, plain: dict, held: dict):
+        super().__init__({**plain, **held})
+        self.held_order = tuple(held)
+        self.expanded: dict = {}
+
+    def __getitem__(self, name):
+        value = super().__getitem__(name)
+        if name not in self.held_order:
+            return value
+        if name not in self.expanded:
+            earlier = self.held_order[:self.held_order.index(name)]
+            subs = {sp.Symbol(n, real=True): self[n] for n in earlier
+                    if sp.Symbol(n, real=True) in value.free_symbols}
+            self.expanded[name] = value.xreplace(subs) if subs else value
+        return self.expanded[name]
 
 
 __all__ = ["Assignment", "GroupKernels", "discretize", "lower_neuron_group", "PARAMETER"]
