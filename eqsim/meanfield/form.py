@@ -303,6 +303,11 @@ def cell_form(cell: Cell) -> CellForm:
         D = sp.diff(lin, W)
         if D == 0 and not rhs[v].has(W):
             continue
+        fw0 = sp.expand(rhs[w])
+        if w not in jumps and fw0.free_symbols <= {W} and sp.expand(fw0 - sp.diff(
+                fw0, W) * W) == 0:
+            ignored.append(f"{w} (no input: stays 0)")   # e.g. a synapse not used here
+            continue
         if D.free_symbols:
             raise _not_standard(cell, f"{w} enters d{v}/dt as {w}*({D}): an adaptation "
                                 "variable must enter as a current")

@@ -49,6 +49,13 @@ def test_form_of_an_adex_cell():
     assert len(f.ignored) == 1 and "exp" in f.ignored[0]   # the spike current
 
 
+def test_an_unused_synapse_variable_is_left_out():
+    cell = mf.Cell(COBA, "v > -50*mV", namespace=NS, inputs={"exc": INPUTS["exc"]})
+    f = mf.cell_form(cell)
+    assert list(f.channels) == ["exc"] and not f.adaptation
+    assert any(t.startswith("gi (no input") for t in f.ignored)
+
+
 def test_current_synapses_form():
     cuba = "dv/dt = (EL - v)/tau + I/C : volt\ndI/dt = -I/tau_s : amp"
     cell = mf.Cell(cuba, "v > -50*mV", namespace=dict(EL=-65 * mV, tau=20 * ms,
