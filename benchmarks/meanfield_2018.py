@@ -1,4 +1,4 @@
-"""The 2018 parameter set of neural_network_dynatics (configs/The_Spectrum_of_Asynch_Dyn_2018,
+"""The 2018 parameter set of neural_network_dynamics (configs/The_Spectrum_of_Asynch_Dyn_2018,
 Zerlaut et al. 2019): LIF cells (RecExc, RecInh, DsInh; Vthre -50/-53/-50 mV), Q = 2 nS
 (exc), 10 nS (inh), 4 nS (afferent); in-degrees 200 exc and 50 inh (p = 0.05), 10
 afferent (p = 0.1 of 100; 7.5 onto DsInh), 25 DsInh -> RecInh. Mean-field (scans, fits,
