@@ -16,7 +16,7 @@ import numpy as np
 import eqsim as eq
 from eqsim import drives
 from eqsim import meanfield as mf
-from eqsim.units import Hz, mV, ms, nS, pF, second
+from eqsim.units import Hz, ms, mV, nS, pF, second
 
 LIF = """
 dV/dt = (Gl*(El - V) + G_exc*(Ee - V) + G_inh*(Ei - V))/Cm : volt (unless refractory)

@@ -23,14 +23,13 @@ import json
 from pathlib import Path
 
 import numpy as np
+from _network_common import Timer, arguments
+from adex_rsfs import COMMON, MODEL, POPULATIONS
 
 import eqsim as eq
 from eqsim import drives
 from eqsim import meanfield as mf
-from eqsim.units import Hz, ms, nS, second
-
-from _network_common import Timer, arguments
-from adex_rsfs import COMMON, MODEL, POPULATIONS
+from eqsim.units import Hz, ms, second
 
 K_EXC, K_INH, K_AFF = 200, 50, 200    # in-degrees of the 5000-neuron model
 INPUTS = {"exc": mf.Input("G_exc", COMMON["Q_exc"], K_EXC),

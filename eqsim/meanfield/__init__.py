@@ -18,6 +18,19 @@ from .moments import firing_rate, moments
 from .rates import FixedPoint, MeanFieldRun, RateModel
 from .scan import TFScan, transfer_function
 
-__all__ = ["Cell", "CellForm", "Input", "cell_form", "moments", "firing_rate",
-           "transfer_function", "TFScan", "fit", "TransferFunction", "MeanFieldWarning",
-           "RateModel", "MeanFieldRun", "FixedPoint"]
+__all__ = [
+           "Cell",
+           "CellForm",
+           "FixedPoint",
+           "Input",
+           "MeanFieldRun",
+           "MeanFieldWarning",
+           "RateModel",
+           "TFScan",
+           "TransferFunction",
+           "cell_form",
+           "firing_rate",
+           "fit",
+           "moments",
+           "transfer_function",
+]

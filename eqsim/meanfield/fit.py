@@ -22,8 +22,16 @@ import numpy as np
 
 from ..errors import ConfigurationError
 from .form import CellForm
-from .moments import NORM, TERMS, clamp_of, firing_rate, moments, normalised, \
-    poly_terms, threshold_from_rate
+from .moments import (
+    NORM,
+    TERMS,
+    clamp_of,
+    firing_rate,
+    moments,
+    normalised,
+    poly_terms,
+    threshold_from_rate,
+)
 
 FORMAT = "eqsim.meanfield.TransferFunction/1"
 
@@ -125,7 +133,7 @@ class TransferFunction:
         return path
 
     @classmethod
-    def from_dict(cls, d: dict) -> "TransferFunction":
+    def from_dict(cls, d: dict) -> TransferFunction:
         if not isinstance(d, dict) or d.get("format") != FORMAT:
             raise ConfigurationError("not a saved transfer function (format "
                                      f"{d.get('format') if isinstance(d, dict) else d!r})",
@@ -144,7 +152,7 @@ class TransferFunction:
         return tf
 
     @classmethod
-    def load(cls, path) -> "TransferFunction":
+    def load(cls, path) -> TransferFunction:
         try:
             d = json.loads(Path(path).read_text())
         except (OSError, json.JSONDecodeError) as exc:

@@ -19,8 +19,9 @@ the capacitance never has to be named.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -150,7 +151,7 @@ class CellForm:
                 "ignored": list(self.ignored)}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "CellForm":
+    def from_dict(cls, d: dict) -> CellForm:
         return cls(d["name"], d["v"], float(d["leak"]), float(d["drive"]),
                    {k: Channel(**c) for k, c in d["channels"].items()},
                    tuple(Adaptation(**a) for a in d["adaptation"]), tuple(d["ignored"]))

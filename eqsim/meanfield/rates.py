@@ -35,7 +35,7 @@ from ..errors import ConfigurationError
 from ..units import Hz, Quantity, get_dimension, ms, second
 from .fit import MeanFieldWarning, TransferFunction
 from .form import Adaptation, CellForm, Channel
-from .moments import SYM, erfc_approx, firing_rate, mf_clip, mf_inside, moments
+from .moments import SYM, erfc_approx, firing_rate, moments
 
 _log = logging.getLogger(__name__)
 

@@ -108,7 +108,6 @@ def transfer_function(cell: Cell, inputs: dict, *, fixed: dict | None = None,
     grids = np.meshgrid(*axes.values(), indexing="ij")
     shape = grids[0].shape
     npts = grids[0].size
-    N = npts * int(seeds)
     per_neuron = {}
     for name in form.channels:
         if name in axes:
@@ -117,7 +116,6 @@ def transfer_function(cell: Cell, inputs: dict, *, fixed: dict | None = None,
             vals = np.full(npts, float(_rate_values(fixed.get(name, 0 * Hz),
                                                     f"fixed rate of '{name}'")[0]))
         per_neuron[name] = np.repeat(vals, seeds)
-    dt_s = float(dt)
     dur_s = float(duration)
     if warmup is None:
         slow = max([-1.0 / a.gamma for a in form.adaptation] + [0.0])

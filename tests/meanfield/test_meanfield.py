@@ -6,11 +6,10 @@ import warnings
 
 import numpy as np
 import pytest
-import sympy as sp
 
 from eqsim import meanfield as mf
 from eqsim.meanfield.moments import NORM, erfc_approx, erfcinv, psp_integrals
-from eqsim.units import Hz, mV, ms, nS, pA, pF, second
+from eqsim.units import Hz, ms, mV, nS, pA, pF, second
 
 COBA = """
 dv/dt = (gL*(EL - v) + ge*(Ee - v) + gi*(Ei - v))/C : volt

@@ -5,7 +5,7 @@ import json
 import numpy as np
 
 from eqsim import meanfield as mf
-from eqsim.units import Hz, mV, ms, nS, pF
+from eqsim.units import ms, mV, nS, pF
 
 COBA = """
 dv/dt = (gL*(EL - v) + ge*(Ee - v))/C : volt
