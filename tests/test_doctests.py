@@ -6,7 +6,7 @@ import pytest
 
 MODULES = ["eqsim.units", "eqsim.equations.parse", "eqsim.runtime.groups",
            "eqsim.runtime.network", "eqsim.runtime.synapses", "eqsim.runtime.inputs",
-           "eqsim.topology", "eqsim.drives", "eqsim", "eqsim.scan"]
+           "eqsim.topology", "eqsim.drives", "eqsim", "eqsim.scan", "eqsim.meanfield.form"]
 
 
 @pytest.mark.parametrize("name", MODULES)
