@@ -7,7 +7,7 @@ import pytest
 MODULES = ["eqsim.units", "eqsim.equations.parse", "eqsim.runtime.groups",
            "eqsim.runtime.network", "eqsim.runtime.synapses", "eqsim.runtime.inputs",
            "eqsim.topology", "eqsim.drives", "eqsim", "eqsim.scan",
-           "eqsim.runtime.morphology", "eqsim.runtime.spatialneuron"]
+           "eqsim.runtime.morphology", "eqsim.runtime.spatialneuron", "eqsim.meanfield.form"]
 
 
 @pytest.mark.parametrize("name", MODULES)

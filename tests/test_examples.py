@@ -25,9 +25,14 @@ EXAMPLES = {
     "ntwk_rsfs.py": ["--N", "500", "--duration", "0.2", "--scan-size", "2",
                      "--scan-duration", "0.05"],
     "sonata_pointnet.py": ["--duration", "300"],   # BMTK absent: the BioNet files
+    "meanfield_rsfs.py": ["--N", "500", "--grid", "8", "--seeds", "1", "--scan-duration",
+                          "0.5", "--duration", "0.3", "--sweep", "4",
+                          "--sweep-duration", "0.3", "--warmup", "0.1"],
 }
 
-EXTRA_OUTPUTS = {"ntwk_rsfs.py": ("figure.h5", "figure_scan")}   # beside --out
+EXTRA_OUTPUTS = {"ntwk_rsfs.py": ("figure.h5", "figure_scan"),   # beside --out
+                 "meanfield_rsfs.py": ("figure.json", "figure_tf_exc.json",
+                                       "figure_tf_inh.json")}
 
 
 def test_every_example_is_tested():
@@ -83,7 +88,7 @@ def _python_blocks(path):
 
 
 @pytest.mark.parametrize("doc", ["README.md", "docs/running.md", "docs/synapses.md",
-                                 "docs/scans.md", "docs/drives.md"])
+                                 "docs/scans.md", "docs/drives.md", "docs/meanfield.md"])
 def test_doc_snippets_run(doc, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     blocks = _python_blocks(ROOT / doc)

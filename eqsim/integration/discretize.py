@@ -555,7 +555,12 @@ def discretize(spec: NeuronSpec, ctx: SympyContext, subexpressions: dict[str, sp
     if not held:
         return method, assignments, writes
     temps = {sp.Symbol(n, real=True): sp.Symbol(f"_{n}_held", real=True) for n in held}
-    first = [Assignment(f"_{n}_held", e) for n, e in held.items()]
+    # in order: a held subexpression that uses one written before it reads this step's
+    # value (as Brian2 evaluates them in order), not the one stored at the last step
+    first, earlier = [], {}
+    for n, e in held.items():
+        first.append(Assignment(f"_{n}_held", e.xreplace(earlier)))
+        earlier[sp.Symbol(n, real=True)] = temps[sp.Symbol(n, real=True)]
     assignments = [Assignment(a.target, a.expr.xreplace(temps)) for a in assignments]
     writes = [(v, e.xreplace(temps)) for v, e in writes]
     # a (shared, constant over dt) one is stored once for the group: see shared_writes
@@ -736,8 +741,32 @@ def lower_neuron_group(spec: NeuronSpec) -> GroupKernels:
         threshold=threshold, reset=tuple(reset), refractory=refractory,
         # what a monitor records: a held subexpression as computed at the start of the
         # step (Brian2 updates it in 'before_start', before the monitors)
-        subexpressions={**subexpressions, **held}, state=tuple(state), shared=tuple(shared),
+        subexpressions=_Recorded(subexpressions, held), state=tuple(state),
+        shared=tuple(shared),
         constants=spec.constants, streams=ctx.next_stream, shared_writes=shared_writes)
+
+
+class _Recorded(dict):
+    """The subexpressions as a monitor records them. A held one that uses held ones
+    written before it gets their expressions substituted (they are this step's values
+    when it is computed, see :func:`discretize`), on first access only: a long chain of
+    held subexpressions is expanded only if it is recorded."""
+
+    def __init__(self, plain: dict, held: dict):
+        super().__init__({**plain, **held})
+        self.held_order = tuple(held)
+        self.expanded: dict = {}
+
+    def __getitem__(self, name):
+        value = super().__getitem__(name)
+        if name not in self.held_order:
+            return value
+        if name not in self.expanded:
+            earlier = self.held_order[:self.held_order.index(name)]
+            subs = {sp.Symbol(n, real=True): self[n] for n in earlier
+                    if sp.Symbol(n, real=True) in value.free_symbols}
+            self.expanded[name] = value.xreplace(subs) if subs else value
+        return self.expanded[name]
 
 
 __all__ = ["Assignment", "GroupKernels", "discretize", "lower_neuron_group", "PARAMETER"]

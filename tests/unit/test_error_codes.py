@@ -18,6 +18,7 @@ from ._experiment_triggers import EXPERIMENT_TRIGGERS
 from ._runs_triggers import RUNS_TRIGGERS
 from ._drive_triggers import DRIVE_TRIGGERS
 from ._spatial_triggers import SPATIAL_TRIGGERS
+from ._meanfield_triggers import MEANFIELD_TRIGGERS
 
 M = "dv/dt = -v/tau : volt"
 NS = {"tau": 10 * ms}
@@ -382,6 +383,7 @@ TRIGGERS.update(SONATA_TRIGGERS)   # E900-E939: SONATA files, tests/sonata/
 TRIGGERS.update(EXPERIMENT_TRIGGERS)   # E970-E989: labels, analysis, plots, spike files
 TRIGGERS.update(DRIVE_TRIGGERS)   # E990-E998: eqsim.drives
 TRIGGERS.update(SPATIAL_TRIGGERS)   # E947-E969: SpatialNeuron and morphologies
+TRIGGERS.update(MEANFIELD_TRIGGERS)   # E923-E931: eqsim.meanfield
 
 TRIGGERS.update(RUNS_TRIGGERS)   # E830-E849: runs in pieces, HDF5 run files, scans
 

@@ -1,0 +1,113 @@
+"""The 2018 parameter set of neural_network_dynamics (configs/The_Spectrum_of_Asynch_Dyn_2018,
+Zerlaut et al. 2019): LIF cells (RecExc, RecInh, DsInh; Vthre -50/-53/-50 mV), Q = 2 nS
+(exc), 10 nS (inh), 4 nS (afferent); in-degrees 200 exc and 50 inh (p = 0.05), 10
+afferent (p = 0.1 of 100; 7.5 onto DsInh), 25 DsInh -> RecInh. Mean-field (scans, fits,
+fixed points) against the network at F_aff = 10, 15, 20 Hz.
+
+    PYTHONPATH=. python benchmarks/meanfield_2018.py [--N 5500]
+
+Prints one JSON line (docs/meanfield.md quotes it)."""
+import argparse
+import json
+import time
+
+import numpy as np
+
+import eqsim as eq
+from eqsim import drives
+from eqsim import meanfield as mf
+from eqsim.units import Hz, ms, mV, nS, pF, second
+
+LIF = """
+dV/dt = (Gl*(El - V) + G_exc*(Ee - V) + G_inh*(Ei - V))/Cm : volt (unless refractory)
+dG_exc/dt = -G_exc/Tse : siemens
+dG_inh/dt = -G_inh/Tsi : siemens
+"""
+COMMON = dict(Gl=10 * nS, Cm=200 * pF, El=-70 * mV, Vreset=-70 * mV, Ee=0 * mV,
+              Ei=-80 * mV, Tse=5 * ms, Tsi=5 * ms)
+VTHRE = {"RecExc": -50 * mV, "RecInh": -53 * mV, "DsInh": -50 * mV}
+SIZES = {"RecExc": 4000, "RecInh": 1000, "DsInh": 500}
+# {target: {source: (variable, Q, in-degree)}}
+INPUTS = {
+    "RecExc": {"RecExc": ("G_exc", 2, 200), "RecInh": ("G_inh", 10, 50),
+               "AffExc": ("G_exc", 4, 10)},
+    "RecInh": {"RecExc": ("G_exc", 2, 200), "RecInh": ("G_inh", 10, 50),
+               "AffExc": ("G_exc", 4, 10), "DsInh": ("G_inh", 10, 25)},
+    "DsInh": {"AffExc": ("G_exc", 4, 7.5)},
+}
+
+
+def cell(pop):
+    ns = dict(COMMON, Vthre=VTHRE[pop])
+    inputs = {src: mf.Input(var, q * nS, k) for src, (var, q, k) in INPUTS[pop].items()}
+    return mf.Cell(LIF, "V > Vthre", "V = Vreset", 5 * ms, namespace=ns, inputs=inputs,
+                   name=pop)
+
+
+def network(scale, f_aff, seed=1):
+    groups = {}
+    for k, pop in enumerate(SIZES):
+        G = eq.NeuronGroup(max(1, int(SIZES[pop] * scale)), LIF, threshold="V > Vthre",
+                           reset="V = Vreset", refractory=5 * ms, method="euler",
+                           namespace=dict(COMMON, Vthre=VTHRE[pop]), name=pop,
+                           seed=seed + k)
+        G.V = -70 * mV
+        groups[pop] = G
+    objs = list(groups.values())
+    rng = np.random.default_rng(seed)
+    for tgt, inputs in INPUTS.items():
+        for src, (var, q, k) in inputs.items():
+            if src == "AffExc":
+                objs.append(drives.afferent(groups[tgt], np.full(10, f_aff) * Hz, var,
+                                            q * nS, n_aff=100, p=k / 100, dt=0.1 * ms,
+                                            seed=seed + 50 + len(objs),
+                                            name=f"aff_{tgt}"))
+                continue
+            n_src, n_tgt, kk = groups[src].N, groups[tgt].N, int(k)
+            pre = rng.integers(0, n_src, size=(n_tgt, kk))
+            S = eq.Synapses(groups[src], groups[tgt], on_pre=f"{var}_post += {q}*nS",
+                            name=f"{src}_{tgt}")
+            S.connect(i=pre.ravel(), j=np.repeat(np.arange(n_tgt), kk))
+            objs.append(S)
+    mons = {p: eq.SpikeMonitor(G, name=f"sp_{p}") for p, G in groups.items()}
+    return eq.Network(*objs, *mons.values()), mons, groups
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--rates", default="10,15,20")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    tfs = {}
+    for pop in SIZES:
+        c = cell(pop)
+        if pop == "DsInh":
+            grid = {"AffExc": np.linspace(1, 40, 40) * Hz}
+        else:
+            grid = {"RecExc": np.linspace(0.5, 30, 20) * Hz,
+                    "RecInh": np.linspace(0, 60, 20) * Hz}
+        fixed = {"AffExc": 20 * Hz} if pop != "DsInh" else {}
+        scan = mf.transfer_function(c, grid, fixed=fixed, seeds=4, duration=1 * second)
+        tfs[pop] = mf.fit(scan)
+    t_fit = time.perf_counter() - t0
+    out = {"fit_mae_hz": {p: round(tf.mae_hz, 3) for p, tf in tfs.items()},
+           "scans_and_fits_s": round(t_fit, 1), "points": []}
+    rates = [float(r) for r in args.rates.split(",")]
+    model = mf.RateModel(tfs, afferent={"AffExc": 20 * Hz})
+    for r in rates:
+        fp = model.find_fixed_point(afferent={"AffExc": r},
+                                    guess={"RecExc": 1, "RecInh": 5, "DsInh": 5})
+        net, mons, groups = network(args.scale, r)
+        net.run(2 * second)
+        ntw = {p: round(float(np.count_nonzero(np.asarray(m.t_) >= 1.0)) / groups[p].N, 3)
+               for p, m in mons.items()}
+        out["points"].append({"F_aff_hz": r, "network_hz": ntw,
+                              "meanfield_hz": {p: round(v, 3) for p, v in fp.rates.items()},
+                              "stable": fp.stable})
+    out["total_s"] = round(time.perf_counter() - t0, 1)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
