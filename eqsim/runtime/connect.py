@@ -181,20 +181,6 @@ def fixed_total_number(n_pre: int, n_post: int, n: int, base: Sequence[int],
 _TOTAL_KEY = 0x70741   # the generator of the per-source counts (not a block number)
 
 
-def delay_order(rows: np.ndarray, steps: np.ndarray) -> np.ndarray:
-    """The synapses ordered by (source, delay), stably (int32): the order in which a
-    spike's synapses come due. Synapses stored with non-decreasing delays in each source's
-    row (``rows``: the CSR pointer) are already in that order, checked in one pass."""
-    n = len(steps)
-    if n < 2:
-        return np.arange(n, dtype=np.int32)
-    falls = np.flatnonzero(steps[1:] < steps[:-1]) + 1   # where the delay goes down
-    if not falls.size or np.all(np.isin(falls, rows)):  # ... only where a new row starts
-        return np.arange(n, dtype=np.int32)
-    pre = np.repeat(np.arange(len(rows) - 1, dtype=np.int32), np.diff(rows))
-    return np.lexsort((steps, pre)).astype(np.int32)
-
-
 def _check_degree(k, n_other, autapses, multapses, what, partner):
     if k < 0:
         raise ConfigurationError(f"the {what} must be >= 0", code="E741")

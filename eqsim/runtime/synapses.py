@@ -1028,7 +1028,7 @@ class Synapses(Named):
             steps = self.delay_steps(dt, path)
             if isinstance(steps, np.ndarray):
                 index["delay_steps"] = steps
-                index["order"] = gen.delay_order(self._rows, steps)
+                index["order"] = np.lexsort((steps, self._pre_indices())).astype(np.int32)
             else:
                 index["delay"] = steps
             q = st["queue"]

@@ -127,16 +127,16 @@ def delay_step_probabilities(mean: float, std: float, dt: float
 
 
 def sorted_delays(rng: np.random.Generator, per_source: np.ndarray, mean: float,
-                  std: float, dt: float) -> np.ndarray:
-    """One delay (s) per synapse, for synapses stored by source with ``per_source`` of
-    them per source neuron: NEST's distribution, drawn as the number of synapses of
-    each source at each whole-step delay (multinomial), so that each source's synapses
-    come with non-decreasing delays (the order eqsim delivers them in: no sort). The
+                  std: float, dt: float, dt_s: float) -> np.ndarray:
+    """One delay (s, a whole number of time steps ``dt_s``) per synapse, for synapses
+    stored by source with ``per_source`` of them per source neuron: NEST's distribution,
+    drawn as the number of synapses of each source at each whole-step delay
+    (multinomial), so that each source's synapses come with non-decreasing delays (the order eqsim delivers them in: no sort). The
     synapses of a source are exchangeable (targets and weights are drawn independently
     of the delays), so this is the same network distribution as drawing per synapse."""
     k, p = delay_step_probabilities(mean, std, dt)
     per_step = rng.multinomial(per_source, p)            # (sources, delays)
-    values = np.tile(k * (dt * 1e-3), len(per_source))
+    values = np.tile(k * dt_s, len(per_source))
     return np.repeat(values, per_step.ravel())
 
 
@@ -188,7 +188,8 @@ def build(scale: float = 1.0, background: str = "poisson", k_scale: float | None
             del w
             d_mean = p["delay"][t, s]
             S.delay = Quantity(sorted_delays(r, S.N_outgoing_pre, d_mean,
-                                             d_mean * DELAY_REL_STD, dt), second.dim)
+                                             d_mean * DELAY_REL_STD, dt, S.dt_),
+                               second.dim)
             objects.append(S)
     if background == "poisson":
         for k, name in enumerate(POPULATIONS):
