@@ -67,14 +67,16 @@ def run_once(args, seed: int) -> dict:
     net.connect()   # includes nest.Prepare(): the whole connection infrastructure
     t_connect = time.perf_counter() - t0
     t0 = time.perf_counter()
-    net.simulate(args.t_presim)
+    if args.t_presim > 0:
+        net.simulate(args.t_presim)
     t_presim = time.perf_counter() - t0
     t0 = time.perf_counter()
     net.simulate(args.t_sim)
     t_sim = time.perf_counter() - t0
     stats = _stats_module()
     pops = {}
-    t_start, t_stop = args.t_presim / 1000, (args.t_presim + args.t_sim) / 1000
+    start = args.t_presim if args.window_start is None else args.window_start
+    t_start, t_stop = start / 1000, (args.t_presim + args.t_sim) / 1000
     for k, name in enumerate(net_dict["populations"]):
         ev = net.spike_recorders[k].get("events")
         first = net.pops[k][0].global_id
@@ -97,6 +99,8 @@ def main() -> None:
     p.add_argument("--seeds", type=int, nargs="+", default=[55])
     p.add_argument("--t-presim", type=float, default=500.0, help="ms")
     p.add_argument("--t-sim", type=float, default=1000.0, help="ms")
+    p.add_argument("--window-start", type=float, default=None,
+                   help="ms; statistics from here on (default: --t-presim)")
     p.add_argument("--out", default=None, help="JSON to write (or --append to)")
     p.add_argument("--append", action="store_true")
     args = p.parse_args()
