@@ -99,11 +99,11 @@ def derived(scale: float = 1.0, k_scale: float | None = None,
             "delay": delay}
 
 
-def _redrawn_normal(rng: np.random.Generator, mean: float, std: float, n: int,
-                    low: float, high: float) -> np.ndarray:
-    """n normal values (float32), those outside [low, high] drawn again (NEST's
-    redraw)."""
-    out = rng.standard_normal(n, dtype=np.float32)
+def redrawn_normal(rng: np.random.Generator, out: np.ndarray, mean: float, std: float,
+                   low: float, high: float) -> np.ndarray:
+    """Fill ``out`` (float32 or float64) with normal values, those outside [low, high]
+    drawn again (NEST's redraw), in place: no temporaries of the array's size."""
+    rng.standard_normal(dtype=out.dtype, out=out)
     out *= std
     out += mean
     bad = np.flatnonzero((out < low) | (out > high))
@@ -182,10 +182,9 @@ def build(scale: float = 1.0, background: str = "poisson", k_scale: float | None
             S.connect(total=count)
             r = np.random.default_rng([seed, t, s])
             low, high = (0.0, np.inf) if w_mean >= 0 else (-np.inf, 0.0)
-            w = _redrawn_normal(r, w_mean, abs(w_mean) * WEIGHT_REL_STD, len(S), low, high)
-            w *= 1e-12   # pA -> A
-            S.w_ = w
-            del w
+            # weights (A) drawn straight into the synapses' own array (S.w_ is it)
+            redrawn_normal(r, S.w_, w_mean * 1e-12, abs(w_mean) * WEIGHT_REL_STD * 1e-12,
+                           low, high)
             d_mean = p["delay"][t, s]
             S.delay = Quantity(sorted_delays(r, S.N_outgoing_pre, d_mean,
                                              d_mean * DELAY_REL_STD, dt, S.dt_),
