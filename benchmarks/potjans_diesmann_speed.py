@@ -80,6 +80,7 @@ def eqsim_worker(args) -> dict:
     from eqsim import zoo
     from eqsim.units import second
     from eqsim.parallel.comm import world
+    from eqsim.zoo import population_stats
     comm = world()
     backend = "mpi" if args.mpi else "c"
     rss0 = _rss_mb()
@@ -99,25 +100,21 @@ def eqsim_worker(args) -> dict:
     info = result.network.build_info
     prepare = t_run_call - loop["elapsed"]
     mem = synapse_bytes(result.network)
-    events = 0
-    spikes = {}
-    for name, mon in result.monitors.items():
-        if args.mpi:
-            data = mon.gather()
-            i = None if data is None else np.asarray(data["i"])
-        else:
-            i = np.asarray(mon.i)
-        spikes[name] = i
-    if args.mpi:
-        n_syn = comm.allreduce(mem["synapses"]) if hasattr(comm, "allreduce") else None
+    # the spikes (on MPI gathered to rank 0; gather() is collective) and the events
+    # delivered: each spike times its source's out-degree (one process only)
+    trains = {name: (mon.gather() if args.mpi else mon) for name, mon in
+              result.monitors.items()}
+    n_syn = int(comm.allreduce_sum(mem["synapses"])) if args.mpi else mem["synapses"]
     if comm.rank != 0:
         return {}
-    for S in result.network.synapses:   # spikes x out-degree, source by source
-        src = S.name.split("_to_")[0]
-        if spikes.get(src) is not None and not args.mpi:
-            events += int(np.sum(S.N_outgoing_pre[spikes[src]]))
+    events = 0
+    for S in result.network.synapses if not args.mpi else ():
+        src = np.asarray(trains[S.name.split("_to_")[0]].i)
+        events += int(np.sum(S.N_outgoing_pre[src]))
     window = (0.1, args.duration)
-    stats = result.stats(*window) if not args.mpi else None
+    stats = {name: population_stats(np.asarray(m.t_), np.asarray(m.i),
+                                     result.sizes[name], *window)
+             for name, m in trains.items()}
     out = {
         "simulator": "eqsim", "threads": args.threads, "ranks": comm.size if args.mpi else 1,
         "scale": args.scale, "background": args.background, "duration_s": args.duration,
@@ -132,16 +129,14 @@ def eqsim_worker(args) -> dict:
         "stream_bytes_per_event": mem["stream_bytes_per_event"],
         "wall_total_s": time.perf_counter() - t_start,
     }
-    if args.mpi:
-        out["synapses"] = n_syn
+    out["synapses"] = n_syn
     if events:
         out["events"] = events
         out["ns_per_event"] = loop["elapsed"] / events * 1e9
         out["stream_gb_s"] = events * mem["stream_bytes_per_event"] / loop["elapsed"] / 1e9
         out["fraction_of_bandwidth"] = out["stream_gb_s"] / BANDWIDTH_GBS
-    if stats is not None:
-        out["window_s"] = list(window)
-        out["populations"] = stats
+    out["window_s"] = list(window)
+    out["populations"] = stats
     return out
 
 
