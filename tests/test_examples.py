@@ -84,7 +84,7 @@ def _python_blocks(path):
 
 
 @pytest.mark.parametrize("doc", ["README.md", "docs/running.md", "docs/synapses.md",
-                                 "docs/scans.md", "docs/drives.md"])
+                                 "docs/scans.md", "docs/drives.md", "docs/zoo.md"])
 def test_doc_snippets_run(doc, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     blocks = _python_blocks(ROOT / doc)

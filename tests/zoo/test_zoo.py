@@ -125,8 +125,13 @@ def _check_microcircuit(background: str, t_presim: float, t_sim: float) -> None:
             for seed in PD_SEEDS]
     for pop in ours[0]:
         for key, floor in FLOORS.items():
-            mine = statistics.fmean(o[pop][key] for o in ours)
+            mine = float(np.nanmean([o[pop][key] for o in ours]))
             theirs = [r["populations"][pop][key] for r in entry["runs"]]
+            if key == "rate_hz" and max(theirs) == 0:   # silent in NEST: silent here
+                assert mine == 0, (pop, mine)
+                continue
+            if not np.all(np.isfinite(theirs)):   # (no neuron with 3 spikes: no CV)
+                continue
             mean = statistics.fmean(theirs)
             s = statistics.stdev(theirs) / mean
             tol = max(floor, Z * s * math.sqrt(1 / len(ours) + 1 / len(theirs)))
@@ -147,5 +152,7 @@ def test_microcircuit_agrees_with_nest_at_scale_0_1():
 
 @pytest.mark.slow
 def test_microcircuit_with_dc_background_agrees_with_nest():
-    """As above with the DC background (a second compiled module, hence slow)."""
+    """As above with the DC background (a second compiled module, hence slow). At scale
+    0.1 NEST's DC compensation leaves only L6I firing (3.43 +- 0.03 Hz over 5 seeds; the
+    other populations silent), and so does eqsim (3.42 Hz, seed 55)."""
     _check_microcircuit("dc", 0.2, 1.0)
