@@ -42,6 +42,12 @@ def _stats_module():
     return mod
 
 
+def _cpu() -> float:
+    """CPU seconds of this process (all threads), user + system."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def run_once(args, seed: int) -> dict:
     sys.path.insert(0, args.example_dir)
     import nest
@@ -58,7 +64,7 @@ def run_once(args, seed: int) -> dict:
     sim_dict.update(local_num_threads=args.threads, rng_seed=seed, print_time=False,
                     rec_dev=["spike_recorder"], t_presim=args.t_presim, t_sim=args.t_sim,
                     data_path=tempfile.mkdtemp(prefix="nest_pd14_") + "/")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     net = network.Network(sim_dict, net_dict, stim_dict)
     net.create()
     net.spike_recorders.set(record_to="memory")
@@ -66,13 +72,15 @@ def run_once(args, seed: int) -> dict:
     t0 = time.perf_counter()
     net.connect()   # includes nest.Prepare(): the whole connection infrastructure
     t_connect = time.perf_counter() - t0
+    cpu_construction = _cpu() - c0
     t0 = time.perf_counter()
     if args.t_presim > 0:
         net.simulate(args.t_presim)
     t_presim = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     net.simulate(args.t_sim)
     t_sim = time.perf_counter() - t0
+    cpu_sim = _cpu() - c0
     stats = _stats_module()
     pops = {}
     start = args.t_presim if args.window_start is None else args.window_start
@@ -87,6 +95,7 @@ def run_once(args, seed: int) -> dict:
             "n_neurons": [len(p) for p in net.pops], "populations": pops,
             "wall_create_s": t_create, "wall_connect_s": t_connect,
             "wall_presim_s": t_presim, "wall_sim_s": t_sim,
+            "cpu_construction_s": cpu_construction, "cpu_sim_s": cpu_sim,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
