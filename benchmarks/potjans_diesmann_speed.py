@@ -1,23 +1,25 @@
 #!/usr/bin/env python
 """The Potjans & Diesmann (2014) microcircuit: eqsim (1 and 2 threads, 2 MPI ranks)
-against NEST 3.10 (2 threads), each configuration in a fresh process, side by side:
+against NEST 3.10, each configuration in a fresh process, side by side:
 construction time, run time of 1 s, peak memory, real-time factor, ns per synaptic
 event, and the synapse stream against the machine's memory bandwidth.
 
     flock /tmp/eqsim_bigmem.lock python benchmarks/potjans_diesmann_speed.py \\
-        --scale 1 --runs eqsim1 eqsim2 mpi2 nest2 \\
+        --scale 1 --passive --runs eqsim1 eqsim2 mpi2 nest4 \\
         --nest-example-dir /tmp/nest_src/pynest/examples/Potjans_2014 \\
         --out benchmarks/results/potjans_diesmann_speed.json
 
-(NEST's example: see benchmarks/reference/nest_potjans_diesmann.py.) eqsim's compiled
-modules are made first by a small warm-up run (scale 0.02: the same generated code), so
-that construction is measured without gcc; the compile time is reported separately.
+(NEST's example: see benchmarks/reference/nest_potjans_diesmann.py. At scale 1 NEST
+needs at least 3 threads: 2 virtual processes cannot hold 3e8 connections.) eqsim's
+compiled modules are made first by a small warm-up run (scale 0.02: the same generated
+code), so that construction is measured without gcc.
 
 Definitions (eqsim):
   construction  zoo.potjans_diesmann(duration=None) (groups, connect, weights, delays,
-                monitors) + the part of the first run() before the first step (binding
-                the arrays, delivery indices; the module from the cache).
-  run           the loop of run(duration) (the time eqsim passes to its progress callback).
+                monitors) + a first run() of one step (binding the arrays, delivery
+                indices; the module from the cache). Wall and CPU seconds.
+  run           the loop of run(duration - dt) (the time eqsim passes to its progress
+                callback); CPU seconds of the process over that run() too.
   events        the synaptic events delivered: every spike times its source's out-degree.
   ns/event      run time / events (all the work of a step counted against the events).
   stream        bytes of per-synapse data read per event (target index, weight, delay and
@@ -55,7 +57,6 @@ def synapse_bytes(net) -> dict:
     """Bytes per synapse of what eqsim keeps per synapse (arrays and delivery index)."""
     import numpy as np
     total, n = 0, 0
-    stream = 0
     for S in net.synapses:
         n += len(S)
         for key, arr in S.arrays.items():
@@ -216,7 +217,7 @@ def main() -> None:
     p.add_argument("--duration", type=float, default=1.0, help="seconds simulated")
     p.add_argument("--background", choices=["poisson", "dc"], default="poisson")
     p.add_argument("--seed", type=int, default=55)
-    p.add_argument("--runs", nargs="+", default=["eqsim1", "eqsim2", "mpi2", "nest2"],
+    p.add_argument("--runs", nargs="+", default=["eqsim1", "eqsim2", "mpi2", "nest4"],
                    help="eqsim<threads>, mpi<ranks>, nest<threads>")
     p.add_argument("--nest-example-dir", default="/tmp/nest_src/pynest/examples/"
                                                  "Potjans_2014")
