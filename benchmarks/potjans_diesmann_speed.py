@@ -128,7 +128,8 @@ def eqsim_worker(args) -> dict:
                                      result.sizes[name], *window)
              for name, m in trains.items()}
     out = {
-        "simulator": "eqsim", "threads": args.threads, "ranks": comm.size if args.mpi else 1,
+        "simulator": "eqsim", "threads": args.threads,
+        "ranks": comm.size if args.mpi else 1,
         "scale": args.scale, "background": args.background, "duration_s": args.duration,
         "neurons": sum(result.sizes.values()), "synapses": mem["synapses"],
         "wall_build_s": t_build, "wall_prepare_s": prepare,

@@ -131,9 +131,10 @@ def sorted_delays(rng: np.random.Generator, per_source: np.ndarray, mean: float,
     """One delay (s, a whole number of time steps ``dt_s``) per synapse, for synapses
     stored by source with ``per_source`` of them per source neuron: NEST's distribution,
     drawn as the number of synapses of each source at each whole-step delay
-    (multinomial), so that each source's synapses come with non-decreasing delays (the order eqsim delivers them in: no sort). The
-    synapses of a source are exchangeable (targets and weights are drawn independently
-    of the delays), so this is the same network distribution as drawing per synapse."""
+    (multinomial), so that each source's synapses come with non-decreasing delays (the
+    order eqsim delivers them in: no sort). The synapses of a source are exchangeable
+    (targets and weights are drawn independently of the delays), so this is the same
+    network distribution as drawing per synapse."""
     k, p = delay_step_probabilities(mean, std, dt)
     per_step = rng.multinomial(per_source, p)            # (sources, delays)
     values = np.tile(k * dt_s, len(per_source))
@@ -178,7 +179,8 @@ def build(scale: float = 1.0, background: str = "poisson", k_scale: float | None
             var = "I_syn_ex" if w_mean >= 0 else "I_syn_in"
             S = eq.Synapses(pops[source], pops[target], "w : amp",
                             on_pre=f"{var}_post += w", name=f"{source}_to_{target}",
-                            dtype=np.float32 if float32 else None, seed=seed + 100 + 8 * t + s)
+                            dtype=np.float32 if float32 else None,
+                            seed=seed + 100 + 8 * t + s)
             S.connect(total=count)
             r = np.random.default_rng([seed, t, s])
             low, high = (0.0, np.inf) if w_mean >= 0 else (-np.inf, 0.0)
