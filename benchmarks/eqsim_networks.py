@@ -8,7 +8,8 @@ that benchmarks/suite.py can put the rows of both simulators side by side.
     PYTHONPATH=. python benchmarks/eqsim_networks.py --model cobahh --N 64000 \\
         --conn indegree --cache-dir /tmp/eqsim-cache
 
-The networks are the examples' (examples/<model>.py, build()). --conn p is the standard
+The networks are the examples' (examples/<model>.py, build(); CUBA, COBA and COBAHH are
+eqsim.zoo's). --conn p is the standard
 Bernoulli p = 0.02 wiring; --conn indegree gives every neuron exactly 64 excitatory and
 16 inhibitory inputs at any N (sources drawn uniformly with repetition, as the Brian2
 scripts' fixed_indegree() and NEST's fixed_indegree), for the scaling series of CUBA,
@@ -81,33 +82,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def fixed_indegree_wiring(G, n_exc: int, params: dict, seed: int,
-                          on_exc: str = "ge += we", on_inh: str = "gi += wi"):
-    """examples/_network_common.excitatory_inhibitory with fixed in-degrees instead of
-    p = 0.02: every neuron gets IN_DEGREE_EXC inputs from the first n_exc neurons and
-    IN_DEGREE_INH from the rest (multapses and autapses allowed)."""
-    import eqsim as eq
-    Se = eq.Synapses(G[:n_exc], G, on_pre=on_exc, namespace=params, name="exc")
-    Se.connect(in_degree=IN_DEGREE_EXC, seed=seed + 1)
-    Si = eq.Synapses(G[n_exc:], G, on_pre=on_inh, namespace=params, name="inh")
-    Si.connect(in_degree=IN_DEGREE_INH, seed=seed + 2)
-    mons = {"exc": eq.SpikeMonitor(G[:n_exc]), "inh": eq.SpikeMonitor(G[n_exc:])}
-    sizes = {"exc": n_exc, "inh": G.N - n_exc}
-    return eq.Network(G, Se, Si, *mons.values()), mons, sizes
-
-
 def build(args: argparse.Namespace, example):
     """(network, spike monitors by population, population sizes) of the chosen model."""
     if args.model == "brunel":
         return example.build(args.N, args.seed, args.g, args.eta)[:3]
     if args.model == "adex":
         return example.build(args.N, args.seed, constant_drive=True)
-    if args.conn == "indegree":
-        if not hasattr(example, "excitatory_inhibitory"):
-            sys.exit(f"examples/{args.model}.py no longer wires its network with "
-                     "excitatory_inhibitory(); update fixed_indegree_wiring()")
-        # the example's own groups, with the wiring function swapped for this call
-        example.excitatory_inhibitory = fixed_indegree_wiring
+    if args.conn == "indegree":   # the zoo's network with fixed in-degrees
+        from eqsim import zoo
+        z = getattr(zoo, args.model)(N=args.N, seed=args.seed, duration=None,
+                                     in_degree=(IN_DEGREE_EXC, IN_DEGREE_INH))
+        return z.network, z.monitors, z.sizes
     return example.build(args.N, args.seed)
 
 

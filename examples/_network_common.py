@@ -50,21 +50,6 @@ def raster(path: str, monitors: dict, title: str) -> None:
     print(f"wrote {path}")
 
 
-def excitatory_inhibitory(G, n_exc: int, params: dict, seed: int,
-                          on_exc: str = "ge += we", on_inh: str = "gi += wi"):
-    """The Vogels-Abbott wiring: the first n_exc neurons excite, the rest inhibit, each
-    pair with p = 0.02; one SpikeMonitor per population. Returns (network, monitors,
-    population sizes)."""
-    import eqsim as eq
-    Se = eq.Synapses(G[:n_exc], G, on_pre=on_exc, namespace=params, name="exc")
-    Se.connect(p=0.02, seed=seed + 1)
-    Si = eq.Synapses(G[n_exc:], G, on_pre=on_inh, namespace=params, name="inh")
-    Si.connect(p=0.02, seed=seed + 2)
-    mons = {"exc": eq.SpikeMonitor(G[:n_exc]), "inh": eq.SpikeMonitor(G[n_exc:])}
-    sizes = {"exc": n_exc, "inh": G.N - n_exc}
-    return eq.Network(G, Se, Si, *mons.values()), mons, sizes
-
-
 def main_for(doc: str, title: str, build, argv=None, N: int = 4000,
              duration_s: float = 1.0) -> dict:
     """Parse the command line, build, run, print the rates, draw the raster."""

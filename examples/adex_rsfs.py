@@ -17,24 +17,15 @@ import numpy as np
 
 import eqsim as eq
 from eqsim import drives
-from eqsim.units import Hz, ms, mV, nS, pA, pF, second
+from eqsim.units import Hz, ms, second
+from eqsim.zoo import net_rsfs as rsfs
 
 from _network_common import Timer, arguments, raster, report
 
-COMMON = dict(Gl=10 * nS, Cm=200 * pF, El=-70 * mV, Vthre=-50 * mV, Vreset=-70 * mV,
-              Ee=0 * mV, Ei=-80 * mV, Tse=5 * ms, Tsi=5 * ms, Q_exc=1 * nS, Q_inh=4 * nS,
-              Q_aff=1 * nS)
-POPULATIONS = {"exc": dict(frac=0.8, deltaV=2 * mV, a=0 * nS, b=40 * pA, tauw=500 * ms),
-               "inh": dict(frac=0.2, deltaV=0.5 * mV, a=0 * nS, b=0 * pA, tauw=1e9 * ms)}
-MODEL = """
-dV/dt = (Gl*(El - V) + Gl*deltaV*exp((V - Vthre)/deltaV)
-         + G_exc*(Ee - V) + G_aff*(Ee - V) + G_inh*(Ei - V) - w)/Cm : volt (unless refractory)
-dw/dt = (a*(V - El) - w)/tauw : amp
-dG_exc/dt = -G_exc/Tse : siemens
-dG_aff/dt = -G_aff/Tse : siemens
-dG_inh/dt = -G_inh/Tsi : siemens
-"""
-DRIVE = "4*Hz + 4*Hz*exp(-(t - 1*second)**2/(2*(100*ms)**2))"
+# the model and its parameters are eqsim.zoo's (eqsim/zoo/net_rsfs.py)
+COMMON = rsfs.common_params()
+POPULATIONS = rsfs.population_params()
+MODEL = rsfs.MODEL
 
 
 def afferent_rate(duration_s: float, constant_drive: bool, dt_s: float = 1e-4):
@@ -47,42 +38,20 @@ def afferent_rate(duration_s: float, constant_drive: bool, dt_s: float = 1e-4):
 
 def build(N: int, seed: int, constant_drive: bool, afferent: str = "group",
           duration_s: float = 1.5):
-    n_exc = int(round(0.8 * N))
-    sizes = {"exc": n_exc, "inh": N - n_exc}
-    groups = {}
-    for k, (label, pop) in enumerate(POPULATIONS.items()):
-        ns = dict(COMMON, **{key: v for key, v in pop.items() if key != "frac"})
-        G = eq.NeuronGroup(sizes[label], MODEL, threshold="V > Vthre + 5*deltaV",
-                           reset="V = Vreset; w += b", refractory=5 * ms, method="euler",
-                           namespace=ns, name=label, seed=seed + k)
-        G.V = COMMON["El"]
-        groups[label] = G
-    synapses = []
-    if afferent != "group":   # neural_network_dynamics's way (eqsim.drives.afferent)
-        t0 = time.perf_counter()
-        drive = drives.afferent([groups["exc"], groups["inh"]],
-                                afferent_rate(duration_s, constant_drive) * Hz, "G_aff",
-                                COMMON["Q_aff"], n_aff=int(round(0.08 * N)), p=0.5,
-                                dt=0.1 * ms, shared=afferent == "shared", seed=seed + 2,
-                                conn_seed=seed + 30, name="aff")
-        build.input_s = time.perf_counter() - t0
-    else:
-        aff = eq.PoissonGroup(int(round(0.08 * N)), 4 * Hz if constant_drive else DRIVE,
-                              seed=seed + 2, name="aff")
-    for src, var, q in (("exc", "G_exc", "Q_exc"), ("inh", "G_inh", "Q_inh")):
-        for tgt in ("exc", "inh"):
-            S = eq.Synapses(groups[src], groups[tgt], on_pre=f"{var}_post += {q}",
-                            namespace=COMMON, name=f"{src}_{tgt}")
-            S.connect(p=0.05, seed=seed + 10 + len(synapses))
-            synapses.append(S)
-    for tgt in ("exc", "inh") if afferent == "group" else ():
-        S = eq.Synapses(aff, groups[tgt], on_pre="G_aff_post += Q_aff", namespace=COMMON,
-                        name=f"aff_{tgt}")
-        S.connect(p=0.5, seed=seed + 20 + len(synapses))
-        synapses.append(S)
+    if afferent == "group":   # the zoo's network (eqsim.zoo.rs_fs)
+        return rsfs.build(N, seed, constant_drive)
+    # neural_network_dynamics's way (eqsim.drives.afferent)
+    groups, sizes = rsfs.groups(N, seed)
+    t0 = time.perf_counter()
+    drive = drives.afferent([groups["exc"], groups["inh"]],
+                            afferent_rate(duration_s, constant_drive) * Hz, "G_aff",
+                            COMMON["Q_aff"], n_aff=int(round(0.08 * N)), p=0.5,
+                            dt=0.1 * ms, shared=afferent == "shared", seed=seed + 2,
+                            conn_seed=seed + 30, name="aff")
+    build.input_s = time.perf_counter() - t0
+    synapses = rsfs.recurrent(groups, seed)
     mons = {label: eq.SpikeMonitor(G) for label, G in groups.items()}
-    net = eq.Network(*groups.values(), aff if afferent == "group" else drive, *synapses,
-                     *mons.values())
+    net = eq.Network(*groups.values(), drive, *synapses, *mons.values())
     return net, mons, sizes
 
 

@@ -8,33 +8,16 @@ regular (SR) firing, where excitation dominates.
     python examples/brunel.py --g 3 --out brunel_sr.png
     python examples/brunel.py --N 2500 --duration 0.2 --out /tmp/b.png
 """
-import eqsim as eq
-from eqsim.units import ms, mV, second
+from eqsim.units import ms, second
+from eqsim.zoo import net_brunel2000
 
 from _network_common import Timer, arguments, raster, report
 
 
 def build(N: int, seed: int, g: float, eta: float):
-    NE = int(round(0.8 * N))
-    NI = N - NE
-    CE, CI = int(round(0.1 * NE)), int(round(0.1 * NI))
-    J = 0.1 * mV
-    params = dict(tau=20 * ms, theta=20 * mV, Vr=10 * mV, J=J, g=g)
-    nu_thr = params["theta"] / (J * CE * params["tau"])
-    G = eq.NeuronGroup(N, "dv/dt = -v/tau : volt (unless refractory)",
-                       threshold="v > theta", reset="v = Vr", refractory=2 * ms,
-                       method="exact", namespace=params, name="brunel", seed=seed)
-    Se = eq.Synapses(G[:NE], G, on_pre="v += J", delay=1.5 * ms, namespace=params,
-                     name="exc")
-    Se.connect(in_degree=CE, seed=seed + 1)
-    Si = eq.Synapses(G[NE:], G, on_pre="v += -g*J", delay=1.5 * ms, namespace=params,
-                     name="inh")
-    Si.connect(in_degree=CI, seed=seed + 2)
-    P = eq.PoissonInput(G, "v", CE, eta * nu_thr, J, seed=seed + 3, name="ext")
-    mons = {"exc": eq.SpikeMonitor(G[:NE]), "inh": eq.SpikeMonitor(G[NE:])}
-    rate = eq.PopulationRateMonitor(G)
-    net = eq.Network(G, Se, Si, P, *mons.values(), rate)
-    return net, mons, {"exc": NE, "inh": NI}, rate
+    """(network, spike monitors, sizes, population rate monitor) of eqsim.zoo's Brunel
+    network (eqsim/zoo/net_brunel2000.py)."""
+    return net_brunel2000.build(N, seed, g, eta)
 
 
 def main(argv=None):

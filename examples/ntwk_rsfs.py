@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 
 import eqsim as eq
-from eqsim.units import Hz, ms, nS, pA, second
+from eqsim.units import Hz, nS, pA, second
+from eqsim.zoo import net_rsfs as rsfs
 
 from _network_common import Timer, arguments
-from adex_rsfs import COMMON, MODEL, POPULATIONS
 
 P_AFF = 0.5
 
@@ -44,21 +44,14 @@ def afferent_rate(duration_s: float, base_hz: float, dt_s: float = 1e-4) -> eq.T
 def build(seed: int, F_aff=4 * Hz, Q_inh=4 * nS, N: int = 5000, duration_s: float = 1.5):
     """The network (with its monitors) for one seed, afferent base rate and Q_inh: the
     build function of the run and of the scan (one compiled module for both)."""
-    n_exc = int(round(0.8 * N))
-    sizes = {"exc": n_exc, "inh": N - n_exc}
-    common = dict(COMMON, Q_inh=Q_inh)
+    common = dict(rsfs.common_params(), Q_inh=Q_inh)
     # in-degrees as in the 5000-neuron model at any N (a smaller network gets the same
     # mean input): 200 afferents and p = 0.05 of 4000 + 1000 recurrent partners
     drive = {"F": afferent_rate(duration_s, float(F_aff)), "n_in": P_AFF * 400}
     p_rec = min(1.0, 0.05 * 5000 / N)
-    groups, inputs, synapses = {}, [], []
-    for k, (label, pop) in enumerate(POPULATIONS.items()):
-        ns = dict(common, **{key: v for key, v in pop.items() if key != "frac"})
-        G = eq.NeuronGroup(sizes[label], MODEL, threshold="V > Vthre + 5*deltaV",
-                           reset="V = Vreset; w += b", refractory=5 * ms, method="euler",
-                           namespace=ns, name=label, seed=seed + k)
-        G.V = COMMON["El"]
-        groups[label] = G
+    groups, sizes = rsfs.groups(N, seed)   # eqsim.zoo's RS and FS cells
+    inputs, synapses = [], []
+    for k, (label, G) in enumerate(groups.items()):
         aff = eq.PoissonGroup(sizes[label], "n_in*F(t)", namespace=drive,
                               name=f"aff_{label}", seed=seed + 10 + k)
         S = eq.Synapses(aff, G, on_pre="G_aff_post += Q_aff", namespace=common,

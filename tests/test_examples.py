@@ -28,6 +28,7 @@ EXAMPLES = {
     "meanfield_rsfs.py": ["--N", "500", "--grid", "8", "--seeds", "1", "--scan-duration",
                           "0.5", "--duration", "0.3", "--sweep", "4",
                           "--sweep-duration", "0.3", "--warmup", "0.1"],
+    "potjans_diesmann.py": ["--scale", "0.05", "--presim", "0.1", "--duration", "0.2"],
 }
 
 EXTRA_OUTPUTS = {"ntwk_rsfs.py": ("figure.h5", "figure_scan"),   # beside --out
@@ -88,7 +89,8 @@ def _python_blocks(path):
 
 
 @pytest.mark.parametrize("doc", ["README.md", "docs/running.md", "docs/synapses.md",
-                                 "docs/scans.md", "docs/drives.md", "docs/meanfield.md"])
+                                 "docs/scans.md", "docs/drives.md", "docs/meanfield.md",
+                                 "docs/zoo.md"])
 def test_doc_snippets_run(doc, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     blocks = _python_blocks(ROOT / doc)

@@ -135,28 +135,50 @@ def fixed_out_degree(n_pre: int, n_post: int, k: int, base: Sequence[int],
 
 def fixed_total_number(n_pre: int, n_post: int, n: int, base: Sequence[int],
                        autapses: bool = True, cols: tuple[int, int] | None = None):
-    """Exactly n synapses between uniformly drawn pairs (with repetition)."""
+    """Exactly n synapses between uniformly drawn pairs (with repetition), returned
+    sorted by source: the number from each source is drawn first (multinomial, as NEST's
+    fixed_total_number splits its total), then the targets of each block of sources,
+    so that no sort is needed and the cost is one random integer per synapse."""
     if n < 0:
         raise ConfigurationError("the total number of synapses must be >= 0",
                                  code="E741")
     lo, hi = cols or (0, n_post)
-    out_i, out_j = [], []
-    per_block = BLOCK * 64
-    for b in range(-(-n // per_block)):
-        s0, s1 = b * per_block, min((b + 1) * per_block, n)
+    if n == 0:
+        return _joined([], [])
+    if n_pre == 0 or n_post == 0 or (not autapses and n_pre == n_post == 1):
+        raise ConfigurationError(f"{n} synapses between {n_pre} sources and {n_post} "
+                                 "targets: there is no pair to connect", code="E741")
+    counts = np.random.default_rng([*base, _TOTAL_KEY]).multinomial(
+        n, np.full(n_pre, 1.0 / n_pre))
+    whole = (lo, hi) == (0, n_post)
+    if whole:   # filled in place: no concatenation of the parts
+        out_i = np.repeat(np.arange(n_pre, dtype=np.int32), counts)
+        out_j = np.empty(n, np.int32)
+    parts_i, parts_j = [], []
+    start = 0
+    for b, r0, r1 in _blocks(n_pre, (0, n_pre)):
+        m = int(counts[r0:r1].sum())
         rng = block_rng(base, b)
-        i = rng.integers(0, n_pre, size=s1 - s0)
-        j = rng.integers(0, n_post, size=s1 - s0)
+        j = rng.integers(0, n_post, size=m, dtype=np.int32)
         if not autapses:
+            i = np.repeat(np.arange(r0, r1, dtype=np.int32), counts[r0:r1])
             while True:
                 same = np.flatnonzero(i == j)
                 if not same.size:
                     break
-                j[same] = rng.integers(0, n_post, size=same.size)
-        keep = (j >= lo) & (j < hi)
-        out_i.append(i[keep])
-        out_j.append(j[keep])
-    return _joined(out_i, out_j)
+                j[same] = rng.integers(0, n_post, size=same.size, dtype=np.int32)
+        if whole:
+            out_j[start:start + m] = j
+        else:
+            i = np.repeat(np.arange(r0, r1, dtype=np.int32), counts[r0:r1])
+            keep = (j >= lo) & (j < hi)
+            parts_i.append(i[keep])
+            parts_j.append(j[keep])
+        start += m
+    return (out_i, out_j) if whole else _joined(parts_i, parts_j)
+
+
+_TOTAL_KEY = 0x70741   # the generator of the per-source counts (not a block number)
 
 
 def _check_degree(k, n_other, autapses, multapses, what, partner):

@@ -938,6 +938,9 @@ class Synapses(Named):
                 code="E705") from None
 
     def _assign(self, var: str, value, plain: bool) -> None:
+        if plain and type(value) is np.ndarray and value.shape == (len(self),):
+            self.arrays[var][...] = value   # S.w_ = one SI value per synapse: no copies
+            return
         dim = SECOND if var == "lastupdate" else self.equations[var].dim
         self.arrays[var][...] = self._values_for(value, dim, f"{self.name}.{var}", plain)
 

@@ -96,11 +96,8 @@ def test_simulator_aliases(suite_module):
 def test_fixed_in_degree_is_exact(monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
     networks = importlib.import_module("eqsim_networks")
-    import eqsim as eq
-    G = eq.NeuronGroup(300, "dv/dt = -v/(10*ms) : volt", threshold="v > 1*volt",
-                       name="g")
-    net, _, sizes = networks.fixed_indegree_wiring(G, 240, {}, 1, on_exc="v += 1*mV",
-                                                   on_inh="v -= 1*mV")
+    args = networks.parse_args(["--model", "cuba", "--N", "300", "--conn", "indegree"])
+    net, _, sizes = networks.build(args, None)   # eqsim.zoo's CUBA, fixed in-degrees
     assert sizes == {"exc": 240, "inh": 60}
     exc, inh = net.synapses
     assert set(np.bincount(exc.j, minlength=300)) == {networks.IN_DEGREE_EXC}

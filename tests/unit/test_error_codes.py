@@ -19,6 +19,7 @@ from ._runs_triggers import RUNS_TRIGGERS
 from ._drive_triggers import DRIVE_TRIGGERS
 from ._spatial_triggers import SPATIAL_TRIGGERS
 from ._meanfield_triggers import MEANFIELD_TRIGGERS
+from ._zoo_triggers import ZOO_TRIGGERS
 
 M = "dv/dt = -v/tau : volt"
 NS = {"tau": 10 * ms}
@@ -386,6 +387,7 @@ TRIGGERS.update(SPATIAL_TRIGGERS)   # E947-E969: SpatialNeuron and morphologies
 TRIGGERS.update(MEANFIELD_TRIGGERS)   # E923-E931: eqsim.meanfield
 
 TRIGGERS.update(RUNS_TRIGGERS)   # E830-E849: runs in pieces, HDF5 run files, scans
+TRIGGERS.update(ZOO_TRIGGERS)   # E870-E879: eqsim.zoo
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))
