@@ -11,6 +11,7 @@ C and numpy printers) and run in the compiled loop, in their slot of the schedul
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 
@@ -42,6 +43,7 @@ class GroupCode(ScheduledAsPart):
                          {"regular": "run_regularly", "event": "event",
                           "on_event": "run_on_event"}[kind])
         self.externals = _check(group, kind, code, self.where)
+        _adopt_timed_arrays(group, self.externals)
 
     @property
     def name(self) -> str:
@@ -62,6 +64,17 @@ class GroupCode(ScheduledAsPart):
 
     def __repr__(self) -> str:
         return f"<{self.part.kind} '{self.name}' of '{self.group.name}': {self.code!r}>"
+
+
+def _adopt_timed_arrays(group, externals) -> None:
+    """TimedArrays that only the group's code uses become the group's: the generated code
+    numbers one list of TimedArrays per group (its spec's externals, in name order), and
+    the code of run_regularly / events reads them from there."""
+    known = {e.name for e in group.spec.externals}
+    new = tuple(e for e in externals if e.kind == "function" and e.name not in known)
+    if new:
+        group.spec = replace(group.spec, externals=tuple(sorted(
+            group.spec.externals + new, key=lambda e: e.name)))
 
 
 def _check(group, kind: str, code, where: str) -> tuple:

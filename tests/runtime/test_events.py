@@ -120,3 +120,23 @@ def test_run_regularly_on_subgroups(backend):
 
 
 _SUB_Z: dict = {}
+
+
+def test_timed_arrays_used_only_by_group_code(backend):
+    """A TimedArray read only in run_regularly code or an event condition is bound to its
+    own values (it used to read the model's TimedArray of the same number: silently
+    wrong). Brian2 gives y = ta_code(t) and events where ta_event(t) > 0.5."""
+    ta_model = eq.TimedArray(np.array([1.0, 2.0, 3.0]), dt=1 * ms)
+    ta_code = eq.TimedArray(np.array([10.0, 20.0, 30.0]), dt=1 * ms)
+    ta_event = eq.TimedArray(np.array([0.0, 1.0, 0.0]), dt=1 * ms)
+    G = eq.NeuronGroup(1, "y : 1\nz = ta_model(t) : 1", name="g",
+                       events={"on": "ta_event(t) > 0.5"},
+                       namespace={"ta_model": ta_model, "ta_code": ta_code,
+                                  "ta_event": ta_event})
+    G.run_regularly("y = ta_code(t)", dt=1 * ms)
+    M = eq.StateMonitor(G, ["y", "z"], record=True, dt=1 * ms, name="m")
+    em = eq.EventMonitor(G, "on", name="em")
+    eq.Network(G, M, em).run(3 * ms, backend=backend)
+    assert M.y[0].tolist() == [10.0, 20.0, 30.0]
+    assert M.z[0].tolist() == [1.0, 2.0, 3.0]
+    assert np.allclose(em.t / ms, np.arange(10, 20) * 0.1)
