@@ -5,6 +5,7 @@ import numpy as np
 
 from .errors import SonataError, where
 from .h5 import attr_str, dataset, open_h5
+from .inflate import read_array
 from .population import GroupedTable
 from .types import TypesTable
 
@@ -58,7 +59,7 @@ def _read_rows(ds, rows: np.ndarray | None) -> np.ndarray:
     runs (one run per target block in files sorted by target, as BMTK writes them) or,
     when scattered, as the hull that holds them."""
     if rows is None:
-        return ds[()]
+        return read_array(ds)
     if rows.size == 0:
         return ds[0:0]
     cuts = np.flatnonzero(np.diff(rows) != 1) + 1

@@ -50,7 +50,8 @@ def dataset(f, name: str, *, required: bool = True, dtype=None):
         raise SonataError(f"{where(f.filename, '/' + name.lstrip('/'))}: missing"
                           + (" (a group, not a dataset)" if obj is not None else ""),
                           code="E903")
-    data = obj[()]
+    from .inflate import read_array
+    data = read_array(obj)
     if data.dtype.kind in "SO":
         data = np.asarray(data.astype(str) if data.dtype.kind == "S" else
                           [x.decode() if isinstance(x, bytes) else x for x in
