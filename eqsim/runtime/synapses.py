@@ -825,8 +825,9 @@ class Synapses(Named):
         pre = np.concatenate([self._pre_indices(), i_arr]) if len(self) else i_arr
         del i_arr
         order = None if _is_sorted(pre) else np.argsort(pre, kind="stable")
-        self._rows = np.searchsorted(pre if order is None else pre[order],
-                                     np.arange(len(self._rows))).astype(np.int64)
+        self._rows = np.searchsorted(pre if order is None else pre[order],   # same dtype:
+                                     np.arange(len(self._rows), dtype=pre.dtype)  # no copy
+                                     ).astype(np.int64)
         del pre
         for key, arr in list(self.arrays.items()):
             if arr is None or key == "_number":   # (Brian2's numbers: below)

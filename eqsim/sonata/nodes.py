@@ -42,7 +42,9 @@ class NodePopulation(GroupedTable):
     def index_of(self, node_ids, what: str = "", row_offset: int = 0) -> np.ndarray:
         """Rows of ``node_ids`` in this population; ids that do not exist are an error
         (``what`` names the file and dataset that referred to them)."""
-        ids = np.asarray(node_ids, dtype=np.int64)
+        ids = np.asarray(node_ids)
+        if ids.dtype != np.int32:         # int32 ids (read narrowed) are kept as they are
+            ids = ids.astype(np.int64, copy=False)
         if self._implicit:
             rows = ids
             if not ids.size or (int(ids.min()) >= 0 and int(ids.max()) < self.size):

@@ -184,6 +184,8 @@ class GroupedTable:
             col = self.types.columns[name]
             if col.dtype.kind not in "iuf":
                 return None
+            if len(col) and col.min() == col.max():
+                return col[0].item()     # every type the same: no look at the members
             if not hasattr(self, "_types_used"):
                 self._types_used = np.flatnonzero(np.bincount(
                     self._type_rows, minlength=len(self.types.ids)))

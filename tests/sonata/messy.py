@@ -17,6 +17,8 @@ LAYOUTS = {   # edge population -> dataset creation keywords
     "b_to_a": dict(chunks=(512,), compression="gzip", shuffle=True),
     "ext_to_a": dict(chunks=(700,)),                             # chunked, no filter
     "ext_to_b": dict(chunks=(64,), compression="gzip", compression_opts=1),
+    "b_to_b": dict(chunks=(1000,), compression="gzip"),
+    "b_to_b_typed": dict(chunks=(333,), compression="gzip"),   # weights in its group
 }
 
 
@@ -66,7 +68,8 @@ def write_messy(d: Path, seed: int = 7, n_a: int = 300, n_b: int = 120, n_ext: i
         "12 NULL 1.0 nest:static_synapse static.json\n"
         "13 30.0 0.8 static_synapse static.json\n")
 
-    def population(f, name, src_pop, tgt_pop, order):
+    def population(f, name, src_pop, tgt_pop, order, one_group=False, nsyns=None,
+                   group_weight=False):
         tgt_rows = np.repeat(np.arange(len(node_ids[tgt_pop])), edges_per_target)
         src_rows = rng.integers(0, len(node_ids[src_pop]), tgt_rows.size)
         n = tgt_rows.size
@@ -78,7 +81,11 @@ def write_messy(d: Path, seed: int = 7, n_a: int = 300, n_b: int = 120, n_ext: i
         else:
             perm = np.arange(n)
         src_rows, tgt_rows, types = src_rows[perm], tgt_rows[perm], types[perm]
+        if one_group:       # one group: syn_weight per edge in it, or from the types
+            types = rng.choice([10, 11, 12] if group_weight else [10, 11], n)
         gid = (types == 12).astype(np.uint16)   # group 1: weight per edge (type has NULL)
+        if one_group:
+            gid[:] = 0
         gix = np.zeros(n, np.uint32)
         for k in (0, 1):
             gix[gid == k] = rng.permutation(int(np.sum(gid == k)))   # scattered rows
@@ -97,9 +104,10 @@ def write_messy(d: Path, seed: int = 7, n_a: int = 300, n_b: int = 120, n_ext: i
             if m == 0:
                 continue
             kw_k = dict(kw, chunks=(min(kw["chunks"][0], m),)) if "chunks" in kw else kw
-            g.create_dataset(f"{k}/nsyns", data=rng.integers(1, 4, m).astype(np.uint32),
+            g.create_dataset(f"{k}/nsyns", data=(rng.integers(1, 4, m) if nsyns is None
+                                                 else np.full(m, nsyns)).astype(np.uint32),
                              **kw_k)
-            if k == 1:
+            if k == 1 or group_weight:
                 g.create_dataset(f"{k}/syn_weight", data=rng.uniform(5, 25, m), **kw_k)
 
     with h5py.File(net / "edges.h5", "w") as f:
@@ -107,10 +115,13 @@ def write_messy(d: Path, seed: int = 7, n_a: int = 300, n_b: int = 120, n_ext: i
         population(f, "a_to_a", "a", "a", "random")
         population(f, "a_to_b", "a", "b", "source")
         population(f, "b_to_a", "b", "a", "target")
+        population(f, "b_to_b", "b", "b", "random", one_group=True, nsyns=2)
+        population(f, "b_to_b_typed", "b", "b", "random", one_group=True, nsyns=1,
+                   group_weight=True)
     with h5py.File(net / "ext_edges.h5", "w") as f:
         _attrs(f)
         population(f, "ext_to_a", "ext", "a", "random")
-        population(f, "ext_to_b", "ext", "b", "target")
+        population(f, "ext_to_b", "ext", "b", "target", nsyns=3)
     counts = rng.poisson(30, n_ext)
     with h5py.File(d / "ext_spikes.h5", "w") as f:
         _attrs(f)
