@@ -27,11 +27,11 @@ int64_t eqsim_run(void **a, double *d, int64_t *i, int64_t s0, int64_t s1, int64
                   (void)f; return 0; }
 
 /* ptr[0..nkeys]: where each key's run starts in the sorted order; order[p]: the input
-   position of the p-th element of the sorted order (stable). Returns 0, or 1 + the
-   first position whose key is outside [0, nkeys). */
+   position of the p-th element of the sorted order (stable); sorted[p] (if not NULL):
+   its key. Returns 0, or 1 + the first position whose key is outside [0, nkeys). */
 #define COUNTING_ORDER(NAME, KEY_T, ORDER_T)                                          \
 int64_t NAME(const KEY_T *key, int64_t n, int64_t nkeys, int64_t *ptr,                \
-             ORDER_T *order) {                                                         \
+             ORDER_T *order, KEY_T *sorted) {                                          \
     memset(ptr, 0, (size_t)(nkeys + 1) * sizeof(int64_t));                             \
     for (int64_t k = 0; k < n; k++) {                                                  \
         int64_t v = (int64_t)key[k];                                                   \
@@ -44,6 +44,9 @@ int64_t NAME(const KEY_T *key, int64_t n, int64_t nkeys, int64_t *ptr,          
     memcpy(cur, ptr, (size_t)(nkeys + 1) * sizeof(int64_t));                           \
     for (int64_t k = 0; k < n; k++) order[cur[key[k]]++] = (ORDER_T)k;                 \
     free(cur);                                                                         \
+    if (sorted)                                                                        \
+        for (int64_t v = 0; v < nkeys; v++)                                            \
+            for (int64_t p = ptr[v]; p < ptr[v + 1]; p++) sorted[p] = (KEY_T)v;        \
     return 0;                                                                          \
 }
 COUNTING_ORDER(eqsim_counting_order_i32_o32, int32_t, int32_t)
@@ -70,19 +73,20 @@ def _library():
                     fn = getattr(lib, f"eqsim_counting_order_{key}_{out}")
                     fn.restype = ctypes.c_int64
                     fn.argtypes = [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64,
-                                   ctypes.c_void_p, ctypes.c_void_p]
+                                   ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
             _lib = lib
         except Exception as exc:     # no compiler, no cache: numpy's sort below
             log.info("counting sort helper unavailable (%s); using numpy's sort", exc)
     return _lib or None
 
 
-def stable_order(keys: np.ndarray, nkeys: int | None = None
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def stable_order(keys: np.ndarray, nkeys: int | None = None, sorted_keys: bool = False
+                 ) -> tuple[np.ndarray, ...]:
     """``(order, ptr)``: ``order`` as ``np.argsort(keys, kind="stable")`` (int32 when
     fewer than 2**31 keys, else int64) and ``ptr`` (int64, ``nkeys + 1``): the start of
     each key's run in that order. ``keys`` are integers in ``[0, nkeys)``
-    (``nkeys`` defaults to ``keys.max() + 1``)."""
+    (``nkeys`` defaults to ``keys.max() + 1``). ``sorted_keys``: ``keys[order]`` too,
+    as a third element."""
     keys = np.ascontiguousarray(keys)
     n = keys.size
     if nkeys is None:
@@ -95,9 +99,11 @@ def stable_order(keys: np.ndarray, nkeys: int | None = None
         fn = getattr(lib, "eqsim_counting_order_"
                           f"{'i32' if keys.dtype == np.int32 else 'i64'}_"
                           f"{'o32' if odtype == np.int32 else 'o64'}")
-        rc = fn(keys.ctypes.data, n, nkeys, ptr.ctypes.data, order.ctypes.data)
+        out = np.empty(n, keys.dtype) if sorted_keys else None
+        rc = fn(keys.ctypes.data, n, nkeys, ptr.ctypes.data, order.ctypes.data,
+                None if out is None else out.ctypes.data)
         if rc == 0:
-            return order, ptr
+            return (order, ptr, out) if sorted_keys else (order, ptr)
         if rc > 0:
             raise ValueError(f"stable_order: key {int(keys[rc - 1])} at position "
                              f"{rc - 1} is outside [0, {nkeys})")
@@ -108,6 +114,8 @@ def stable_order(keys: np.ndarray, nkeys: int | None = None
     order = _numpy_order(keys).astype(odtype, copy=False)
     ptr = np.zeros(nkeys + 1, np.int64)
     np.cumsum(np.bincount(keys, minlength=nkeys), out=ptr[1:])
+    if sorted_keys:
+        return order, ptr, np.repeat(np.arange(nkeys, dtype=keys.dtype), np.diff(ptr))
     return order, ptr
 
 

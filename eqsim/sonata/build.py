@@ -478,10 +478,7 @@ def _per_type(ep, name: str):
         return None
     if not np.any(np.isnan(col.astype(float))):
         return col, True                 # no type lacks it: no look at the edges
-    if not hasattr(ep, "_types_used"):
-        ep._types_used = np.flatnonzero(np.bincount(ep._type_rows,
-                                                    minlength=len(ep.types.ids)))
-    return col, not np.any(np.isnan(col[ep._types_used].astype(float)))
+    return col, not np.any(np.isnan(col[ep.types_used()].astype(float)))
 
 
 def _build_edges_fast(built: Built, circuit: Circuit, ename: str, ep, srows, trows,
@@ -543,8 +540,7 @@ def _build_edges_fast(built: Built, circuit: Circuit, ename: str, ep, srows, tro
     j = trows.astype(np.int32, copy=False)
     order = None
     if i.size > 1 and not _nondecreasing(i):
-        order, ptr = stable_order(i, len(sp.rows))
-        i = np.repeat(np.arange(len(sp.rows), dtype=np.int32), np.diff(ptr))
+        order, _, i = stable_order(i, len(sp.rows), sorted_keys=True)
         j = j[order]
     sel = slice(None) if order is None else order
     if weight_types is not None:

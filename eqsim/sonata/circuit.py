@@ -79,7 +79,8 @@ class Circuit:
         if pop.has("dynamics_params") and pop.types.columns.get("dynamics_params") is not None:
             col = pop.types.columns["dynamics_params"]
             type_rows = pop._type_rows[rows]
-            used = np.flatnonzero(np.bincount(type_rows, minlength=len(col)))
+            used = pop.types_used() if isinstance(rows, slice) and rows == slice(None) \
+                else np.flatnonzero(np.bincount(type_rows, minlength=len(col)))
             per_type: dict[int, dict] = {}
             for t in used:
                 ref = col[t]

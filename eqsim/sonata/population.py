@@ -186,10 +186,7 @@ class GroupedTable:
                 return None
             if len(col) and col.min() == col.max():
                 return col[0].item()     # every type the same: no look at the members
-            if not hasattr(self, "_types_used"):
-                self._types_used = np.flatnonzero(np.bincount(
-                    self._type_rows, minlength=len(self.types.ids)))
-            values = col[self._types_used]
+            values = col[self.types_used()]
         elif len(holders) == 1 and len(self.groups) == 1:
             values = self.groups[holders[0]][name]
             if values.dtype.kind not in "iuf" or len(values) == 0:
@@ -198,6 +195,13 @@ class GroupedTable:
             return None
         lo, hi = values.min(), values.max()
         return lo.item() if lo == hi else None
+
+    def types_used(self) -> np.ndarray:
+        """The rows of the type table that some member has (computed once)."""
+        if getattr(self, "_types_used", None) is None:
+            self._types_used = np.flatnonzero(np.bincount(
+                self._type_rows, minlength=len(self.types.ids)))
+        return self._types_used
 
     def type_column(self, name: str, rows: np.ndarray | None = None) -> np.ndarray:
         """A type-table column per member (only the table, not the groups)."""

@@ -276,9 +276,7 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     # order) and put every per-connection value in that order
     order = None
     if n >= 2 and not _nondecreasing(i):
-        order, ptr = _stable_order(i)
-        i = i[order] if ptr is None else np.repeat(np.arange(len(ptr) - 1, dtype=i.dtype),
-                                                   np.diff(ptr))   # = i[order]
+        order, i = _stable_order(i)
     S.connect(i=i, j=j if order is None else j[order])
 
     def per_synapse(v, factor=1.0):
@@ -331,16 +329,17 @@ def _nondecreasing(a: np.ndarray, chunk: int = 1 << 22) -> bool:
     return True
 
 
-def _stable_order(i: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """``np.argsort(i, kind="stable")`` and where each source index's run starts in it
-    (None for negative indices, which ``connect`` reports): a counting sort (O(n),
+def _stable_order(i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.argsort(i, kind="stable")`` and ``i`` in that order: a counting sort (O(n),
     compiled once; numpy's sort without a compiler)."""
     from ...runtime.counting_sort import stable_order
     if i.dtype not in (np.int32, np.int64):
         i = i.astype(np.int64)
-    if i.size and int(i.min()) < 0:
-        return np.argsort(i, kind="stable"), None
-    return stable_order(i)
+    if i.size and int(i.min()) < 0:      # connect reports the bad index
+        order = np.argsort(i, kind="stable")
+        return order, i[order]
+    order, _, sorted_i = stable_order(i, sorted_keys=True)
+    return order, sorted_i
 
 
 _SI = {"second": units.second, "amp": units.amp, "siemens": units.siemens,
