@@ -199,8 +199,12 @@ class GroupedTable:
     def types_used(self) -> np.ndarray:
         """The rows of the type table that some member has (computed once)."""
         if getattr(self, "_types_used", None) is None:
-            self._types_used = np.flatnonzero(np.bincount(
-                self._type_rows, minlength=len(self.types.ids)))
+            counts = np.zeros(len(self.types.ids), np.int64)
+            step = 1 << 20     # blocks: bincount's int64 copy of each stays small
+            for start in range(0, len(self._type_rows), step):
+                counts += np.bincount(self._type_rows[start:start + step],
+                                      minlength=len(counts))
+            self._types_used = np.flatnonzero(counts)
         return self._types_used
 
     def type_column(self, name: str, rows: np.ndarray | None = None) -> np.ndarray:
