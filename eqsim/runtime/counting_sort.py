@@ -49,6 +49,40 @@ int64_t NAME(const KEY_T *key, int64_t n, int64_t nkeys, int64_t *ptr,          
             for (int64_t p = ptr[v]; p < ptr[v + 1]; p++) sorted[p] = (KEY_T)v;        \
     return 0;                                                                          \
 }
+/* the same sort of int32 keys (n < 2**31) carrying values: out_j[p] = j[k],
+   out_w[p] = wtab[widx[k]] * scale (if use_scale; else wtab[widx[k]]), out_d[p] =
+   dtab[didx[k]] (if dtab), order[p] = k (if order), sorted[p] = key[k]. Returns 0, 1 + a
+   position whose key is outside [0, nkeys), or -2 when an index is outside its table. */
+int64_t eqsim_counting_sort_edges(const int32_t *key, int64_t n, int64_t nkeys,
+        int64_t *ptr, int32_t *sorted, int32_t *order, const int32_t *j, int32_t *out_j,
+        const int32_t *widx, const double *wtab, int64_t nw, double scale,
+        int64_t use_scale, double *out_w, const int32_t *didx, const double *dtab,
+        int64_t nd, double *out_d) {
+    memset(ptr, 0, (size_t)(nkeys + 1) * sizeof(int64_t));
+    for (int64_t k = 0; k < n; k++) {
+        int64_t v = key[k];
+        if (v < 0 || v >= nkeys) return k + 1;
+        if ((uint64_t)(int64_t)widx[k] >= (uint64_t)nw) return -2;
+        if (dtab && (uint64_t)(int64_t)didx[k] >= (uint64_t)nd) return -2;
+        ptr[v + 1]++;
+    }
+    for (int64_t v = 0; v < nkeys; v++) ptr[v + 1] += ptr[v];
+    int64_t *cur = (int64_t *)malloc((size_t)(nkeys + 1) * sizeof(int64_t));
+    if (!cur) return -1;
+    memcpy(cur, ptr, (size_t)(nkeys + 1) * sizeof(int64_t));
+    for (int64_t k = 0; k < n; k++) {
+        int64_t p = cur[key[k]]++;
+        out_j[p] = j[k];
+        out_w[p] = use_scale ? wtab[widx[k]] * scale : wtab[widx[k]];
+        if (dtab) out_d[p] = dtab[didx[k]];
+        if (order) order[p] = (int32_t)k;
+    }
+    free(cur);
+    for (int64_t v = 0; v < nkeys; v++)
+        for (int64_t p = ptr[v]; p < ptr[v + 1]; p++) sorted[p] = (int32_t)v;
+    return 0;
+}
+
 COUNTING_ORDER(eqsim_counting_order_i32_o32, int32_t, int32_t)
 COUNTING_ORDER(eqsim_counting_order_i32_o64, int32_t, int64_t)
 COUNTING_ORDER(eqsim_counting_order_i64_o32, int64_t, int32_t)
@@ -74,6 +108,13 @@ def _library():
                     fn.restype = ctypes.c_int64
                     fn.argtypes = [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64,
                                    ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+            fn = lib.eqsim_counting_sort_edges
+            fn.restype = ctypes.c_int64
+            fn.argtypes = ([ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64]
+                           + [ctypes.c_void_p] * 7 + [ctypes.c_int64, ctypes.c_double,
+                                                      ctypes.c_int64, ctypes.c_void_p,
+                                                      ctypes.c_void_p, ctypes.c_void_p,
+                                                      ctypes.c_int64, ctypes.c_void_p])
             _lib = lib
         except Exception as exc:     # no compiler, no cache: numpy's sort below
             log.info("counting sort helper unavailable (%s); using numpy's sort", exc)
@@ -131,3 +172,37 @@ def _numpy_order(keys: np.ndarray) -> np.ndarray:
     key.sort()
     key &= 0xFFFFFFFF
     return key
+
+
+def sort_edges(keys: np.ndarray, nkeys: int, j: np.ndarray, widx: np.ndarray,
+               wtab: np.ndarray, scale: float | None, didx: np.ndarray | None = None,
+               dtab: np.ndarray | None = None, want_order: bool = False):
+    """Connections sorted by source in one pass (the counting sort carrying values):
+    ``(i, j, w, d, order)`` = ``keys``, ``j``, ``wtab[widx]`` (times ``scale`` unless
+    None), ``dtab[didx]`` (None without ``dtab``) in the order of
+    ``np.argsort(keys, kind="stable")`` (``order``: that permutation, None unless
+    wanted). int32 keys, j and indices, float64 tables. None when the compiled helper is
+    missing, an input is of another type, or an index lies outside its table."""
+    n = keys.size
+    arrays = [keys, j, widx] + ([didx] if dtab is not None else [])
+    lib = _library() if n >= MIN_SIZE and n < 2**31 - 1 else None
+    if lib is None or any(a.dtype != np.int32 or a.shape != (n,) or
+                          not a.flags.c_contiguous for a in arrays):
+        return None
+    wtab = np.ascontiguousarray(wtab, dtype=np.float64)
+    dtab = None if dtab is None else np.ascontiguousarray(dtab, dtype=np.float64)
+    ptr = np.empty(nkeys + 1, np.int64)
+    out_i, out_j, out_w = np.empty(n, np.int32), np.empty(n, np.int32), np.empty(n)
+    out_d = np.empty(n) if dtab is not None else None
+    order = np.empty(n, np.int32) if want_order else None
+
+    def addr(a):
+        return None if a is None else a.ctypes.data
+    rc = lib.eqsim_counting_sort_edges(
+        keys.ctypes.data, n, nkeys, ptr.ctypes.data, out_i.ctypes.data, addr(order),
+        j.ctypes.data, out_j.ctypes.data, widx.ctypes.data, wtab.ctypes.data, wtab.size,
+        1.0 if scale is None else float(scale), scale is not None, out_w.ctypes.data,
+        addr(didx), addr(dtab), 0 if dtab is None else dtab.size, addr(out_d))
+    if rc != 0:
+        return None
+    return out_i, out_j, out_w, out_d, order

@@ -490,7 +490,7 @@ def _build_edges_fast(built: Built, circuit: Circuit, ename: str, ep, srows, tro
     without the per-edge arrays of group, model and use. Returns False (nothing built)
     for anything else, which the general path builds, with its checks."""
     from ..models import nest
-    from ..runtime.counting_sort import stable_order
+    from ..runtime.counting_sort import sort_edges, stable_order
     sp, tp = _one_part(built, ep.source_population), _one_part(built, ep.target_population)
     if sp is None or tp is None or tp.model == "virtual" or tp.layers != 1 or \
             ep.size == 0 or \
@@ -538,21 +538,30 @@ def _build_edges_fast(built: Built, circuit: Circuit, ename: str, ep, srows, tro
     # the source order
     i = srows.astype(np.int32, copy=False)
     j = trows.astype(np.int32, copy=False)
-    order = None
+    widx, wtab = (ep._type_rows, weight_types[0]) if weight_types is not None else (
+        ep.group_index, gvals)
+    wtab = np.asarray(wtab, dtype=float)
+    didx, dtab = (None, None) if delay is not None else (
+        ep._type_rows, np.asarray(delay_types[0], dtype=float))
+    order, fused = None, None
     if i.size > 1 and not _nondecreasing(i):
-        order, _, i = stable_order(i, len(sp.rows), sorted_keys=True)
-        j = j[order]
-    sel = slice(None) if order is None else order
-    if weight_types is not None:
-        w = weight_types[0].astype(float, copy=False)[ep._type_rows[sel]]
+        # one pass carries j, the weight and the delay along (a compiled counting sort)
+        fused = sort_edges(i, len(sp.rows), j, _int32_view(widx), wtab,
+                           None if nsyns == 1.0 else float(nsyns),
+                           None if didx is None else _int32_view(didx), dtab,
+                           want_order=any(np.ndim(v) for v in params.values()))
+        if fused is None:
+            order, _, i = stable_order(i, len(sp.rows), sorted_keys=True)
+            j = j[order]
+    if fused is not None:
+        i, j, w, d, order = fused
+        d = float(delay) if d is None else d
     else:
-        w = np.asarray(gvals, dtype=float)[ep.group_index[sel]]
-    if nsyns != 1.0:
-        w = w * float(nsyns)
-    if delay is not None:
-        d = float(delay)
-    else:
-        d = delay_types[0].astype(float, copy=False)[ep._type_rows[sel]]
+        sel = slice(None) if order is None else order
+        w = wtab[widx[sel]]
+        if nsyns != 1.0:
+            w = w * float(nsyns)
+        d = float(delay) if delay is not None else dtab[didx[sel]]
     if order is not None:
         params = {k: (v[order] if np.ndim(v) else v) for k, v in params.items()}
     if sp.layers > 1:    # generator copies: blocks of sources, each in source order
@@ -572,6 +581,11 @@ def _build_edges_fast(built: Built, circuit: Circuit, ename: str, ep, srows, tro
     S._sonata_rows = (ename, slice(None))
     built.synapses.append(S)
     return True
+
+
+def _int32_view(a: np.ndarray) -> np.ndarray:
+    """uint32 row indices as int32 (the same bits; the sort rejects one past 2**31)."""
+    return a.view(np.int32) if a.dtype == np.uint32 else a
 
 
 def _nondecreasing(a: np.ndarray, chunk: int = 1 << 22) -> bool:
