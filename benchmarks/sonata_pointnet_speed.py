@@ -263,6 +263,8 @@ def run_eqsim(directory: str) -> dict:
     from eqsim.runtime.network import Network
     from eqsim.units import ms
     import eqsim.models.nest  # noqa: F401  (the NEST model library, as PointNet's nest)
+    import numpy.ma  # noqa: F401  (np.unique imports it on first use; PointNet's pandas
+    #                  imports it at import)
     t1, c1 = time.perf_counter(), _cpu()
     circuit = sonata.load(os.path.join(directory, "config.json"))
     ca = _cpu()

@@ -29,8 +29,11 @@ def _libdeflate():
     global _lib
     if _lib is None:
         _lib = False
-        name = ctypes.util.find_library("deflate")
-        for candidate in ([name] if name else []) + ["libdeflate.so.0", "libdeflate.so"]:
+        for candidate in ("libdeflate.so.0", "libdeflate.so", "libdeflate.dylib", None):
+            if candidate is None:      # find_library runs ldconfig: only as a last resort
+                candidate = ctypes.util.find_library("deflate")
+                if candidate is None:
+                    break
             try:
                 lib = ctypes.CDLL(candidate)
                 lib.libdeflate_alloc_decompressor.restype = ctypes.c_void_p

@@ -47,7 +47,12 @@ class NodePopulation(GroupedTable):
             ids = ids.astype(np.int64, copy=False)
         if self._implicit:
             rows = ids
+            checked = self.__dict__.setdefault("_checked", [])
+            if any(a is ids for a in checked):
+                return rows      # this very array was checked before (edges: twice)
             if not ids.size or (int(ids.min()) >= 0 and int(ids.max()) < self.size):
+                if ids is node_ids and ids.size > 1 << 16:
+                    checked.append(ids)   # a large array of the caller's (edge ids)
                 return rows      # two reductions, no temporary of every id
             bad = (ids < 0) | (ids >= self.size)
         else:
