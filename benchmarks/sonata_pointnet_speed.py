@@ -362,6 +362,24 @@ def table(paths: list[str]) -> str:
     return "\n".join(out)
 
 
+def stages_table(paths: list[str]) -> str:
+    """Markdown rows: the CPU seconds of each load stage (medians), both simulators."""
+    out = ["| nodes | eqsim: sonata.load / build / Network + run(0) | PointNet: "
+           "PointNetwork.from_config / PointSimulator.from_config |", "|---" * 3 + "|"]
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        for row in data["sizes"]:
+            cells = [f"{row['nodes']:,} ({row['edges']:,} edges)"]
+            for sim in ("eqsim", "pointnet"):
+                runs = [r["load_stages_cpu_s"] for r in row["runs"].get(sim, [])
+                        if "load_stages_cpu_s" in r]
+                cells.append(" / ".join(f"{_median([r[k] for r in runs]):.3g} s"
+                                        for k in runs[0]) if runs else "–")
+            out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -377,11 +395,15 @@ def main() -> int:
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results",
                                                   "sonata_speed.json"))
     ap.add_argument("--table", nargs="+", help="print the docs table of result files")
+    ap.add_argument("--stages", nargs="+", help="print the load stages of result files")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--build", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.table:
         print(table(args.table))
+        return 0
+    if args.stages:
+        print(stages_table(args.stages))
         return 0
     if args.build:
         writer, d, n, k = args.build

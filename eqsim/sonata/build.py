@@ -155,7 +155,7 @@ def _build_nodes(built: Built, circuit: Circuit, dt, reduction) -> None:
             templates[point] = given
         if bio.any():
             templates[bio] = "reduced:" + reduction[0]
-        for template in np.unique(templates[point | bio]).tolist():
+        for template in sorted(set(templates[point | bio].tolist())):   # (no object sort)
             rows = np.flatnonzero(templates == template)
             if template.startswith("reduced:"):
                 model, params = reduction[0], dict(reduction[1])
