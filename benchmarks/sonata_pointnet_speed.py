@@ -296,6 +296,10 @@ def _child(kind: str, directory: str, nice: int) -> dict:
     python = NEST_PYTHON if kind == "pointnet" else sys.executable
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
                MKL_NUM_THREADS="1")
+    # bytecode on both sides, as installed packages have it (pip compiles BMTK's and
+    # NEST's; without this a PYTHONDONTWRITEBYTECODE environment compiles eqsim's
+    # modules from source in every process, its lazily imported ones inside the load)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     load = os.getloadavg()[0]
     out = subprocess.run(([] if not nice else ["nice", "-n", str(nice)])
                          + [python, os.path.abspath(__file__), "--child", kind, directory],
