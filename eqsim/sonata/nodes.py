@@ -53,6 +53,7 @@ class NodePopulation(GroupedTable):
             if not ids.size or (int(ids.min()) >= 0 and int(ids.max()) < self.size):
                 if ids is node_ids and ids.size > 1 << 16:
                     checked.append(ids)   # a large array of the caller's (edge ids)
+                    del checked[:-4]      # (the last few: old edge arrays not kept)
                 return rows      # two reductions, no temporary of every id
             bad = (ids < 0) | (ids >= self.size)
         else:
