@@ -22,6 +22,7 @@ DATASETS = ("source_node_id", "target_node_id", "edge_type_id", "edge_group_id",
 def main() -> int:
     import h5py
     import numpy as np
+
     from eqsim.sonata import inflate
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("path")

@@ -34,13 +34,15 @@ WRAPPED = (   # module, attribute, stage
 def child(directory: str) -> dict:
     import collections
     import importlib
+
     import h5py  # noqa: F401
     import numpy.ma  # noqa: F401
+
+    import eqsim.models.nest  # noqa: F401
     from eqsim import sonata
     from eqsim.runtime.network import Network
     from eqsim.sonata.run import _add_monitors
     from eqsim.units import ms
-    import eqsim.models.nest  # noqa: F401
     acc: dict[str, float] = collections.defaultdict(float)
 
     def wrap(owner, attr, label):

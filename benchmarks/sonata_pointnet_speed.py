@@ -236,7 +236,7 @@ def run_pointnet(directory: str) -> dict:
     configure = pointnet.Config.from_json("config.json")
     configure.build_env()
     network = pointnet.PointNetwork.from_config(configure)
-    ta, ca = time.perf_counter(), _cpu()
+    ca = _cpu()
     sim = pointnet.PointSimulator.from_config(configure, network, n_thread=1)
     t2, c2 = time.perf_counter(), _cpu()
     sim.run()

@@ -116,7 +116,7 @@ def _library():
                                                       ctypes.c_void_p, ctypes.c_void_p,
                                                       ctypes.c_int64, ctypes.c_void_p])
             _lib = lib
-        except Exception as exc:     # no compiler, no cache: numpy's sort below
+        except Exception as exc:  # noqa: BLE001  (no compiler, no cache: numpy's sort)
             log.info("counting sort helper unavailable (%s); using numpy's sort", exc)
     return _lib or None
 

@@ -12,13 +12,13 @@ import h5py
 import numpy as np
 
 LAYOUTS = {   # edge population -> dataset creation keywords
-    "a_to_a": dict(chunks=(997,), compression="gzip"),
-    "a_to_b": dict(),                                            # contiguous
-    "b_to_a": dict(chunks=(512,), compression="gzip", shuffle=True),
-    "ext_to_a": dict(chunks=(700,)),                             # chunked, no filter
-    "ext_to_b": dict(chunks=(64,), compression="gzip", compression_opts=1),
-    "b_to_b": dict(chunks=(1000,), compression="gzip"),
-    "b_to_b_typed": dict(chunks=(333,), compression="gzip"),   # weights in its group
+    "a_to_a": {"chunks": (997,), "compression": "gzip"},
+    "a_to_b": {},                                                 # contiguous
+    "b_to_a": {"chunks": (512,), "compression": "gzip", "shuffle": True},
+    "ext_to_a": {"chunks": (700,)},                               # chunked, no filter
+    "ext_to_b": {"chunks": (64,), "compression": "gzip", "compression_opts": 1},
+    "b_to_b": {"chunks": (1000,), "compression": "gzip"},
+    "b_to_b_typed": {"chunks": (333,), "compression": "gzip"},    # weights in its group
 }
 
 
