@@ -20,7 +20,8 @@ type tables, sorting (by target) and gzip compression as the builder's files, wi
 the optional ``indices/`` group. ``--writer auto`` (default): BMTK up to 10,000 nodes.
 
 Each measurement runs in a fresh process (``--child``), the simulators alternating:
-``import`` (the simulator's modules), ``load`` (config -> every neuron and connection
+``import`` (the simulator's modules: ``bmtk.simulator.pointnet``, which imports NEST;
+``eqsim.sonata`` with eqsim's NEST model library), ``load`` (config -> every neuron and connection
 made and the simulation ready: PointNet = ``PointNetwork.from_config`` +
 ``PointSimulator.from_config``, one thread; eqsim = ``sonata.load`` + ``build`` +
 ``Network`` + ``run(0 ms)``, which loads the compiled module from the cache and binds
@@ -235,6 +236,7 @@ def run_pointnet(directory: str) -> dict:
     configure = pointnet.Config.from_json("config.json")
     configure.build_env()
     network = pointnet.PointNetwork.from_config(configure)
+    ca = _cpu()
     sim = pointnet.PointSimulator.from_config(configure, network, n_thread=1)
     t2, c2 = time.perf_counter(), _cpu()
     sim.run()
@@ -244,7 +246,11 @@ def run_pointnet(directory: str) -> dict:
     import nest
     return {"import_s": t1 - t0, "load_s": t2 - t1, "run_s": t3 - t2,
             "load_cpu_s": c2 - c1, "run_cpu_s": c3 - c2, "peak_mb": _peak_mb(),
-            "spikes": n, "connections": int(nest.GetKernelStatus("num_connections"))}
+            "spikes": n, "connections": int(nest.GetKernelStatus("num_connections")),
+            # CPU seconds of the load's stages: config + PointNetwork.from_config (its
+            # node and edge tables), PointSimulator.from_config (NEST's Create, Connect)
+            "load_stages_cpu_s": {"network_from_config": ca - c1,
+                                  "simulator_from_config": c2 - ca}}
 
 
 def run_eqsim(directory: str) -> dict:
@@ -256,9 +262,14 @@ def run_eqsim(directory: str) -> dict:
     from eqsim.sonata.spikes import write_spikes_h5
     from eqsim.runtime.network import Network
     from eqsim.units import ms
+    import eqsim.models.nest  # noqa: F401  (the NEST model library, as PointNet's nest)
+    import numpy.ma  # noqa: F401  (np.unique imports it on first use; PointNet's pandas
+    #                  imports it at import)
     t1, c1 = time.perf_counter(), _cpu()
     circuit = sonata.load(os.path.join(directory, "config.json"))
+    ca = _cpu()
     built = sonata.build(circuit)
+    cb = _cpu()
     _add_monitors(built, circuit)
     net = Network(*built.objects())
     tp = time.perf_counter()
@@ -274,13 +285,21 @@ def run_eqsim(directory: str) -> dict:
     return {"import_s": t1 - t0, "load_s": t2 - t1, "run_s": t3 - t2,
             "load_cpu_s": c2 - c1, "run_cpu_s": c3 - c2, "peak_mb": _peak_mb(),
             "spikes": n, "connections": int(sum(len(S) for S in built.synapses)),
-            "prepare_s": t2 - tp}
+            "prepare_s": t2 - tp,
+            # CPU seconds of the load's stages: sonata.load (files read and checked),
+            # sonata.build (groups and synapses), Network + run(0 ms) (module, binding)
+            "load_stages_cpu_s": {"sonata_load": ca - c1, "build": cb - ca,
+                                  "network_run0": c2 - cb}}
 
 
 def _child(kind: str, directory: str, nice: int) -> dict:
     python = NEST_PYTHON if kind == "pointnet" else sys.executable
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
                MKL_NUM_THREADS="1")
+    # bytecode on both sides, as installed packages have it (pip compiles BMTK's and
+    # NEST's; without this a PYTHONDONTWRITEBYTECODE environment compiles eqsim's
+    # modules from source in every process, its lazily imported ones inside the load)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     load = os.getloadavg()[0]
     out = subprocess.run(([] if not nice else ["nice", "-n", str(nice)])
                          + [python, os.path.abspath(__file__), "--child", kind, directory],
@@ -347,6 +366,24 @@ def table(paths: list[str]) -> str:
     return "\n".join(out)
 
 
+def stages_table(paths: list[str]) -> str:
+    """Markdown rows: the CPU seconds of each load stage (medians), both simulators."""
+    out = ["| nodes | eqsim: sonata.load / build / Network + run(0) | PointNet: "
+           "PointNetwork.from_config / PointSimulator.from_config |", "|---" * 3 + "|"]
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        for row in data["sizes"]:
+            cells = [f"{row['nodes']:,} ({row['edges']:,} edges)"]
+            for sim in ("eqsim", "pointnet"):
+                runs = [r["load_stages_cpu_s"] for r in row["runs"].get(sim, [])
+                        if "load_stages_cpu_s" in r]
+                cells.append(" / ".join(f"{_median([r[k] for r in runs]):.3g} s"
+                                        for k in runs[0]) if runs else "–")
+            out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -362,11 +399,15 @@ def main() -> int:
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results",
                                                   "sonata_speed.json"))
     ap.add_argument("--table", nargs="+", help="print the docs table of result files")
+    ap.add_argument("--stages", nargs="+", help="print the load stages of result files")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--build", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.table:
         print(table(args.table))
+        return 0
+    if args.stages:
+        print(stages_table(args.stages))
         return 0
     if args.build:
         writer, d, n, k = args.build

@@ -441,8 +441,9 @@ class Synapses(Named):
                                                 skip_if_invalid, cols)
         elif i is not None or j is not None:
             i_arr, j_arr = self._explicit(i, j, skip_if_invalid)
-            mine = (j_arr >= cols[0]) & (j_arr < cols[1])
-            i_arr, j_arr = i_arr[mine], j_arr[mine]
+            if j_arr.size and (j_arr.min() < cols[0] or j_arr.max() >= cols[1]):
+                mine = (j_arr >= cols[0]) & (j_arr < cols[1])   # (no copy if all are)
+                i_arr, j_arr = i_arr[mine], j_arr[mine]
         else:
             i_arr, j_arr = self._generated(condition, p, base, autapses, cols)
         if isinstance(n, str):
@@ -824,8 +825,9 @@ class Synapses(Named):
         pre = np.concatenate([self._pre_indices(), i_arr]) if len(self) else i_arr
         del i_arr
         order = None if _is_sorted(pre) else np.argsort(pre, kind="stable")
-        self._rows = np.searchsorted(pre if order is None else pre[order],
-                                     np.arange(len(self._rows))).astype(np.int64)
+        self._rows = np.searchsorted(pre if order is None else pre[order],   # same dtype:
+                                     np.arange(len(self._rows), dtype=pre.dtype)  # no copy
+                                     ).astype(np.int64)
         del pre
         for key, arr in list(self.arrays.items()):
             if arr is None or key == "_number":   # (Brian2's numbers: below)
@@ -838,7 +840,8 @@ class Synapses(Named):
             elif key.startswith("_delay_"):   # a named pathway's per-synapse delays
                 new = np.concatenate([arr, np.full(added, self._pw_scalar[key[7:]])])
             else:
-                new = np.concatenate([arr, np.zeros(added, dtype=arr.dtype)])
+                new = np.concatenate([arr, np.zeros(added, dtype=arr.dtype)]) if len(
+                    arr) else np.zeros(added, dtype=arr.dtype)
             self.arrays[key] = new if order is None else new[order]
         from .synapse_chains import number_synapses
         number_synapses(self, added, order)

@@ -155,7 +155,7 @@ def _build_nodes(built: Built, circuit: Circuit, dt, reduction) -> None:
             templates[point] = given
         if bio.any():
             templates[bio] = "reduced:" + reduction[0]
-        for template in np.unique(templates[point | bio]).tolist():
+        for template in sorted(set(templates[point | bio].tolist())):   # (no object sort)
             rows = np.flatnonzero(templates == template)
             if template.startswith("reduced:"):
                 model, params = reduction[0], dict(reduction[1])
@@ -336,6 +336,8 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
         spop, tpop = ep.source_population, ep.target_population
         srows = circuit.nodes[spop].index_of(ep.source_ids)
         trows = circuit.nodes[tpop].index_of(ep.target_ids)
+        if _build_edges_fast(built, circuit, ename, ep, srows, trows, reduction):
+            continue
         spart = built.part_of[spop][srows]
         tpart = built.part_of[tpop][trows]
         tvirtual = tpart < 0
@@ -452,6 +454,146 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
                                   hint=exc.hint) from exc
             S._sonata_rows = (ename, rows)
             built.synapses.append(S)
+
+
+def _one_part(built: Built, pop: str) -> Part | None:
+    """The part that holds every node of ``pop`` (in node order), or None."""
+    part_of = built.part_of[pop]
+    if not part_of.size or part_of[0] < 0 or np.any(part_of != part_of[0]):
+        return None
+    part = built.parts[int(part_of[0])]
+    if part.rows.size != part_of.size or np.any(
+            built.local_of[pop] != np.arange(part_of.size)):
+        return None
+    return part
+
+
+def _per_type(ep, name: str):
+    """A numeric property that only the type table holds: (values per type row, True if
+    none of the types the edges use lacks it), else None."""
+    if not ep.has(name) or any(name in cols for cols in ep.groups.values()):
+        return None
+    col = ep.types.columns.get(name)
+    if col is None or col.dtype.kind not in "iuf":
+        return None
+    if not np.any(np.isnan(col.astype(float))):
+        return col, True                 # no type lacks it: no look at the edges
+    return col, not np.any(np.isnan(col[ep.types_used()].astype(float)))
+
+
+def _build_edges_fast(built: Built, circuit: Circuit, ename: str, ep, srows, trows,
+                      reduction) -> bool:
+    """The common edge population, built in source order directly: every source node in
+    one group, every target node in one group, one synapse model, weights and delays
+    from the type table (or the one group), nsyns the same on every edge. Sorting the
+    edges by source first (a counting sort) leaves one gather per per-synapse value,
+    without the per-edge arrays of group, model and use. Returns False (nothing built)
+    for anything else, which the general path builds, with its checks."""
+    from ..models import nest
+    from ..runtime.counting_sort import sort_edges, stable_order
+    sp, tp = _one_part(built, ep.source_population), _one_part(built, ep.target_population)
+    if sp is None or tp is None or tp.model == "virtual" or tp.layers != 1 or \
+            ep.size == 0 or \
+            ep.has("weight_function"):
+        return False
+    if reduction is not None and tp.reduced:
+        return False
+    if not ep.has("model_template"):
+        model = "static_synapse"
+    elif any("model_template" in cols for cols in ep.groups.values()):
+        return False
+    else:
+        names = {"" if v is None else str(v).removeprefix("nest:") for v in
+                 np.asarray(ep.types.columns["model_template"], dtype=object).tolist()}
+        if len(names) != 1:
+            return False
+        model = names.pop()
+    if model not in nest.NEST_SYNAPSE_MODELS or not ep.has("syn_weight") or \
+            not ep.has("delay"):
+        return False
+    # weights: syn_weight (type table, or the one group's dataset) times nsyns
+    weight_types = _per_type(ep, "syn_weight")
+    if weight_types is None:
+        holders = [g for g, cols in ep.groups.items() if "syn_weight" in cols]
+        if len(ep.groups) != 1 or len(holders) != 1:
+            return False
+        gvals = ep.groups[holders[0]]["syn_weight"]
+        if gvals.dtype.kind not in "iuf" or np.any(np.isnan(gvals.astype(float))):
+            return False                  # the general path reports the row
+    elif not weight_types[1]:
+        return False                      # NULL weights: the general path reports them
+    nsyns = ep.constant("nsyns") if ep.has("nsyns") else 1.0
+    if nsyns is None or (isinstance(nsyns, float) and np.isnan(nsyns)):
+        return False
+    delay = ep.constant("delay")
+    delay_types = _per_type(ep, "delay") if delay is None else None
+    if delay is None and (delay_types is None or not delay_types[1]):
+        return False
+    if delay is not None and np.isnan(delay):
+        return False
+    dyn = circuit.dynamics(ep, slice(None), SYNAPSE_DIRS)
+    receptor_arr = dyn.pop("receptor_type", None)
+    receptor = receptor_arr[0] if receptor_arr is not None else None
+    params = _params_for(dyn, where(ep.types.path) + f" (edges '{ename}')")
+    # the source order
+    i = srows.astype(np.int32, copy=False)
+    j = trows.astype(np.int32, copy=False)
+    widx, wtab = (ep._type_rows, weight_types[0]) if weight_types is not None else (
+        ep.group_index, gvals)
+    wtab = np.asarray(wtab, dtype=float)
+    didx, dtab = (None, None) if delay is not None else (
+        ep._type_rows, np.asarray(delay_types[0], dtype=float))
+    order, fused = None, None
+    if i.size > 1 and not _nondecreasing(i):
+        # one pass carries j, the weight and the delay along (a compiled counting sort)
+        fused = sort_edges(i, len(sp.rows), j, _int32_view(widx), wtab,
+                           None if nsyns == 1.0 else float(nsyns),
+                           None if didx is None else _int32_view(didx), dtab,
+                           want_order=any(np.ndim(v) for v in params.values()))
+        if fused is None:
+            order, _, i = stable_order(i, len(sp.rows), sorted_keys=True)
+            j = j[order]
+    if fused is not None:
+        i, j, w, d, order = fused
+        d = float(delay) if d is None else d
+    else:
+        sel = slice(None) if order is None else order
+        w = wtab[widx[sel]]
+        if nsyns != 1.0:
+            w = w * float(nsyns)
+        d = float(delay) if delay is not None else dtab[didx[sel]]
+    if order is not None:
+        params = {k: (v[order] if np.ndim(v) else v) for k, v in params.items()}
+    if sp.layers > 1:    # generator copies: blocks of sources, each in source order
+        nv = len(sp.rows)
+        i = np.concatenate([i + k * nv for k in range(sp.layers)])
+        j, w = (np.tile(a, sp.layers) for a in (j, w))
+        d = np.tile(d, sp.layers) if np.ndim(d) else d
+        params = {p: (np.tile(v, sp.layers) if np.ndim(v) else v)
+                  for p, v in params.items()}
+    try:
+        S = nest.synapses(sp.group, tp.group, model, i=i, j=j, weight=w, delay=d,
+                          params=params or None, receptor=receptor,
+                          name=_name(ename, sp.group.name, tp.group.name, model))
+    except ConfigurationError as exc:
+        raise SonataError(f"{ep.path} (edges '{ename}', {model}, edge row 0): "
+                          f"{exc.message}", code="E911", hint=exc.hint) from exc
+    S._sonata_rows = (ename, slice(None))
+    built.synapses.append(S)
+    return True
+
+
+def _int32_view(a: np.ndarray) -> np.ndarray:
+    """uint32 row indices as int32 (the same bits; the sort rejects one past 2**31)."""
+    return a.view(np.int32) if a.dtype == np.uint32 else a
+
+
+def _nondecreasing(a: np.ndarray, chunk: int = 1 << 22) -> bool:
+    for start in range(0, len(a) - 1, chunk):
+        block = a[start:start + chunk + 1]
+        if np.any(block[1:] < block[:-1]):
+            return False
+    return True
 
 
 def local_edges(built: Built, circuit: Circuit):

@@ -79,7 +79,12 @@ class Circuit:
         if pop.has("dynamics_params") and pop.types.columns.get("dynamics_params") is not None:
             col = pop.types.columns["dynamics_params"]
             type_rows = pop._type_rows[rows]
-            used = np.flatnonzero(np.bincount(type_rows, minlength=len(col)))
+            if len(type_rows) and len({repr(v) for v in col.tolist()}) == 1:
+                used = np.arange(len(col))    # one reference for every type: read it
+            elif isinstance(rows, slice) and rows == slice(None):
+                used = pop.types_used()
+            else:
+                used = np.flatnonzero(np.bincount(type_rows, minlength=len(col)))
             per_type: dict[int, dict] = {}
             for t in used:
                 ref = col[t]

@@ -5,6 +5,7 @@ import numpy as np
 
 from .errors import SonataError, where
 from .h5 import attr_str, dataset, open_h5
+from .inflate import read_array
 from .population import GroupedTable
 from .types import TypesTable
 
@@ -38,10 +39,13 @@ class EdgePopulation(GroupedTable):
 
 
 def _as_int64(a: np.ndarray) -> np.ndarray:
-    """Integers as int64: BMTK's uint64 ids are viewed, not copied (an id past 2**63
-    turns negative and is reported as a node that does not exist)."""
+    """Integers as int64, or int32 as read (ids narrowed by read_array): BMTK's uint64
+    ids are viewed, not copied (an id past 2**63 turns negative and is reported as a
+    node that does not exist)."""
     if a.dtype == np.uint64:
         return a.view(np.int64)
+    if a.dtype == np.int32:
+        return a
     return a.astype(np.int64, copy=False)
 
 
@@ -53,12 +57,12 @@ def _as_index(a: np.ndarray) -> np.ndarray:
     return _as_int64(a)
 
 
-def _read_rows(ds, rows: np.ndarray | None) -> np.ndarray:
+def _read_rows(ds, rows: np.ndarray | None, narrow: bool = False) -> np.ndarray:
     """Rows of a 1-d dataset: all (None), or the given sorted rows, read as contiguous
     runs (one run per target block in files sorted by target, as BMTK writes them) or,
     when scattered, as the hull that holds them."""
     if rows is None:
-        return ds[()]
+        return read_array(ds, narrow)
     if rows.size == 0:
         return ds[0:0]
     cuts = np.flatnonzero(np.diff(rows) != 1) + 1
@@ -118,7 +122,7 @@ def read_edge_file(path, types_path, populations=None, select=None
             if populations is not None and name not in populations:
                 continue
             pre = f"/edges/{name}"
-            tgt = _as_int64(dataset(f, f"{pre}/target_node_id"))
+            tgt = _as_int64(dataset(f, f"{pre}/target_node_id", narrow=True))
             pops = []
             for ds in ("source_node_id", "target_node_id"):
                 pop = attr_str(f[f"{pre}/{ds}"], "node_population")
@@ -145,7 +149,7 @@ def read_edge_file(path, types_path, populations=None, select=None
                     tgt = tgt[rows]
 
             def read(ds, rows=rows, pre=pre):
-                return _as_int64(_read_rows(f[f"{pre}/{ds}"], rows))
+                return _as_int64(_read_rows(f[f"{pre}/{ds}"], rows, narrow=True))
 
             src = read("source_node_id")
             type_ids, gid, gix = (_as_index(_read_rows(f[f"{pre}/{ds}"], rows)) for ds in

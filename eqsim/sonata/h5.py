@@ -39,9 +39,9 @@ def open_h5(path, what: str = "SONATA file"):
     return f
 
 
-def dataset(f, name: str, *, required: bool = True, dtype=None):
+def dataset(f, name: str, *, required: bool = True, dtype=None, narrow: bool = False):
     """The dataset ``name`` of the open file ``f`` as a numpy array (None if absent and not
-    required)."""
+    required); ``narrow``: 64-bit ids may come as int32 (inflate.read_array)."""
     import h5py
     obj = f.get(name)
     if obj is None or not isinstance(obj, h5py.Dataset):
@@ -50,7 +50,8 @@ def dataset(f, name: str, *, required: bool = True, dtype=None):
         raise SonataError(f"{where(f.filename, '/' + name.lstrip('/'))}: missing"
                           + (" (a group, not a dataset)" if obj is not None else ""),
                           code="E903")
-    data = obj[()]
+    from .inflate import read_array
+    data = read_array(obj, narrow)
     if data.dtype.kind in "SO":
         data = np.asarray(data.astype(str) if data.dtype.kind == "S" else
                           [x.decode() if isinstance(x, bytes) else x for x in

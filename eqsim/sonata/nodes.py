@@ -42,10 +42,18 @@ class NodePopulation(GroupedTable):
     def index_of(self, node_ids, what: str = "", row_offset: int = 0) -> np.ndarray:
         """Rows of ``node_ids`` in this population; ids that do not exist are an error
         (``what`` names the file and dataset that referred to them)."""
-        ids = np.asarray(node_ids, dtype=np.int64)
+        ids = np.asarray(node_ids)
+        if ids.dtype != np.int32:         # int32 ids (read narrowed) are kept as they are
+            ids = ids.astype(np.int64, copy=False)
         if self._implicit:
             rows = ids
+            checked = self.__dict__.setdefault("_checked", [])
+            if any(a is ids for a in checked):
+                return rows      # this very array was checked before (edges: twice)
             if not ids.size or (int(ids.min()) >= 0 and int(ids.max()) < self.size):
+                if ids is node_ids and ids.size > 1 << 16:
+                    checked.append(ids)   # a large array of the caller's (edge ids)
+                    del checked[:-4]      # (the last few: old edge arrays not kept)
                 return rows      # two reductions, no temporary of every id
             bad = (ids < 0) | (ids >= self.size)
         else:

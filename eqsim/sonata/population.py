@@ -184,10 +184,9 @@ class GroupedTable:
             col = self.types.columns[name]
             if col.dtype.kind not in "iuf":
                 return None
-            if not hasattr(self, "_types_used"):
-                self._types_used = np.flatnonzero(np.bincount(
-                    self._type_rows, minlength=len(self.types.ids)))
-            values = col[self._types_used]
+            if len(col) and col.min() == col.max():
+                return col[0].item()     # every type the same: no look at the members
+            values = col[self.types_used()]
         elif len(holders) == 1 and len(self.groups) == 1:
             values = self.groups[holders[0]][name]
             if values.dtype.kind not in "iuf" or len(values) == 0:
@@ -196,6 +195,17 @@ class GroupedTable:
             return None
         lo, hi = values.min(), values.max()
         return lo.item() if lo == hi else None
+
+    def types_used(self) -> np.ndarray:
+        """The rows of the type table that some member has (computed once)."""
+        if getattr(self, "_types_used", None) is None:
+            counts = np.zeros(len(self.types.ids), np.int64)
+            step = 1 << 20     # blocks: bincount's int64 copy of each stays small
+            for start in range(0, len(self._type_rows), step):
+                counts += np.bincount(self._type_rows[start:start + step],
+                                      minlength=len(counts))
+            self._types_used = np.flatnonzero(counts)
+        return self._types_used
 
     def type_column(self, name: str, rows: np.ndarray | None = None) -> np.ndarray:
         """A type-table column per member (only the table, not the groups)."""

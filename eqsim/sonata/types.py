@@ -117,11 +117,13 @@ class TypesTable:
             # ids outside it land on the last entry, -1
             lut = np.full(int(self.ids.max()) + 2, -1, dtype=np.int32)
             lut[self.ids] = np.arange(len(self.ids))
-            rows = lut[np.minimum(type_ids, len(lut) - 1) if type_ids.dtype.kind == "u"
-                       else np.clip(type_ids, -1, len(lut) - 1)]
-            bad = rows < 0
-            if np.any(bad):
-                row = int(np.flatnonzero(bad)[0])
+            if type_ids.size and type_ids.dtype.kind == "u" and type_ids.max() < len(lut):
+                rows = lut[type_ids]     # every id inside the table: no clipped copy
+            else:
+                rows = lut[np.minimum(type_ids, len(lut) - 1) if type_ids.dtype.kind == "u"
+                           else np.clip(type_ids, -1, len(lut) - 1)]
+            if rows.size and rows.min() < 0:
+                row = int(np.flatnonzero(rows < 0)[0])
                 raise SonataError(f"{where(h5path, dataset, row)}: {self.id_column} "
                                   f"{int(type_ids[row])} is not in {self.path}",
                                   code="E907")

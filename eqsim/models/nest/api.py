@@ -274,8 +274,10 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     S._nest_model = syn.name
     # eqsim keeps synapses sorted by source: sort once here (connect then keeps the
     # order) and put every per-connection value in that order
-    order = None if n < 2 or np.all(i[1:] >= i[:-1]) else _stable_order(i)
-    S.connect(i=i if order is None else i[order], j=j if order is None else j[order])
+    order = None
+    if n >= 2 and not _nondecreasing(i):
+        order, i = _stable_order(i)
+    S.connect(i=i, j=j if order is None else j[order])
 
     def per_synapse(v, factor=1.0):
         if np.ndim(v) == 0:
@@ -283,7 +285,17 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
         v = np.asarray(v, float)
         return (v if order is None else v[order]) * factor
 
-    S.weight_ = per_synapse(w, wunit[1])
+    weights = S.arrays.get("weight")
+    if np.ndim(w) and isinstance(weights, np.ndarray) and weights.dtype == np.float64 \
+            and weights.shape == (n,):
+        # what S.weight_ = per_synapse(w, ...) stores, without its three copies
+        if order is None:
+            np.multiply(w, wunit[1], out=weights)
+        else:
+            np.take(w, order, out=weights)
+            weights *= wunit[1]
+    else:
+        S.weight_ = per_synapse(w, wunit[1])
     for key in syn.variables + per_syn:
         setattr(S, syn.variable(key) + "_",
                 per_synapse(values[key], _factor(syn.params[key][1], wunit)))
@@ -308,19 +320,26 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     return S
 
 
-def _stable_order(i: np.ndarray) -> np.ndarray:
-    """``np.argsort(i, kind="stable")`` for non-negative indices: one sort of the keys
-    i * 2**32 + position (all distinct, so any sort is stable), about twice as fast as
-    numpy's stable argsort (a merge sort) on millions of connections."""
-    n = i.size
-    if n >= 1 << 32 or i.min() < 0 or i.max() >= 1 << 31:
-        return np.argsort(i, kind="stable")
-    key = i.astype(np.int64)
-    key <<= 32
-    key |= np.arange(n, dtype=np.int64)
-    key.sort()
-    key &= 0xFFFFFFFF
-    return key
+def _nondecreasing(a: np.ndarray, chunk: int = 1 << 22) -> bool:
+    """Is ``a`` sorted? (in chunks: no temporary of every connection)"""
+    for start in range(0, len(a) - 1, chunk):
+        block = a[start:start + chunk + 1]
+        if np.any(block[1:] < block[:-1]):
+            return False
+    return True
+
+
+def _stable_order(i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.argsort(i, kind="stable")`` and ``i`` in that order: a counting sort (O(n),
+    compiled once; numpy's sort without a compiler)."""
+    from ...runtime.counting_sort import stable_order
+    if i.dtype not in (np.int32, np.int64):
+        i = i.astype(np.int64)
+    if i.size and int(i.min()) < 0:      # connect reports the bad index
+        order = np.argsort(i, kind="stable")
+        return order, i[order]
+    order, _, sorted_i = stable_order(i, sorted_keys=True)
+    return order, sorted_i
 
 
 _SI = {"second": units.second, "amp": units.amp, "siemens": units.siemens,

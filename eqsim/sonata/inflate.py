@@ -1,0 +1,181 @@
+"""Whole 1-d HDF5 datasets read fast: BMTK writes every edge dataset gzip-compressed,
+and inflating them is most of the time of reading a network.
+
+For a chunked dataset whose only filter is deflate, the raw chunks are read with
+h5py's ``read_direct_chunk`` (no filter run) and inflated straight into the result
+array by libdeflate (the system's ``libdeflate.so``, through ctypes, which releases
+the GIL: about twice as fast as the zlib HDF5 uses), on a few threads. Anything else
+(no libdeflate, contiguous, shuffle, other filters, a chunk stored unfiltered, missing
+chunks, a chunk that does not inflate to exactly its size) is read by h5py as before. The values are the same bytes either way (tests/sonata/test_fastload.py)."""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+FAST = True              # False: always h5py's own read (tests compare the two)
+THREADS: int | None = None   # None: the CPUs this process may use, at most 4
+MIN_BYTES = 1 << 20      # smaller datasets: h5py's own read (no thread start-up)
+BATCH = 256              # chunks read, then inflated, at a time (bounds the raw copies)
+
+_lib = None
+
+
+def _libdeflate():
+    """The libdeflate library (ctypes), or None if the system has none."""
+    global _lib
+    if _lib is None:
+        _lib = False
+        for candidate in ("libdeflate.so.0", "libdeflate.so", "libdeflate.dylib", None):
+            if candidate is None:      # find_library runs ldconfig: only as a last resort
+                candidate = ctypes.util.find_library("deflate")
+                if candidate is None:
+                    break
+            try:
+                lib = ctypes.CDLL(candidate)
+                lib.libdeflate_alloc_decompressor.restype = ctypes.c_void_p
+                lib.libdeflate_alloc_decompressor.argtypes = []
+                lib.libdeflate_free_decompressor.argtypes = [ctypes.c_void_p]
+                lib.libdeflate_zlib_decompress.restype = ctypes.c_int
+                lib.libdeflate_zlib_decompress.argtypes = [
+                    ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p,
+                    ctypes.c_size_t, ctypes.c_void_p]
+                _lib = lib
+                break
+            except (OSError, AttributeError):
+                continue
+    return _lib or None
+
+
+def _threads() -> int:
+    if THREADS is not None:
+        return max(1, int(THREADS))
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:     # not Linux
+        n = os.cpu_count() or 1
+    return max(1, min(4, n))
+
+
+def _deflate_only(ds) -> bool:
+    """Chunked, 1-d, native numbers, and deflate its one filter."""
+    import h5py
+    if ds.ndim != 1 or ds.chunks is None or ds.dtype.kind not in "iuf" or \
+            not ds.dtype.isnative:
+        return False
+    plist = ds.id.get_create_plist()
+    return plist.get_nfilters() == 1 and plist.get_filter(0)[0] == h5py.h5z.FILTER_DEFLATE
+
+
+class _Inflater:
+    """One thread's libdeflate decompressor (they are not shared between threads)."""
+
+    def __init__(self, lib):
+        self.lib = lib
+        self.d = lib.libdeflate_alloc_decompressor()
+        if not self.d:
+            raise MemoryError("libdeflate_alloc_decompressor")
+
+    def close(self) -> None:
+        if self.d:
+            self.lib.libdeflate_free_decompressor(self.d)
+            self.d = None
+
+    def into(self, raw: bytes, out: np.ndarray) -> bool:
+        """Inflate ``raw`` into the bytes of ``out`` (exactly their size), or False."""
+        return self.lib.libdeflate_zlib_decompress(
+            self.d, raw, len(raw), out.ctypes.data, out.nbytes, None) == 0
+
+
+def read_array(ds, narrow: bool = False) -> np.ndarray:
+    """All of the 1-d dataset ``ds`` (an h5py Dataset) as a numpy array.
+
+    ``narrow``: 64-bit integers (BMTK's node ids) come as int32 when every value lies
+    in [0, 2**31) and the fast path reads them (half the memory, no later copy)."""
+    lib = _libdeflate() if FAST else None
+    if lib is None or ds.size * ds.dtype.itemsize < MIN_BYTES or not _deflate_only(ds):
+        return ds[()]
+    out = None
+    if narrow and ds.dtype.kind in "iu" and ds.dtype.itemsize == 8:
+        out = _read_deflated(ds, lib, np.int32)
+    if out is None:
+        out = _read_deflated(ds, lib)
+    return ds[()] if out is None else out
+
+
+def _read_deflated(ds, lib, dtype=None) -> np.ndarray | None:
+    n, chunk = ds.shape[0], ds.chunks[0]
+    count = -(-n // chunk)
+    dsid = ds.id
+    if dsid.get_num_chunks() != count:
+        return None               # unwritten chunks hold the fill value: h5py's read
+    out = np.empty((n,), dtype=ds.dtype if dtype is None else dtype)
+    threads = _threads()
+    inflaters = [_Inflater(lib) for _ in range(threads)]
+    ok = True
+    try:
+        with ThreadPoolExecutor(threads) if threads > 1 else _Serial() as pool:
+            for first in range(0, count, BATCH):
+                last = min(count, first + BATCH)
+                raws = []
+                for k in range(first, last):
+                    mask, raw = dsid.read_direct_chunk((k * chunk,))
+                    if mask:
+                        return None   # a chunk stored without its filter
+                    raws.append(raw)
+                spans = np.array_split(np.arange(first, last), threads)
+                jobs = [pool.submit(_inflate_span, inflaters[t], raws, first, out, chunk, span,
+                                       ds.dtype)
+                        for t, span in enumerate(spans) if span.size]
+                ok = all(job.result() for job in jobs)
+                if not ok:
+                    return None
+    finally:
+        for inf in inflaters:
+            inf.close()
+    return out
+
+
+def _inflate_span(inflater: _Inflater, raws: list, first: int, out: np.ndarray,
+                  chunk: int, span: np.ndarray, stored) -> bool:
+    """Inflate the chunks ``span`` into ``out``: in place, or (the last chunk, stored
+    whole past the end; narrowed values) through a chunk-sized buffer."""
+    whole = None
+    for k in span.tolist():
+        piece = out[k * chunk:(k + 1) * chunk]
+        if piece.size == chunk and stored == out.dtype:
+            if not inflater.into(raws[k - first], piece):
+                return False
+            continue
+        if whole is None:
+            whole = np.empty((chunk,), dtype=stored)
+        if not inflater.into(raws[k - first], whole):
+            return False
+        values = whole[:piece.size]
+        if stored != out.dtype and values.size and (
+                values.min() < 0 or values.max() > np.iinfo(out.dtype).max):
+            return False                  # does not fit: read at the stored width
+        piece[:] = values
+    return True
+
+
+class _Serial:
+    """A pool of one: runs each job when submitted (no thread)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def submit(self, fn, *args):
+        class Done:
+            def __init__(self, value):
+                self.value = value
+
+            def result(self):
+                return self.value
+        return Done(fn(*args))

@@ -1,0 +1,139 @@
+"""The fast SONATA loader gives the same arrays as the plain one: gzip chunks inflated by
+libdeflate (vs h5py's own read), node ids narrowed to int32, the counting sort (vs numpy's
+stable argsort), and edges built in source order (vs the general path), on a generated
+network with unsorted edges, several populations, groups, nsyns and storage layouts."""
+import importlib
+
+import h5py
+import numpy as np
+import pytest
+
+from eqsim import sonata
+from eqsim.runtime import counting_sort
+from eqsim.sonata import inflate
+
+from .messy import write_messy
+
+build_mod = importlib.import_module("eqsim.sonata.build")
+
+
+@pytest.fixture(scope="module")
+def messy(tmp_path_factory):
+    return write_messy(tmp_path_factory.mktemp("messy"))
+
+
+def _datasets(path):
+    out = {}
+    with h5py.File(path) as f:
+        f.visititems(lambda name, obj: out.__setitem__(name, obj[()])
+                     if isinstance(obj, h5py.Dataset) else None)
+    return out
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_inflated_datasets_equal_h5pys(messy, monkeypatch, threads):
+    if inflate._libdeflate() is None:
+        pytest.skip("no libdeflate on this system (h5py reads everything)")
+    monkeypatch.setattr(inflate, "MIN_BYTES", 0)
+    monkeypatch.setattr(inflate, "THREADS", threads)
+    monkeypatch.setattr(inflate, "BATCH", 3)      # several batches per dataset
+    fast = 0
+    for name in ("edges.h5", "ext_edges.h5", "nodes.h5"):
+        path = messy.parent / "network" / name
+        ref = _datasets(path)
+        with h5py.File(path) as f:
+            for key, want in ref.items():
+                ds = f[key]
+                fast += inflate._deflate_only(ds)
+                got = inflate.read_array(ds)
+                assert got.dtype == want.dtype and np.array_equal(got, want), key
+                narrowed = inflate.read_array(ds, narrow=True)
+                assert np.array_equal(narrowed, want), key
+                if inflate._deflate_only(ds) and want.dtype.itemsize == 8 and \
+                        want.dtype.kind in "iu":
+                    assert narrowed.dtype == np.int32, key
+    assert fast > 20          # gzip, gzip in small chunks, a partial last chunk
+
+
+def test_ids_that_do_not_fit_int32_are_read_whole(tmp_path, monkeypatch):
+    if inflate._libdeflate() is None:
+        pytest.skip("no libdeflate on this system")
+    monkeypatch.setattr(inflate, "MIN_BYTES", 0)
+    ids = np.arange(10_000, dtype=np.uint64)
+    ids[7777] = 2**31           # one id past int32
+    neg = np.arange(10_000, dtype=np.int64) - 1
+    with h5py.File(tmp_path / "x.h5", "w") as f:
+        f.create_dataset("big", data=ids, chunks=(999,), compression="gzip")
+        f.create_dataset("neg", data=neg, chunks=(999,), compression="gzip")
+        f.create_dataset("shuffled", data=ids, chunks=(999,), compression="gzip",
+                         shuffle=True)
+    with h5py.File(tmp_path / "x.h5") as f:
+        for key, want in (("big", ids), ("neg", neg), ("shuffled", ids)):
+            got = inflate.read_array(f[key], narrow=True)
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_counting_sort_is_numpys_stable_argsort(monkeypatch, dtype):
+    rng = np.random.default_rng(5)
+    monkeypatch.setattr(counting_sort, "MIN_SIZE", 0)
+    for n, nkeys in ((0, 3), (1, 1), (1000, 7), (50_000, 3000)):
+        keys = rng.integers(0, nkeys, n).astype(dtype)
+        for lib in (True, False):
+            if not lib:
+                monkeypatch.setattr(counting_sort, "_library", lambda: None)
+            order, ptr = counting_sort.stable_order(keys, nkeys)
+            assert np.array_equal(order, np.argsort(keys, kind="stable"))
+            assert np.array_equal(ptr, np.r_[0, np.cumsum(np.bincount(keys,
+                                                                      minlength=nkeys))])
+        monkeypatch.undo()
+        monkeypatch.setattr(counting_sort, "MIN_SIZE", 0)
+    with pytest.raises(ValueError, match="outside"):
+        counting_sort.stable_order(np.array([0, 5, 1], dtype), 3)
+
+
+def _synapse_arrays(built) -> dict:
+    out = {}
+    for S in built.synapses:
+        out[S.name] = {"i": np.asarray(S.i), "j": np.asarray(S.j), "rows": S._rows,
+                       "delay": S.delay_steps(1e-4),
+                       **{k: np.asarray(v) for k, v in S.arrays.items() if v is not None}}
+    return out
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_fast_build_equals_general_path(messy, monkeypatch, compiled):
+    """The fast path (with the compiled sort, or numpy's without a compiler) builds the
+    same synapses as the general path with h5py's reads and numpy's sort."""
+    taken = []
+    fast_fn = build_mod._build_edges_fast
+
+    def spy(built, circuit, ename, *args):
+        ok = fast_fn(built, circuit, ename, *args)
+        taken.append((ename, ok))
+        return ok
+    monkeypatch.setattr(counting_sort, "MIN_SIZE", 0)
+    monkeypatch.setattr(inflate, "MIN_BYTES", 0)
+    monkeypatch.setattr(build_mod, "_build_edges_fast", spy)
+    if not compiled:
+        monkeypatch.setattr(counting_sort, "_library", lambda: None)
+    fast_circuit = sonata.load(messy)
+    fast = _synapse_arrays(sonata.build(fast_circuit))
+    assert {e for e, ok in taken if ok} == {"b_to_b", "b_to_b_typed", "ext_to_b"}
+    monkeypatch.undo()
+    # the plain path: h5py's reads, numpy's sort, the general edge builder
+    monkeypatch.setattr(inflate, "FAST", False)
+    monkeypatch.setattr(counting_sort, "MIN_SIZE", 1 << 62)
+    monkeypatch.setattr(build_mod, "_build_edges_fast", lambda *a: False)
+    plain_circuit = sonata.load(messy)
+    plain = _synapse_arrays(sonata.build(plain_circuit))
+    assert fast.keys() == plain.keys() and len(fast) == 13
+    for name in fast:
+        assert fast[name].keys() == plain[name].keys()
+        for key, value in fast[name].items():
+            assert np.array_equal(value, plain[name][key]), (name, key)
+    for ename, ep in plain_circuit.edges.items():
+        for key, value in ep.to_dict().items():
+            got = fast_circuit.edges[ename].to_dict()[key]
+            assert np.array_equal(np.asarray(got, dtype=object) if value.dtype == object
+                                  else got, value), (ename, key)
