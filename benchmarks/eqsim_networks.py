@@ -75,6 +75,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--g", type=float, default=5.0, help="Brunel: relative inhibition")
     p.add_argument("--eta", type=float, default=2.0, help="Brunel: external drive")
     p.add_argument("--tag", default="", help="free-form label copied to the JSON")
+    p.add_argument("--fast-math", action="store_true",
+                   help="Network(fast_math=True): fused multiply-adds in the C build")
     args = p.parse_args(argv)
     if args.N is None:
         args.N = MODELS[args.model][1]
@@ -132,6 +134,8 @@ def main(argv=None) -> dict:
     t0 = time.perf_counter()
     eq.defaultclock.dt = args.dt * ms
     net, mons, sizes = build(args, example)
+    if args.fast_math:
+        net.fast_math = True
     t_setup = time.perf_counter() - t0
 
     loop = {"elapsed": 0.0}
@@ -151,6 +155,7 @@ def main(argv=None) -> dict:
         "model": MODELS[args.model][0], "simulator": "eqsim", "target": "c",
         "N": N, "sim_time_s": args.duration, "dt_ms": args.dt, "seed": args.seed,
         "conn": args.conn, "threads": args.threads, "tag": args.tag,
+        "fast_math": args.fast_math,
         "eqsim_version": getattr(eq, "__version__", "?"), "eqsim_file": eq.__file__,
         "cache_dir": os.environ.get("EQSIM_CACHE_DIR", ""),
         "compiled": bool(info.compiled), "front_cache_hit": bool(info.front_cache_hit),

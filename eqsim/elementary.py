@@ -17,7 +17,7 @@ _LOG2E = 1.4426950408889634
 _LN2_HI = 0.6931471803691238           # 0x3fe62e42fee00000: n * _LN2_HI is exact
 _LN2_LO = 1.9082149292705877e-10
 _EXP_TAYLOR = [1.0 / math.factorial(k) for k in range(13, -1, -1)]      # 1/13! .. 1/0!
-_EXPREL_TAYLOR = [1.0 / math.factorial(k + 1) for k in range(15, -1, -1)]  # 1/16! .. 1/1!
+_EXPM1_TAYLOR = [1.0 / math.factorial(k) for k in range(13, 1, -1)]        # 1/13! .. 1/2!
 
 
 def _pow2i(k: np.ndarray) -> np.ndarray:
@@ -49,18 +49,30 @@ def exp(x) -> np.ndarray:
         return _scalar_if_0d((p * _pow2i(n1)) * _pow2i(n - n1))
 
 
+def _expm1_core(x: np.ndarray) -> np.ndarray:
+    """e**x - 1, as eqsim_expm1_core in the generated C (float64 array in and out)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        xc = np.where(x < -745.2, -745.2, np.where(x > 709.8, 709.8, x))
+        n = (xc * _LOG2E + _SHIFTER) - _SHIFTER
+        r = (xc - n * _LN2_HI) - n * _LN2_LO
+        p = _horner(_EXPM1_TAYLOR, r)
+        p = (p * r) * r + r
+        n1 = np.trunc(n * 0.5)
+        s1, s2 = _pow2i(n1), _pow2i(n - n1)
+        s = s1 * s2
+        big = ((p + 1.0) * s1) * s2 - 1.0
+        return np.where(n > 60.0, big, p * s + (s - 1.0))
+
+
 def exprel(x) -> np.ndarray:
     """(e**x - 1)/x, 1 at x = 0, as eqsim_exprel in the generated C."""
     x = np.asarray(x, dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        p = _horner(_EXPREL_TAYLOR, x)
-        far = (np.asarray(exp(x)) - 1.0) / x
-        return _scalar_if_0d(np.where(np.abs(x) < 0.5, p, far))
+        q = _expm1_core(x) / x
+        return _scalar_if_0d(np.where(x == 0.0, 1.0, q))
 
 
 def expm1(x) -> np.ndarray:
     """e**x - 1, as eqsim_expm1 in the generated C."""
     x = np.asarray(x, dtype=np.float64)
-    with np.errstate(over="ignore", invalid="ignore"):
-        near = np.asarray(exprel(x)) * x
-        return _scalar_if_0d(np.where(np.abs(x) < 0.5, near, np.asarray(exp(x)) - 1.0))
+    return _scalar_if_0d(_expm1_core(x))

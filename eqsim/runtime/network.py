@@ -23,7 +23,7 @@ from ..build.cache import (BuildInfo, build_and_load, front_lookup, front_store,
                            kernel_lookup, kernel_store)
 from ..codegen.templates import generator_fingerprint
 from ..codegen.unit import RUN_BUFFER_FULL, RUN_DONE, RUN_NOT_FINITE, SourceUnit
-from ..config import Config, get_config
+from ..config import FAST_MATH_CFLAGS, Config, get_config
 from ..equations.expressions import SECOND
 from ..errors import ConfigurationError, SimulationError
 from ..units import Quantity
@@ -91,8 +91,12 @@ class Network:
     0.095163
     """
 
-    def __init__(self, *objects, name: str = "network", config: Config | None = None):
+    def __init__(self, *objects, name: str = "network", config: Config | None = None,
+                 fast_math: bool = False):
         self.name = name
+        # fast_math: the C backend contracts a*b + c into fused multiply-adds (FMA);
+        # its results then differ from the numpy reference in the last bits (docs/running.md)
+        self.fast_math = bool(fast_math)
         self.objects: list = []
         self.config = config or get_config()
         self._step = 0
@@ -330,7 +334,7 @@ class Network:
                 "synapses hold only this rank's part of the connectivity", code="E763",
                 hint="run(..., backend='mpi') under mpiexec, or run without mpiexec")
         openmp = backend in ("c", "mpi") and threads > 1
-        signature = (backend, openmp, tuple(id(o) for o in self.objects),
+        signature = (backend, openmp, self.fast_math, tuple(id(o) for o in self.objects),
                      tuple(p.spec.key() for p in self.poisson_inputs),
                      tuple(g.spec.key() for g in self.groups),
                      tuple(S.spec.key() for S in self.synapses),
@@ -347,6 +351,9 @@ class Network:
                 _yielding_threads_when_oversubscribed(comm, threads)
                 config = dataclasses.replace(config,
                                              extra_cflags=config.extra_cflags + ("-fopenmp",))
+            if self.fast_math:
+                config = dataclasses.replace(config, extra_cflags=config.extra_cflags +
+                                             FAST_MATH_CFLAGS)
             fn = build_and_load(products.unit.c_source, config, products.info)
             self._backend = CBackend(fn)
         else:
