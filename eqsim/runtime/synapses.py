@@ -23,6 +23,7 @@ from ..parallel.comm import fresh_seed, local_range
 from ..parallel.partition import clip
 from ..units import (DIMENSIONLESS, Dimension, Quantity, as_quantity, get_dimension,
                      is_plain_zero)
+from . import compact_delays
 from . import connect as gen
 from . import indexing
 from . import pathways as pw
@@ -329,8 +330,8 @@ class Synapses(Named):
     # ---- names and spec --------------------------------------------------------------
     @property
     def spec(self) -> SynapseSpec:
-        kind = "per_synapse" if self.arrays["delay"] is not None else "scalar"
-        paths = tuple((path, k, code, "none" if k == "post" else "per_synapse" if
+        kind = self._delay_kind("pre") if self.arrays["delay"] is not None else "scalar"
+        paths = tuple((path, k, code, "none" if k == "post" else self._delay_kind(path) if
                        self.arrays[pw.delay_key(path)] is not None else "scalar")
                       for path, k, code, _ in self._spec.pathways)
         return replace(self._spec, name=self.name, source=group_of(self.source).name,
@@ -857,6 +858,7 @@ class Synapses(Named):
             self._check_pre_pathway()
             values = arrays["delay"] if arrays["delay"] is not None else np.full(
                 len(self), self._scalar_delay)
+            values = np.asarray(values)   # (delays kept as whole steps: in seconds)
             return values if plain else indexing.view(self, "delay", values, SECOND)
         if var in arrays and not var.startswith("_"):
             dim = SECOND if var == "lastupdate" else self.equations[var].dim
@@ -947,7 +949,7 @@ class Synapses(Named):
             bad = values[(values < 0) | ~np.isfinite(values)][0]
             raise ConfigurationError(f"delays must be finite and >= 0, got {bad} s in "
                                      f"synapses '{self.name}'", code="E745")
-        self.arrays["delay"] = values
+        self.arrays["delay"] = compact_delays.pack(values, self.dt_)
         self._structure = _new_structure()
 
     def delay_steps(self, dt: float, path: str = "pre") -> np.ndarray | int:
@@ -956,7 +958,23 @@ class Synapses(Named):
         if self.arrays[key] is None:
             scalar = self._scalar_delay if path == "pre" else self._pw_scalar[path]
             return int(np.floor(scalar / dt + 0.5))
+        if isinstance(self.arrays[key], compact_delays.StepDelays):
+            return self.arrays[key].steps_at(dt)
         return np.floor(self.arrays[key] / dt + 0.5).astype(np.int32)
+
+    def _delivery(self, path: str, dt: float) -> dict:
+        """The delivery index of a pathway with per-synapse delays at time step dt
+        (compact_delays.delivery_index), kept until the connectivity or delays change."""
+        cache = self.__dict__.setdefault("_delivery_cache", {})
+        version = (self._structure, dt)
+        if path not in cache or cache[path][0] != version:
+            cache[path] = (version, compact_delays.delivery_index(
+                self._rows, self.delay_steps(dt, path)))
+        return cache[path][1]
+
+    def _delay_kind(self, path: str) -> str:
+        """per_synapse/<delay type>/<order type>: the types the delivery code reads."""
+        return compact_delays.delay_kind(self._delivery(path, self.dt_))
 
     def constant_values(self) -> dict[str, float]:
         return constant_values(self.spec.externals, self.namespace,
@@ -1022,12 +1040,13 @@ class Synapses(Named):
         version = (self._structure, dt)
         if st["version"] != version:
             index = {"ptr": self._rows}
-            steps = self.delay_steps(dt, path)
-            if isinstance(steps, np.ndarray):
-                index["delay_steps"] = steps
-                index["order"] = np.lexsort((steps, self._pre_indices())).astype(np.int32)
+            if self.arrays[pw.delay_key(path)] is not None:
+                index.update(self._delivery(path, dt))
+                compiled = dict((p, kind) for p, _, _, kind in self.spec.pathways)
+                compact_delays.check_fits(index, compiled.get(path, self.spec.delay_kind),
+                                          name)
             else:
-                index["delay"] = steps
+                index["delay"] = self.delay_steps(dt, path)
             q = st["queue"]
             if not st["restored"] and q is not None and q["head"] > q["tail"]:
                 import logging
@@ -1044,8 +1063,9 @@ class Synapses(Named):
                            "cur": np.zeros(cap, np.int64), "head": 0, "tail": 0}
         index, q, key = st["index"], st["queue"], f"{name}/{prefix}"
         data.set_array(f"{key}_pre_ptr", index["ptr"])
-        if data.has_array(f"{key}_order"):
-            data.set_array(f"{key}_order", index["order"])
+        if data.has_array(f"{key}_delay_steps"):
+            if index["order"] is not None:
+                data.set_array(f"{key}_order", index["order"])
             data.set_array(f"{key}_delay_steps", index["delay_steps"])
         data.set_i(f"{key}_delay_steps", int(index.get("delay", 0)))
         data.set_array(f"{key}_q_pre", q["pre"])
@@ -1106,7 +1126,7 @@ class Synapses(Named):
         if np.any(values < 0) or not np.all(np.isfinite(values)):
             raise ConfigurationError(f"delays must be finite and >= 0 in pathway "
                                      f"'{path}' of synapses '{self.name}'", code="E745")
-        self.arrays[pw.delay_key(path)] = values
+        self.arrays[pw.delay_key(path)] = compact_delays.pack(values, self.dt_)
         self._structure = _new_structure()
 
     def _pre_pathways(self) -> list[tuple[str, str]]:
@@ -1188,7 +1208,9 @@ class Synapses(Named):
             self._post_version = None
         self._structure = structure
         for k, v in arrays.items():
-            if v is None or self.arrays.get(k) is None or len(v) != len(self.arrays[k]):
+            if v is None or self.arrays.get(k) is None or len(v) != len(self.arrays[k]) \
+                    or not isinstance(v, np.ndarray) or \
+                    not isinstance(self.arrays[k], np.ndarray):   # (StepDelays)
                 self.arrays[k] = None if v is None else v.copy()
             else:
                 self.arrays[k][...] = v

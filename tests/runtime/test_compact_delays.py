@@ -1,0 +1,62 @@
+"""Compact per-synapse delays (runtime/compact_delays.py): the same spikes as before on
+both backends, and the narrow storage is really used.
+
+The reference (tests/data/compact_delays_before.npz) is the spike train of
+compact_delay_models.py from eqsim before this change (float64 delays, int32 steps,
+int32 order; benchmarks/reference/compact_delays_reference.py): 3,365 spikes."""
+import numpy as np
+import pytest
+
+from eqsim.runtime.compact_delays import StepDelays, delivery_index, pack
+
+from ..conftest import DATA
+from . import compact_delay_models
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return {b: compact_delay_models.spikes(b) for b in ("c", "numpy")}
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+def test_spikes_identical_to_before(runs, backend):
+    ref = np.load(DATA / "compact_delays_before.npz")
+    i, step, _ = runs[backend]
+    assert len(ref["i"]) > 3000
+    assert np.array_equal(i, ref["i"]) and np.array_equal(step, ref["step"])
+
+
+def test_storage_is_narrow(runs):
+    S = runs["c"][2]
+    expect = {"random_steps": ("uint8", "uint8"), "long_steps": ("uint16", "uint8"),
+              "sorted_steps": ("uint8", None), "off_grid": ("uint8", "uint8")}
+    for name, (dtype, otype) in expect.items():
+        index = S[name]._pw_state["pre"]["index"]
+        assert index["delay_steps"].dtype == np.dtype(dtype), name
+        assert (index["order"] is None if otype is None
+                else index["order"].dtype == np.dtype(otype)), name
+    for name in ("random_steps", "long_steps", "sorted_steps"):
+        assert isinstance(S[name].arrays["delay"], StepDelays), name
+    assert S["random_steps"].arrays["delay"].steps.dtype == np.uint8
+    assert S["long_steps"].arrays["delay"].steps.dtype == np.uint16
+    assert isinstance(S["off_grid"].arrays["delay"], np.ndarray)   # kept in seconds
+
+
+def test_delays_read_back_bit_for_bit():
+    dt = 1e-4
+    values = np.random.default_rng(1).integers(0, 300, 10_000) * dt
+    packed = pack(values, dt)
+    assert isinstance(packed, StepDelays) and packed.steps.dtype == np.uint16
+    assert np.array_equal(np.asarray(packed), values)
+    assert np.array_equal(packed[5:9], values[5:9])
+    off = values + 1e-9
+    assert pack(off, dt) is off
+
+
+def test_delivery_index_orders_each_row_by_delay():
+    rows = np.array([0, 4, 4, 7])
+    steps = np.array([3, 1, 2, 1, 5, 0, 5], np.int32)
+    index = delivery_index(rows, steps)
+    assert index["delay_steps"].tolist() == [1, 1, 2, 3, 0, 5, 5]
+    assert index["order"].tolist() == [1, 3, 2, 0, 1, 0, 2]   # offsets in the row
+    assert delivery_index(rows, np.array([0, 1, 1, 2, 0, 0, 9]))["order"] is None
