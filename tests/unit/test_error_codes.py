@@ -206,6 +206,16 @@ def _magic_mix():
     eq.run(0.1 * ms)
 
 
+def _delays_beyond_compiled_types():
+    """Delays of 100 steps at the source's dt (uint8) but 1,000 at the network's."""
+    src = eq.NeuronGroup(2, "v : volt", threshold="v > 1*mV", dt=1 * ms)
+    finer = eq.NeuronGroup(2, "v : volt", dt=0.1 * ms)
+    S = eq.Synapses(src, src, on_pre="v += 1*mV")
+    S.connect()
+    S.delay = np.array([0.0, 100e-3, 2e-3, 1e-3]) * eq.units.second
+    eq.Network(src, finer, S).run(1 * ms)
+
+
 TRIGGERS = {
     "E101": lambda tp, mp: group("dv/dt = (1 + : volt"),
     "E102": lambda tp, mp: group("dv/dt = " + "-" * 200 + "v/tau : volt"),
@@ -314,6 +324,7 @@ TRIGGERS = {
     "E726": lambda tp, mp: eq.Network(group()).restore("nothing"),
     "E727": lambda tp, mp: run(group(), report="loud"),
     "E749": lambda tp, mp: eq.Network(group()).run(1 * ms, threads=0),
+    "E880": lambda tp, mp: _delays_beyond_compiled_types(),
     "E750": lambda tp, mp: eq.Synapses(group(threshold="v > 10*mV"), model="w : 1",
                                        on_pre="v_post += w*mV", dtype={"w": "int32"}),
     "E731": lambda tp, mp: eq.Synapses(group(threshold="v > 10*mV")).connect(
