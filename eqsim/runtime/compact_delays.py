@@ -24,7 +24,7 @@ from ..errors import ConfigurationError
 #: numpy dtype -> C type of a delivery array
 C_TYPES = {np.dtype(np.uint8): "uint8_t", np.dtype(np.uint16): "uint16_t",
            np.dtype(np.int32): "int32_t"}
-_CHUNK = 1 << 22   # synapses per block when packing (bounds the float64 temporaries)
+_CHUNK = 1 << 20   # synapses per block (bounds the temporaries: ~32 MB)
 
 
 def narrow_dtype(largest: int) -> np.dtype:
@@ -91,26 +91,49 @@ def pack(values: np.ndarray, dt: float) -> np.ndarray | StepDelays:
     return StepDelays(steps, dt)
 
 
-def delivery_index(rows: np.ndarray, steps: np.ndarray) -> dict:
+def _row_blocks(rows: np.ndarray, chunk: int):
+    """(first row, end row) of consecutive rows holding about ``chunk`` synapses each
+    (a longer row is a block of its own)."""
+    n = int(rows[-1])
+    cuts = np.unique(np.concatenate([
+        np.searchsorted(rows, np.arange(0, n, chunk), side="right") - 1, [len(rows) - 1]]))
+    return zip(cuts[:-1].tolist(), cuts[1:].tolist())
+
+
+def delivery_index(rows: np.ndarray, steps: np.ndarray, chunk: int = _CHUNK) -> dict:
     """The delivery index of per-synapse delays ``steps`` (synapse order) for synapses
     stored by source (``rows``: the CSR pointer): {"delay_steps": delays in delivery
     order, narrow; "order": None when every row is already sorted by delay, else each
-    synapse's offset in its row, narrow}."""
+    synapse's offset in its row, narrow}. Works in blocks of rows: the temporaries stay
+    at about ``chunk`` synapses, whatever the number of synapses."""
     n = len(steps)
     top = int(steps.max()) if n else 0
     dtype = narrow_dtype(top)
     lengths = np.diff(rows)
-    if n < 2:
+    blocks = list(_row_blocks(rows, chunk)) if n else []
+
+    def unsorted(r0: int, r1: int) -> bool:   # a delay goes down inside a row?
+        a, b = int(rows[r0]), int(rows[r1])
+        falls = steps[a + 1:b] < steps[a:b - 1]
+        if not falls.any():
+            return False
+        starts = np.zeros(b - a + 1, bool)
+        starts[rows[r0:r1] - a] = True        # (a fall where a new row starts is fine)
+        return bool((falls & ~starts[1:b - a]).any())
+
+    if not any(unsorted(r0, r1) for r0, r1 in blocks):
         return {"delay_steps": steps.astype(dtype), "order": None}
-    falls = np.flatnonzero(steps[1:] < steps[:-1]) + 1   # where the delay goes down ...
-    if not falls.size or np.all(np.isin(falls, rows)):   # ... only where a row starts
-        return {"delay_steps": steps.astype(dtype), "order": None}
-    pre = np.repeat(np.arange(len(rows) - 1, dtype=np.int32), lengths)
-    order = np.lexsort((steps, pre))
-    del pre
-    sorted_steps = steps[order].astype(dtype)
-    order -= np.repeat(rows[:-1], lengths)              # the offset within the row
-    local = order.astype(narrow_dtype(int(lengths.max()) - 1))
+    sorted_steps = np.empty(n, dtype)
+    local = np.empty(n, narrow_dtype(int(lengths.max()) - 1))
+    for r0, r1 in blocks:
+        a, b = int(rows[r0]), int(rows[r1])
+        key = np.repeat(np.arange(r1 - r0, dtype=np.int64), lengths[r0:r1]) * (top + 1)
+        key += steps[a:b]
+        order = np.argsort(key, kind="stable")          # by row, then delay
+        del key
+        sorted_steps[a:b] = steps[a:b][order]
+        order -= np.repeat(rows[r0:r1] - a, lengths[r0:r1])   # the offset within the row
+        local[a:b] = order
     return {"delay_steps": sorted_steps, "order": local}
 
 

@@ -825,11 +825,20 @@ class Synapses(Named):
         pre = np.concatenate([self._pre_indices(), i_arr]) if len(self) else i_arr
         del i_arr
         order = None if _is_sorted(pre) else np.argsort(pre, kind="stable")
-        self._rows = np.searchsorted(pre if order is None else pre[order],
-                                     np.arange(len(self._rows))).astype(np.int64)
+        if order is not None and len(order) < 2 ** 31:
+            order = order.astype(np.int32)   # (4 bytes a synapse while the arrays move)
+        # the row pointer from the counts per source: no sorted copy of pre
+        self._rows = np.zeros(len(self._rows), np.int64)
+        np.cumsum(np.bincount(pre, minlength=len(self._rows) - 1), out=self._rows[1:])
         del pre
         for key, arr in list(self.arrays.items()):
             if arr is None or key == "_number":   # (Brian2's numbers: below)
+                continue
+            if not len(arr) and key != "_post":   # all new and all equal: no reordering
+                self.arrays[key] = (np.full(added, self._scalar_delay) if key == "delay"
+                                    else np.full(added, self._pw_scalar[key[7:]])
+                                    if key.startswith("_delay_")
+                                    else np.zeros(added, dtype=arr.dtype))
                 continue
             if key == "_post":
                 j_arr = j_arr.astype(np.int32, copy=False)
@@ -944,12 +953,19 @@ class Synapses(Named):
         self.arrays[var][...] = self._values_for(value, dim, f"{self.name}.{var}", plain)
 
     def _assign_delay(self, value) -> None:
-        values = self._values_for(value, SECOND, f"{self.name}.delay")
+        if isinstance(value, Quantity) and value.dim == SECOND and \
+                value.shape == (len(self),) and value.dtype == np.float64:
+            values = value.view(np.ndarray)   # packed below, or copied: no copy first
+            borrowed = True
+        else:
+            values = self._values_for(value, SECOND, f"{self.name}.delay")
+            borrowed = False
         if np.any(values < 0) or not np.all(np.isfinite(values)):
             bad = values[(values < 0) | ~np.isfinite(values)][0]
             raise ConfigurationError(f"delays must be finite and >= 0, got {bad} s in "
                                      f"synapses '{self.name}'", code="E745")
-        self.arrays["delay"] = compact_delays.pack(values, self.dt_)
+        packed = compact_delays.pack(values, self.dt_)
+        self.arrays["delay"] = values.copy() if packed is values and borrowed else packed
         self._structure = _new_structure()
 
     def delay_steps(self, dt: float, path: str = "pre") -> np.ndarray | int:

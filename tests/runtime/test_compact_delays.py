@@ -60,3 +60,22 @@ def test_delivery_index_orders_each_row_by_delay():
     assert index["delay_steps"].tolist() == [1, 1, 2, 3, 0, 5, 5]
     assert index["order"].tolist() == [1, 3, 2, 0, 1, 0, 2]   # offsets in the row
     assert delivery_index(rows, np.array([0, 1, 1, 2, 0, 0, 9]))["order"] is None
+
+
+def test_delivery_index_in_blocks_equals_one_lexsort():
+    """Random rows (empty ones too), delays and block sizes: the blocked index is the
+    stable sort by (source, delay)."""
+    rng = np.random.default_rng(0)
+    for trial in range(300):
+        lengths = rng.integers(0, 40, rng.integers(1, 30))
+        rows = np.concatenate([[0], np.cumsum(lengths)])
+        pre = np.repeat(np.arange(len(lengths)), lengths)
+        steps = rng.integers(0, rng.integers(1, 300), rows[-1]).astype(np.int32)
+        if trial % 3 == 0:
+            steps = steps[np.lexsort((steps, pre))]
+        index = delivery_index(rows, steps, chunk=int(rng.integers(1, 50)))
+        want = np.lexsort((steps, pre))
+        got = (np.arange(rows[-1]) if index["order"] is None
+               else rows[pre] + index["order"].astype(np.int64))
+        assert np.array_equal(got, want), trial
+        assert np.array_equal(index["delay_steps"], steps[want]), trial
