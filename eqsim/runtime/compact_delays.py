@@ -146,11 +146,11 @@ def delay_kind(index: dict) -> str:
 
 
 def check_fits(index: dict, compiled: str, name: str) -> None:
-    """The delays of a run must fit the types the code was generated for (they are
-    chosen at the synapses' own time step; a finer network step needs more steps)."""
+    """The delivery arrays of a run must have the types the code was generated for
+    (both count the delays in steps of the network's dt: Network._prepare)."""
     if delay_kind(index) != compiled:
         raise ConfigurationError(
             f"the per-synapse delays of synapses '{name}' need the delivery types "
-            f"{delay_kind(index)!r} at the network's time step, but the code was made "
-            f"for {compiled!r} at the synapses' own time step", code="E880",
-            hint="give the synapses' source group the network's finest dt")
+            f"{delay_kind(index)!r}, but the code was made for {compiled!r}", code="E880",
+            hint="the delays or the time step changed after the network was built: "
+                 "run again (the code is remade), or report this as a bug")

@@ -327,6 +327,12 @@ class Network:
 
     def _prepare(self, backend: str, threads: int = 1) -> None:
         self._assign_names()   # (adds the companions of linked synaptic variables)
+        try:   # per-synapse delays are counted in steps of the network's dt
+            base = self._clocks()[0]   # (runtime/compact_delays.py)
+        except ConfigurationError:
+            base = None   # (run() reports it)
+        for S in self.synapses:
+            S._delivery_dt = base
         comm = world()
         if backend != "mpi" and comm.size > 1 and self.synapses:
             raise ConfigurationError(

@@ -990,7 +990,8 @@ class Synapses(Named):
 
     def _delay_kind(self, path: str) -> str:
         """per_synapse/<delay type>/<order type>: the types the delivery code reads."""
-        return compact_delays.delay_kind(self._delivery(path, self.dt_))
+        dt = self.__dict__.get("_delivery_dt") or self.dt_   # the network's (Network._prepare)
+        return compact_delays.delay_kind(self._delivery(path, dt))
 
     def constant_values(self) -> dict[str, float]:
         return constant_values(self.spec.externals, self.namespace,

@@ -79,3 +79,23 @@ def test_delivery_index_in_blocks_equals_one_lexsort():
                else rows[pre] + index["order"].astype(np.int64))
         assert np.array_equal(got, want), trial
         assert np.array_equal(index["delay_steps"], steps[want]), trial
+
+
+@pytest.mark.parametrize("backend", ["c", "numpy"])
+def test_delays_counted_in_the_networks_steps(backend):
+    """A source on a 1 ms clock in a network stepping 0.1 ms: a 30 ms delay is 300 steps
+    of the network (uint16, where 30 steps of the source's clock would fit uint8)."""
+    import eqsim as eq
+    from eqsim.units import ms, mV, second
+    src = eq.NeuronGroup(1, "v : volt", threshold="t > 1.5*ms and t < 2.5*ms", dt=1 * ms,
+                         name="src")
+    tgt = eq.NeuronGroup(2, "x : 1", dt=0.1 * ms, name="tgt")
+    S = eq.Synapses(src, tgt, on_pre="x_post += 1", name="s")
+    S.connect()
+    S.delay = np.array([30e-3, 7e-3]) * second
+    mon = eq.StateMonitor(tgt, "x", record=True, name="m")
+    eq.Network(src, tgt, S, mon).run(40 * ms, backend=backend)
+    assert S._pw_state["pre"]["index"]["delay_steps"].dtype == np.uint16
+    x = np.asarray(mon.x)
+    first = [int(np.argmax(x[k] > 0)) for k in range(2)]   # first step with x > 0
+    assert first == [321, 91]   # spike at step 20 (2 ms), + 300 / 70 steps, seen a step later

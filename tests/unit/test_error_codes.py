@@ -207,13 +207,11 @@ def _magic_mix():
 
 
 def _delays_beyond_compiled_types():
-    """Delays of 100 steps at the source's dt (uint8) but 1,000 at the network's."""
-    src = eq.NeuronGroup(2, "v : volt", threshold="v > 1*mV", dt=1 * ms)
-    finer = eq.NeuronGroup(2, "v : volt", dt=0.1 * ms)
-    S = eq.Synapses(src, src, on_pre="v += 1*mV")
-    S.connect()
-    S.delay = np.array([0.0, 100e-3, 2e-3, 1e-3]) * eq.units.second
-    eq.Network(src, finer, S).run(1 * ms)
+    """The guard between the delivery index and the code made for it (Network makes
+    them agree: the delays are counted in steps of the network's dt for both)."""
+    from eqsim.runtime.compact_delays import check_fits
+    index = {"delay_steps": np.zeros(3, np.uint16), "order": None}
+    check_fits(index, "per_synapse/uint8_t/-", "s")
 
 
 TRIGGERS = {
