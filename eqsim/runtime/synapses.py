@@ -975,7 +975,7 @@ class Synapses(Named):
             scalar = self._scalar_delay if path == "pre" else self._pw_scalar[path]
             return int(np.floor(scalar / dt + 0.5))
         if isinstance(self.arrays[key], compact_delays.StepDelays):
-            return self.arrays[key].steps_at(dt)
+            return self.arrays[key].steps_at(dt).astype(np.int32)
         return np.floor(self.arrays[key] / dt + 0.5).astype(np.int32)
 
     def _delivery(self, path: str, dt: float) -> dict:
@@ -984,8 +984,10 @@ class Synapses(Named):
         cache = self.__dict__.setdefault("_delivery_cache", {})
         version = (self._structure, dt)
         if path not in cache or cache[path][0] != version:
-            cache[path] = (version, compact_delays.delivery_index(
-                self._rows, self.delay_steps(dt, path)))
+            delays = self.arrays[pw.delay_key(path)]
+            steps = (delays.steps_at(dt) if isinstance(delays, compact_delays.StepDelays)
+                     else self.delay_steps(dt, path))   # (narrow, as stored: no copy)
+            cache[path] = (version, compact_delays.delivery_index(self._rows, steps))
         return cache[path][1]
 
     def _delay_kind(self, path: str) -> str:

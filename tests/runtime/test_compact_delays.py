@@ -99,3 +99,17 @@ def test_delays_counted_in_the_networks_steps(backend):
     x = np.asarray(mon.x)
     first = [int(np.argmax(x[k] > 0)) for k in range(2)]   # first step with x > 0
     assert first == [321, 91]   # spike at step 20 (2 ms), + 300 / 70 steps, seen a step later
+
+
+def test_delay_steps_stay_int32_for_callers():
+    """Writers (SONATA) compute with S.delay_steps(): int32, whatever the storage
+    (a uint8 result overflowed in `steps * 100`)."""
+    import eqsim as eq
+    from eqsim.units import second
+    G = eq.NeuronGroup(3, "v : 1", threshold="v > 1", name="g3")
+    S = eq.Synapses(G, G, on_pre="v += 1", name="s3")
+    S.connect()
+    S.delay = np.arange(len(S)) * 30 * 1e-4 * second
+    assert isinstance(S.arrays["delay"], StepDelays)
+    steps = S.delay_steps(1e-4)
+    assert steps.dtype == np.int32 and steps.tolist() == list(range(0, 270, 30))
