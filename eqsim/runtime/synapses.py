@@ -1131,7 +1131,7 @@ class Synapses(Named):
         key = pw.delay_key(path)
         values = self.arrays[key] if self.arrays[key] is not None else np.full(
             len(self), self._pw_scalar[path])
-        return indexing.view(self, key, values, SECOND)
+        return indexing.view(self, key, np.asarray(values), SECOND)   # (StepDelays: s)
 
     def _set_pathway_delay(self, path: str, value) -> None:
         if path in self._post_code:
