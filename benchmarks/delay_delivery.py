@@ -24,10 +24,11 @@ def main(argv=None) -> dict:
     p.add_argument("--sorted", action="store_true")
     args = p.parse_args(argv)
     sys.path.insert(0, os.path.join(HERE, "..", "examples"))
+    import brunel
+
     import eqsim as eq
     from eqsim.units import ms, second
-    import brunel
-    net, mons, sizes, _ = brunel.build(12500, 4242, 5.0, 2.0)
+    net, mons, _sizes, _ = brunel.build(12500, 4242, 5.0, 2.0)
     rng = np.random.default_rng(1)
     for S in net.synapses:
         steps = np.maximum(1, np.rint(rng.normal(15, 7.5, len(S)))).astype(np.int64)

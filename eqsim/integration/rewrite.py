@@ -91,7 +91,8 @@ def share_reciprocal_exps(exprs: list[sp.Basic], prefix: str = "_exp"
     ``exp(a)`` replaced by the symbol and ``exp(-a)`` by its reciprocal: one division
     instead of a second exponential. Of each pair the exponential whose argument sorts
     first is kept, so the rewrite is deterministic."""
-    found = sorted({e for expr in exprs for e in expr.atoms(sp.exp)}, key=sp.default_sort_key)
+    found = sorted({e for expr in exprs for e in expr.atoms(sp.exp)},
+                   key=sp.default_sort_key)
     args = {e.args[0]: e for e in found}
     pairs: list[tuple[sp.Symbol, sp.Basic]] = []
     subs: dict[sp.Basic, sp.Basic] = {}

@@ -42,7 +42,7 @@ class StepDelays:
     Behaves as the float64 array of delays in seconds where eqsim reads it
     (``np.asarray``, indexing, ``len``, ``copy``)."""
 
-    __slots__ = ("steps", "dt")
+    __slots__ = ("dt", "steps")
 
     def __init__(self, steps: np.ndarray, dt: float):
         self.steps = steps
@@ -58,7 +58,7 @@ class StepDelays:
     def __getitem__(self, idx) -> np.ndarray:
         return self.steps[idx] * self.dt
 
-    def copy(self) -> "StepDelays":
+    def copy(self) -> StepDelays:
         return StepDelays(self.steps.copy(), self.dt)
 
     @property

@@ -1061,7 +1061,7 @@ class Synapses(Named):
             index = {"ptr": self._rows}
             if self.arrays[pw.delay_key(path)] is not None:
                 index.update(self._delivery(path, dt))
-                compiled = dict((p, kind) for p, _, _, kind in self.spec.pathways)
+                compiled = {p: kind for p, _, _, kind in self.spec.pathways}
                 compact_delays.check_fits(index, compiled.get(path, self.spec.delay_kind),
                                           name)
             else:

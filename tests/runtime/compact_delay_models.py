@@ -13,7 +13,7 @@ DURATION_MS = 100.0
 
 def build():
     import eqsim as eq
-    from eqsim.units import ms, mV, second
+    from eqsim.units import second
     N = 300
     G = eq.NeuronGroup(N, """dv/dt = (I - v)/(10*ms) : volt
                              I : volt""", threshold="v > 10*mV", reset="v = 0*mV",

@@ -86,7 +86,7 @@ def test_delays_counted_in_the_networks_steps(backend):
     """A source on a 1 ms clock in a network stepping 0.1 ms: a 30 ms delay is 300 steps
     of the network (uint16, where 30 steps of the source's clock would fit uint8)."""
     import eqsim as eq
-    from eqsim.units import ms, mV, second
+    from eqsim.units import ms, second
     src = eq.NeuronGroup(1, "v : volt", threshold="t > 1.5*ms and t < 2.5*ms", dt=1 * ms,
                          name="src")
     tgt = eq.NeuronGroup(2, "x : 1", dt=0.1 * ms, name="tgt")

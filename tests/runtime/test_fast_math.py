@@ -11,13 +11,13 @@ import pytest
 
 import eqsim as eq
 from eqsim import models
-from eqsim.units import cm, ms, msiemens, mV, nA, siemens, ufarad, umetre
+from eqsim.units import cm, ms, msiemens, mV, siemens, ufarad, umetre
 
 AREA = 20000 * umetre ** 2
-PARAMS = dict(Cm=1 * ufarad * cm ** -2 * AREA, gl=5e-5 * siemens * cm ** -2 * AREA,
-              El=-60 * mV, EK=-90 * mV, ENa=50 * mV,
-              g_na=100 * msiemens * cm ** -2 * AREA, g_kd=30 * msiemens * cm ** -2 * AREA,
-              VT=-63 * mV)
+PARAMS = {"Cm": 1 * ufarad * cm ** -2 * AREA, "gl": 5e-5 * siemens * cm ** -2 * AREA,
+          "El": -60 * mV, "EK": -90 * mV, "ENa": 50 * mV,
+          "g_na": 100 * msiemens * cm ** -2 * AREA,
+          "g_kd": 30 * msiemens * cm ** -2 * AREA, "VT": -63 * mV}
 TOL = {"v": 1e-12, "m": 1e-10, "n": 1e-10, "h": 1e-10}
 
 
