@@ -2,7 +2,8 @@
 neurons, 15.6 million synapses) with each synapse's delay drawn from whole steps of
 0.1 ms (normal, mean 1.5 ms, s.d. 0.75 ms, >= 0.1 ms) instead of 1.5 ms for all.
 
-    PYTHONPATH=<eqsim checkout> python benchmarks/delay_delivery.py [--sorted] [--duration 0.2]
+    PYTHONPATH=<eqsim checkout> python benchmarks/delay_delivery.py [--sorted] \\
+        [--duration 0.2]
 
 --sorted draws the delays sorted within each source's synapses (no delivery order
 needed). Prints one JSON line: CPU time of the loop (after a 1 ms run that builds and

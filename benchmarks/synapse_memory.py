@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Bytes per synapse: a weight per synapse, one delay or one per synapse, float64 or float32.
+"""Bytes per synapse: a weight per synapse, one delay or one each, float64 or float32.
 
     python benchmarks/synapse_memory.py                    # 100,000 neurons x 200 inputs
     python benchmarks/synapse_memory.py --N 20000 --k 100 --dtype float32

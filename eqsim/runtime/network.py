@@ -98,7 +98,8 @@ class Network:
                  fast_math: bool = False):
         self.name = name
         # fast_math: the C backend contracts a*b + c into fused multiply-adds (FMA);
-        # its results then differ from the numpy reference in the last bits (docs/running.md)
+        # its results then differ from the numpy reference in the last bits
+        # (docs/running.md)
         self.fast_math = bool(fast_math)
         self.objects: list = []
         self.config = config or get_config()

@@ -992,7 +992,8 @@ class Synapses(Named):
 
     def _delay_kind(self, path: str) -> str:
         """per_synapse/<delay type>/<order type>: the types the delivery code reads."""
-        dt = self.__dict__.get("_delivery_dt") or self.dt_   # the network's (Network._prepare)
+        # the network's time step (Network._prepare), else the synapses' own
+        dt = self.__dict__.get("_delivery_dt") or self.dt_
         return compact_delays.delay_kind(self._delivery(path, dt))
 
     def constant_values(self) -> dict[str, float]:

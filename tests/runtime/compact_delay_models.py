@@ -46,5 +46,6 @@ def spikes(backend: str = "c"):
     from eqsim.units import ms
     net, mon, synapses = build()
     net.run(DURATION_MS * ms, backend=backend)
-    return (np.asarray(mon.i, np.int64), np.rint(np.asarray(mon.t_) / 1e-4).astype(np.int64),
+    return (np.asarray(mon.i, np.int64),
+            np.rint(np.asarray(mon.t_) / 1e-4).astype(np.int64),
             synapses)

@@ -98,7 +98,8 @@ def test_delays_counted_in_the_networks_steps(backend):
     assert S._pw_state["pre"]["index"]["delay_steps"].dtype == np.uint16
     x = np.asarray(mon.x)
     first = [int(np.argmax(x[k] > 0)) for k in range(2)]   # first step with x > 0
-    assert first == [321, 91]   # spike at step 20 (2 ms), + 300 / 70 steps, seen a step later
+    # the spike at step 20 (2 ms), + 300 / 70 steps, seen by the monitor a step later
+    assert first == [321, 91]
 
 
 def test_delay_steps_stay_int32_for_callers():
