@@ -30,6 +30,9 @@ Timing fields (seconds, time.perf_counter):
   wall_total_s          from the first line of this script to the JSON line.
   build_timings         eqsim's own breakdown (net.build_info.timings).
   peak_rss_mb           ru_maxrss of this process.
+  cpu_run_s             with --cpu-time: CPU time (time.process_time) of the loop alone,
+                        after a 1 ms run that builds and loads; steadier than wall time
+                        on a machine shared with other work.
 """
 import argparse
 import importlib
@@ -76,6 +79,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--g", type=float, default=5.0, help="Brunel: relative inhibition")
     p.add_argument("--eta", type=float, default=2.0, help="Brunel: external drive")
     p.add_argument("--tag", default="", help="free-form label copied to the JSON")
+    p.add_argument("--cpu-time", action="store_true",
+                   help="also measure the loop's CPU time (cpu_run_s), after a 1 ms run")
+    p.add_argument("--fast-math", action="store_true",
+                   help="Network(fast_math=True): fused multiply-adds in the C build")
     args = p.parse_args(argv)
     if args.N is None:
         args.N = MODELS[args.model][1]
@@ -117,6 +124,8 @@ def main(argv=None) -> dict:
     t0 = time.perf_counter()
     eq.defaultclock.dt = args.dt * ms
     net, mons, sizes = build(args, example)
+    if args.fast_math:
+        net.fast_math = True
     t_setup = time.perf_counter() - t0
 
     loop = {"elapsed": 0.0}
@@ -124,8 +133,15 @@ def main(argv=None) -> dict:
     def progress(elapsed, fraction, start, duration):
         loop["elapsed"] = elapsed
 
+    cpu = None
+    if args.cpu_time:
+        net.run(1 * ms, **run_kwargs)
+        c0 = time.process_time()
+        net.run(args.duration * second - 1 * ms, **run_kwargs)
+        cpu = time.process_time() - c0
     t0 = time.perf_counter()
-    net.run(args.duration * second, report=progress, **run_kwargs)
+    if not args.cpu_time:
+        net.run(args.duration * second, report=progress, **run_kwargs)
     t_net_run = time.perf_counter() - t0
     prepare = t_net_run - loop["elapsed"]
     info = net.build_info
@@ -136,6 +152,7 @@ def main(argv=None) -> dict:
         "model": MODELS[args.model][0], "simulator": "eqsim", "target": "c",
         "N": N, "sim_time_s": args.duration, "dt_ms": args.dt, "seed": args.seed,
         "conn": args.conn, "threads": args.threads, "tag": args.tag,
+        "fast_math": args.fast_math,
         "eqsim_version": getattr(eq, "__version__", "?"), "eqsim_file": eq.__file__,
         "cache_dir": os.environ.get("EQSIM_CACHE_DIR", ""),
         "compiled": bool(info.compiled), "front_cache_hit": bool(info.front_cache_hit),
@@ -153,6 +170,7 @@ def main(argv=None) -> dict:
         "rate_inh_hz": spikes["inh"] / sizes["inh"] / args.duration,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
         "sympy_imported": "sympy" in sys.modules,
+        "cpu_run_s": cpu,
     }
     if args.model == "brunel":
         res.update(g=args.g, eta=args.eta)

@@ -21,6 +21,12 @@ DEFAULT_CFLAGS = ("-O3", "-march=native", "-ffp-contract=off", "-fno-math-errno"
                   "-fno-trapping-math", "-fopenmp-simd", "--param=vect-epilogues-nomask=0",
                   "-fPIC", "-shared", "-std=c99")
 
+# Network(fast_math=True) adds these: gcc fuses a*b + c into one FMA instruction (one
+# rounding instead of two), so results leave the numpy reference's bits (tests/runtime/
+# test_fast_math.py bounds the difference). Not -ffast-math: its reassociation would undo
+# the rounding steps of eqsim's exp.
+FAST_MATH_CFLAGS = ("-ffp-contract=fast",)
+
 
 def _user_cache_dir() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")

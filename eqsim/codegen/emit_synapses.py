@@ -158,9 +158,20 @@ def _ordered_pathways(k: SynapseKernels) -> list[tuple]:
     return sorted(paths, key=lambda p: (p[1] != "pre", p[0]))
 
 
-def _pathway_slots(lay, key: str, kind: str, per_synapse: bool) -> dict:
+def _delay_types(delay_kind: str) -> tuple[str, str | None] | None:
+    """(C type of the delays, of the in-row order or None) of a per-synapse delay kind
+    ``per_synapse/<delay type>/<order type or ->`` (runtime/compact_delays.py); None
+    for one delay."""
+    if not delay_kind.startswith("per_synapse"):
+        return None
+    _, dtype, otype = (delay_kind + "/int32_t/int32_t").split("/")[:3]
+    return dtype, None if otype == "-" else otype
+
+
+def _pathway_slots(lay, key: str, kind: str, delay_kind: str) -> dict:
     """Run data of one pathway: the spike queue and delays (pre), or the synapses
     grouped by target neuron (post)."""
+    types = _delay_types(delay_kind)
     if kind == "post":
         return {"ptr_slot": lay.array(f"{key}_post_ptr", "int64_t"),
                 "order_slot": lay.array(f"{key}_post_order", "int32_t")}
@@ -172,8 +183,10 @@ def _pathway_slots(lay, key: str, kind: str, per_synapse: bool) -> dict:
         "head_slot": lay.iparam(f"{key}_q_head"),
         "tail_slot": lay.iparam(f"{key}_q_tail"),
         "cap_slot": lay.iparam(f"{key}_q_cap"),
-        "delay_slot": lay.array(f"{key}_delay_steps", "int32_t") if per_synapse else None,
-        "order_slot": lay.array(f"{key}_order", "int32_t") if per_synapse else None,
+        "delay_slot": lay.array(f"{key}_delay_steps", types[0]) if types else None,
+        "order_slot": lay.array(f"{key}_order", types[1]) if types and types[1] else None,
+        "delay_ctype": types[0] if types else None,
+        "order_ctype": types[1] if types else None,
         "delay_islot": lay.iparam(f"{key}_delay_steps"),
     }
 
@@ -201,18 +214,17 @@ def synapse_context(spec: SynapseSpec, k: SynapseKernels, sid: int, lay,
         "key0_slot": lay.iparam(f"{name}/key0"), "key1_slot": lay.iparam(f"{name}/key1"),
         "constants": [{"name": c, "c": c_name(c), "slot": lay.dparam(f"{name}/{c}")}
                       for c in k.constants],
-        "per_synapse": k.delay_kind == "per_synapse",
+        "per_synapse": k.delay_kind.startswith("per_synapse"),
         "timed": _timed_slots(spec, lay),
         "pre": None, "post": None, "summed": [],
     }
     ctx["pres"], ctx["posts"] = [], []
     for path, kind, statements, delay_kind in _ordered_pathways(k):
         p = _clamp(_pathway(k, statements, syn_arrays, pre_slots, post_slots), src, tgt)
-        p.update(_pathway_slots(lay, f"{name}/{_prefix(path)}", kind,
-                                delay_kind == "per_synapse"))
+        p.update(_pathway_slots(lay, f"{name}/{_prefix(path)}", kind, delay_kind))
         p.update({"name": path, "kind": kind, "prefix": _prefix(path),
                   "fn": kind if path == kind else f"{kind}_{path}",
-                  "per_synapse": delay_kind == "per_synapse"})
+                  "per_synapse": delay_kind.startswith("per_synapse")})
         ctx[f"{kind}s"].append(p)
         if path == kind:   # the plain on_pre / on_post
             ctx[kind] = p

@@ -83,6 +83,34 @@ def _place_on_demand(replacements, statements: list[Statement]) -> list[Statemen
     return out
 
 
+def share_reciprocal_exps(exprs: list[sp.Basic], prefix: str = "_exp"
+                          ) -> tuple[list[tuple[sp.Symbol, sp.Basic]], list[sp.Basic]]:
+    """Compute ``exp(-a)`` as ``1/exp(a)`` where both occur (Traub-Miles rates use both).
+
+    Returns the shared exponentials as (new symbol, ``exp(a)``) pairs and ``exprs`` with
+    ``exp(a)`` replaced by the symbol and ``exp(-a)`` by its reciprocal: one division
+    instead of a second exponential. Of each pair the exponential whose argument sorts
+    first is kept, so the rewrite is deterministic."""
+    found = sorted({e for expr in exprs for e in expr.atoms(sp.exp)},
+                   key=sp.default_sort_key)
+    args = {e.args[0]: e for e in found}
+    pairs: list[tuple[sp.Symbol, sp.Basic]] = []
+    subs: dict[sp.Basic, sp.Basic] = {}
+    for e in found:
+        if e in subs:
+            continue
+        partner = args.get(sp.expand(-e.args[0]))
+        if partner is None or partner in subs or partner == e:
+            continue
+        sym = sp.Symbol(f"{prefix}{len(pairs)}", real=True)
+        pairs.append((sym, e))
+        subs[e] = sym
+        subs[partner] = 1 / sym
+    if not pairs:
+        return [], list(exprs)
+    return pairs, [expr.xreplace(subs) for expr in exprs]
+
+
 def optimise(statements: list[Statement], vector_names: set[str], prefix: str = "_cse",
              outputs: frozenset[str] = frozenset()) -> tuple[list[Statement],
                                                              list[Statement]]:
@@ -95,8 +123,12 @@ def optimise(statements: list[Statement], vector_names: set[str], prefix: str = 
         return [], []
     targets = [name for name, _ in statements]
     exprs = [expr for _, expr in statements]
-    replacements, reduced = sp.cse(exprs, symbols=sp.numbered_symbols(prefix, real=True),
+    shared, exprs = share_reciprocal_exps(exprs, prefix=f"{prefix}_exp")
+    replacements, reduced = sp.cse(exprs + [e for _, e in shared],
+                                   symbols=sp.numbered_symbols(prefix, real=True),
                                    order="canonical")
+    replacements += [(sym, e) for (sym, _), e in zip(shared, reduced[len(exprs):])]
+    reduced = reduced[:len(exprs)]
     ordered = _place_on_demand(replacements, list(zip(targets, reduced)))
     vector = set(vector_names)
     scalars: list[Statement] = []

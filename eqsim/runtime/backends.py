@@ -17,7 +17,7 @@ from ..codegen.unit import RUN_BUFFER_FULL, RUN_DONE, RUN_NOT_FINITE, SourceUnit
 from .groups import group_of
 
 _DTYPES = {"double": np.float64, "float": np.float32, "int32_t": np.int32,
-           "int64_t": np.int64, "uint8_t": np.uint8}
+           "int64_t": np.int64, "uint8_t": np.uint8, "uint16_t": np.uint16}
 
 
 class RunData:
@@ -179,9 +179,10 @@ class NumpyBackend:
             e = head % cap
             q_pre[e], q_step[e], q_cur[e] = pre, step, ptr[pre]
             head += 1
-        per_synapse = data.has_array(f"{name}_order")
-        if per_synapse:
-            order, delay = data.array(f"{name}_order"), data.array(f"{name}_delay_steps")
+        per_synapse = data.has_array(f"{name}_delay_steps")
+        if per_synapse:   # delays in delivery order; offsets in the row (or None: sorted)
+            order = data.array(f"{name}_order") if data.has_array(f"{name}_order") else None
+            delay = data.array(f"{name}_delay_steps")
         else:
             D = data.get_i(f"{name}_delay_steps")
         delivered = []
@@ -190,9 +191,10 @@ class NumpyBackend:
             age = step - q_step[slot]
             cur, end = int(q_cur[slot]), int(ptr[q_pre[slot] + 1])
             if per_synapse:
-                block = order[cur:end]
-                n = int(np.searchsorted(delay[block], age, side="right"))
-                delivered.append(block[:n])
+                n = int(np.searchsorted(delay[cur:end], age, side="right"))
+                block = (np.arange(cur, cur + n) if order is None else
+                         ptr[q_pre[slot]] + order[cur:cur + n].astype(np.int64))
+                delivered.append(block)
                 cur += n
             elif age >= D:
                 delivered.append(np.arange(cur, end))

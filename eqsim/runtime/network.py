@@ -23,7 +23,7 @@ from ..build.cache import (BuildInfo, build_and_load, front_lookup, front_store,
                            kernel_lookup, kernel_store)
 from ..codegen.templates import generator_fingerprint
 from ..codegen.unit import RUN_BUFFER_FULL, RUN_DONE, RUN_NOT_FINITE, SourceUnit
-from ..config import Config, get_config
+from ..config import FAST_MATH_CFLAGS, Config, get_config
 from ..equations.expressions import SECOND
 from ..errors import ConfigurationError, SimulationError
 from ..units import Quantity
@@ -83,6 +83,9 @@ def _yielding_threads_when_oversubscribed(comm, threads: int) -> None:
 class Network:
     """A set of groups and monitors simulated together.
 
+    ``fast_math=True`` compiles the C backend with fused multiply-adds: faster
+    (COBAHH 1.5x), no longer bit-identical to the numpy backend (docs/running.md).
+
     >>> from eqsim.units import ms, mV
     >>> G = NeuronGroup(2, "dv/dt = (1*mV - v)/(10*ms) : volt", method="exact")
     >>> net = Network(G)
@@ -91,8 +94,13 @@ class Network:
     0.095163
     """
 
-    def __init__(self, *objects, name: str = "network", config: Config | None = None):
+    def __init__(self, *objects, name: str = "network", config: Config | None = None,
+                 fast_math: bool = False):
         self.name = name
+        # fast_math: the C backend contracts a*b + c into fused multiply-adds (FMA);
+        # its results then differ from the numpy reference in the last bits
+        # (docs/running.md)
+        self.fast_math = bool(fast_math)
         self.objects: list = []
         self.config = config or get_config()
         self._step = 0
@@ -323,6 +331,12 @@ class Network:
 
     def _prepare(self, backend: str, threads: int = 1) -> None:
         self._assign_names()   # (adds the companions of linked synaptic variables)
+        try:   # per-synapse delays are counted in steps of the network's dt
+            base = self._clocks()[0]   # (runtime/compact_delays.py)
+        except ConfigurationError:
+            base = None   # (run() reports it)
+        for S in self.synapses:
+            S._delivery_dt = base
         comm = world()
         if backend != "mpi" and comm.size > 1 and self.synapses:
             raise ConfigurationError(
@@ -330,7 +344,7 @@ class Network:
                 "synapses hold only this rank's part of the connectivity", code="E763",
                 hint="run(..., backend='mpi') under mpiexec, or run without mpiexec")
         openmp = backend in ("c", "mpi") and threads > 1
-        signature = (backend, openmp, tuple(id(o) for o in self.objects),
+        signature = (backend, openmp, self.fast_math, tuple(id(o) for o in self.objects),
                      tuple(p.spec.key() for p in self.poisson_inputs),
                      tuple(g.spec.key() for g in self.groups),
                      tuple(S.spec.key() for S in self.synapses),
@@ -347,6 +361,9 @@ class Network:
                 _yielding_threads_when_oversubscribed(comm, threads)
                 config = dataclasses.replace(config,
                                              extra_cflags=config.extra_cflags + ("-fopenmp",))
+            if self.fast_math:
+                config = dataclasses.replace(config, extra_cflags=config.extra_cflags +
+                                             FAST_MATH_CFLAGS)
             fn = build_and_load(products.unit.c_source, config, products.info)
             self._backend = CBackend(fn)
         else:

@@ -77,6 +77,9 @@ def number_synapses(S, added: int, order) -> None:
         return   # stored order is creation order
     n = len(S)
     kind = np.int32 if n < 2**31 - 1 else np.int64   # 4 bytes a synapse, mostly
+    if old is None and order is not None and added == n:   # the first synapses:
+        S.arrays["_number"] = order.astype(kind, copy=False)   # arange(n)[order] = order
+        return
     if old is None:
         old = np.arange(n - added, dtype=kind)
     numbers = np.concatenate([old.astype(kind, copy=False),

@@ -23,6 +23,7 @@ from ..parallel.comm import fresh_seed, local_range
 from ..parallel.partition import clip
 from ..units import (DIMENSIONLESS, Dimension, Quantity, as_quantity, get_dimension,
                      is_plain_zero)
+from . import compact_delays
 from . import connect as gen
 from . import indexing
 from . import pathways as pw
@@ -329,8 +330,8 @@ class Synapses(Named):
     # ---- names and spec --------------------------------------------------------------
     @property
     def spec(self) -> SynapseSpec:
-        kind = "per_synapse" if self.arrays["delay"] is not None else "scalar"
-        paths = tuple((path, k, code, "none" if k == "post" else "per_synapse" if
+        kind = self._delay_kind("pre") if self.arrays["delay"] is not None else "scalar"
+        paths = tuple((path, k, code, "none" if k == "post" else self._delay_kind(path) if
                        self.arrays[pw.delay_key(path)] is not None else "scalar")
                       for path, k, code, _ in self._spec.pathways)
         return replace(self._spec, name=self.name, source=group_of(self.source).name,
@@ -825,12 +826,20 @@ class Synapses(Named):
         pre = np.concatenate([self._pre_indices(), i_arr]) if len(self) else i_arr
         del i_arr
         order = None if _is_sorted(pre) else np.argsort(pre, kind="stable")
-        self._rows = np.searchsorted(pre if order is None else pre[order],   # same dtype:
-                                     np.arange(len(self._rows), dtype=pre.dtype)  # no copy
-                                     ).astype(np.int64)
+        if order is not None and len(order) < 2 ** 31:
+            order = order.astype(np.int32)   # (4 bytes a synapse while the arrays move)
+        # the row pointer from the counts per source: no sorted copy of pre
+        self._rows = np.zeros(len(self._rows), np.int64)
+        np.cumsum(np.bincount(pre, minlength=len(self._rows) - 1), out=self._rows[1:])
         del pre
         for key, arr in list(self.arrays.items()):
             if arr is None or key == "_number":   # (Brian2's numbers: below)
+                continue
+            if not len(arr) and key != "_post":   # all new and all equal: no reordering
+                self.arrays[key] = (np.full(added, self._scalar_delay) if key == "delay"
+                                    else np.full(added, self._pw_scalar[key[7:]])
+                                    if key.startswith("_delay_")
+                                    else np.zeros(added, dtype=arr.dtype))
                 continue
             if key == "_post":
                 j_arr = j_arr.astype(np.int32, copy=False)
@@ -860,6 +869,7 @@ class Synapses(Named):
             self._check_pre_pathway()
             values = arrays["delay"] if arrays["delay"] is not None else np.full(
                 len(self), self._scalar_delay)
+            values = np.asarray(values)   # (delays kept as whole steps: in seconds)
             return values if plain else indexing.view(self, "delay", values, SECOND)
         if var in arrays and not var.startswith("_"):
             dim = SECOND if var == "lastupdate" else self.equations[var].dim
@@ -948,12 +958,19 @@ class Synapses(Named):
         self.arrays[var][...] = self._values_for(value, dim, f"{self.name}.{var}", plain)
 
     def _assign_delay(self, value) -> None:
-        values = self._values_for(value, SECOND, f"{self.name}.delay")
+        if isinstance(value, Quantity) and value.dim == SECOND and \
+                value.shape == (len(self),) and value.dtype == np.float64:
+            values = value.view(np.ndarray)   # packed below, or copied: no copy first
+            borrowed = True
+        else:
+            values = self._values_for(value, SECOND, f"{self.name}.delay")
+            borrowed = False
         if np.any(values < 0) or not np.all(np.isfinite(values)):
             bad = values[(values < 0) | ~np.isfinite(values)][0]
             raise ConfigurationError(f"delays must be finite and >= 0, got {bad} s in "
                                      f"synapses '{self.name}'", code="E745")
-        self.arrays["delay"] = values
+        packed = compact_delays.pack(values, self.dt_)
+        self.arrays["delay"] = values.copy() if packed is values and borrowed else packed
         self._structure = _new_structure()
 
     def delay_steps(self, dt: float, path: str = "pre") -> np.ndarray | int:
@@ -962,7 +979,27 @@ class Synapses(Named):
         if self.arrays[key] is None:
             scalar = self._scalar_delay if path == "pre" else self._pw_scalar[path]
             return int(np.floor(scalar / dt + 0.5))
+        if isinstance(self.arrays[key], compact_delays.StepDelays):
+            return self.arrays[key].steps_at(dt).astype(np.int32)
         return np.floor(self.arrays[key] / dt + 0.5).astype(np.int32)
+
+    def _delivery(self, path: str, dt: float) -> dict:
+        """The delivery index of a pathway with per-synapse delays at time step dt
+        (compact_delays.delivery_index), kept until the connectivity or delays change."""
+        cache = self.__dict__.setdefault("_delivery_cache", {})
+        version = (self._structure, dt)
+        if path not in cache or cache[path][0] != version:
+            delays = self.arrays[pw.delay_key(path)]
+            steps = (delays.steps_at(dt) if isinstance(delays, compact_delays.StepDelays)
+                     else self.delay_steps(dt, path))   # (narrow, as stored: no copy)
+            cache[path] = (version, compact_delays.delivery_index(self._rows, steps))
+        return cache[path][1]
+
+    def _delay_kind(self, path: str) -> str:
+        """per_synapse/<delay type>/<order type>: the types the delivery code reads."""
+        # the network's time step (Network._prepare), else the synapses' own
+        dt = self.__dict__.get("_delivery_dt") or self.dt_
+        return compact_delays.delay_kind(self._delivery(path, dt))
 
     def constant_values(self) -> dict[str, float]:
         return constant_values(self.spec.externals, self.namespace,
@@ -1028,12 +1065,13 @@ class Synapses(Named):
         version = (self._structure, dt)
         if st["version"] != version:
             index = {"ptr": self._rows}
-            steps = self.delay_steps(dt, path)
-            if isinstance(steps, np.ndarray):
-                index["delay_steps"] = steps
-                index["order"] = np.lexsort((steps, self._pre_indices())).astype(np.int32)
+            if self.arrays[pw.delay_key(path)] is not None:
+                index.update(self._delivery(path, dt))
+                compiled = {p: kind for p, _, _, kind in self.spec.pathways}
+                compact_delays.check_fits(index, compiled.get(path, self.spec.delay_kind),
+                                          name)
             else:
-                index["delay"] = steps
+                index["delay"] = self.delay_steps(dt, path)
             q = st["queue"]
             if not st["restored"] and q is not None and q["head"] > q["tail"]:
                 import logging
@@ -1050,8 +1088,9 @@ class Synapses(Named):
                            "cur": np.zeros(cap, np.int64), "head": 0, "tail": 0}
         index, q, key = st["index"], st["queue"], f"{name}/{prefix}"
         data.set_array(f"{key}_pre_ptr", index["ptr"])
-        if data.has_array(f"{key}_order"):
-            data.set_array(f"{key}_order", index["order"])
+        if data.has_array(f"{key}_delay_steps"):
+            if index["order"] is not None:
+                data.set_array(f"{key}_order", index["order"])
             data.set_array(f"{key}_delay_steps", index["delay_steps"])
         data.set_i(f"{key}_delay_steps", int(index.get("delay", 0)))
         data.set_array(f"{key}_q_pre", q["pre"])
@@ -1098,7 +1137,7 @@ class Synapses(Named):
         key = pw.delay_key(path)
         values = self.arrays[key] if self.arrays[key] is not None else np.full(
             len(self), self._pw_scalar[path])
-        return indexing.view(self, key, values, SECOND)
+        return indexing.view(self, key, np.asarray(values), SECOND)   # (StepDelays: s)
 
     def _set_pathway_delay(self, path: str, value) -> None:
         if path in self._post_code:
@@ -1112,7 +1151,7 @@ class Synapses(Named):
         if np.any(values < 0) or not np.all(np.isfinite(values)):
             raise ConfigurationError(f"delays must be finite and >= 0 in pathway "
                                      f"'{path}' of synapses '{self.name}'", code="E745")
-        self.arrays[pw.delay_key(path)] = values
+        self.arrays[pw.delay_key(path)] = compact_delays.pack(values, self.dt_)
         self._structure = _new_structure()
 
     def _pre_pathways(self) -> list[tuple[str, str]]:
@@ -1194,7 +1233,9 @@ class Synapses(Named):
             self._post_version = None
         self._structure = structure
         for k, v in arrays.items():
-            if v is None or self.arrays.get(k) is None or len(v) != len(self.arrays[k]):
+            if v is None or self.arrays.get(k) is None or len(v) != len(self.arrays[k]) \
+                    or not isinstance(v, np.ndarray) or \
+                    not isinstance(self.arrays[k], np.ndarray):   # (StepDelays)
                 self.arrays[k] = None if v is None else v.copy()
             else:
                 self.arrays[k][...] = v

@@ -209,6 +209,14 @@ def _magic_mix():
     eq.run(0.1 * ms)
 
 
+def _delays_beyond_compiled_types():
+    """The guard between the delivery index and the code made for it (Network makes
+    them agree: the delays are counted in steps of the network's dt for both)."""
+    from eqsim.runtime.compact_delays import check_fits
+    index = {"delay_steps": np.zeros(3, np.uint16), "order": None}
+    check_fits(index, "per_synapse/uint8_t/-", "s")
+
+
 TRIGGERS = {
     "E101": lambda tp, mp: group("dv/dt = (1 + : volt"),
     "E102": lambda tp, mp: group("dv/dt = " + "-" * 200 + "v/tau : volt"),
@@ -317,6 +325,7 @@ TRIGGERS = {
     "E726": lambda tp, mp: eq.Network(group()).restore("nothing"),
     "E727": lambda tp, mp: run(group(), report="loud"),
     "E749": lambda tp, mp: eq.Network(group()).run(1 * ms, threads=0),
+    "E880": lambda tp, mp: _delays_beyond_compiled_types(),
     "E750": lambda tp, mp: eq.Synapses(group(threshold="v > 10*mV"), model="w : 1",
                                        on_pre="v_post += w*mV", dtype={"w": "int32"}),
     "E731": lambda tp, mp: eq.Synapses(group(threshold="v > 10*mV")).connect(
