@@ -493,7 +493,7 @@ class RateModel:
         for n, (a, b) in enumerate(self._pairs()):
             ia, ib = pops.index(a), pops.index(b)
             c[ia, ib] = c[ib, ia] = x[j + n]
-        h = [1e-3 * max(1.0, rates[p]) for p in pops]
+        h = [1e-2 * max(1.0, rates[p]) for p in pops]
 
         def shifted(**d):
             r = dict(rates)
