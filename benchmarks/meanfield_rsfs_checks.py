@@ -15,17 +15,17 @@ import time
 import numpy as np
 
 sys.path.insert(0, "examples")
-from adex_rsfs import COMMON, MODEL, POPULATIONS  # noqa: E402
+from adex_rsfs import COMMON, MODEL, POPULATIONS
 
-import eqsim as eq  # noqa: E402
-from eqsim import drives  # noqa: E402
-from eqsim.units import Hz, ms, second  # noqa: E402
+import eqsim as eq
+from eqsim import drives
+from eqsim.units import Hz, ms, second
 
 K = {"exc": 200, "inh": 50}
 
 
 def network(N, F, conn, seed=1):
-    n_exc = int(round(0.8 * N))
+    n_exc = round(0.8 * N)
     sizes = {"exc": n_exc, "inh": N - n_exc}
     groups = {}
     for k, (label, pop) in enumerate(POPULATIONS.items()):
@@ -68,8 +68,8 @@ def main():
     t0 = time.perf_counter()
     net, mons, sizes, groups = network(a.N, a.F, a.conn, a.seed)
     net.run(a.duration * second)
-    out = dict(F=a.F, N=a.N, conn=a.conn, duration=a.duration,
-               run_s=round(time.perf_counter() - t0, 1))
+    out = {"F": a.F, "N": a.N, "conn": a.conn, "duration": a.duration,
+           "run_s": round(time.perf_counter() - t0, 1)}
     for p in ("exc", "inh"):
         t = np.asarray(mons[p].t_)
         i = np.asarray(mons[p].i)

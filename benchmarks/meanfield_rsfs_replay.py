@@ -16,11 +16,11 @@ import numpy as np
 
 sys.path.insert(0, "examples")
 sys.path.insert(0, "benchmarks")
-import meanfield_rsfs_checks as checks  # noqa: E402
-from adex_rsfs import COMMON, MODEL, POPULATIONS  # noqa: E402
+import meanfield_rsfs_checks as checks
+from adex_rsfs import COMMON, MODEL, POPULATIONS
 
-import eqsim as eq  # noqa: E402
-from eqsim.units import Hz, ms, second  # noqa: E402
+import eqsim as eq
+from eqsim.units import Hz, ms, second
 
 BLOCK = 2.0   # s of recorded network activity, replayed periodically
 

@@ -9,8 +9,8 @@ equations, compared with the network:
    (after a --warmup at 4 Hz, so that the network's adaptation has settled);
 3. the network (4000 RS + 1000 FS, in-degrees 200 exc, 50 inh, 200 afferent Poisson
    trains per cell) with the same drive: rates at baseline and at the peak;
-4. a sweep of constant afferent rates: the mean-field's fixed points against the
-   network's stationary rates.
+4. a sweep of constant afferent rates: the mean-field's fixed points (with --order2
+   also the second-order ones) against the network's stationary rates.
 
     python examples/meanfield_rsfs.py                       # full size, a few minutes
     python examples/meanfield_rsfs.py --N 500 --grid 5 --seeds 1 --scan-duration 0.2 \\
@@ -187,10 +187,19 @@ def main(argv=None):
     Ts = args.sweep_duration
     with Timer() as t_sweep:
         msweep = mf.RateModel(tfs, afferent={"aff": np.array(rates) * Hz})
+        m2sweep = mf.RateModel(tfs, afferent={"aff": np.array(rates) * Hz}, order=2,
+                               sizes={"exc": 4000, "inh": 1000}) if args.order2 else None
+        if m2sweep is not None:
+            sweep["order2"] = {"exc": [], "inh": [], "stable": []}
         for r in rates:
             f = msweep.find_fixed_point(afferent={"aff": r})
             for pop in ("exc", "inh"):
                 sweep["meanfield"][pop].append(round(f.rates[pop], 3))
+            if m2sweep is not None:   # second-order fixed point (covariances)
+                f2 = m2sweep.find_fixed_point(afferent={"aff": r})
+                for pop in ("exc", "inh"):
+                    sweep["order2"][pop].append(round(f2.rates[pop], 3))
+                sweep["order2"]["stable"].append(f2.stable)
     with Timer() as t_net:
         for r in rates:
             net, mons, sizes = network(args.N, np.full(10, r), args.seed)

@@ -260,7 +260,7 @@ def test_second_order_fixed_point():
     assert np.all(np.linalg.eigvalsh(C) > 0)
     shift = {p: fp.rates[p] - fp1.rates[p] for p in fp.rates}
     assert max(abs(v) for v in shift.values()) > 1e-4
-    net, G, mon = model.network(init=fp.rates)
+    net, G, _ = model.network(init=fp.rates)
     for p, Wp in fp.W.items():
         for var, v in Wp.items():
             setattr(G, f"W_{p}_{var}", v)
