@@ -98,6 +98,8 @@ def main(argv=None):
     parser.add_argument("--sweep-duration", type=float, default=2.0,
                         help="s per sweep run (the first half is skipped)")
     parser.add_argument("--order2", action="store_true", help="add the 2nd-order model")
+    parser.add_argument("--T", type=float, default=5.0,
+                        help="time constant of the rate equations (ms)")
     parser.add_argument("--warmup", type=float, default=1.0,
                         help="s at 4 Hz before the time-varying drive")
     args = parser.parse_args(argv)
@@ -134,7 +136,7 @@ def main(argv=None):
     peak_win = (peak - 0.05, peak + 0.05)
     with Timer() as t:
         model = mf.RateModel(tfs, afferent={"aff": eq.TimedArray(F * Hz, dt=0.1 * ms)},
-                             T=5 * ms)
+                             T=args.T * ms)
         fp = model.find_fixed_point(afferent={"aff": 4.0})
         run = model.run(T * second, init=fp.rates, backend=args.backend,
                         record_dt=1 * ms)
@@ -149,7 +151,7 @@ def main(argv=None):
     if args.order2:
         with Timer() as t:
             m2 = mf.RateModel(tfs, afferent={"aff": eq.TimedArray(F * Hz, dt=0.1 * ms)},
-                              order=2, sizes={"exc": 4000, "inh": 1000})
+                              order=2, sizes={"exc": 4000, "inh": 1000}, T=args.T * ms)
             runs2 = m2.run(T * second, init=fp.rates, backend=args.backend,
                            record_dt=1 * ms)
         times["meanfield_order2_s"] = round(t.seconds, 2)
