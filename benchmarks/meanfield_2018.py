@@ -77,6 +77,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--rates", default="10,15,20")
+    ap.add_argument("--grid-max", default="30,60",
+                    help="largest RecExc, RecInh rates of the scans (Hz)")
     args = ap.parse_args()
     t0 = time.perf_counter()
     tfs = {}
@@ -85,8 +87,9 @@ def main():
         if pop == "DsInh":
             grid = {"AffExc": np.linspace(1, 40, 40) * Hz}
         else:
-            grid = {"RecExc": np.linspace(0.5, 30, 20) * Hz,
-                    "RecInh": np.linspace(0, 60, 20) * Hz}
+            e_max, i_max = (float(x) for x in args.grid_max.split(","))
+            grid = {"RecExc": np.linspace(0.5, e_max, 20) * Hz,
+                    "RecInh": np.linspace(0, i_max, 20) * Hz}
         fixed = {"AffExc": 20 * Hz} if pop != "DsInh" else {}
         scan = mf.transfer_function(c, grid, fixed=fixed, seeds=4, duration=1 * second)
         tfs[pop] = mf.fit(scan)
@@ -95,16 +98,24 @@ def main():
            "scans_and_fits_s": round(t_fit, 1), "points": []}
     rates = [float(r) for r in args.rates.split(",")]
     model = mf.RateModel(tfs, afferent={"AffExc": 20 * Hz})
+    model2 = mf.RateModel(tfs, afferent={"AffExc": 20 * Hz}, order=2, sizes=SIZES)
     for r in rates:
         fp = model.find_fixed_point(afferent={"AffExc": r},
                                     guess={"RecExc": 1, "RecInh": 5, "DsInh": 5})
+        guess = {"RecExc": 1, "RecInh": 5, "DsInh": 5}
+        try:
+            fp2 = model2.find_fixed_point(afferent={"AffExc": r}, guess=guess)
+            order2 = {p: round(v, 3) for p, v in fp2.rates.items()}
+            order2["stable"] = fp2.stable
+        except eq.EqsimError as exc:   # e.g. no second-order fixed point near
+            order2 = str(exc)
         net, mons, groups = network(args.scale, r)
         net.run(2 * second)
         ntw = {p: round(float(np.count_nonzero(np.asarray(m.t_) >= 1.0)) / groups[p].N, 3)
                for p, m in mons.items()}
         out["points"].append({"F_aff_hz": r, "network_hz": ntw,
                               "meanfield_hz": {p: round(v, 3) for p, v in fp.rates.items()},
-                              "stable": fp.stable})
+                              "stable": fp.stable, "order2_hz": order2})
     out["total_s"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(out))
 

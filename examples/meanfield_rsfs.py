@@ -9,8 +9,8 @@ equations, compared with the network:
    (after a --warmup at 4 Hz, so that the network's adaptation has settled);
 3. the network (4000 RS + 1000 FS, in-degrees 200 exc, 50 inh, 200 afferent Poisson
    trains per cell) with the same drive: rates at baseline and at the peak;
-4. a sweep of constant afferent rates: the mean-field's fixed points against the
-   network's stationary rates.
+4. a sweep of constant afferent rates: the mean-field's fixed points (with --order2
+   also the second-order ones) against the network's stationary rates.
 
     python examples/meanfield_rsfs.py                       # full size, a few minutes
     python examples/meanfield_rsfs.py --N 500 --grid 5 --seeds 1 --scan-duration 0.2 \\
@@ -98,6 +98,8 @@ def main(argv=None):
     parser.add_argument("--sweep-duration", type=float, default=2.0,
                         help="s per sweep run (the first half is skipped)")
     parser.add_argument("--order2", action="store_true", help="add the 2nd-order model")
+    parser.add_argument("--T", type=float, default=5.0,
+                        help="time constant of the rate equations (ms)")
     parser.add_argument("--warmup", type=float, default=1.0,
                         help="s at 4 Hz before the time-varying drive")
     args = parser.parse_args(argv)
@@ -134,7 +136,7 @@ def main(argv=None):
     peak_win = (peak - 0.05, peak + 0.05)
     with Timer() as t:
         model = mf.RateModel(tfs, afferent={"aff": eq.TimedArray(F * Hz, dt=0.1 * ms)},
-                             T=5 * ms)
+                             T=args.T * ms)
         fp = model.find_fixed_point(afferent={"aff": 4.0})
         run = model.run(T * second, init=fp.rates, backend=args.backend,
                         record_dt=1 * ms)
@@ -149,7 +151,7 @@ def main(argv=None):
     if args.order2:
         with Timer() as t:
             m2 = mf.RateModel(tfs, afferent={"aff": eq.TimedArray(F * Hz, dt=0.1 * ms)},
-                              order=2, sizes={"exc": 4000, "inh": 1000})
+                              order=2, sizes={"exc": 4000, "inh": 1000}, T=args.T * ms)
             runs2 = m2.run(T * second, init=fp.rates, backend=args.backend,
                            record_dt=1 * ms)
         times["meanfield_order2_s"] = round(t.seconds, 2)
@@ -187,10 +189,19 @@ def main(argv=None):
     Ts = args.sweep_duration
     with Timer() as t_sweep:
         msweep = mf.RateModel(tfs, afferent={"aff": np.array(rates) * Hz})
+        m2sweep = mf.RateModel(tfs, afferent={"aff": np.array(rates) * Hz}, order=2,
+                               sizes={"exc": 4000, "inh": 1000}) if args.order2 else None
+        if m2sweep is not None:
+            sweep["order2"] = {"exc": [], "inh": [], "stable": []}
         for r in rates:
             f = msweep.find_fixed_point(afferent={"aff": r})
             for pop in ("exc", "inh"):
                 sweep["meanfield"][pop].append(round(f.rates[pop], 3))
+            if m2sweep is not None:   # second-order fixed point (covariances)
+                f2 = m2sweep.find_fixed_point(afferent={"aff": r})
+                for pop in ("exc", "inh"):
+                    sweep["order2"][pop].append(round(f2.rates[pop], 3))
+                sweep["order2"]["stable"].append(f2.stable)
     with Timer() as t_net:
         for r in rates:
             net, mons, sizes = network(args.N, np.full(10, r), args.seed)

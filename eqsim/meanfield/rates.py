@@ -195,12 +195,14 @@ class MeanFieldRun:
 @dataclass
 class FixedPoint:
     """A fixed point: ``rates`` {pop: Hz}, ``W`` {pop: {var: value}}, the eigenvalues of
-    the Jacobian of the rate dynamics (1/s) and ``stable`` (all real parts < 0)."""
+    the Jacobian of the rate dynamics (1/s), ``stable`` (all real parts < 0) and, for
+    the second order, ``cov`` {(k, l): Hz^2}."""
 
     rates: dict
     W: dict
     eigenvalues: np.ndarray
     stable: bool
+    cov: dict = field(default_factory=dict)
 
 
 class RateModel:
@@ -448,52 +450,110 @@ class RateModel:
                 tf.check_range(m, None)
 
     # ---- fixed points -------------------------------------------------------------------
-    def _residual(self, x, aff):
-        """dX/dt of the first-order system (numpy) for X = (rates..., W...)."""
+    def _pairs(self) -> list:
+        return list(itertools.combinations_with_replacement(self.populations, 2))
+
+    def _residual(self, x, aff, order: int = 1):
+        """dX/dt (numpy) for X = (rates..., W..., and with ``order=2`` the covariances
+        c_kl, k <= l): the same formulas as the generated equations; the derivatives of
+        the transfer functions by central differences."""
         pops = list(self.populations)
+        npop = len(pops)
         rates = dict(aff)
         for k, p in enumerate(pops):
             rates[p] = max(x[k], 0.0)
-        out, j = [], len(pops)
-        Ws, Wdot = {}, []
+        Ws, j = {}, npop
         for p, tf in self.populations.items():
             Ws[p] = {}
             for ad in tf.form.adaptation:
                 Ws[p][ad.var] = x[j]
                 j += 1
-        for p, tf in self.populations.items():
-            m = moments(tf.form, {n: rates[n] for n in tf.inputs},
-                        W=Ws[p] if tf.form.adaptation else {})
-            F = firing_rate(m, tf.coeffs, tf.form.tau_m0, tf.norm, clamp=tf.clamp)
-            out.append((F - rates[p]) / self.T)
-            for ad in tf.form.adaptation:
-                Wdot.append(ad.alpha + ad.beta * m["muV"] + ad.gamma * Ws[p][ad.var]
-                            + ad.b * rates[p])
-        return np.array(out + Wdot, dtype=float)
 
-    def _jacobian(self, x, aff):
+        def tfs(r):
+            out, mus = [], []
+            for p, tf in self.populations.items():
+                m = moments(tf.form, {n: r[n] for n in tf.inputs},
+                            W=Ws[p] if tf.form.adaptation else {})
+                out.append(firing_rate(m, tf.coeffs, tf.form.tau_m0, tf.norm,
+                                       clamp=tf.clamp))
+                mus.append(m["muV"])
+            return np.array(out, dtype=float), mus
+
+        F, mus = tfs(rates)
+        drift = F - np.array([rates[p] for p in pops])
+        Wdot = []
+        for k, (p, tf) in enumerate(self.populations.items()):
+            for ad in tf.form.adaptation:
+                Wdot.append(ad.alpha + ad.beta * mus[k] + ad.gamma * Ws[p][ad.var]
+                            + ad.b * rates[p])
+        if order == 1:
+            return np.concatenate([drift / self.T, np.array(Wdot, dtype=float)])
+        # second order: D[k, a] = dTF_k/dnu_a, DD[k, a, b] (W held), as in the equations
+        c = np.zeros((npop, npop))
+        for n, (a, b) in enumerate(self._pairs()):
+            ia, ib = pops.index(a), pops.index(b)
+            c[ia, ib] = c[ib, ia] = x[j + n]
+        h = [1e-2 * max(1.0, rates[p]) for p in pops]
+
+        def shifted(**d):
+            r = dict(rates)
+            for a, s_ in d.items():
+                r[pops[int(a)]] = r[pops[int(a)]] + s_
+            return tfs(r)[0]
+
+        D = np.empty((npop, npop))
+        DD = np.empty((npop, npop, npop))
+        for a in range(npop):
+            fp, fm = shifted(**{str(a): h[a]}), shifted(**{str(a): -h[a]})
+            D[:, a] = (fp - fm) / (2 * h[a])
+            DD[:, a, a] = (fp - 2 * F + fm) / h[a] ** 2
+            for b in range(a):
+                fpp = shifted(**{str(a): h[a], str(b): h[b]})
+                fpm = shifted(**{str(a): h[a], str(b): -h[b]})
+                fmp = shifted(**{str(a): -h[a], str(b): h[b]})
+                fmm = shifted(**{str(a): -h[a], str(b): -h[b]})
+                DD[:, a, b] = DD[:, b, a] = (fpp - fpm - fmp + fmm) / (4 * h[a] * h[b])
+        drift2 = drift + 0.5 * np.einsum("ab,kab->k", c, DD)
+        cdot = []
+        for a, b in self._pairs():
+            k, l = pops.index(a), pops.index(b)
+            r_ = drift[k] * drift[l] - 2 * c[k, l] + c[k] @ D[l] + c[l] @ D[k]
+            if k == l:
+                r_ += F[k] * (1 / self.T - F[k]) / float(self.sizes[a])
+            cdot.append(r_ / self.T)
+        return np.concatenate([drift2 / self.T, np.array(Wdot, dtype=float),
+                               np.array(cdot, dtype=float)])
+
+    def _jacobian(self, x, aff, order: int = 1):
         J = np.empty((x.size, x.size))
+        nw = len(self._w_slots())
         for k in range(x.size):
-            h = 1e-6 * max(1.0, abs(x[k])) if k < len(self.populations) else \
-                1e-6 * max(1e-12, abs(x[k]))
+            h = 1e-6 * max(1e-12, abs(x[k])) if len(self.populations) <= k < \
+                len(self.populations) + nw else 1e-6 * max(1.0, abs(x[k]))
             xp, xm = x.copy(), x.copy()
             xp[k] += h
             xm[k] -= h
-            J[:, k] = (self._residual(xp, aff) - self._residual(xm, aff)) / (2 * h)
+            J[:, k] = (self._residual(xp, aff, order) - self._residual(xm, aff, order)) \
+                / (2 * h)
         return J
 
-    def _newton(self, x, aff, tol, max_iter):
+    def _w_slots(self) -> list:
+        return [(p, ad.var) for p, tf in self.populations.items()
+                for ad in tf.form.adaptation]
+
+    def _newton(self, x, aff, tol, max_iter, order: int = 1):
         """Damped Newton on the residual; None when it fails."""
-        npop = len(self.populations)
+        npop, nw = len(self.populations), len(self._w_slots())
         scale = np.array([1.0 / self.T] * npop + [max(abs(v), 1e-12) * 1e-3
-                                                  for v in x[npop:]])
+                                                  for v in x[npop:npop + nw]]
+                         + [1.0 / self.T] * (x.size - npop - nw))
         for _ in range(max_iter):
-            r = self._residual(x, aff)
+            r = self._residual(x, aff, order)
             if not np.all(np.isfinite(r)):
                 return None
             if np.max(np.abs(r / scale)) < tol:
                 return x
-            J = self._jacobian(x, aff)
+            J = self._jacobian(x, aff, order)
             try:
                 step = np.linalg.solve(J, -r)
             except np.linalg.LinAlgError:
@@ -502,7 +562,7 @@ class RateModel:
             while lam > 1e-6:
                 xn = x + lam * step
                 xn[:npop] = np.maximum(xn[:npop], 0.0)
-                rn = self._residual(xn, aff)
+                rn = self._residual(xn, aff, order)
                 if np.all(np.isfinite(rn)) and np.linalg.norm(rn / scale) < norm0:
                     break
                 lam /= 2
@@ -511,20 +571,36 @@ class RateModel:
             x = xn
         return None
 
-    def _relax(self, x, aff, duration):
-        """Integrate the first-order system (numpy, explicit Euler at T/20)."""
+    def _relax(self, x, aff, duration, order: int = 1):
+        """Integrate the rate system (numpy, explicit Euler at T/20)."""
         h = self.T / 20
         npop = len(self.populations)
         for _ in range(int(duration / h)):
-            x = x + h * self._residual(x, aff)
+            x = x + h * self._residual(x, aff, order)
             x[:npop] = np.maximum(x[:npop], 0.0)
         return x
 
+    def _slowest(self) -> float:
+        return max([self.T] + [-1.0 / ad.gamma for tf in self.populations.values()
+                               for ad in tf.form.adaptation])
+
+    def _with_cov(self, x, aff):
+        """x of the first order extended by the covariances' start: the finite-size
+        variance F(1/T - F)/(2N) on the diagonal, 0 elsewhere."""
+        F = x[:len(self.populations)] + self.T * self._residual(x, aff)[
+            :len(self.populations)]
+        c0 = [F[list(self.populations).index(a)] * (1 / self.T - F[list(
+            self.populations).index(a)]) / (2 * self.sizes[a]) if a == b else 0.0
+              for a, b in self._pairs()]
+        return np.concatenate([x, np.array(c0, dtype=float)])
+
     def find_fixed_point(self, guess: dict | None = None, afferent: dict | None = None,
                          tol: float = 1e-9, max_iter: int = 60) -> FixedPoint:
-        """A fixed point of the first-order rate equations (damped Newton from ``guess``
-        {pop: Hz}, default 1 Hz; if that fails, from where the dynamics relax to), with
-        its stability from the eigenvalues of the Jacobian of the dynamics.
+        """A fixed point of the rate equations (damped Newton from ``guess`` {pop: Hz},
+        default 1 Hz; if that fails, from where the dynamics relax to), with its
+        stability from the eigenvalues of the Jacobian of the dynamics. With
+        ``order=2`` the rates, adaptation and covariances (``FixedPoint.cov``) of the
+        second-order equations, from the first-order fixed point.
         ``afferent`` {name: Hz} (default: the model's, at t = 0, first copy)."""
         aff = {a: float(np.ravel(v)[0]) for a, v in self._afferent_values().items()}
         for a, v in (afferent or {}).items():
@@ -539,17 +615,25 @@ class RateModel:
         x0 = np.array(x0)
         x = self._newton(x0.copy(), aff, tol, max_iter)
         if x is None:
-            slow = max([self.T] + [-1.0 / ad.gamma for tf in self.populations.values()
-                                   for ad in tf.form.adaptation])
             with np.errstate(all="ignore"):
-                relaxed = self._relax(x0.copy(), aff, 5 * slow)
+                relaxed = self._relax(x0.copy(), aff, 5 * self._slowest())
             if np.all(np.isfinite(relaxed)):
                 x = self._newton(relaxed, aff, tol, max_iter)
+        order = 1
+        if x is not None and self.order == 2:   # from the first-order fixed point
+            order = 2
+            x = self._newton(self._with_cov(x, aff), aff, tol, max_iter, order)
+            if x is None:
+                with np.errstate(all="ignore"):
+                    relaxed = self._relax(self._with_cov(x0.copy(), aff), aff,
+                                          5 * self._slowest(), order)
+                if np.all(np.isfinite(relaxed)):
+                    x = self._newton(relaxed, aff, tol, max_iter, order)
         if x is None:
             raise ConfigurationError("find_fixed_point did not converge", code="E930",
                                      hint="try another guess={pop: rate}, or integrate "
                                           "with run() to see where the rates go")
-        ev = np.linalg.eigvals(self._jacobian(x, aff))
+        ev = np.linalg.eigvals(self._jacobian(x, aff, order))
         rates = {p: float(x[k]) for k, p in enumerate(pops)}
         W, j = {}, len(pops)
         for p, tf in self.populations.items():
@@ -557,9 +641,11 @@ class RateModel:
             for ad in tf.form.adaptation:
                 W[p][ad.var] = float(x[j])
                 j += 1
+        cov = {pair: float(x[j + n]) for n, pair in enumerate(self._pairs())} \
+            if order == 2 else {}
         for p, tf in self.populations.items():
             rin = dict(aff, **rates)
             tf.check_range(moments(tf.form, {n: rin[n] for n in tf.inputs},
                                    W=W[p] if tf.form.adaptation else {}),
                            {n: rin[n] for n in tf.inputs if n in tf.range})
-        return FixedPoint(rates, W, ev, bool(np.all(ev.real < 0)))
+        return FixedPoint(rates, W, ev, bool(np.all(ev.real < 0)), cov)

@@ -242,3 +242,45 @@ def test_out_of_range_rates_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         tf({"exc": 10.0, "inh": 10.0})
+
+
+def test_second_order_fixed_point():
+    """find_fixed_point with order=2 (excitatory cells with adaptation): the generated
+    second-order equations (numpy backend, 10 Euler steps) stay at the point found in
+    numpy, the covariance
+    correction moves the rates away from the first-order fixed point, and the
+    covariances are positive definite."""
+    tfs = _populations()
+    # the excitatory cells with an adaptation current (a W state in the equations)
+    model = COBA.replace("gL*(EL - v)", "gL*(EL - v) - w") + \
+        "dw/dt = (a*(v - EL) - w)/tau_w : amp\n"
+    ns = dict(NS, a=2 * nS, tau_w=200 * ms, b=10 * pA)
+    form = mf.cell_form(mf.Cell(model, "v > -50*mV", "v = -65*mV; w += b", namespace=ns,
+                                inputs={"exc": mf.Input("ge", 1 * nS, 200),
+                                        "aff": mf.Input("ge", 1 * nS, 200),
+                                        "inh": mf.Input("gi", 4 * nS, 50)}, name="exc"))
+    tfs["exc"] = mf.TransferFunction(form, np.array(P_RS), dict(NORM))
+    N = {"exc": 4000, "inh": 1000}
+    fp1 = mf.RateModel(tfs, afferent={"aff": 4 * Hz}).find_fixed_point()
+    model = mf.RateModel(tfs, afferent={"aff": 4 * Hz}, order=2, sizes=N)
+    fp = model.find_fixed_point()
+    assert fp.stable and set(fp.cov) == {("exc", "exc"), ("exc", "inh"), ("inh", "inh")}
+    C = np.array([[fp.cov["exc", "exc"], fp.cov["exc", "inh"]],
+                  [fp.cov["exc", "inh"], fp.cov["inh", "inh"]]])
+    assert np.all(np.linalg.eigvalsh(C) > 0)
+    shift = {p: fp.rates[p] - fp1.rates[p] for p in fp.rates}
+    assert max(abs(v) for v in shift.values()) > 1e-4
+    net, G, _ = model.network(init=fp.rates)
+    for p, Wp in fp.W.items():
+        for var, v in Wp.items():
+            setattr(G, f"W_{p}_{var}", v)
+    for (k, l), v in fp.cov.items():
+        setattr(G, f"c_{k}_{l}", v)
+    net.run(1 * ms, backend="numpy")
+    for p in fp.rates:   # 10 steps of dt: still there (to 1 % of the 2nd-order shift)
+        assert getattr(G, f"nu_{p}")[0] == pytest.approx(fp.rates[p],
+                                                         abs=0.01 * abs(shift[p]) + 1e-9)
+    for (k, l), v in fp.cov.items():
+        assert getattr(G, f"c_{k}_{l}")[0] == pytest.approx(v, rel=1e-3)
+    assert fp.W["exc"]["w"] > 0 and G.W_exc_w[0] == pytest.approx(fp.W["exc"]["w"],
+                                                                   rel=1e-6)
