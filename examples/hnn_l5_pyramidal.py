@@ -7,13 +7,9 @@ densities are HNN-core's published defaults (``hnn_core/params_default.py``,
 cad, kca, km, cat, ar), rewritten here as equations, with their Q10 factors at HNN-core's
 37 degC. See docs/spatial.md ("The HNN-core L5 pyramidal cell").
 
-    python examples/hnn_l5_pyramidal.py        # prints spike times for 3 current steps
-
-``EQSIM_EXAMPLE_SHORT=1`` runs 50 ms only (for tests).
+    python examples/hnn_l5_pyramidal.py --out l5.png   # 3 steps: spike times, a plot
 """
 from __future__ import annotations
-
-import os
 
 import numpy as np
 
@@ -150,7 +146,7 @@ def ar_distance(name: str, n: int) -> np.ndarray:
     return start + (np.arange(n) + 0.5) / n * L
 
 
-def build(currents_nA, t_on=100.0, dt=0.025, celsius: float = CELSIUS, cells=None):
+def build(currents_nA, dt=0.025, celsius: float = CELSIUS, cells=None):
     """One SpatialNeuron with a copy of the cell per current amplitude. Returns the neuron,
     the soma's compartment index, the section slices and the compartments per cell."""
     root, secs = morphology()
@@ -173,7 +169,7 @@ def build(currents_nA, t_on=100.0, dt=0.025, celsius: float = CELSIUS, cells=Non
                     v=V_INIT[name] * mV)
         for var, val in vals.items():
             getattr(neuron, var)[idx] = val
-    _initial_state(neuron, celsius)
+    _initial_state(neuron)
     return neuron, slices["soma"].start, slices, ncomp
 
 
@@ -192,36 +188,20 @@ def _slices(root, secs) -> dict:
     return out
 
 
-def _initial_state(neuron, celsius: float) -> None:
-    """NEURON's INITIAL blocks at the initial v: gates at steady state, except cat's m = 0
-    and ar's m = 0.25; cai = cainf."""
-    vm = np.asarray(neuron.v[:]) / 1e-3
-    ca = 1e-4
-    am = 1.0 / _exprel(-(vm + 40) / 10); bm = 4 * np.exp(-(vm + 65) / 18)
-    ah = 0.07 * np.exp(-(vm + 65) / 20); bh = 1 / (np.exp(-(vm + 35) / 10) + 1)
-    an = 0.1 / _exprel(-(vm + 55) / 10); bn = 0.125 * np.exp(-(vm + 65) / 80)
-    aca = 0.055 * 3.8 / _exprel((-27 - vm) / 3.8); bca = 0.94 * np.exp((-75 - vm) / 17)
-    ahca = 0.000457 * np.exp((-13 - vm) / 50); bhca = 0.0065 / (np.exp((-vm - 15) / 28) + 1)
-    akm = 0.009 / _exprel(-(vm + 30) / 9); bkm = 0.009 / _exprel((vm + 30) / 9)
-    neuron.m = am / (am + bm)
-    neuron.h = ah / (ah + bh)
-    neuron.n = an / (an + bn)
-    neuron.mca = aca / (aca + bca)
-    neuron.hca = ahca / (ahca + bhca)
-    neuron.nkm = akm / (akm + bkm)
-    neuron.nkca = 0.01 * ca / (0.01 * ca + 0.02)
-    neuron.mcat = 0.0
-    neuron.hcat = 1 / (1 + np.exp((vm + 80) / 4))
+def _initial_state(neuron) -> None:
+    """NEURON's INITIAL blocks at the initial v: gates at steady state (cai = cainf for
+    kca), except cat's m = 0 and ar's m = 0.25 (as the mod files set them)."""
+    neuron.ca = "CAINF"
+    neuron.m = "am/(am + bm)"
+    neuron.h = "ah/(ah + bh)"
+    neuron.n = "an/(an + bn)"
+    neuron.mca = "aca/(aca + bca)"
+    neuron.hca = "ahca/(ahca + bhca)"
+    neuron.nkm = "akm/(akm + bkm)"
+    neuron.nkca = "0.01*(ca/mmolar)/(0.01*(ca/mmolar) + 0.02)"
+    neuron.mcat = 0
+    neuron.hcat = "hcatinf"
     neuron.mar = 0.25
-    from eqsim import mmolar
-    neuron.ca = ca * mmolar
-
-
-def _exprel(x):
-    x = np.asarray(x, dtype=float)
-    small = np.abs(x) < 1e-8
-    return np.where(small, 1 + x / 2, np.expm1(np.where(small, 1.0, x)) /
-                    np.where(small, 1.0, x))
 
 
 def run_steps(currents_nA=(0.1, 0.5, 1.0), t_on=100.0, t_off=400.0, t_stop=500.0,
@@ -246,9 +226,32 @@ def run_steps(currents_nA=(0.1, 0.5, 1.0), t_on=100.0, t_off=400.0, t_stop=500.0
     return np.asarray(mon.t / ms), np.asarray(mon.v / mV), trains
 
 
+def main() -> None:
+    import argparse
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=500.0,
+                        help="ms; the step lasts from 20%% to 80%% of it (default 500)")
+    parser.add_argument("--currents", type=float, nargs="+", default=[0.1, 0.5, 1.0],
+                        help="step amplitudes in nA, one cell each")
+    parser.add_argument("--out", default="hnn_l5_pyramidal.png")
+    args = parser.parse_args()
+    d = args.duration
+    t, v, trains = run_steps(args.currents, t_on=0.2 * d, t_off=0.8 * d, t_stop=d)
+    for a, tr in zip(args.currents, trains):
+        print(f"{a:g} nA: {len(tr)} spikes at {np.round(tr, 3).tolist()} ms")
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for a, vv in zip(args.currents, v):
+        ax.plot(t, vv, lw=0.8, label=f"{a:g} nA")
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel("soma V_m (mV)")
+    ax.set_title("HNN-core L5 pyramidal cell (eqsim)")
+    ax.legend()
+    fig.savefig(args.out, dpi=100)
+    print(f"wrote {args.out}")
+
+
 if __name__ == "__main__":
-    short = os.environ.get("EQSIM_EXAMPLE_SHORT")
-    t, v, trains = run_steps(t_stop=50.0, t_on=20.0, t_off=40.0) if short else run_steps()
-    for a, tr, vv in zip((0.1, 0.5, 1.0), trains, v):
-        print(f"{a} nA: {len(tr)} spikes at {np.round(tr, 2).tolist()} ms; "
-              f"v at end of step {vv[int(len(vv) * 0.79)]:.2f} mV")
+    main()

@@ -25,6 +25,7 @@ EXAMPLES = {
     "ntwk_rsfs.py": ["--N", "500", "--duration", "0.2", "--scan-size", "2",
                      "--scan-duration", "0.05"],
     "sonata_pointnet.py": ["--duration", "300"],   # BMTK absent: the BioNet files
+    "hnn_l5_pyramidal.py": ["--duration", "60"],
 }
 
 EXTRA_OUTPUTS = {"ntwk_rsfs.py": ("figure.h5", "figure_scan")}   # beside --out
