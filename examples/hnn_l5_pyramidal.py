@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from eqsim import (Cylinder, SpatialNeuron, SpikeMonitor, StateMonitor, Network,
-                   amp, cm, mV, ms, nA, ohm, siemens, uF, um)
+from eqsim import (Cylinder, Network, SpatialNeuron, SpikeMonitor, StateMonitor, amp, cm,
+                   mV, ms, nA, ohm, siemens, uF, um)
 
 CELSIUS = 37.0                    # HNN-core's net._params["celsius"]
 FARADAY = 96485.33212             # C/mol (NEURON 8's CODATA 2018 constants)
@@ -101,18 +101,27 @@ gkm : 1
 gcat : siemens/meter**2
 gar : siemens/meter**2
 taur : second
+q10hh : 1 (constant)
+tadj : 1 (constant)
+RT2F : volt (constant)
 """
 
 
-def namespace(celsius: float = CELSIUS) -> dict:
-    """Constants of the mod files at temperature ``celsius``."""
-    from eqsim import mmolar, mol, second, volt
-    return dict(
-        ENa=50 * mV, EK=-77 * mV, ECAT=125 * mV, EAR=-35 * mV,   # NEURON's defaults, mods
-        q10hh=3.0 ** ((celsius - 6.3 - 30.7) / 10), tadj=2.3 ** ((celsius - 23 - 30.7) / 10),
-        RT2F=R_GAS * (celsius + 273.15) / (2 * FARADAY) * volt, CAO=2.0 * mmolar,
-        FARADAY=FARADAY * amp * second / mol, DEPTH=0.1 * um,
-        CAINF=1e-4 * mmolar)
+def namespace() -> dict:
+    """Constants of the mod files (NEURON's default ena, ek and cao)."""
+    from eqsim import mmolar, mol, second
+    return dict(ENa=50 * mV, EK=-77 * mV, ECAT=125 * mV, EAR=-35 * mV, CAO=2.0 * mmolar,
+                FARADAY=FARADAY * amp * second / mol, DEPTH=0.1 * um, CAINF=1e-4 * mmolar)
+
+
+def temperature_factors(celsius) -> dict:
+    """The mods' temperature terms: hh2's q10 = 3**((celsius - 6.3 - 30.7)/10); ca, km
+    and kca's tadj = 2.3**((celsius - 23 - 30.7)/10); RT/2F of eca's Nernst potential."""
+    from eqsim import volt
+    celsius = np.asarray(celsius, dtype=float)
+    return dict(q10hh=3.0 ** ((celsius - 6.3 - 30.7) / 10),
+                tadj=2.3 ** ((celsius - 23 - 30.7) / 10),
+                RT2F=R_GAS * (celsius + 273.15) / (2 * FARADAY) * volt)
 
 
 def morphology():
@@ -146,14 +155,15 @@ def ar_distance(name: str, n: int) -> np.ndarray:
     return start + (np.arange(n) + 0.5) / n * L
 
 
-def build(currents_nA, dt=0.025, celsius: float = CELSIUS, cells=None):
-    """One SpatialNeuron with a copy of the cell per current amplitude. Returns the neuron,
-    the soma's compartment index, the section slices and the compartments per cell."""
+def build(currents_nA, dt=0.025, celsius=CELSIUS):
+    """One SpatialNeuron with a copy of the cell per current amplitude (``celsius``: one
+    temperature, or one per cell). Returns the neuron, the soma's compartment index, the
+    section slices and the compartments per cell."""
     root, secs = morphology()
-    k = len(currents_nA) if cells is None else cells
+    k = len(currents_nA)
     neuron = SpatialNeuron(root, MODEL, Cm=CM * uF / cm ** 2, Ri=RA * ohm * cm,
                            method="exponential_euler", threshold="v > 0*mV",
-                           refractory="v > 0*mV", namespace=namespace(celsius),
+                           refractory="v > 0*mV", namespace=namespace(),
                            dt=dt * ms, cells=k)
     slices = _slices(root, secs)
     ncomp = root.total_compartments
@@ -169,6 +179,9 @@ def build(currents_nA, dt=0.025, celsius: float = CELSIUS, cells=None):
                     v=V_INIT[name] * mV)
         for var, val in vals.items():
             getattr(neuron, var)[idx] = val
+    celsius = np.broadcast_to(np.asarray(celsius, dtype=float), (k,))
+    for var, val in temperature_factors(np.repeat(celsius, ncomp)).items():
+        setattr(neuron, var, val)
     _initial_state(neuron)
     return neuron, slices["soma"].start, slices, ncomp
 
@@ -205,10 +218,10 @@ def _initial_state(neuron) -> None:
 
 
 def run_steps(currents_nA=(0.1, 0.5, 1.0), t_on=100.0, t_off=400.0, t_stop=500.0,
-              dt=0.025, record_dt=0.25, backend=None):
+              dt=0.025, record_dt=0.25, celsius=CELSIUS, backend=None):
     """Steps of ``currents_nA`` into the soma from t_on to t_off (ms). Returns
     (t in ms, soma v in mV per step, spike times in ms per step)."""
-    neuron, soma, slices, ncomp = build(currents_nA, dt=dt)
+    neuron, soma, _, ncomp = build(currents_nA, dt=dt, celsius=celsius)
     k = len(currents_nA)
     soma_idx = [c * ncomp + soma for c in range(k)]
     mon = StateMonitor(neuron, "v", record=soma_idx, dt=record_dt * ms)

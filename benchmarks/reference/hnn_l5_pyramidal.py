@@ -13,38 +13,40 @@ runs it (the mod files' rate TABLEs, linearly interpolated, on) and with the tab
 (``usetable_<mech> = 0``: the rate functions exactly as written, which is what eqsim's
 equations compute). Writes tests/data/hnn_l5_pyramidal.json: the soma V_m every 0.25 ms,
 spike times (first step with v > 0 mV after v <= 0 mV), the per-segment geometry and the
-gbar_ar values NEURON holds.
+gbar_ar values NEURON holds. A last run (1.0 nA, tables off) at 32 degC checks the
+mods' temperature factors (at 37 degC hh2's q10 is exactly 1).
 """
 import json
 import os
 
-import numpy as np
-from neuron import h
-
 import hnn_core
+import numpy as np
 from hnn_core.cells_default import pyramidal
 from hnn_core.network_builder import load_custom_mechanisms
+from neuron import h
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "tests", "data", "hnn_l5_pyramidal.json")
 CURRENTS_NA = [0.1, 0.5, 1.0]
 T_ON, T_OFF, T_STOP, DT, REC_DT = 100.0, 400.0, 500.0, 0.025, 0.25
 CELSIUS = 37.0                                     # hnn_core params_default "celsius"
+OTHER_CELSIUS = 32.0                               # a second temperature: the Q10s at work
 TABLE_MECHS = ["hh2", "ca", "km", "cat", "ar"]     # the mods with a TABLE statement
 
 
-def run_all(cell, use_tables: bool) -> list:
+def run_all(cell, use_tables: bool, celsius: float = CELSIUS,
+            currents=tuple(CURRENTS_NA)) -> list:
     soma = cell._nrn_sections["soma"]
     for mech in TABLE_MECHS:
         setattr(h, "usetable_" + mech, 1 if use_tables else 0)
     out = []
-    for amp in CURRENTS_NA:
+    for amp in currents:
         clamp = h.IClamp(soma(0.5))
         clamp.delay, clamp.dur, clamp.amp = T_ON, T_OFF - T_ON, amp
         v = h.Vector().record(soma(0.5)._ref_v)
         t = h.Vector().record(h._ref_t)
         h.dt = DT
-        h.celsius = CELSIUS
+        h.celsius = celsius
         for name, sec in cell._nrn_sections.items():   # HNN-core's per-section v0, as
             sec.v = cell.sections[name].v0             # its build sets before each run
         h.finitialize()             # keeps that v; INITIAL blocks at it
@@ -73,6 +75,7 @@ def main() -> None:
                 for name, sec in secs.items()}
     tables = run_all(cell, True)
     exact = run_all(cell, False)
+    cooler = run_all(cell, False, celsius=OTHER_CELSIUS, currents=(1.0,))
     data = {"meta": {"tool": f"hnn-core {hnn_core.__version__}, NEURON {h.nrnversion(1)}",
                      "script": "benchmarks/reference/hnn_l5_pyramidal.py",
                      "celsius": CELSIUS, "dt_ms": DT, "record_dt_ms": REC_DT,
@@ -80,11 +83,13 @@ def main() -> None:
                      "spike_rule": "time of the first step with v > 0 mV",
                      "ena": secs["soma"].ena, "ek": secs["soma"].ek,
                      "cao": h.cao0_ca_ion},
-            "geometry": geometry, "tables_on": tables, "tables_off": exact}
+            "geometry": geometry, "tables_on": tables, "tables_off": exact,
+            f"celsius_{OTHER_CELSIUS:g}_tables_off": cooler}
     with open(OUT, "w") as f:
         json.dump(data, f, separators=(",", ":"))
     for a, b in zip(tables, exact):
         print(a["amp_nA"], "nA: tables on", a["spikes_ms"], "off", b["spikes_ms"])
+    print(OTHER_CELSIUS, "degC, 1.0 nA, tables off", cooler[0]["spikes_ms"])
     print("wrote", OUT, os.path.getsize(OUT), "bytes")
 
 

@@ -34,12 +34,13 @@ def l5(request):
 
 @pytest.fixture(scope="module")
 def steps(l5):
-    """The reference protocol, one cell per amplitude, compiled C backend."""
+    """The reference protocol, one cell per amplitude at 37 degC and one (1 nA) at 32 degC,
+    in one group, compiled C backend."""
     m = REF["meta"]
-    amps = [r["amp_nA"] for r in REF["tables_off"]]
+    amps = [r["amp_nA"] for r in REF["tables_off"]] + [1.0]
     return l5.run_steps(amps, t_on=m["t_on_ms"], t_off=m["t_off_ms"],
                         t_stop=m["t_stop_ms"], dt=DT, record_dt=m["record_dt_ms"],
-                        backend="c")
+                        celsius=[37.0, 37.0, 37.0, 32.0], backend="c")
 
 
 def test_geometry_segments_and_h_density_as_hnn_core(l5):
@@ -47,7 +48,7 @@ def test_geometry_segments_and_h_density_as_hnn_core(l5):
     and the distance-dependent Ih density per segment equal what NEURON holds."""
     root, secs = l5.morphology()
     slices = l5._slices(root, secs)
-    neuron, soma, _, ncomp = l5.build([0.0])
+    neuron, _, _, ncomp = l5.build([0.0])
     assert ncomp == sum(g["nseg"] for g in REF["geometry"].values()) == 55
     parents = {"apical_trunk": ("soma", 1.0), "apical_1": ("apical_trunk", 1.0),
                "apical_2": ("apical_1", 1.0), "apical_tuft": ("apical_2", 1.0),
@@ -93,7 +94,7 @@ def test_spike_trains(steps, k):
     without tables, within 0.05 ms of NEURON with HNN-core's tables for the spikes before
     the pause and within 1 ms after it (measured 0.6 ms). Spike time: the first step with
     v > 0 mV (eqsim stamps the step's start, NEURON its end)."""
-    t, v, trains = steps
+    _, _, trains = steps
     ours = trains[k]
     for key, before, after in (("tables_off", DT, DT), ("tables_on", 2 * DT, 1.0)):
         ref = np.asarray(REF[key][k]["spikes_ms"])
@@ -101,6 +102,16 @@ def test_spike_trains(steps, k):
         err = np.abs(ours + DT - ref)
         assert np.all(err[ref < 200] <= before + 1e-6), (key, err)
         assert np.all(err <= after + 1e-6), (key, err)
+
+
+def test_temperature_factors_at_32_degC(steps):
+    """1.0 nA at 32 degC (hh2's q10 = 0.53 instead of 1, ca/km/kca's tadj = 0.16 instead
+    of 0.25, eca's RT/2F): 4 spikes instead of 7, each within one step of NEURON's."""
+    _, _, trains = steps
+    ref = np.asarray(REF["celsius_32_tables_off"][0]["spikes_ms"])
+    assert len(trains[3]) == len(ref) == 4
+    assert np.all(np.abs(trains[3] + DT - ref) <= DT + 1e-6)
+    assert len(trains[2]) == 7                          # the same step at 37 degC
 
 
 def test_backends_agree(l5):
