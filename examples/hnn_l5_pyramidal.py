@@ -217,14 +217,30 @@ def _initial_state(neuron) -> None:
     neuron.mar = 0.25
 
 
+REVERSED = ("basal_2", "basal_1")   # traversed from NEURON's 1 end to its 0 end
+
+
+def compartment(slices: dict, section: str, x: float) -> int:
+    """The compartment (within a cell) holding NEURON's location ``section(x)``."""
+    sl = slices[section]
+    n = sl.stop - sl.start
+    k = min(int(x * n), n - 1)
+    return sl.start + (n - 1 - k if section in REVERSED else k)
+
+
 def run_steps(currents_nA=(0.1, 0.5, 1.0), t_on=100.0, t_off=400.0, t_stop=500.0,
-              dt=0.025, record_dt=0.25, celsius=CELSIUS, backend=None):
+              dt=0.025, record_dt=0.25, celsius=CELSIUS, backend=None, sites=None):
     """Steps of ``currents_nA`` into the soma from t_on to t_off (ms). Returns
-    (t in ms, soma v in mV per step, spike times in ms per step)."""
-    neuron, soma, _, ncomp = build(currents_nA, dt=dt, celsius=celsius)
+    (t in ms, soma v in mV per step, spike times in ms per step), and with ``sites``
+    (``{name: (section, x)}``) a fourth item: ``{name: v in mV per step}`` there."""
+    neuron, soma, slices, ncomp = build(currents_nA, dt=dt, celsius=celsius)
     k = len(currents_nA)
     soma_idx = [c * ncomp + soma for c in range(k)]
-    mon = StateMonitor(neuron, "v", record=soma_idx, dt=record_dt * ms)
+    sites = sites or {}
+    where = {name: [c * ncomp + compartment(slices, *loc) for c in range(k)]
+             for name, loc in sites.items()}
+    mon = StateMonitor(neuron, "v", record=soma_idx + sum(where.values(), []),
+                       dt=record_dt * ms)
     spikes = SpikeMonitor(neuron)
     net = Network(neuron, mon, spikes)
     kw = {} if backend is None else {"backend": backend}
@@ -236,7 +252,11 @@ def run_steps(currents_nA=(0.1, 0.5, 1.0), t_on=100.0, t_off=400.0, t_stop=500.0
     net.run((t_stop - t_off) * ms, **kw)
     i, t = np.asarray(spikes.i), np.asarray(spikes.t / ms)
     trains = [np.sort(t[i == s]) for s in soma_idx]
-    return np.asarray(mon.t / ms), np.asarray(mon.v / mV), trains
+    v = np.asarray(mon.v / mV)
+    if not sites:
+        return np.asarray(mon.t / ms), v, trains
+    extra = {name: v[k * (j + 1):k * (j + 2)] for j, name in enumerate(sites)}
+    return np.asarray(mon.t / ms), v[:k], trains, extra
 
 
 def main() -> None:

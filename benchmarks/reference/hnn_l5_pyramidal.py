@@ -12,7 +12,9 @@ and time step (0.025 ms), and injects one step per run into soma(0.5) from 100 t
 runs it (the mod files' rate TABLEs, linearly interpolated, on) and with the tables off
 (``usetable_<mech> = 0``: the rate functions exactly as written, which is what eqsim's
 equations compute). Writes tests/data/hnn_l5_pyramidal.json: the soma V_m every 0.25 ms,
-spike times (first step with v > 0 mV after v <= 0 mV), the per-segment geometry and the
+spike times (first step with v > 0 mV after v <= 0 mV), V_m in the middle of the apical
+tuft and near the tip of basal_2 in the subthreshold run (every 0.25 ms; all V_m rounded
+to 1e-4 mV), the per-segment geometry and the
 gbar_ar values NEURON holds. A last run (1.0 nA, tables off) at 32 degC checks the
 mods' temperature factors (at 37 degC hh2's q10 is exactly 1).
 """
@@ -30,6 +32,7 @@ OUT = os.path.join(ROOT, "tests", "data", "hnn_l5_pyramidal.json")
 CURRENTS_NA = [0.1, 0.5, 1.0]
 T_ON, T_OFF, T_STOP, DT, REC_DT = 100.0, 400.0, 500.0, 0.025, 0.25
 CELSIUS = 37.0                                     # hnn_core params_default "celsius"
+SITES = {"tuft": ("apical_tuft", 0.5), "basal_tip": ("basal_2", 0.9)}   # dendritic V_m
 OTHER_CELSIUS = 32.0                               # a second temperature: the Q10s at work
 TABLE_MECHS = ["hh2", "ca", "km", "cat", "ar"]     # the mods with a TABLE statement
 
@@ -44,6 +47,8 @@ def run_all(cell, use_tables: bool, celsius: float = CELSIUS,
         clamp = h.IClamp(soma(0.5))
         clamp.delay, clamp.dur, clamp.amp = T_ON, T_OFF - T_ON, amp
         v = h.Vector().record(soma(0.5)._ref_v)
+        dend = {name: h.Vector().record(cell._nrn_sections[sec](x)._ref_v)
+                for name, (sec, x) in SITES.items()}
         t = h.Vector().record(h._ref_t)
         h.dt = DT
         h.celsius = celsius
@@ -55,7 +60,9 @@ def run_all(cell, use_tables: bool, celsius: float = CELSIUS,
         up = np.flatnonzero((v[1:] > 0) & (v[:-1] <= 0)) + 1
         step = int(round(REC_DT / DT))
         out.append({"amp_nA": amp, "spikes_ms": np.round(t[up], 6).tolist(),
-                    "v_mV": np.round(v[::step], 6).tolist()})
+                    "v_mV": np.round(v[::step], 4).tolist(),
+                    **{f"{name}_v_mV": np.round(np.array(vec)[::step], 4).tolist()
+                       for name, vec in dend.items() if amp == CURRENTS_NA[0]}})
         del clamp
     return out
 
