@@ -161,11 +161,11 @@ def build(currents_nA, dt=0.025, celsius=CELSIUS):
     section slices and the compartments per cell."""
     root, secs = morphology()
     k = len(currents_nA)
+    slices = _slices(root, secs)
     neuron = SpatialNeuron(root, MODEL, Cm=CM * uF / cm ** 2, Ri=RA * ohm * cm,
                            method="exponential_euler", threshold="v > 0*mV",
-                           refractory="v > 0*mV", namespace=namespace(),
-                           dt=dt * ms, cells=k)
-    slices = _slices(root, secs)
+                           refractory="v > 0*mV", threshold_location=slices["soma"].start,
+                           namespace=namespace(), dt=dt * ms, cells=k)
     ncomp = root.total_compartments
     S = siemens / cm ** 2
     for name, sl in slices.items():
