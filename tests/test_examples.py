@@ -29,6 +29,7 @@ EXAMPLES = {
                           "0.5", "--duration", "0.3", "--sweep", "4",
                           "--sweep-duration", "0.3", "--warmup", "0.1"],
     "potjans_diesmann.py": ["--scale", "0.05", "--presim", "0.1", "--duration", "0.2"],
+    "hnn_l5_pyramidal.py": ["--duration", "60"],
 }
 
 EXTRA_OUTPUTS = {"ntwk_rsfs.py": ("figure.h5", "figure_scan"),   # beside --out

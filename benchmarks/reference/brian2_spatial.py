@@ -9,7 +9,7 @@ Runs the models of tests/spatial/spatial_models.py (the same statements eqsim's 
 run) with Brian2's numpy target (plain IEEE double, reproducible) and writes spike times,
 the conduction velocity and sampled traces to tests/data/brian2_spatial.json; writes the
 synthetic SWC file tests/data/spatial_cell.swc and stores the geometry Brian2 reads from it
-(per compartment) and a passive run on it.
+(per compartment), a passive run on it and an active (Hodgkin-Huxley) one.
 """
 import json
 import os
@@ -68,6 +68,10 @@ def main() -> None:
                        "sections": morpho.topology().__str__(),
                        "record": np.asarray(mon.record).tolist(),
                        "v": np.asarray(mon.v).tolist()}
+    brian2.start_scope()
+    neuron, spikes, mon, run = spatial_models.swc_active_cell(brian2, SWC)
+    run()
+    out["swc_active"] = summary(neuron, spikes, mon, ["v"])
     with open(OUT, "w") as f:
         json.dump(out, f)
     print("wrote", OUT, "velocity", out["hh_axon"]["velocity_m_s"],

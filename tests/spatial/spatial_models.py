@@ -170,3 +170,55 @@ def swc_cell(b, path):
         neuron.I = 0 * amp
         net.run(3 * ms, **kw)
     return neuron, morpho, mon, run
+
+
+def swc_active_cell(b, path):
+    """The synthetic SWC cell with Hodgkin-Huxley channels (rates of Traub & Miles as in
+    Brian2's COBAHH, resting near -65 mV): Na and K dense in the soma and axon, sparse in
+    the dendrites; 0.3 nA into the soma for 15 ms: spikes at the soma and the axon's end,
+    v at the soma, a basal tip and the axon's end."""
+    ms, mV, cm, nA, amp = b.ms, b.mV, b.cm, b.nA, b.amp
+    morpho = b.Morphology.from_file(str(path))
+    eqs = """
+    Im = gL*(EL - v) + gNa*m**3*h*(ENa - v) + gK*n**4*(EK - v) : amp/meter**2
+    I : amp (point current)
+    dm/dt = 0.32*(mV**-1)*4*mV/exprel((13*mV - v + VT)/(4*mV))/ms*(1 - m)
+            - 0.28*(mV**-1)*5*mV/exprel((v - VT - 40*mV)/(5*mV))/ms*m : 1
+    dn/dt = 0.032*(mV**-1)*5*mV/exprel((15*mV - v + VT)/(5*mV))/ms*(1 - n)
+            - 0.5*exp((10*mV - v + VT)/(40*mV))/ms*n : 1
+    dh/dt = 0.128*exp((17*mV - v + VT)/(18*mV))/ms*(1 - h)
+            - 4/(1 + exp((40*mV - v + VT)/(5*mV)))/ms*h : 1
+    gNa : siemens/meter**2
+    gK : siemens/meter**2
+    """
+    ms_cm2 = b.msiemens / cm ** 2
+    ns = {"gL": 0.05 * ms_cm2, "EL": -65 * mV, "ENa": 50 * mV, "EK": -90 * mV,
+          "VT": -63 * mV}
+    soma = 0
+    axon_end = int(np.atleast_1d(morpho.axon._indices())[-1])
+    tip = int(np.atleast_1d(morpho.dend.L.L._indices())[-1])
+    neuron = b.SpatialNeuron(morpho, eqs, namespace=ns, Cm=1 * b.uF / cm ** 2,
+                             Ri=100 * b.ohm * cm, method="exponential_euler",
+                             threshold="v > -20*mV", refractory="v > -40*mV",
+                             dt=0.025 * ms)
+    neuron.v = -65 * mV
+    neuron.m = 0.0
+    neuron.h = 1.0
+    neuron.n = 0.0
+    neuron.gNa = 10 * ms_cm2
+    neuron.gK = 3 * ms_cm2
+    neuron.main.gNa = 100 * ms_cm2         # the soma
+    neuron.main.gK = 30 * ms_cm2
+    neuron.axon.gNa = 150 * ms_cm2         # the axon and the custom-type stretch after it
+    neuron.axon.gK = 40 * ms_cm2
+    spikes = b.SpikeMonitor(neuron)
+    mon = b.StateMonitor(neuron, "v", record=[soma, tip, axon_end], dt=0.1 * ms)
+    net = b.Network(neuron, spikes, mon)
+
+    def run(**kw):
+        net.run(2 * ms, **kw)
+        neuron.I[soma] = 0.3 * nA
+        net.run(15 * ms, **kw)
+        neuron.I = 0 * amp
+        net.run(3 * ms, **kw)
+    return neuron, spikes, mon, run

@@ -116,3 +116,16 @@ def test_swc_cell_vs_brian2(backend):
     run(backend=backend)
     assert list(mon.record) == ref["record"]
     _close(mon.v, ref["v"], 1e-6)
+
+
+def test_swc_active_cell_vs_brian2(backend):
+    """The same SWC file with Hodgkin-Huxley channels (dense in soma and axon, sparse in
+    the dendrites), a step into the soma: the same 208 spikes (4 per compartment, at the
+    same steps) and v within 1e-6 of its range at the soma, a dendritic tip and the axon's
+    end, as Brian2 2.9."""
+    path = Path(__file__).parents[1] / "data" / "spatial_cell.swc"
+    neuron, spikes, mon, run = spatial_models.swc_active_cell(eqsim, path)
+    run(backend=backend)
+    ref = REF["swc_active"]
+    assert len(ref["spike_i"]) == 208
+    _check(mon, spikes, ref, ["v"])
