@@ -1,0 +1,33 @@
+"""Errors of the PyNN backend: PyNN's own types where PyNN has one, each also an
+EqsimError with a code, so that ``except pyNN.errors.ConnectionError`` and
+``except eqsim.EqsimError`` both catch them."""
+from __future__ import annotations
+
+from pyNN import errors as pynn_errors
+
+from ..errors import ConfigurationError
+
+
+class PyNNConnectionError(pynn_errors.ConnectionError, ConfigurationError):
+    """A connector that cannot be satisfied, or a projection between wrong objects."""
+
+    def __init__(self, message: str, code: str, hint: str | None = None):
+        ConfigurationError.__init__(self, message, hint=hint, code=code)
+
+
+class PyNNInvalidParameterValueError(pynn_errors.InvalidParameterValueError,
+                                     ConfigurationError):
+    """A parameter value PyNN's schema accepts but the model cannot use."""
+
+    def __init__(self, message: str, code: str, hint: str | None = None):
+        ConfigurationError.__init__(self, message, hint=hint, code=code)
+
+
+class PyNNRecordingError(pynn_errors.RecordingError, ConfigurationError):
+    """Asking for data that was not recorded."""
+
+    def __init__(self, message: str, code: str, hint: str | None = None):
+        ConfigurationError.__init__(self, message, hint=hint, code=code)
+
+
+__all__ = ["PyNNConnectionError", "PyNNInvalidParameterValueError", "PyNNRecordingError"]
