@@ -384,12 +384,15 @@ class FromListConnector(_pc.FromListConnector):
                                           "the connection list", code="E853")
         given = {}
         if self.column_names:
-            from pyNN.parameters import ParameterSpace
-            ps = ParameterSpace({name: conn[:, col] for col, name in
-                                 enumerate(self.column_names, 2)}, shape=(i.size,))
-            ps = projection.synapse_type.translate(ps)
-            ps.evaluate(simplify=False)
-            given = {k: np.asarray(v, float) for k, v in ps.items()}
+            from copy import deepcopy
+            syn = projection.synapse_type
+            ps = deepcopy(syn.parameter_space)
+            ps.shape = (i.size,)
+            ps.update(**{name: conn[:, col] for col, name in
+                         enumerate(self.column_names, 2)})
+            ps = syn.translate(ps)
+            given = {k: np.asarray(ps[k].evaluate(simplify=False), float)
+                     for k in syn.get_native_names(*self.column_names)}
         order = np.argsort(j, kind="stable")   # target-major, as PyNN connects them
         given = {k: (v[order] if np.ndim(v) else v) for k, v in given.items()}
         projection._connect_pairs(i[order], j[order], given, connector=self)

@@ -48,7 +48,24 @@ def evaluate_at(value, i: np.ndarray, j: np.ndarray) -> np.ndarray | float:
         return drawn.evaluate(simplify=False)
     if i.size == 0:
         return np.zeros(0)
-    return np.asarray(value[i, j], dtype=float)
+    if not callable(base):
+        return np.asarray(value[i, j], dtype=float)
+    # a function of distance or index: evaluated on dense blocks of targets (as PyNN's
+    # maps are), of which the connections' entries are taken
+    n_pre = value.shape[0]
+    out = np.empty(i.size)
+    order = np.argsort(j, kind="stable")
+    js = j[order]
+    step = max(1, (1 << 21) // max(n_pre, 1))
+    for c0 in range(int(js[0]), int(js[-1]) + 1, step):
+        lo, hi = np.searchsorted(js, [c0, c0 + step])
+        if lo == hi:
+            continue
+        c1 = int(js[hi - 1]) + 1
+        block = np.asarray(value[:, c0:c1], dtype=float).reshape(n_pre, c1 - c0)
+        sel = order[lo:hi]
+        out[sel] = block[i[sel], j[sel] - c0]
+    return out
 
 
 class Connection(common.Connection):
