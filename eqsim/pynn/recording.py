@@ -38,7 +38,8 @@ class Recorder(recording.Recorder):
 
     # ---- what to record --------------------------------------------------------------
     def _record(self, variable, new_ids, sampling_interval=None) -> None:
-        self.sampling_interval = sampling_interval or self._simulator.state.dt
+        if sampling_interval is not None:   # else the one given before (or dt)
+            self.sampling_interval = sampling_interval
         name = variable.name
         if name in self._monitors and new_ids and self._has_data(name):
             raise PyNNRecordingError(

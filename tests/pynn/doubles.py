@@ -34,6 +34,7 @@ class IFCurrExpDouble(cells.IF_curr_exp):
         ("i_offset", "i_offset", 1e-9))
     receptor_targets = {"excitatory": "isyn_exc", "inhibitory": "isyn_inh"}
     conductance_based = False
+    recordable = ["spikes", "v", "isyn_exc", "isyn_inh"]
     recordable_map = {"v": ("v", 1e3), "isyn_exc": ("isyn_exc", 1e9),
                       "isyn_inh": ("isyn_inh", 1e9)}
 
