@@ -29,5 +29,8 @@ class PyNNRecordingError(pynn_errors.RecordingError, ConfigurationError):
     def __init__(self, message: str, code: str, hint: str | None = None):
         ConfigurationError.__init__(self, message, hint=hint, code=code)
 
+    def __str__(self) -> str:   # eqsim's message, not PyNN's template
+        return self._format()
+
 
 __all__ = ["PyNNConnectionError", "PyNNInvalidParameterValueError", "PyNNRecordingError"]

@@ -142,13 +142,9 @@ class Projection(common.Projection):
                 f"eqsim.pynn cannot make synapses of type "
                 f"{type(self.synapse_type).__name__}", code="E845",
                 hint="use eqsim.pynn's synapse types (sim.StaticSynapse, ...)")
-        kinds = {getattr(c, "conductance_based", None) for c in _celltypes(self.post)}
-        if len(kinds) > 1:
-            raise PyNNConnectionError(
-                "a projection onto an Assembly mixing conductance- and current-based "
-                "cells cannot have one weight unit", code="E846",
-                hint="make one projection per population")
-        self._weight_scale = 1e-6 if kinds.pop() else 1e-9
+        # (PyNN refuses assemblies that mix conductance- and current-based cells)
+        conductance = getattr(_celltypes(self.post)[0], "conductance_based", False)
+        self._weight_scale = 1e-6 if conductance else 1e-9
         self._pieces: list[tuple[np.ndarray, np.ndarray, dict]] = []
         self._i = np.zeros(0, np.int64)
         self._j = np.zeros(0, np.int64)
