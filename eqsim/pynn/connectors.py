@@ -149,30 +149,17 @@ def _sample_rows(rng, counts: np.ndarray, pool: int, exclude: np.ndarray | None,
                 val_parts.append(np.tile(cells, full[r]))
         counts = counts - full * avail
     kmax = int(counts.max()) if rows else 0
-    step = max(1, BLOCK // max(kmax, 1))
+    dense = not replace and rows and kmax > int(avail.min()) // 4
+    step = max(1, BLOCK // max(pool if dense else kmax, 1))
     for r0 in range(0, rows, step):
         r1 = min(rows, r0 + step)
         k = counts[r0:r1]
         ex = exclude[r0:r1]
         shape = (r1 - r0, kmax)
-        if not replace and kmax > avail[r0:r1].min() // 4:
+        if dense:
             vals = _permutation_prefix(rng, shape, pool, ex)
         else:
-            vals = _ints(rng, shape[0] * shape[1], pool).reshape(shape)
-            for _ in range(1000):
-                bad = vals == ex[:, None]
-                if not replace:
-                    order = np.argsort(vals, axis=1, kind="stable")
-                    srt = np.take_along_axis(vals, order, axis=1)
-                    dup = np.zeros(shape, bool)
-                    dup[:, 1:] = srt[:, 1:] == srt[:, :-1]
-                    back = np.zeros(shape, bool)
-                    np.put_along_axis(back, order, dup, axis=1)
-                    bad |= back
-                bad &= np.arange(kmax)[None, :] < k[:, None]
-                if not bad.any():
-                    break
-                vals[bad] = _ints(rng, int(bad.sum()), pool)
+            vals = _draw_distinct(rng, shape, pool, k, ex, replace)
         keep = np.arange(kmax)[None, :] < k[:, None]
         row_parts.append(np.broadcast_to(np.arange(r0, r1)[:, None], shape)[keep])
         val_parts.append(vals[keep])
@@ -182,13 +169,43 @@ def _sample_rows(rng, counts: np.ndarray, pool: int, exclude: np.ndarray | None,
             np.concatenate(val_parts).astype(np.int64))
 
 
+def _draw_distinct(rng, shape, pool: int, k: np.ndarray, ex: np.ndarray,
+                   replace: bool) -> np.ndarray:
+    """Rows of k[r] values from range(pool) (the other columns unused), none equal to
+    ex[r], distinct unless ``replace``: drawn at once, then only the duplicates (found
+    on rows sorted in place; a sample's order carries no meaning) are drawn again."""
+    kmax = shape[1]
+    vals = _ints(rng, shape[0] * kmax, pool).reshape(shape)
+    unused = np.arange(kmax)[None, :] >= k[:, None]
+    if unused.any():   # distinct values above the pool: never equal to a real one
+        vals[unused] = (pool + np.broadcast_to(np.arange(kmax), shape))[unused]
+    todo = np.arange(shape[0])
+    for _ in range(10000):
+        sub = vals[todo]
+        if not replace:
+            sub.sort(axis=1)
+        bad = sub == ex[todo, None]
+        if not replace:
+            bad[:, 1:] |= sub[:, 1:] == sub[:, :-1]
+        rows = bad.any(axis=1)
+        if not rows.any():
+            vals[todo] = sub
+            break
+        sub[bad] = _ints(rng, int(bad.sum()), pool)
+        vals[todo] = sub
+        todo = todo[rows]
+    return vals
+
+
 def _permutation_prefix(rng, shape, pool: int, exclude: np.ndarray) -> np.ndarray:
     """Rows of distinct values from range(pool) without exclude[r]: the first columns
     of a random permutation per row (random keys, argsort)."""
     keys = _uniform(rng, shape[0] * pool).reshape(shape[0], pool)
     has = exclude >= 0
     keys[np.flatnonzero(has), exclude[has]] = 2.0   # sorted last: never chosen
-    return np.argsort(keys, axis=1, kind="stable")[:, :shape[1]].astype(np.int64)
+    if shape[1] == 0:
+        return np.zeros(shape, np.int64)
+    return np.argpartition(keys, shape[1] - 1, axis=1)[:, :shape[1]].astype(np.int64)
 
 
 # ---- connectors -----------------------------------------------------------------------

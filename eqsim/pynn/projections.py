@@ -116,6 +116,17 @@ def _index_map(cells) -> tuple[list, np.ndarray, np.ndarray]:
     return groups, np.concatenate(gid), np.concatenate(gidx).astype(np.int64)
 
 
+def _column(pieces: list) -> np.ndarray | float:
+    """One value per connection from (size, value or array) pieces; a number when all
+    pieces give the same number."""
+    scalars = {float(v) for n, v in pieces if np.ndim(v) == 0}
+    if len(scalars) == 1 and all(np.ndim(v) == 0 for _, v in pieces):
+        return scalars.pop()
+    if not pieces:
+        return np.zeros(0)
+    return np.concatenate([np.broadcast_to(np.asarray(v, float), (n,)) for n, v in pieces])
+
+
 def _celltypes(cells) -> list:
     return [p.celltype for p in getattr(cells, "populations", [cells])]
 
@@ -199,36 +210,33 @@ class Projection(common.Projection):
     def _build(self) -> None:
         """Make the eqsim Synapses from the collected pieces (called once)."""
         names = list(self.synapse_type.native_parameters.keys())
-        if self._pieces:
-            i = np.concatenate([p[0] for p in self._pieces])
-            j = np.concatenate([p[1] for p in self._pieces])
-            cols = {}
-            for name in names:
-                cols[name] = np.concatenate([
-                    np.broadcast_to(np.asarray(p[2][name], dtype=float), p[0].shape)
-                    if name in p[2] else np.full(p[0].size, np.nan) for p in self._pieces])
-        else:
-            i = j = np.zeros(0, np.int64)
-            cols = {name: np.zeros(0) for name in names}
-        self._pieces = []
+        pieces, self._pieces = self._pieces, []
+        i = np.concatenate([p[0] for p in pieces]) if pieces else np.zeros(0, np.int64)
+        j = np.concatenate([p[1] for p in pieces]) if pieces else np.zeros(0, np.int64)
+        cols = {name: _column([(p[0].size, p[2].get(name, np.nan)) for p in pieces])
+                for name in names}
         local = self.post._mask_local[j] if j.size else np.zeros(0, bool)
         if not local.all():   # an MPI rank keeps the connections onto its cells
             i, j = i[local], j[local]
-            cols = {k: v[local] for k, v in cols.items()}
+            cols = {k: (v[local] if np.ndim(v) else v) for k, v in cols.items()}
         pre_groups, pre_gid, pre_gidx = _index_map(self.pre)
         post_groups, post_gid, post_gidx = _index_map(self.post)
         spec_cache = {}
         order_all, parts, start = [], [], 0
-        pair_key = pre_gid[i].astype(np.int64) * len(post_groups) + post_gid[j]
-        for key in np.unique(pair_key):
+        if len(pre_groups) == len(post_groups) == 1:
+            keys, pair_key = [0], None
+        else:
+            pair_key = pre_gid[i].astype(np.int64) * len(post_groups) + post_gid[j]
+            keys = np.unique(pair_key)
+        for key in keys:
             a, b = divmod(int(key), len(post_groups))
-            sel = np.flatnonzero(pair_key == key)
+            sel = np.arange(i.size) if pair_key is None else np.flatnonzero(pair_key == key)
             gi, gj = pre_gidx[i[sel]], post_gidx[j[sel]]
             order = np.argsort(gi, kind="stable")   # eqsim keeps synapses sorted by source
             sel, gi, gj = sel[order], gi[order], gj[order]
-            post_type = _celltypes(self.post)[b] if hasattr(self.post, "populations") \
-                else self.post.celltype
-            S = self._make_synapses(pre_groups[a], post_groups[b], post_type, spec_cache)
+            post_type = _populations_of_group(self.post, post_groups[b]).celltype
+            S = self._make_synapses(pre_groups[a], post_groups[b], post_type, spec_cache,
+                                    cols.get("delay"))
             S.connect(i=gi.astype(np.int32), j=gj.astype(np.int32))
             order_all.append(sel)
             parts.append((S, slice(start, start + sel.size), gj))
@@ -237,20 +245,25 @@ class Projection(common.Projection):
         self._i, self._j = i[order], j[order]
         self._parts = [(S, sl) for S, sl, _ in parts]
         for name, col in cols.items():
-            col = col[order]
-            if np.isnan(col).any() and name == "delay":
+            if name == "delay" and np.ndim(col) == 0 and not np.isnan(col):
+                continue   # one delay for all: given to the Synapses (no queue per synapse)
+            col = col[order] if np.ndim(col) else col
+            if name == "delay" and np.any(np.isnan(col)):
                 col = np.where(np.isnan(col), simulator.state.min_delay, col)
             self._write(name, col)
         for S, sl, gj in parts:
             self._fill_post_parameters(S, sl, gj)
 
-    def _make_synapses(self, pre_group, post_group, post_type, cache) -> Synapses:
+    def _make_synapses(self, pre_group, post_group, post_type, cache,
+                       delay=None) -> Synapses:
         key = id(post_type)
         if key not in cache:
             cache[key] = self.synapse_type.eqsim_synapse_spec(post_type, self.receptor_type)
         spec = cache[key]
+        scalar = delay is not None and np.ndim(delay) == 0 and not np.isnan(delay)
         S = Synapses(pre_group, post_group, model=spec["model"], on_pre=spec["on_pre"],
                      on_post=spec.get("on_post"), namespace=dict(spec.get("namespace", {})),
+                     delay=float(delay) * 1e-3 * second if scalar else None,
                      name=simulator.state.next_name("proj"))
         S._pynn_spec = spec
         simulator.state.add(S)
