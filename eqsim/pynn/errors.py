@@ -33,4 +33,21 @@ class PyNNRecordingError(pynn_errors.RecordingError, ConfigurationError):
         return self._format()
 
 
-__all__ = ["PyNNConnectionError", "PyNNInvalidParameterValueError", "PyNNRecordingError"]
+def check_plain_numbers(parameter_space, model, what: str) -> None:
+    """PyNN's parameters are plain numbers in PyNN's units (mV, ms, nA, uS, nF, Hz): a
+    value with units attached (eqsim's ``20*ms``, a ``quantities`` quantity) would be
+    scaled twice, so it is refused (E846)."""
+    import quantities as pq
+
+    from ..units import Quantity
+    for name, value in parameter_space.items():
+        base = getattr(value, "base_value", value)
+        if isinstance(base, (Quantity, pq.Quantity)):
+            unit = getattr(model, "units", {}).get(name, "PyNN's unit")
+            raise PyNNInvalidParameterValueError(
+                f"{what}: parameter '{name}' was given with units ({base!r}); PyNN "
+                f"parameters are plain numbers in PyNN's units", code="E846",
+                hint=f"give {name} as a number in {unit}")
+
+
+__all__ = ["check_plain_numbers", "PyNNConnectionError", "PyNNInvalidParameterValueError", "PyNNRecordingError"]

@@ -17,6 +17,7 @@ from pyNN.standardmodels import StandardCellType
 from ..errors import ConfigurationError
 from ..parallel.comm import local_range
 from . import simulator
+from .errors import check_plain_numbers
 from .recording import Recorder
 
 
@@ -72,6 +73,7 @@ class _ParameterAccess(_EqsimCells):
         """``parameter_space`` holds native (translated) values for this object's cells."""
         root = self._root()
         idx = self._root_indices()
+        check_plain_numbers(parameter_space, root.celltype, f"{root.label}.set()")
         parameter_space.evaluate(simplify=False)
         native = {}
         for name, value in parameter_space.items():
@@ -85,6 +87,7 @@ class _ParameterAccess(_EqsimCells):
     def _set_initial_value_array(self, variable, value) -> None:
         root = self._root()
         idx = self._root_indices()
+        check_plain_numbers({variable: value}, root.celltype, f"{root.label}.initialize()")
         values = np.asarray(value.evaluate(simplify=False), dtype=float)
         values = np.broadcast_to(values, (idx.size,))
         var, si = root.celltype.initial_state(variable, values)
@@ -137,6 +140,8 @@ class Population(_ParameterAccess, common.Population):
         lo, hi = local_range(self.size)
         self._mask_local = np.zeros(self.size, bool)
         self._mask_local[lo:hi] = True
+        check_plain_numbers(self.celltype.parameter_space, self.celltype,
+                            type(self.celltype).__name__)
         ps = self.celltype.native_parameters
         ps.shape = (self.size,)
         ps.evaluate(simplify=False)

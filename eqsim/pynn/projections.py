@@ -26,7 +26,7 @@ from pyNN.standardmodels import StandardSynapseType
 from ..runtime.synapses import Synapses
 from ..units import second
 from . import simulator
-from .errors import PyNNConnectionError
+from .errors import PyNNConnectionError, check_plain_numbers
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +156,8 @@ class Projection(common.Projection):
         # (PyNN refuses assemblies that mix conductance- and current-based cells)
         conductance = getattr(_celltypes(self.post)[0], "conductance_based", False)
         self._weight_scale = 1e-6 if conductance else 1e-9
+        check_plain_numbers(self.synapse_type.parameter_space, self.synapse_type,
+                            type(self.synapse_type).__name__)
         self._pieces: list[tuple[np.ndarray, np.ndarray, dict]] = []
         self._i = np.zeros(0, np.int64)
         self._j = np.zeros(0, np.int64)
@@ -382,6 +384,7 @@ class Projection(common.Projection):
 
     def _set_attributes(self, parameter_space) -> None:
         """``parameter_space``: native values over (pre, post), as PyNN's set() makes it."""
+        check_plain_numbers(parameter_space, self.synapse_type, f"{self.label}.set()")
         for name, value in parameter_space.items():
             values = evaluate_at(value, self._i, self._j)
             if name == "weight" and np.ndim(values):

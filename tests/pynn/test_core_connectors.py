@@ -259,3 +259,19 @@ def test_errors(pops):
         one = sim.Population(1, IFCurrExpDouble())
         sim.Projection(one, one, sim.FixedNumberPreConnector(
             1, allow_self_connections=False), StaticDouble())
+
+
+def test_values_with_units_are_refused(pops):
+    """A quantity would be scaled twice by PyNN's translation (20 ms -> 0.02 ms)."""
+    import quantities as pq
+    from eqsim.units import mV, ms
+    a, b = pops
+    with pytest.raises(pynn_errors.InvalidParameterValueError, match="E846"):
+        sim.Population(2, IFCurrExpDouble(tau_m=20 * ms))
+    with pytest.raises(pynn_errors.InvalidParameterValueError, match="E846"):
+        a.set(v_thresh=-50 * pq.mV)
+    with pytest.raises(pynn_errors.InvalidParameterValueError, match="E846"):
+        a.initialize(v=-65 * mV)
+    with pytest.raises(pynn_errors.InvalidParameterValueError, match="E846"):
+        sim.Projection(a, b, sim.AllToAllConnector(), StaticDouble(weight=0.1,
+                                                                   delay=1 * ms))

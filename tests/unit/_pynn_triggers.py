@@ -1,4 +1,4 @@
-"""Triggers of E841-E855 (E846 unused) (eqsim.pynn, tests/pynn/); skipped without PyNN."""
+"""Triggers of E841-E855 (eqsim.pynn, tests/pynn/); skipped without PyNN."""
 import numpy as np
 import pytest
 
@@ -50,6 +50,12 @@ def _no_spec():
     sim.Projection(p, p, sim.AllToAllConnector(), kind())
 
 
+def _with_units():
+    sim, Cell, _ = _sim()
+    from eqsim.units import ms
+    sim.Population(1, Cell(tau_m=20 * ms))
+
+
 def _pairs(connector, n_pre=3, n_post=3, same=False, view=False):
     sim, Cell, Static = _sim()
     a = sim.Population(n_pre, Cell())
@@ -70,6 +76,7 @@ PYNN_TRIGGERS = {
     "E843": lambda tp, mp: _record_more(),
     "E844": lambda tp, mp: _not_recorded(),
     "E845": lambda tp, mp: _no_spec(),
+    "E846": lambda tp, mp: _with_units(),
     "E847": lambda tp, mp: _pairs(lambda sim: sim.FixedProbabilityConnector(
         0.5, allow_self_connections="NoMutual"), same=True, view=True),
     "E848": lambda tp, mp: _pairs(lambda sim: sim.FixedNumberPreConnector(
