@@ -1,0 +1,1 @@
+"""eqsim.pynn (placeholder in branch pynnmodels until pynncore's package lands)."""
