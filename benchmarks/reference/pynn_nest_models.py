@@ -17,7 +17,6 @@ IF_curr_exp cells (two sources into one cell): V.
 from pathlib import Path
 
 import numpy as np
-import pyNN.nest as sim
 
 OUT = Path(__file__).resolve().parents[2] / "tests" / "data" / "pynn_nest_models.npz"
 DT = 0.1
@@ -63,6 +62,7 @@ SOURCES = {"dc": ("DCSource", {"amplitude": 0.5, "start": 20.0, "stop": 80.0}),
 
 
 def main() -> None:
+    import pyNN.nest as sim   # here: tests import the setups without NEST
     out = {}
     sim.setup(timestep=DT, min_delay=DT, spike_precision="on_grid")
     exc = sim.Population(1, sim.SpikeSourceArray(spike_times=EXC_TIMES))

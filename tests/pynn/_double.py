@@ -65,3 +65,40 @@ def native(model_type, n: int) -> dict:
     ps.shape = (n,)
     ps.evaluate(simplify=False)
     return {k: v for k, v in ps.items()}
+
+
+def population(celltype, n: int, name: str):
+    """What pynncore's Population does with a cell type: the group, PyNN's default
+    initial values, added to the network."""
+    G = celltype.eqsim_group(n, native(celltype, n), name)
+    for var, val in getattr(celltype, "default_initial_values", {}).items():
+        if var in getattr(celltype, "state_map", {}):
+            target, values = celltype.initial_state(var, np.full(n, float(val)))
+            G.arrays[target][...] = values
+    state().add(G)
+    return G
+
+
+def projection(pre, post, post_celltype, synapse_type, receptor: str, i, j):
+    """What pynncore's Projection does with a synapse type (the contract)."""
+    from eqsim.runtime.synapses import Synapses
+    from eqsim.units import second
+    spec = synapse_type.eqsim_synapse_spec(post_celltype, receptor)
+    S = Synapses(pre, post, spec["model"], on_pre=spec["on_pre"], on_post=spec["on_post"],
+                 namespace=spec["namespace"], delay=spec["delays"] or None)
+    S.connect(i=np.asarray(i, np.int32), j=np.asarray(j, np.int32))
+    n = len(S)
+    nat = native(synapse_type, n)
+    factor = 1e-6 if post_celltype.conductance_based else 1e-9
+    S.weight_ = np.asarray(nat["weight"], float) * factor
+    S.delay = (np.asarray(nat["delay"], float) * 1e-3 + spec["delay_offset"]) * second
+    for name in spec["per_synapse"]:
+        v = nat[name] if name in nat else spec["native_defaults"][name]
+        v = np.broadcast_to(np.asarray(v, float), (n,)).copy()
+        setattr(S, name + "_", v * (factor if name in spec["weight_like"] else 1.0))
+    for name, v in spec["native_defaults"].items():
+        if name not in spec["per_synapse"]:
+            setattr(S, name + "_", np.full(n, float(v)))
+    spec["prepare"](S)
+    state().add(S)
+    return S

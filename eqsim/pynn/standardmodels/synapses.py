@@ -153,10 +153,10 @@ _STDP = SYNAPSE_MODELS["stdp_synapse"]
 def _stdp_code(code: str) -> str:
     """NEST's stdp_synapse statements with PyNN's parameters: lambda = A_plus,
     alpha*lambda = A_minus, Wmax = w_max, the lower bound w_min (NEST: 0), tau_minus a
-    synaptic parameter (NEST: the target's)."""
+    synaptic parameter tau_minus_stdp (NEST: the target's tau_minus)."""
     code = code.replace("alpha*lambda_nest", "A_minus").replace("lambda_nest", "A_plus")
     code = re.sub(r"\bWmax\b", "w_max", code)
-    code = code.replace("tau_minus_post", "tau_minus")
+    code = code.replace("tau_minus_post", "tau_minus_stdp")
     code = code.replace("(weight/w_max)**mu_minus*K_minus, 0, inf)",
                         "(weight/w_max)**mu_minus*K_minus, w_min/w_max, inf)")
     return code
@@ -198,14 +198,14 @@ class STDPMechanism(synapses.STDPMechanism):
                 "STDPMechanism: eqsim.pynn runs SpikePairRule with the weight "
                 "dependences Additive, Multiplicative, AdditivePotentiation"
                 "MultiplicativeDepression and Gutig", code="E861")
-        model = _STDP.model.format(W=unit).replace("tau_minus_post", "tau_minus") + \
-            f"tau_plus : second\ntau_minus : second\nA_plus : 1\nA_minus : 1\n" \
+        model = _STDP.model.format(W=unit).replace("tau_minus_post", "tau_minus_stdp") + \
+            f"tau_plus : second\ntau_minus_stdp : second\nA_plus : 1\nA_minus : 1\n" \
             f"w_max : {unit}\nw_min : {unit}\nmu_plus : 1\nmu_minus : 1\n"
         plast = _stdp_code(_STDP.on_pre)
         post = _stdp_code(_STDP.on_post)
         pre = _STDP.deliver_prefix + "\n" + deliver.format(W=_STDP.deliver)
         mu = self.weight_dependence.mu()
-        per = ["tau_plus", "tau_minus", "A_plus", "A_minus", "w_max", "w_min",
+        per = ["tau_plus", "tau_minus_stdp", "A_plus", "A_minus", "w_max", "w_min",
                "mu_plus", "mu_minus"]
         return _spec(model, {"plast": plast, "pre": pre}, post, post_cell_type, per,
                      {"mu_plus": mu[0], "mu_minus": mu[1], "Kplus": 0.0},
@@ -272,13 +272,12 @@ class GutigWeightDependence(_WeightDependence, synapses.GutigWeightDependence):
                                       ('mu_minus', 'mu_minus'))
 
     def mu(self) -> tuple[float, float]:
-        p = self.parameter_space
-        p.evaluate(simplify=True)
-        return float(p["mu_plus"]), float(p["mu_minus"])
+        p = self.parameter_space   # defaults only: the values go per synapse
+        return float(p["mu_plus"].base_value), float(p["mu_minus"].base_value)
 
 
 class SpikePairRule(synapses.SpikePairRule):
     __doc__ = synapses.SpikePairRule.__doc__
     translations = build_translations(
-        ('tau_plus', 'tau_plus', _MS), ('tau_minus', 'tau_minus', _MS),
+        ('tau_plus', 'tau_plus', _MS), ('tau_minus', 'tau_minus_stdp', _MS),
         ('A_plus', 'A_plus'), ('A_minus', 'A_minus'))
