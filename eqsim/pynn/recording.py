@@ -99,7 +99,9 @@ class Recorder(recording.Recorder):
         ids = np.asarray(i, np.int64) + int(pop.first_id)
         # NEST's stamp: the end of the step in which the threshold was crossed (eqsim's
         # monitor has its start); spike sources emit one step early to match (models)
-        times = np.asarray(t) * 1e3 + self._simulator.state.dt
+        dt = self._simulator.state.dt
+        steps = np.rint(np.asarray(t) * 1e3 / dt)
+        times = np.round((steps + 1) * dt, 10)   # on the grid, without 1e-15 noise
         requested = np.asarray(requested_ids, dtype=np.int64)
         if requested.size != pop.size:
             keep = np.isin(ids, requested)
