@@ -113,3 +113,20 @@ def test_errors_of_the_structure():
     with pytest.raises(EqsimError, match="E842"):
         sim.Population(2, type("NoEqsim", (IFCurrExpDouble.__base__,), {
             "translations": IFCurrExpDouble.translations})())
+
+
+def test_docs_example_runs(tmp_path, monkeypatch):
+    """The example at the top of docs/pynn.md runs as written (with the real models)."""
+    import re
+    from pathlib import Path
+    if not sim.list_standard_models():
+        pytest.skip("the standard models are not there")
+    text = (Path(__file__).resolve().parents[2] / "docs" / "pynn.md").read_text()
+    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(code, "docs/pynn.md", "exec"), scope)
+    seg = scope["block"].segments[0]
+    assert sum(len(t) for t in seg.spiketrains) > 100
+    assert seg.filter(name="v")[0].shape == (10001, 800)
+    assert (tmp_path / "exc.pkl").exists()
