@@ -220,6 +220,16 @@ def test_population_parameters_and_views(pops):
     assert [(g.name, list(idx)) for g, idx in asm._eqsim_targets()] == [
         (a._eqsim_name, [0, 1, 2]), (c._eqsim_name, [1, 2])]
     assert a.get("tau_syn_E") == 5.0   # homogeneous: one number, as PyNN gives it
+    # random cell parameters, at creation and with set()
+    rd = sim.RandomDistribution("normal", (20.0, 2.0), rng=sim.NumpyRNG(4))
+    d = sim.Population(500, IFCurrExpDouble(tau_m=rd))
+    tau = d.get("tau_m")
+    assert abs(tau.mean() - 20.0) < 0.3 and abs(tau.std() - 2.0) < 0.3
+    assert np.allclose(d._eqsim_group.arrays["tau_m"], tau * 1e-3)
+    d[::2].set(cm=sim.RandomDistribution("uniform", (0.5, 1.5), rng=sim.NumpyRNG(5)))
+    cm = d.get("cm")
+    assert np.all(cm[1::2] == 1.0) and 0.5 <= cm[::2].min() and cm[::2].max() <= 1.5
+    assert cm[::2].std() > 0.2
 
 
 def test_assembly_projection(pops):
