@@ -52,6 +52,18 @@ initialize = common.initialize
 get_current_time, get_time_step, get_min_delay, get_max_delay, num_processes, rank = \
     common.build_state_queries(simulator)
 
-__all__ = ["setup", "end", "run", "run_until", "run_for", "reset", "initialize",
-           "get_current_time", "get_time_step", "get_min_delay", "get_max_delay",
-           "num_processes", "rank"]
+__all__ = [
+    "end",
+    "get_current_time",
+    "get_max_delay",
+    "get_min_delay",
+    "get_time_step",
+    "initialize",
+    "num_processes",
+    "rank",
+    "reset",
+    "run",
+    "run_for",
+    "run_until",
+    "setup",
+]

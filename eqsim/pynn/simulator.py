@@ -173,4 +173,4 @@ def check_not_running(what: str) -> None:
 
 state = State()
 
-__all__ = ["ID", "State", "state", "name", "check_not_running"]
+__all__ = ["ID", "State", "check_not_running", "name", "state"]

@@ -9,11 +9,12 @@ import pytest
 pytest.importorskip("pyNN")
 pytest.importorskip("neo")
 
-import eqsim.pynn as sim                                   # noqa: E402
-from eqsim import EqsimError                               # noqa: E402
-from pyNN import errors as pynn_errors                     # noqa: E402
-from pyNN.space import Grid2D, Line                        # noqa: E402
-from tests.pynn.doubles import IFCurrExpDouble, StaticDouble   # noqa: E402
+from pyNN import errors as pynn_errors
+from pyNN.space import Grid2D, Line
+
+import eqsim.pynn as sim
+from eqsim import EqsimError
+from tests.pynn.doubles import IFCurrExpDouble, StaticDouble
 
 
 @pytest.fixture
@@ -274,7 +275,8 @@ def test_errors(pops):
 def test_values_with_units_are_refused(pops):
     """A quantity would be scaled twice by PyNN's translation (20 ms -> 0.02 ms)."""
     import quantities as pq
-    from eqsim.units import mV, ms
+
+    from eqsim.units import ms, mV
     a, b = pops
     with pytest.raises(pynn_errors.InvalidParameterValueError, match="E846"):
         sim.Population(2, IFCurrExpDouble(tau_m=20 * ms))
