@@ -33,8 +33,7 @@ def setup(timestep: float = DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY,
         state.max_delay = float("inf")
     state.backend = backend
     state.threads = int(extra_params.get("threads", 1))
-    if extra_params.get("rng_seed") is not None:
-        state.rng_seed = int(extra_params["rng_seed"])
+    state.rng_seed = int(extra_params.get("rng_seed") or simulator.DEFAULT_SEED)
     return state.mpi_rank
 
 
