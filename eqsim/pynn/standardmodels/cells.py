@@ -14,6 +14,7 @@ SpikeGeneratorGroup). See docs/pynn_models.md.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import replace
 
 import numpy as np
@@ -35,6 +36,15 @@ def _state():
     """The PyNN simulator state (eqsim.pynn.simulator, imported when needed)."""
     from ..simulator import state
     return state
+
+
+def group_seed(name: str | None) -> int:
+    """The seed of a random group: from the simulator's rng_seed and the group's name,
+    so that a script gives the same spikes on every run and backend."""
+    seed = getattr(_state(), "rng_seed", None)
+    if seed is None:
+        return None
+    return zlib.crc32(f"{int(seed)}/{name}".encode()) & 0x7FFFFFFF
 
 
 # ---- two NEST models eqsim.models.nest does not have --------------------------------
@@ -348,7 +358,8 @@ class SpikeSourcePoisson(_Source, cells.SpikeSourcePoisson):
 
     def eqsim_group(self, size: int, native: dict, name: str) -> NeuronGroup:
         G = NeuronGroup(size, "rate : Hz\nstart : second\nstop : second\n",
-                        threshold=f"rand() < rate*dt*{_WINDOW}", namespace={}, name=name)
+                        threshold=f"rand() < rate*dt*{_WINDOW}", namespace={}, name=name,
+                        seed=group_seed(name))
         G.arrays["stop"][...] = 1e30
         self.set_native(G, slice(None), native)
         _check_rates(G, "SpikeSourcePoisson")
@@ -376,10 +387,11 @@ class SpikeSourceGamma(_Source, cells.SpikeSourceGamma):
     def eqsim_group(self, size: int, native: dict, name: str) -> NeuronGroup:
         G = NeuronGroup(size, "alpha : 1\nbeta : Hz\nstart : second\nstop : second\n"
                         "phase : 1\n", threshold="phase > alpha - 0.5",
-                        reset="phase = 0", namespace={}, name=name)
+                        reset="phase = 0", namespace={}, name=name,
+                        seed=group_seed(name))
         G.arrays["stop"][...] = 1e30
         self.set_native(G, slice(None), native)
-        G.run_regularly(f"phase += int(rand() < -expm1(-beta*dt))*{_WINDOW}",
+        G.run_regularly(f"phase += int(rand() < beta*dt)*{_WINDOW}",
                         when="before_thresholds")
         G.phase = "floor(rand()*alpha)"
         return G
@@ -482,12 +494,12 @@ class SpikeSourceInhGamma(_Source, cells.SpikeSourceInhGamma):
         G = NeuronGroup(size, "start : second\nstop : second\nphase : 1\n"
                         "a_now = inh_a(t, i) : 1\nb_now = inh_b(t, i) : second\n",
                         threshold="phase > a_now - 0.5", reset="phase = 0",
-                        namespace=ns, name=name)
+                        namespace=ns, name=name, seed=group_seed(name))
         G.arrays["stop"][...] = 1e30
         G._pynn_hist = hist
         self.set_native(G, np.arange(size), {k: v for k, v in native.items()
                                              if k in ("start", "stop")})
-        G.run_regularly(f"phase += int(rand() < -expm1(-dt/b_now))*{_WINDOW}",
+        G.run_regularly(f"phase += int(rand() < dt/b_now)*{_WINDOW}",
                         when="before_thresholds")
         return G
 

@@ -21,6 +21,7 @@ from ...runtime.groups import NeuronGroup
 from ...runtime.inputs import TimedArray
 from ...runtime.synapses import Synapses
 from ...units import second
+from .cells import group_seed
 
 __all__ = ["DCSource", "StepCurrentSource", "ACSource", "NoisyCurrentSource"]
 
@@ -96,7 +97,7 @@ class _Electrode:
                 table[t.size:, sl] = t[-1]
         name = st.next_name("electrode") if hasattr(st, "next_name") else None
         E = NeuronGroup(max(n, 1), _ROW, namespace={"steps": TimedArray(
-            table * 1e-9 * _amp(), dt * second)}, name=name)
+            table * 1e-9 * _amp(), dt * second)}, name=name, seed=group_seed(name))
         for f, v in values.items():
             E.arrays[f][:n] = v
         E.run_regularly(_UPDATE, when="start")
