@@ -59,6 +59,19 @@ def state():
         return mod.state
 
 
+def fresh(dt: float = 0.1):
+    """A fresh network with time step dt (ms) and rng_seed 1, on either state."""
+    st = state()
+    if isinstance(st, _State):
+        st.clear(dt)
+    else:
+        st.clear()
+        st.dt = dt
+        st.min_delay = "auto"
+    st.rng_seed = 1
+    return st
+
+
 def native(model_type, n: int) -> dict:
     """The SI (native) parameter arrays of a PyNN model instance for n cells."""
     ps = model_type.native_parameters

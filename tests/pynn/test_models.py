@@ -40,8 +40,7 @@ def _build(backend: str, cells=None) -> dict:
     from eqsim.units import ms
     from eqsim.pynn.standardmodels import cells as C, synapses as Syn, electrodes as El
     from benchmarks.reference import pynn_nest_models as R
-    st = _double.state()
-    st.clear(DT)
+    st = _double.fresh(DT)
     mon = {}
     exc = _double.population(C.SpikeSourceArray(spike_times=R.EXC_TIMES), 1, "exc")
     inh = _double.population(C.SpikeSourceArray(spike_times=R.INH_TIMES), 1, "inh")

@@ -18,8 +18,7 @@ def _sources(backend: str, T: float) -> dict:
     import eqsim as eq
     from eqsim.units import ms
     from eqsim.pynn.standardmodels import cells as C, electrodes as El
-    st = _double.state()
-    st.clear(DT)
+    st = _double.fresh(DT)
     rates = np.where(np.arange(200) < 100, 50.0, 20.0)
     ct = C.SpikeSourcePoisson(rate=rates, start=100.0, duration=500.0)
     pois = _double.population(ct, 200, "pois")
@@ -108,8 +107,7 @@ def test_parameters_changed_between_runs():
     import eqsim as eq
     from eqsim.units import ms
     from eqsim.pynn.standardmodels import cells as C, electrodes as El
-    st = _double.state()
-    st.clear(DT)
+    st = _double.fresh(DT)
     ssa_t = C.SpikeSourceArray(spike_times=[2.0, 4.0])
     ssa = _double.population(ssa_t, 2, "ssa")
     pois_t = C.SpikeSourcePoisson(rate=0.0)

@@ -7,7 +7,7 @@ import pytest
 def _m():
     pytest.importorskip("pyNN")
     from tests.pynn import _double
-    _double.state().clear(0.1)
+    _double.fresh(0.1)
     from eqsim.pynn.standardmodels import cells, electrodes, synapses
     return _double, cells, synapses, electrodes
 
