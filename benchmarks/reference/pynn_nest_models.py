@@ -35,6 +35,13 @@ CELLS = {
     "HH_cond_exp": ({"i_offset": 0.15}, 0.02, 0.02),
     "Izhikevich": ({"i_offset": 0.01}, 5.0, -5.0),
 }
+# IF_cond_exp_gsfa_grr: pyNN.nest runs NEST's iaf_cond_exp_sfa_rr as a native type with
+# these parameters, PyNN's (GSFA_PYNN) translated by hand as pyNN.nest would
+GSFA_PYNN = ({"i_offset": 1.0, "tau_refrac": 2.0}, 0.02, 0.02)
+GSFA_NEST = {"E_L": -65.0, "V_reset": -65.0, "C_m": 1000.0, "g_L": 50.0, "t_ref": 2.0,
+             "tau_syn_ex": 5.0, "tau_syn_in": 5.0, "V_th": -50.0, "I_e": 1000.0,
+             "E_ex": 0.0, "E_in": -70.0, "tau_sfa": 100.0, "E_sfa": -75.0, "q_sfa": 15.0,
+             "tau_rr": 2.0, "E_rr": -75.0, "q_rr": 3000.0}
 EXC_TIMES = [5.0, 12.3, 30.0, 30.5, 31.0, 60.2, 100.0, 140.7, 141.0]
 INH_TIMES = [8.0, 50.0, 90.1, 90.4, 120.0, 160.0]
 
@@ -61,10 +68,11 @@ SOURCES = {"dc": ("DCSource", {"amplitude": 0.5, "start": 20.0, "stop": 80.0}),
            "dc0": ("DCSource", {"amplitude": 0.25, "start": 0.0, "stop": 1e12})}
 
 
-def main() -> None:
-    import pyNN.nest as sim   # here: tests import the setups without NEST
+def build(sim, **setup) -> dict:
+    """Build and run every setup with the PyNN backend ``sim``; the results as arrays
+    (tests/pynn/test_models_pynn.py runs this same function with eqsim.pynn)."""
     out = {}
-    sim.setup(timestep=DT, min_delay=DT, spike_precision="on_grid")
+    sim.setup(timestep=DT, min_delay=DT, **setup)
     exc = sim.Population(1, sim.SpikeSourceArray(spike_times=EXC_TIMES))
     inh = sim.Population(1, sim.SpikeSourceArray(spike_times=INH_TIMES))
     pops = {}
@@ -76,6 +84,18 @@ def main() -> None:
         sim.Projection(inh, p, sim.AllToAllConnector(),
                        sim.StaticSynapse(weight=wi, delay=1.5), receptor_type="inhibitory")
         pops[name] = p
+    native = sim.__name__ == "pyNN.nest"
+    params, we, wi = GSFA_PYNN
+    p = sim.Population(1, sim.native_cell_type("iaf_cond_exp_sfa_rr")(**GSFA_NEST)
+                       if native else sim.IF_cond_exp_gsfa_grr(**params))
+    if native:
+        p.initialize(V_m=-65.0)
+    p.record(["V_m" if native else "v", "spikes"])
+    sim.Projection(exc, p, sim.AllToAllConnector(),
+                   sim.StaticSynapse(weight=we, delay=1.0), receptor_type="excitatory")
+    sim.Projection(inh, p, sim.AllToAllConnector(),
+                   sim.StaticSynapse(weight=wi, delay=1.5), receptor_type="inhibitory")
+    pops["IF_cond_exp_gsfa_grr"] = p
     # (b) Tsodyks-Markram
     tm_src = sim.Population(1, sim.SpikeSourceArray(spike_times=TM_TIMES))
     tm_pops = {}
@@ -113,7 +133,8 @@ def main() -> None:
     sim.run(T)
     for name, p in pops.items():
         seg = p.get_data().segments[0]
-        out[f"cell_{name}_v"] = np.asarray(seg.filter(name="v")[0].magnitude)[:, 0]
+        v = seg.filter(name="v") or seg.filter(name="V_m")
+        out[f"cell_{name}_v"] = np.asarray(v[0].magnitude)[:, 0]
         out[f"cell_{name}_spikes"] = np.asarray(seg.spiketrains[0].magnitude)
     for name, p in tm_pops.items():
         seg = p.get_data().segments[0]
@@ -125,6 +146,12 @@ def main() -> None:
     seg = cs.get_data().segments[0]
     out["cs_v"] = np.asarray(seg.filter(name="v")[0].magnitude)
     sim.end()
+    return out
+
+
+def main() -> None:
+    import pyNN.nest as sim   # here: tests import the setups without NEST
+    out = build(sim, spike_precision="on_grid")
     np.savez_compressed(OUT, **out)
     for k, v in out.items():
         print(k, np.shape(v), v[:6] if "spikes" in k or "_w" in k else "")

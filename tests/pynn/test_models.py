@@ -26,7 +26,8 @@ T = 200.0
 # eqsim with rk4 on the grid (docs/nest_models.md, docs/pynn_models.md)
 TOL = {"IF_curr_exp": (1e-9, 0.0), "IF_curr_alpha": (1e-9, 0.0),
        "Izhikevich": (1e-9, 0.0), "IF_cond_exp": (2e-5, 0.0),
-       "IF_cond_alpha": (2e-5, 0.0), "HH_cond_exp": (None, DT),
+       "IF_cond_alpha": (2e-5, 0.0), "IF_cond_exp_gsfa_grr": (2e-5, 0.0),
+       "HH_cond_exp": (None, DT),
        "EIF_cond_exp_isfa_ista": (None, 0.8), "EIF_cond_alpha_isfa_ista": (None, 0.8)}
 
 
@@ -44,7 +45,7 @@ def _build(backend: str, cells=None) -> dict:
     mon = {}
     exc = _double.population(C.SpikeSourceArray(spike_times=R.EXC_TIMES), 1, "exc")
     inh = _double.population(C.SpikeSourceArray(spike_times=R.INH_TIMES), 1, "inh")
-    for name, (params, we, wi) in R.CELLS.items():
+    for name, (params, we, wi) in {**R.CELLS, "IF_cond_exp_gsfa_grr": R.GSFA_PYNN}.items():
         if cells is not None and name not in cells:
             continue
         ct = getattr(C, name)(**params)
