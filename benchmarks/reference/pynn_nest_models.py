@@ -35,6 +35,9 @@ CELLS = {
     "HH_cond_exp": ({"i_offset": 0.15}, 0.02, 0.02),
     "Izhikevich": ({"i_offset": 0.01}, 5.0, -5.0),
 }
+# an input that makes Izhikevich cross the threshold in the step it arrives (NEST adds
+# it to V_m before the threshold test): weight 120 (mV), no bias current
+IZH_KICK = ({"i_offset": 0.0}, 120.0, -5.0)
 # IF_cond_exp_gsfa_grr: pyNN.nest runs NEST's iaf_cond_exp_sfa_rr as a native type with
 # these parameters, PyNN's (GSFA_PYNN) translated by hand as pyNN.nest would
 GSFA_PYNN = ({"i_offset": 1.0, "tau_refrac": 2.0}, 0.02, 0.02)
@@ -96,6 +99,14 @@ def build(sim, **setup) -> dict:
     sim.Projection(inh, p, sim.AllToAllConnector(),
                    sim.StaticSynapse(weight=wi, delay=1.5), receptor_type="inhibitory")
     pops["IF_cond_exp_gsfa_grr"] = p
+    params, we, wi = IZH_KICK
+    p = sim.Population(1, sim.Izhikevich(**params))
+    p.record(["v", "spikes"])
+    sim.Projection(exc, p, sim.AllToAllConnector(),
+                   sim.StaticSynapse(weight=we, delay=1.0), receptor_type="excitatory")
+    sim.Projection(inh, p, sim.AllToAllConnector(),
+                   sim.StaticSynapse(weight=wi, delay=1.5), receptor_type="inhibitory")
+    pops["Izhikevich_kick"] = p
     # (b) Tsodyks-Markram
     tm_src = sim.Population(1, sim.SpikeSourceArray(spike_times=TM_TIMES))
     tm_pops = {}

@@ -25,7 +25,7 @@ T = 200.0
 # exact models agree to rounding; NEST integrates the others with adaptive RKF45,
 # eqsim with rk4 on the grid (docs/nest_models.md, docs/pynn_models.md)
 TOL = {"IF_curr_exp": (1e-9, 0.0), "IF_curr_alpha": (1e-9, 0.0),
-       "Izhikevich": (1e-9, 0.0), "IF_cond_exp": (2e-5, 0.0),
+       "Izhikevich": (1e-9, 0.0), "Izhikevich_kick": (1e-9, 0.0), "IF_cond_exp": (2e-5, 0.0),
        "IF_cond_alpha": (2e-5, 0.0), "IF_cond_exp_gsfa_grr": (2e-5, 0.0),
        "HH_cond_exp": (None, DT),
        "EIF_cond_exp_isfa_ista": (None, 0.8), "EIF_cond_alpha_isfa_ista": (None, 0.8)}
@@ -33,7 +33,7 @@ TOL = {"IF_curr_exp": (1e-9, 0.0), "IF_curr_alpha": (1e-9, 0.0),
 
 #: the numpy backend (the reference, slow at run time) runs these cell types; the C
 #: backend all of them
-NUMPY_CELLS = ("IF_curr_exp", "IF_cond_alpha", "Izhikevich")
+NUMPY_CELLS = ("IF_curr_exp", "IF_cond_alpha", "Izhikevich", "Izhikevich_kick")
 
 
 def _build(backend: str, cells=None) -> dict:
@@ -45,10 +45,11 @@ def _build(backend: str, cells=None) -> dict:
     mon = {}
     exc = _double.population(C.SpikeSourceArray(spike_times=R.EXC_TIMES), 1, "exc")
     inh = _double.population(C.SpikeSourceArray(spike_times=R.INH_TIMES), 1, "inh")
-    for name, (params, we, wi) in {**R.CELLS, "IF_cond_exp_gsfa_grr": R.GSFA_PYNN}.items():
+    for name, (params, we, wi) in {**R.CELLS, "IF_cond_exp_gsfa_grr": R.GSFA_PYNN,
+                                   "Izhikevich_kick": R.IZH_KICK}.items():
         if cells is not None and name not in cells:
             continue
-        ct = getattr(C, name)(**params)
+        ct = getattr(C, name.replace("_kick", ""))(**params)
         G = _double.population(ct, 1, name.lower())
         _double.projection(exc, G, ct, Syn.StaticSynapse(weight=we, delay=1.0),
                            "excitatory", [0], [0])
