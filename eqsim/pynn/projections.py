@@ -95,6 +95,8 @@ class Connection(common.Connection):
             native = self.projection._native_values(native_name).copy()
             native[self.k] = np.asarray(v)[0]
             self.projection._write(native_name, native)
+            if native_name == "delay":
+                self.projection._prepare()
 
     weight = property(lambda self: self._get("weight"), lambda self, w: self._set("weight", w))
     delay = property(lambda self: self._get("delay"), lambda self, d: self._set("delay", d))
@@ -255,6 +257,23 @@ class Projection(common.Projection):
             self._write(name, col)
         for S, sl, gj in parts:
             self._fill_post_parameters(S, sl, gj)
+            self._fill_defaults(S, cols)
+        self._prepare()
+
+    def _fill_defaults(self, S, cols: dict) -> None:
+        """Per-synapse variables the synapse type did not give values for: its
+        ``native_defaults`` (internal state such as x, y, u of Tsodyks-Markram)."""
+        spec = S._pynn_spec
+        for name, value in spec.get("native_defaults", {}).items():
+            if name not in cols and S.arrays.get(name) is not None:
+                S.arrays[name][...] = value * self._weight_factor(S, name)
+
+    def _prepare(self) -> None:
+        """The synapse type's hook that derives internal state from the delays."""
+        for S, _ in self._parts:
+            hook = S._pynn_spec.get("prepare")
+            if hook is not None:
+                hook(S)
 
     def _make_synapses(self, pre_group, post_group, post_type, cache,
                        delay=None) -> Synapses:
@@ -263,10 +282,16 @@ class Projection(common.Projection):
             cache[key] = self.synapse_type.eqsim_synapse_spec(post_type, self.receptor_type)
         spec = cache[key]
         scalar = delay is not None and np.ndim(delay) == 0 and not np.isnan(delay)
+        delays = dict(spec.get("delays") or {})
+        if scalar:
+            d = (float(delay) * 1e-3 + spec.get("delay_offset", 0.0)) * second
+            if delays or isinstance(spec["on_pre"], dict):
+                delays["pre"] = d
+            else:
+                delays = d
         S = Synapses(pre_group, post_group, model=spec["model"], on_pre=spec["on_pre"],
                      on_post=spec.get("on_post"), namespace=dict(spec.get("namespace", {})),
-                     delay=float(delay) * 1e-3 * second if scalar else None,
-                     name=simulator.state.next_name("proj"))
+                     delay=delays or None, name=simulator.state.next_name("proj"))
         S._pynn_spec = spec
         simulator.state.add(S)
         return S
@@ -280,11 +305,11 @@ class Projection(common.Projection):
             S.arrays[var][...] = post._native[native_name][gj]
 
     # ---- reading and writing the arrays ----------------------------------------------
-    def _scale(self, native_name: str) -> float:
-        if native_name == "weight":
+    def _weight_factor(self, S, native_name: str) -> float:
+        """SI per native unit of a per-synapse variable: the weight unit (nA or uS) for
+        the weight and the synapse type's ``weight_like`` variables, else 1 (SI)."""
+        if native_name == "weight" or native_name in S._pynn_spec.get("weight_like", ()):
             return self._weight_scale
-        if native_name == "delay":
-            return 1e-3
         return 1.0
 
     def _native_values(self, native_name: str) -> np.ndarray:
@@ -293,21 +318,22 @@ class Projection(common.Projection):
         out = np.empty(self._i.size)
         for S, sl in self._parts:
             if native_name == "delay":
-                out[sl] = S.delay_
+                offset = S._pynn_spec.get("delay_offset", 0.0)
+                out[sl] = (S.delay_ - offset) * 1e3
             elif native_name in S.arrays and S.arrays[native_name] is not None:
-                out[sl] = S.arrays[native_name]
+                out[sl] = S.arrays[native_name] / self._weight_factor(S, native_name)
             else:
                 out[sl] = np.nan
-        return out / self._scale(native_name)
+        return out
 
     def _write(self, native_name: str, values) -> None:
         values = np.broadcast_to(np.asarray(values, float), self._i.shape)
-        si = values * self._scale(native_name)
         for S, sl in self._parts:
             if native_name == "delay":
-                S.delay = si[sl] * second
+                offset = S._pynn_spec.get("delay_offset", 0.0)
+                S.delay = (values[sl] * 1e-3 + offset) * second
             elif native_name in S.arrays and S.arrays[native_name] is not None:
-                S.arrays[native_name][...] = si[sl]
+                S.arrays[native_name][...] = values[sl] * self._weight_factor(S, native_name)
             elif native_name != "dendritic_delay_fraction":
                 logger.debug("synapses '%s' have no variable '%s'", S.name, native_name)
 
@@ -390,6 +416,8 @@ class Projection(common.Projection):
             if name == "weight" and np.ndim(values):
                 self._check({"weight": np.asarray(values)})
             self._write(name, values)
+            if name == "delay":
+                self._prepare()
 
     def _set_initial_value_array(self, variable, value) -> None:
         values = np.broadcast_to(np.asarray(value.evaluate(simplify=False), float),

@@ -52,8 +52,10 @@ class State(common.control.BaseState):
         self.clear()
 
     # ---- building ---------------------------------------------------------------------
-    def clear(self) -> None:
-        """Forget the network: a fresh one (setup() and end() call this)."""
+    def clear(self, dt: float | None = None) -> None:
+        """Forget the network: a fresh one (setup() calls this); ``dt`` in ms."""
+        if dt is not None:
+            self._dt = float(dt)
         self.recorders = set()
         self.populations: list = []
         self.projections: list = []
