@@ -1,4 +1,4 @@
-"""Triggers of the error codes E856-E865 (eqsim.pynn.standardmodels), merged into
+"""Triggers of the error codes E856-E861, E863-E865 (eqsim.pynn.standardmodels), merged into
 test_error_codes.TRIGGERS. PyNN is optional: without it these are skipped."""
 import numpy as np
 import pytest
@@ -44,15 +44,6 @@ def _e861():
                     dendritic_delay_fraction=0.0)
 
 
-def _e862():
-    import eqsim as eq
-    from eqsim.units import ms
-    d, C, _, E = _m()
-    G = d.population(C.IF_curr_exp(), 2, "x")
-    d.state().network.run(1 * ms)
-    E.DCSource(amplitude=1.0).inject_into([(G, np.arange(2))])
-
-
 def _e863():
     d, C, _, E = _m()
     G = d.population(C.SpikeSourcePoisson(rate=5.0), 2, "x")
@@ -85,8 +76,6 @@ PYNN_MODEL_TRIGGERS = {
     "E860": lambda tp, mp: _e860(),
     # STDPMechanism with axonal delays or a rule eqsim does not run
     "E861": lambda tp, mp: _e861(),
-    # a current source injected after the run started
-    "E862": lambda tp, mp: _e862(),
     # a current source into spike sources
     "E863": lambda tp, mp: _e863(),
     # StepCurrentSource times not increasing, or not one amplitude per time

@@ -385,7 +385,7 @@ TRIGGERS.update(DRIVE_TRIGGERS)   # E990-E998: eqsim.drives
 
 TRIGGERS.update(RUNS_TRIGGERS)   # E830-E849: runs in pieces, HDF5 run files, scans
 TRIGGERS.update(PYNN_TRIGGERS)   # E841-E855: eqsim.pynn (skipped without PyNN)
-TRIGGERS.update(PYNN_MODEL_TRIGGERS)   # E856-E865: eqsim.pynn.standardmodels
+TRIGGERS.update(PYNN_MODEL_TRIGGERS)   # E856-E865: eqsim.pynn.standardmodels (no E862)
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))

@@ -21,6 +21,7 @@ import numpy as np
 from pyNN.standardmodels import build_translations, cells
 
 from ...errors import ConfigurationError
+from ..errors import PyNNInvalidParameterValueError as _BadValue
 from ...models.nest.neurons import MODELS, REFRACTORY, UNITS, NeuronModel
 from ...runtime.groups import NeuronGroup
 from ...runtime.inputs import SpikeGeneratorGroup, TimedArray
@@ -177,7 +178,7 @@ class _NestCell:
             except KeyError:
                 continue
             if not ok:
-                raise ConfigurationError(f"{where}: {message} (NEST's {m.name} requires "
+                raise _BadValue(f"{where}: {message} (NEST's {m.name} requires "
                                          "it)", code="E857")
 
     def set_native(self, group, index: np.ndarray, native: dict) -> None:
@@ -369,7 +370,7 @@ class SpikeSourcePoisson(_Source, cells.SpikeSourcePoisson):
 def _check_rates(G, what: str) -> None:
     bad = ~np.isfinite(G.arrays["rate"]) | (G.arrays["rate"] < 0)
     if np.any(bad):
-        raise ConfigurationError(f"{what} '{G.name}': rates must be finite and >= 0",
+        raise _BadValue(f"{what} '{G.name}': rates must be finite and >= 0",
                                  code="E857")
 
 
@@ -400,11 +401,11 @@ class SpikeSourceGamma(_Source, cells.SpikeSourceGamma):
         super().set_native(group, index, native)
         a = group.arrays["alpha"]
         if np.any(a < 1) or np.any(np.abs(a - np.round(a)) > 1e-9):
-            raise ConfigurationError(f"SpikeSourceGamma '{group.name}': alpha must be a "
+            raise _BadValue(f"SpikeSourceGamma '{group.name}': alpha must be a "
                                      "whole number >= 1 (as NEST's gamma_shape)",
                                      code="E857")
         if np.any(group.arrays["beta"] < 0) or not np.all(np.isfinite(group.arrays["beta"])):
-            raise ConfigurationError(f"SpikeSourceGamma '{group.name}': beta must be "
+            raise _BadValue(f"SpikeSourceGamma '{group.name}': beta must be "
                                      "finite and >= 0", code="E857")
 
 
@@ -448,7 +449,7 @@ class SpikeSourceArray(_Source, cells.SpikeSourceArray):
         for k, t in zip(index, times):
             if t.size and (np.any(np.diff(t) < 0) or not np.all(np.isfinite(t)) or
                            t[0] < 0):
-                raise ConfigurationError(
+                raise _BadValue(
                     f"SpikeSourceArray '{group.name}': spike times of cell {k} must be "
                     "finite, >= 0 and sorted", code="E859")
             group._pynn_times[k] = t
@@ -463,7 +464,7 @@ class SpikeSourceArray(_Source, cells.SpikeSourceArray):
         if steps.size:
             key = cells_ * (steps.max() + 1) + steps
             if np.unique(key).size != key.size:
-                raise ConfigurationError(
+                raise _BadValue(
                     f"SpikeSourceArray '{group.name}': two spikes of one cell in the same "
                     f"time step (dt = {dt*1e3} ms)", code="E859")
         group.set_spikes(cells_, steps * dt * second)
@@ -527,10 +528,10 @@ def _inh_tables(h: dict, n_cells: int, name: str) -> dict:
     for cell in range(n_cells):
         a, b, tb = h["a"][cell], h["b"][cell], h["tbins"][cell]
         if not (a.size == b.size == tb.size) or a.size == 0:
-            raise ConfigurationError(f"SpikeSourceInhGamma '{name}': a, b and tbins of "
+            raise _BadValue(f"SpikeSourceInhGamma '{name}': a, b and tbins of "
                                      f"cell {cell} must have one length", code="E857")
         if np.any(np.abs(a - np.round(a)) > 1e-9) or np.any(a < 1) or np.any(b <= 0):
-            raise ConfigurationError(
+            raise _BadValue(
                 f"SpikeSourceInhGamma '{name}': eqsim takes whole-number shapes a >= 1 "
                 "and scales b > 0", code="E857")
         ends.append(tb[-1])
