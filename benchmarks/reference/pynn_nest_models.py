@@ -45,6 +45,11 @@ GSFA_NEST = {"E_L": -65.0, "V_reset": -65.0, "C_m": 1000.0, "g_L": 50.0, "t_ref"
              "tau_syn_ex": 5.0, "tau_syn_in": 5.0, "V_th": -50.0, "I_e": 1000.0,
              "E_ex": 0.0, "E_in": -70.0, "tau_sfa": 100.0, "E_sfa": -75.0, "q_sfa": 15.0,
              "tau_rr": 2.0, "E_rr": -75.0, "q_rr": 3000.0}
+# IF_curr_delta: pyNN.nest 0.13 cannot record its v (no variable_map), so NEST's
+# iaf_psc_delta runs as a native type (weights in mV: pyNN.nest's receptor_scale 1e-3)
+DELTA_PYNN = ({"i_offset": 0.8, "tau_refrac": 2.0}, 3.0, -2.0)
+DELTA_NEST = {"E_L": -65.0, "V_reset": -65.0, "C_m": 1000.0, "tau_m": 20.0, "t_ref": 2.0,
+              "V_th": -50.0, "I_e": 800.0}
 EXC_TIMES = [5.0, 12.3, 30.0, 30.5, 31.0, 60.2, 100.0, 140.7, 141.0]
 INH_TIMES = [8.0, 50.0, 90.1, 90.4, 120.0, 160.0]
 
@@ -99,6 +104,18 @@ def build(sim, **setup) -> dict:
     sim.Projection(inh, p, sim.AllToAllConnector(),
                    sim.StaticSynapse(weight=wi, delay=1.5), receptor_type="inhibitory")
     pops["IF_cond_exp_gsfa_grr"] = p
+    params, we, wi = DELTA_PYNN
+    p = sim.Population(1, sim.native_cell_type("iaf_psc_delta")(**DELTA_NEST)
+                       if native else sim.IF_curr_delta(**params))
+    if native:
+        p.initialize(V_m=-65.0)
+        we, wi = we * 1e-3, wi * 1e-3
+    p.record(["V_m" if native else "v", "spikes"])
+    sim.Projection(exc, p, sim.AllToAllConnector(),
+                   sim.StaticSynapse(weight=we, delay=1.0), receptor_type="excitatory")
+    sim.Projection(inh, p, sim.AllToAllConnector(),
+                   sim.StaticSynapse(weight=wi, delay=1.5), receptor_type="inhibitory")
+    pops["IF_curr_delta"] = p
     params, we, wi = IZH_KICK
     p = sim.Population(1, sim.Izhikevich(**params))
     p.record(["v", "spikes"])

@@ -25,6 +25,7 @@ T = 200.0
 # exact models agree to rounding; NEST integrates the others with adaptive RKF45,
 # eqsim with rk4 on the grid (docs/nest_models.md, docs/pynn_models.md)
 TOL = {"IF_curr_exp": (1e-9, 0.0), "IF_curr_alpha": (1e-9, 0.0),
+       "IF_curr_delta": (1e-9, 0.0),
        "Izhikevich": (1e-9, 0.0), "Izhikevich_kick": (1e-9, 0.0), "IF_cond_exp": (2e-5, 0.0),
        "IF_cond_alpha": (2e-5, 0.0), "IF_cond_exp_gsfa_grr": (2e-5, 0.0),
        "HH_cond_exp": (None, DT),
@@ -46,6 +47,7 @@ def _build(backend: str, cells=None) -> dict:
     exc = _double.population(C.SpikeSourceArray(spike_times=R.EXC_TIMES), 1, "exc")
     inh = _double.population(C.SpikeSourceArray(spike_times=R.INH_TIMES), 1, "inh")
     for name, (params, we, wi) in {**R.CELLS, "IF_cond_exp_gsfa_grr": R.GSFA_PYNN,
+                                   "IF_curr_delta": R.DELTA_PYNN,
                                    "Izhikevich_kick": R.IZH_KICK}.items():
         if cells is not None and name not in cells:
             continue

@@ -133,3 +133,32 @@ def test_parameters_changed_between_runs():
     assert tp.size > 100 and tp.min() >= 10.0 - 1e-9
     i_inj = ms_[2].i_inj_[0] * 1e9
     np.testing.assert_allclose(i_inj[[50, 99, 150, 199]], [0.5, 0.5, 1.5, 1.5])
+
+
+def test_poisson_refractory_and_stochastic_synapse():
+    """SpikeSourcePoissonRefractory: intervals tau_refrac + exponential, mean 1/rate;
+    SimpleStochasticSynapse: each of 2000 spikes passes with probability p (counted as
+    the jumps of an IF_curr_delta cell that does not leak)."""
+    import eqsim as eq
+    from eqsim.units import ms
+    from eqsim.pynn.standardmodels import cells as C, synapses as Syn
+    st = _double.fresh(DT)
+    src = _double.population(C.SpikeSourcePoissonRefractory(
+        rate=[100.0, 50.0], tau_refrac=[5.0, 5.0]), 2, "ppd")
+    times = np.arange(1, 2001) * 1.0
+    arr = _double.population(C.SpikeSourceArray(spike_times=times), 1, "arr")
+    cell_t = C.IF_curr_delta(tau_m=1e12, v_thresh=1e9, v_rest=0.0, v_reset=0.0)
+    cell = _double.population(cell_t, 1, "acc")
+    _double.projection(arr, cell, cell_t, Syn.SimpleStochasticSynapse(
+        weight=1.0, delay=1.0, p=0.3), "excitatory", [0], [0])
+    mon = eq.SpikeMonitor(src)
+    st.add(mon)
+    st.network.run(2005 * ms)
+    n = round(float(cell.arrays["V_m"][0]) * 1e3)        # jumps of 1 mV
+    assert abs(n - 600) < 4 * np.sqrt(2000 * 0.3 * 0.7), n
+    t, i = mon.t_ * 1e3, np.asarray(mon.i)
+    for k, rate in ((0, 100.0), (1, 50.0)):
+        isi = np.diff(t[i == k])
+        assert isi.min() >= 5.0 - 1e-9
+        se = (1000.0 / rate - 5.0) / np.sqrt(isi.size)
+        assert abs(isi.mean() - 1000.0 / rate) < 4 * se, (k, isi.mean())

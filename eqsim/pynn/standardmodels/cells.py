@@ -27,7 +27,7 @@ from ...runtime.groups import NeuronGroup
 from ...runtime.inputs import SpikeGeneratorGroup, TimedArray
 from ...units import second
 
-__all__ = ["IF_curr_alpha", "IF_curr_exp", "IF_cond_alpha", "IF_cond_exp",
+__all__ = ["IF_curr_alpha", "IF_curr_exp", "IF_curr_delta", "SpikeSourcePoissonRefractory", "IF_cond_alpha", "IF_cond_exp",
            "IF_cond_exp_gsfa_grr", "EIF_cond_alpha_isfa_ista", "EIF_cond_exp_isfa_ista",
            "HH_cond_exp", "Izhikevich", "SpikeSourcePoisson", "SpikeSourceArray",
            "SpikeSourceGamma", "SpikeSourceInhGamma", "NEURON_MODELS"]
@@ -240,6 +240,20 @@ class IF_curr_exp(_NestCell, cells.IF_curr_exp):
     state_map = _CURR_STATE
 
 
+class IF_curr_delta(_NestCell, cells.IF_curr_delta):
+    __doc__ = cells.IF_curr_delta.__doc__
+    nest_model = "iaf_psc_delta"
+    translations = build_translations(
+        ('v_rest', 'E_L', _MV), ('v_reset', 'V_reset', _MV), ('cm', 'C_m', _NF),
+        ('tau_m', 'tau_m', _MS), ('tau_refrac', 't_ref', _MS), ('v_thresh', 'V_th', _MV),
+        ('i_offset', 'I_e', _NA))
+    # a weight w (PyNN's nA) is a jump of w mV, as pyNN.nest's receptor_scale; input
+    # arriving during refractoriness is dropped (NEST's refractory_input=False)
+    receptor_targets = {"excitatory": "V_m", "inhibitory": "V_m"}
+    recordable_map = {"v": ("V_m", 1e3)}
+    state_map = {"v": ("V_m", _MV)}
+
+
 class IF_cond_alpha(_NestCell, cells.IF_cond_alpha):
     __doc__ = cells.IF_cond_alpha.__doc__
     nest_model = "iaf_cond_alpha"
@@ -364,6 +378,31 @@ class SpikeSourcePoisson(_Source, cells.SpikeSourcePoisson):
         G.arrays["stop"][...] = 1e30
         self.set_native(G, slice(None), native)
         _check_rates(G, "SpikeSourcePoisson")
+        return G
+
+
+class SpikeSourcePoissonRefractory(_Source, cells.SpikeSourcePoissonRefractory):
+    __doc__ = cells.SpikeSourcePoissonRefractory.__doc__
+    # intervals tau_refrac + an exponential of mean 1/rate - tau_refrac (the mean
+    # interval is 1/rate): a Poisson threshold while not refractory, its probability per
+    # step chosen so that the mean interval on the grid is 1/rate exactly
+    translations = build_translations(
+        ('rate', 'rate'), ('tau_refrac', 'tau_refrac', _MS), ('start', 'start', _MS),
+        ('duration', 'stop', "(start + duration)*1e-3", "(stop - start)*1e3"))
+
+    def eqsim_group(self, size: int, native: dict, name: str) -> NeuronGroup:
+        p = "rate*dt/(1 - rate*(tau_refrac - dt*int(tau_refrac > 0.5*dt)))"
+        G = NeuronGroup(size, "rate : Hz\ntau_refrac : second\nstart : second\n"
+                        "stop : second\n", threshold=f"rand() < {p}*{_WINDOW}",
+                        refractory="tau_refrac", namespace={}, name=name,
+                        seed=group_seed(name))
+        G.arrays["stop"][...] = 1e30
+        self.set_native(G, slice(None), native)
+        _check_rates(G, "SpikeSourcePoissonRefractory")
+        if np.any(G.arrays["rate"] * G.arrays["tau_refrac"] >= 1):
+            raise _BadValue(f"SpikeSourcePoissonRefractory '{name}': rate*tau_refrac "
+                            "must be < 1 (the mean interval 1/rate includes the dead "
+                            "time)", code="E857")
         return G
 
 

@@ -20,7 +20,7 @@ from ...errors import ConfigurationError
 from ...models.nest.synapse_models import SYNAPSE_MODELS, _flush
 from ...units import second
 
-__all__ = ["StaticSynapse", "TsodyksMarkramSynapse", "STDPMechanism",
+__all__ = ["StaticSynapse", "SimpleStochasticSynapse", "TsodyksMarkramSynapse", "STDPMechanism",
            "AdditiveWeightDependence", "MultiplicativeWeightDependence",
            "AdditivePotentiationMultiplicativeDepression", "GutigWeightDependence",
            "SpikePairRule"]
@@ -44,8 +44,10 @@ def _target(post_cell_type, receptor_type: str, what: str) -> tuple[str, str]:
             f"{what}: {type(post_cell_type).__name__} has no receptor type "
             f"{receptor_type!r}", code="E860", hint="receptor types: " + ", ".join(targets))
     var = targets[receptor_type]
-    if var == "V_m":     # Izhikevich: a weight w (PyNN's nA) is a jump of w mV
-        return "V_m_post += {W}*(mV/nA)", "amp"
+    if var == "V_m":     # Izhikevich, IF_curr_delta: a weight w (PyNN's nA) is w mV
+        from .cells import nest_model
+        code = nest_model(post_cell_type.nest_model).on_pre   # (NEST's own delivery)
+        return re.sub(r"\bweight\b", "{W}*(mV/nA)", code), "amp"
     unit = "siemens" if post_cell_type.conductance_based else "amp"
     return f"{var}_post += {{W}}", unit
 
@@ -93,6 +95,22 @@ class StaticSynapse(synapses.StaticSynapse):
         deliver, unit = _target(post_cell_type, receptor_type, "StaticSynapse")
         return _spec(f"weight : {unit}\n", deliver.format(W="weight"), None,
                      post_cell_type, [], {}, None)
+
+
+class SimpleStochasticSynapse(synapses.SimpleStochasticSynapse):
+    __doc__ = synapses.SimpleStochasticSynapse.__doc__
+    # NEST's bernoulli_synapse: each spike is transmitted with probability p
+    translations = build_translations(('weight', 'weight'), ('delay', 'delay'),
+                                      ('p', 'p_transmit'))
+
+    def _get_minimum_delay(self):
+        return _state().min_delay
+
+    def eqsim_synapse_spec(self, post_cell_type, receptor_type: str) -> dict:
+        deliver, unit = _target(post_cell_type, receptor_type, "SimpleStochasticSynapse")
+        return _spec(f"weight : {unit}\np_transmit : 1\n",
+                     deliver.format(W="(weight*int(rand() < p_transmit))"), None,
+                     post_cell_type, ["p_transmit"], {}, None)
 
 
 # ---- Tsodyks-Markram: NEST's tsodyks_synapse --------------------------------------------
