@@ -213,8 +213,8 @@ class _CurrentSource:
         return new
 
     def get_native_parameters(self) -> ParameterSpace:
-        return ParameterSpace({k: (Sequence(v) if isinstance(v, np.ndarray) else v)
-                               for k, v in self._native.items()})
+        # arrays as arrays (a lazyarray of an array knows its shape, as pyNN.nest's)
+        return ParameterSpace(dict(self._native))
 
     def inject_into(self, cells) -> None:
         """Inject this current into ``cells`` (Population, PopulationView, Assembly or
