@@ -13,8 +13,8 @@ is measured (``--repeat 2`` reports the second run). Example::
     python benchmarks/pynn_overhead.py --n 10000 --t 1000 --repeat 2
     /root/.venvs/eqsim-nest/bin/python benchmarks/pynn_overhead.py --sim nest --n 10000
 
-While eqsim's standard models are not merged (eqsim/pynn/standardmodels), eqsim.pynn
-uses the IF_curr_exp test double of tests/pynn/doubles.py (same equations).
+eqsim.pynn's IF_curr_exp is NEST's iaf_psc_exp (eqsim/pynn/standardmodels), which the
+native version builds with eqsim.models.nest.
 """
 from __future__ import annotations
 
@@ -62,30 +62,28 @@ def pynn_script(sim, n: int, t: float, cell=None, static=None) -> dict:
 
 
 def native(n: int, t: float) -> dict:
+    """The same network in eqsim's own API: NEST's iaf_psc_exp (eqsim.models.nest, the
+    model eqsim.pynn's IF_curr_exp runs), fixed in-degree connect(), one delay."""
     import eqsim as eq
-    from eqsim.units import mV, ms, nA, nF, second
-    from tests.pynn.doubles import MODEL
+    from eqsim.models.nest import neuron_group
+    from eqsim.units import ms, pA, second
     n_e = int(0.8 * n)
     t0, c0 = time.perf_counter(), time.process_time()
-    g = eq.runtime.groups.NeuronGroup(n, MODEL, threshold="v > v_thresh",
-                                      reset="v = v_reset", refractory="tau_refrac",
-                                      method="exact", namespace={}, name="all")
-    for k, unit in (("tau_m", ms), ("tau_refrac", ms), ("tau_syn_E", ms),
-                    ("tau_syn_I", ms), ("v_rest", mV), ("v_reset", mV),
-                    ("v_thresh", mV), ("i_offset", nA)):
-        setattr(g, k, P[k] * unit)
-    g.c_m = P["cm"] * nF
-    rng = np.random.default_rng(2)
-    g.v = rng.uniform(-65.0, -50.0, n) * mV
+    params = {"tau_m": P["tau_m"], "C_m": P["cm"] * 1e3, "E_L": P["v_rest"],
+              "V_reset": P["v_reset"], "V_th": P["v_thresh"], "t_ref": P["tau_refrac"],
+              "tau_syn_ex": P["tau_syn_E"], "tau_syn_in": P["tau_syn_I"],
+              "I_e": P["i_offset"] * 1e3,
+              "V_m": np.random.default_rng(2).uniform(-65.0, -50.0, n)}
+    g = neuron_group("iaf_psc_exp", n, params, name="all")
     exc, inh = g[:n_e], g[n_e:]
-    se = eq.runtime.synapses.Synapses(exc, g, "w : amp", on_pre="isyn_exc_post += w",
-                                      delay=DELAY * ms, name="se")
+    se = eq.Synapses(exc, g, "w : amp", on_pre="I_syn_ex_post += w", delay=DELAY * ms,
+                     name="se")
     se.connect(in_degree=int(EPS * n_e), multapses=False, seed=3)
-    se.w = W_E * nA
-    si = eq.runtime.synapses.Synapses(inh, g, "w : amp", on_pre="isyn_inh_post += w",
-                                      delay=DELAY * ms, name="si")
+    se.w = W_E * 1e3 * pA
+    si = eq.Synapses(inh, g, "w : amp", on_pre="I_syn_in_post += w", delay=DELAY * ms,
+                     name="si")
     si.connect(in_degree=int(EPS * (n - n_e)), multapses=False, seed=4)
-    si.w = -G * W_E * nA
+    si.w = -G * W_E * 1e3 * pA
     mon = eq.SpikeMonitor(g)
     net = eq.Network(g, se, si, mon)
     t1, c1 = time.perf_counter(), time.process_time()

@@ -21,6 +21,19 @@ from .errors import check_plain_numbers
 from .recording import Recorder
 
 
+def _clean(value):
+    """A value read back through SI and PyNN's reverse translation, rounded to 13
+    significant digits: the round trip (ms -> s -> ms) leaves 1e-16 relative noise
+    (2345 read back as 2344.9999999999995)."""
+    arr = np.asarray(value)
+    if arr.dtype.kind != "f":
+        return value
+    mag = np.floor(np.log10(np.abs(np.where(np.isfinite(arr) & (arr != 0), arr, 1.0))))
+    scale = 10.0 ** (12 - mag)
+    out = np.where(np.isfinite(arr) & (arr != 0), np.round(arr * scale) / scale, arr)
+    return out if arr.ndim else float(out)
+
+
 def _check_celltype(celltype) -> None:
     if not (isinstance(celltype, StandardCellType) and hasattr(celltype, "eqsim_group")):
         raise ConfigurationError(
@@ -58,7 +71,11 @@ class _ParameterAccess(_EqsimCells):
             native_names = celltype.get_native_names()
         else:
             native_names = celltype.get_native_names(*names)
-        return celltype.reverse_translate(self._get_native_parameters(*native_names))
+        ps = celltype.reverse_translate(self._get_native_parameters(*native_names))
+        ps.evaluate(simplify=True)
+        for name, value in ps.items():
+            ps[name] = _clean(value)
+        return ps
 
     def _get_native_parameters(self, *names):
         root = self._root()
@@ -164,6 +181,20 @@ class Population(_ParameterAccess, common.Population):
         return PopulationView(self, selector, label)
 
 
+def eqsim_targets_of(cells) -> list[tuple]:
+    """[(eqsim group, indices)] of a Population, PopulationView, Assembly or an iterable
+    of IDs (what ``ID.inject`` hands to a current source: ``[cell]``)."""
+    if hasattr(cells, "_eqsim_targets"):
+        return cells._eqsim_targets()
+    ids = list(cells)
+    out: dict = {}
+    for cell in ids:   # a list the user wrote: one entry per cell named
+        root = cell.parent.grandparent if hasattr(cell.parent, "grandparent") \
+            else cell.parent
+        out.setdefault(id(root), (root, []))[1].append(root.id_to_index(cell))
+    return [(root._eqsim_group, np.asarray(idx, np.int64)) for root, idx in out.values()]
+
+
 def eqsim_targets_by_group(cells) -> dict:
     """{group: indices} of a Population, PopulationView or Assembly (merged per group)."""
     out: dict = defaultdict(list)
@@ -172,4 +203,5 @@ def eqsim_targets_by_group(cells) -> dict:
     return {g: np.concatenate(v) for g, v in out.items()}
 
 
-__all__ = ["Population", "PopulationView", "Assembly", "eqsim_targets_by_group"]
+__all__ = ["Population", "PopulationView", "Assembly", "eqsim_targets_by_group",
+           "eqsim_targets_of"]

@@ -62,7 +62,9 @@ def evaluate_at(value, i: np.ndarray, j: np.ndarray) -> np.ndarray | float:
         if lo == hi:
             continue
         c1 = int(js[hi - 1]) + 1
-        block = np.asarray(value[:, c0:c1], dtype=float).reshape(n_pre, c1 - c0)
+        block = np.asarray(value[:, c0:c1], dtype=float)
+        block = np.broadcast_to(block, (n_pre, c1 - c0)) if block.size == 1 else \
+            block.reshape(n_pre, c1 - c0)
         sel = order[lo:hi]
         out[sel] = block[i[sel], j[sel] - c0]
     return out
@@ -357,6 +359,12 @@ class Projection(common.Projection):
             if tr["translated_name"] == native_name:
                 return pynn_name
         return None
+
+    def _min_delay_ms(self) -> float:
+        """The shortest delay (ms, as PyNN gives delays)."""
+        return float(min((S._scalar_delay if S.arrays["delay"] is None else
+                          S.arrays["delay"].min()) - S._pynn_spec.get("delay_offset", 0.0)
+                         for S, sl in self._parts if sl.stop > sl.start) * 1e3)
 
     def __len__(self) -> int:
         return int(self._i.size)

@@ -2,7 +2,8 @@
 variable of a Population, made when the run starts, read back as PyNN's Neo blocks by
 pyNN.recording.Recorder.
 
-Samples of a signal lie at the recording start + k * sampling_interval, the last one at
+Spike times are NEST's: the end of the step in which a cell fired, so that a spike at t
+reaches its targets at t + delay. Samples of a signal lie at the recording start + k * sampling_interval, the last one at
 the present time (as pyNN.nest gives them): the monitors record at the start of each
 step, and the present value is appended when the data are read.
 """
@@ -96,7 +97,11 @@ class Recorder(recording.Recorder):
             return np.zeros(0, int), np.zeros(0)
         i, t = mon._data()
         ids = np.asarray(i, np.int64) + int(pop.first_id)
-        times = np.asarray(t) * 1e3
+        # NEST's stamp: the end of the step in which the threshold was crossed (eqsim's
+        # monitor has its start); spike sources emit one step early to match (models)
+        dt = self._simulator.state.dt
+        steps = np.rint(np.asarray(t) * 1e3 / dt)
+        times = np.round((steps + 1) * dt, 10)   # on the grid, without 1e-15 noise
         requested = np.asarray(requested_ids, dtype=np.int64)
         if requested.size != pop.size:
             keep = np.isin(ids, requested)

@@ -97,8 +97,10 @@ class State(common.control.BaseState):
 
     @property
     def min_delay(self) -> float:
+        """ms; "auto": the shortest delay of the projections made so far (else dt)."""
         if self._min_delay == "auto":
-            return self._dt
+            delays = [prj._min_delay_ms() for prj in self.projections if len(prj)]
+            return float(min(delays)) if delays else self._dt
         return self._min_delay
 
     @min_delay.setter

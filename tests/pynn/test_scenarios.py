@@ -30,10 +30,25 @@ PACKAGE = "pynn_system_scenarios"
 
 # scenario -> why it cannot pass on eqsim.pynn (docs/pynn.md, "Scenarios")
 KNOWN: dict[str, str] = {
-    "test_scenario5": "multicompartment (arbor/neuron only in PyNN too)",
+    "test_SpikeSourcePoissonRefractory": "SpikeSourcePoissonRefractory is not among the "
+                                         "standard types eqsim.pynn provides",
+    "test_composed_neuron_model_homogeneous_receptors": "PyNN's composed neuron models "
+                                                        "(PointNeuron) are not provided",
+    "test_simple_stochastic_synapse": "SimpleStochasticSynapse is not provided",
+    "test_issue259": "spike_precision='off_grid': eqsim's spikes lie on the time grid",
 }
-# longer than a few seconds on 2 cores: run with EQSIM_PYNN_SLOW_SCENARIOS=1
-SLOW = {"test_scenario1", "test_scenario1a", "test_scenario2", "test_scenario4"}
+# scenario -> what fails today in the standard models (branch pynnmodels): expected to
+# fail (strict: a fix makes the test fail until it is taken off this list)
+PENDING: dict[str, str] = {
+    **{name: "current sources: ID.inject() hands inject_into a list of IDs" for name in (
+        "test_issue321", "test_issue437", "test_issue442", "test_issue445",
+        "test_issue487", "test_issue_465_474_630", "test_issue497", "test_issue631",
+        "test_issue759", "test_issue499", "test_scenario2")},
+    "test_issue512": "current sources: PyNN expects ValueError for a bad parameter",
+    "test_record_with_filename": "current sources cannot be injected after run() (E862)",
+    "test_issue511": "SpikeSourceArray: spike times refused (E859)",
+}
+SLOW: set[str] = set()   # all run in a few seconds
 
 
 def _cache() -> Path:
@@ -108,7 +123,7 @@ def _models_present(sim) -> bool:
 
 
 @pytest.mark.parametrize("module,name", collect())
-def test_pynn_scenario(module, name):
+def test_pynn_scenario(module, name, request):
     import eqsim.pynn as sim
     if module == "unavailable":
         pytest.skip(f"PyNN's scenarios are not available here: {name}")
@@ -118,6 +133,8 @@ def test_pynn_scenario(module, name):
         pytest.skip(KNOWN[name])
     if name in SLOW and not os.environ.get("EQSIM_PYNN_SLOW_SCENARIOS"):
         pytest.skip("slow scenario: EQSIM_PYNN_SLOW_SCENARIOS=1 runs it")
+    if name in PENDING:
+        request.node.add_marker(pytest.mark.xfail(reason=PENDING[name], strict=True))
     if name == "<import>":
         pytest.fail(f"{module} does not import")
     fn = getattr(importlib.import_module(f"{PACKAGE}.{module}"), name)
