@@ -5,9 +5,12 @@ tests/data/pynn_nest_models.npz comes from benchmarks/reference/pynn_nest_models
 the contract methods (eqsim_group, eqsim_synapse_spec, inject_into) on a plain eqsim
 Network (tests/pynn/_double.py stands in for pynncore's state), all setups in one
 network per backend (numpy: the cell types of NUMPY_CELLS, and all synapse types and
-current sources).
+current sources; C: all, with EQSIM_PYNN_MODELS_C=1, and always end to end in
+tests/pynn/test_models_pynn.py).
 """
 from __future__ import annotations
+
+import os
 
 import numpy as np
 import pytest
@@ -100,7 +103,12 @@ def _build(backend: str, cells=None) -> dict:
     return out
 
 
-@pytest.fixture(scope="module", params=["c", "numpy"])
+# the C backend runs every type end to end in tests/pynn/test_models_pynn.py (the same
+# reference script on eqsim.pynn); EQSIM_PYNN_MODELS_C=1 runs it here as well
+BACKENDS = ["numpy"] + (["c"] if os.environ.get("EQSIM_PYNN_MODELS_C") else [])
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
 def runs(request):
     cells = NUMPY_CELLS if request.param == "numpy" else None
     return _build(request.param, cells), np.load(REF)
