@@ -63,6 +63,13 @@ def _e865():
     E.NoisyCurrentSource(mean=0.0, stdev=1.0, dt=0.25).inject_into([(G, np.arange(2))])
 
 
+def _e866():
+    d, C, _, _ = _m()
+    ct = C.IF_curr_exp(tau_m=20.0)
+    G = d.population(ct, 3, "x")
+    ct.set_native(G, np.array([0]), {"tau_m": np.array([0.015])})
+
+
 PYNN_MODEL_TRIGGERS = {
     # a native parameter the cell type's model does not have
     "E856": lambda tp, mp: _e856(),
@@ -82,4 +89,6 @@ PYNN_MODEL_TRIGGERS = {
     "E864": lambda tp, mp: _e864(),
     # NoisyCurrentSource dt not a multiple of the time step
     "E865": lambda tp, mp: _e865(),
+    # per-cell values later for a propagator parameter that was homogeneous (shared)
+    "E866": lambda tp, mp: _e866(),
 }
