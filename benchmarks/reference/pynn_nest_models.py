@@ -20,7 +20,8 @@ import numpy as np
 
 OUT = Path(__file__).resolve().parents[2] / "tests" / "data" / "pynn_nest_models.npz"
 DT = 0.1
-T = 200.0
+T = 400.0      # the noise statistics use 200-400 ms
+KEEP = 2001    # traces are kept (and compared) to 200 ms
 
 # type -> (parameters, excitatory weight, inhibitory weight)
 CELLS = {
@@ -68,6 +69,8 @@ WDEP = {"additive": ("AdditiveWeightDependence", {"w_min": 0.0, "w_max": 0.8}),
 STDP_W0 = 0.4
 STDP_DELAY = 1.5
 
+NOISE_CELLS = 200
+NOISE = {"mean": 0.2, "stdev": 0.5, "dt": 1.0, "start": 20.0, "stop": 1e12}
 SOURCES = {"dc": ("DCSource", {"amplitude": 0.5, "start": 20.0, "stop": 80.0}),
            "step": ("StepCurrentSource", {"times": [10.0, 40.0, 70.3],
                                           "amplitudes": [0.4, -0.2, 0.3]}),
@@ -151,6 +154,10 @@ def build(sim, **setup) -> dict:
             weight=STDP_W0, delay=STDP_DELAY)
         stdp_prj[name] = sim.Projection(pre, post, sim.AllToAllConnector(), syn,
                                         receptor_type="excitatory")
+    # (e) NoisyCurrentSource into 200 passive cells: the mean and SD of V after 200 ms
+    noisy = sim.Population(NOISE_CELLS, sim.IF_curr_exp(v_thresh=1000.0, tau_m=10.0))
+    sim.NoisyCurrentSource(**NOISE).inject_into(noisy)
+    noisy.record("v")
     # (d) current sources into passive cells
     cs = sim.Population(3, sim.IF_curr_exp(v_thresh=1000.0))
     cs.record("v")
@@ -162,17 +169,21 @@ def build(sim, **setup) -> dict:
     for name, p in pops.items():
         seg = p.get_data().segments[0]
         v = seg.filter(name="v") or seg.filter(name="V_m")
-        out[f"cell_{name}_v"] = np.asarray(v[0].magnitude)[:, 0]
-        out[f"cell_{name}_spikes"] = np.asarray(seg.spiketrains[0].magnitude)
+        out[f"cell_{name}_v"] = np.asarray(v[0].magnitude)[:KEEP, 0]
+        spikes = np.asarray(seg.spiketrains[0].magnitude)
+        out[f"cell_{name}_spikes"] = spikes[spikes <= (KEEP - 1) * DT + 1e-9]
     for name, p in tm_pops.items():
         seg = p.get_data().segments[0]
-        out[f"tm_{name}_v"] = np.asarray(seg.filter(name="v")[0].magnitude)[:, 0]
+        out[f"tm_{name}_v"] = np.asarray(seg.filter(name="v")[0].magnitude)[:KEEP, 0]
     for name, prj in stdp_prj.items():
         out[f"stdp_{name}_w"] = np.asarray(prj.get("weight", format="array"),
                                            dtype=float).ravel()
     out["stdp_post_spikes"] = np.asarray(post.get_data().segments[0].spiketrains[0].magnitude)
+    v = np.asarray(noisy.get_data().segments[0].filter(name="v")[0].magnitude)
+    out["noise_v_mean_sd"] = np.array([v[2000:].mean(), v[2000:].std()])
+    out["noise_first_change"] = np.array([np.argmax(np.any(v != v[0], axis=1))])
     seg = cs.get_data().segments[0]
-    out["cs_v"] = np.asarray(seg.filter(name="v")[0].magnitude)
+    out["cs_v"] = np.asarray(seg.filter(name="v")[0].magnitude)[:KEEP]
     sim.end()
     return out
 
