@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import eqsim.pynn as sim  # noqa: E402
+import eqsim.pynn as sim
 
 
 def run(n: int, t_ms: float, tau_m) -> float:

@@ -189,7 +189,7 @@ def build(sim, **setup) -> dict:
 
 
 def main() -> None:
-    import pyNN.nest as sim   # here: tests import the setups without NEST
+    import pyNN.nest as sim  # here: tests import the setups without NEST
     out = build(sim, spike_precision="on_grid")
     np.savez_compressed(OUT, **out)
     for k, v in out.items():

@@ -17,8 +17,8 @@ import pytest
 
 pytest.importorskip("pyNN")
 
-from tests.conftest import DATA  # noqa: E402
-from tests.pynn import _double  # noqa: E402
+from tests.conftest import DATA
+from tests.pynn import _double
 
 REF = DATA / "pynn_nest_models.npz"
 DT = 0.1
@@ -42,9 +42,11 @@ NUMPY_CELLS = ("IF_curr_exp", "IF_cond_alpha", "Izhikevich", "Izhikevich_kick")
 
 def _build(backend: str, cells=None) -> dict:
     import eqsim as eq
-    from eqsim.units import ms
-    from eqsim.pynn.standardmodels import cells as C, synapses as Syn, electrodes as El
     from benchmarks.reference import pynn_nest_models as R
+    from eqsim.pynn.standardmodels import cells as C
+    from eqsim.pynn.standardmodels import electrodes as El
+    from eqsim.pynn.standardmodels import synapses as Syn
+    from eqsim.units import ms
     st = _double.fresh(DT)
     mon = {}
     exc = _double.population(C.SpikeSourceArray(spike_times=R.EXC_TIMES), 1, "exc")

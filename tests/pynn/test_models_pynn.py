@@ -10,8 +10,8 @@ import pytest
 pytest.importorskip("pyNN")
 pytest.importorskip("neo")
 
-from tests.conftest import DATA  # noqa: E402
-from tests.pynn.test_models import TOL  # noqa: E402
+from tests.conftest import DATA
+from tests.pynn.test_models import TOL
 
 
 @pytest.fixture(scope="module")

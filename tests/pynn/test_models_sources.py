@@ -9,15 +9,16 @@ import pytest
 
 pytest.importorskip("pyNN")
 
-from tests.pynn import _double  # noqa: E402
+from tests.pynn import _double
 
 DT = 0.1
 
 
 def _sources(backend: str, T: float) -> dict:
     import eqsim as eq
+    from eqsim.pynn.standardmodels import cells as C
+    from eqsim.pynn.standardmodels import electrodes as El
     from eqsim.units import ms
-    from eqsim.pynn.standardmodels import cells as C, electrodes as El
     st = _double.fresh(DT)
     rates = np.where(np.arange(200) < 100, 50.0, 20.0)
     ct = C.SpikeSourcePoisson(rate=rates, start=100.0, duration=500.0)
@@ -76,7 +77,7 @@ def test_gamma_rate_and_cv(runs):
 
 
 def test_inhomogeneous_gamma_follows_its_bins(runs):
-    t, i = runs["c"]["inh"]
+    t, _ = runs["c"]["inh"]
     first = np.sum(t <= 400.0)                      # 1/(a*b) = 50 Hz
     second = np.sum(t > 400.0)                      # 125 Hz
     for n, expect in ((first, 200 * 50.0 * 0.4), (second, 200 * 125.0 * 0.4)):
@@ -105,8 +106,9 @@ def test_parameters_changed_between_runs():
     """set_native as pynncore calls it between runs: new spike times, a new rate, a new
     DC amplitude take effect in the next run."""
     import eqsim as eq
+    from eqsim.pynn.standardmodels import cells as C
+    from eqsim.pynn.standardmodels import electrodes as El
     from eqsim.units import ms
-    from eqsim.pynn.standardmodels import cells as C, electrodes as El
     st = _double.fresh(DT)
     ssa_t = C.SpikeSourceArray(spike_times=[2.0, 4.0])
     ssa = _double.population(ssa_t, 2, "ssa")
@@ -140,8 +142,9 @@ def test_poisson_refractory_and_stochastic_synapse():
     SimpleStochasticSynapse: each of 2000 spikes passes with probability p (counted as
     the jumps of an IF_curr_delta cell that does not leak)."""
     import eqsim as eq
+    from eqsim.pynn.standardmodels import cells as C
+    from eqsim.pynn.standardmodels import synapses as Syn
     from eqsim.units import ms
-    from eqsim.pynn.standardmodels import cells as C, synapses as Syn
     st = _double.fresh(DT)
     src = _double.population(C.SpikeSourcePoissonRefractory(
         rate=[100.0, 50.0], tau_refrac=[5.0, 5.0]), 2, "ppd")

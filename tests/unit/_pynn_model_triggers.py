@@ -13,7 +13,7 @@ def _m():
 
 
 def _e856():
-    d, C, _, _ = _m()
+    _, C, _, _ = _m()
     C.IF_curr_exp().eqsim_group(2, {"tau_mem": np.ones(2)}, "x")
 
 
@@ -23,7 +23,7 @@ def _e857():
 
 
 def _e858():
-    d, C, _, _ = _m()
+    _, C, _, _ = _m()
     C.IF_curr_exp().initial_state("w", np.zeros(2))
 
 
@@ -33,12 +33,12 @@ def _e859():
 
 
 def _e860():
-    d, C, S, _ = _m()
+    _, C, S, _ = _m()
     S.StaticSynapse(weight=1.0).eqsim_synapse_spec(C.IF_curr_exp(), "NMDA")
 
 
 def _e861():
-    d, C, S, _ = _m()
+    _, _, S, _ = _m()
     S.STDPMechanism(timing_dependence=S.SpikePairRule(),
                     weight_dependence=S.AdditiveWeightDependence(),
                     dendritic_delay_fraction=0.0)

@@ -15,22 +15,36 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import replace
+from typing import ClassVar
 
 import numpy as np
 from pyNN.standardmodels import build_translations, cells
 
 from ...errors import ConfigurationError
-from ..errors import PyNNInvalidParameterValueError as _BadValue
 from ...models.nest.neurons import MODELS, REFRACTORY, UNITS, NeuronModel
 from ...runtime.groups import NeuronGroup
 from ...runtime.inputs import SpikeGeneratorGroup, TimedArray
 from ...units import second
+from ..errors import PyNNInvalidParameterValueError as _BadValue
 
-__all__ = ["IF_curr_alpha", "IF_curr_exp", "IF_curr_delta", "SpikeSourcePoissonRefractory", "IF_cond_alpha", "IF_cond_exp",
-           "IF_cond_exp_gsfa_grr", "EIF_cond_alpha_isfa_ista", "EIF_cond_exp_isfa_ista",
-           "HH_cond_exp", "Izhikevich", "SpikeSourcePoisson", "SpikeSourceArray",
-           "SpikeSourceGamma", "SpikeSourceInhGamma", "NEURON_MODELS"]
+__all__ = [
+    "NEURON_MODELS",
+    "EIF_cond_alpha_isfa_ista",
+    "EIF_cond_exp_isfa_ista",
+    "HH_cond_exp",
+    "IF_cond_alpha",
+    "IF_cond_exp",
+    "IF_cond_exp_gsfa_grr",
+    "IF_curr_alpha",
+    "IF_curr_delta",
+    "IF_curr_exp",
+    "Izhikevich",
+    "SpikeSourceArray",
+    "SpikeSourceGamma",
+    "SpikeSourceInhGamma",
+    "SpikeSourcePoisson",
+    "SpikeSourcePoissonRefractory",
+]
 
 
 def _state():
@@ -148,10 +162,10 @@ class _NestCell:
     """A PyNN cell type that runs NEST's model ``nest_model`` (eqsim.models.nest)."""
 
     nest_model: str = ""
-    receptor_targets: dict[str, str] = {}
-    recordable_map: dict[str, tuple[str, float]] = {}
+    receptor_targets: ClassVar[dict[str, str]] = {}
+    recordable_map: ClassVar[dict[str, tuple[str, float]]] = {}
     #: PyNN initial-value name -> (eqsim variable, factor PyNN unit -> SI)
-    state_map: dict[str, tuple[str, float]] = {}
+    state_map: ClassVar[dict[str, tuple[str, float]]] = {}
 
     def eqsim_group(self, size: int, native: dict, name: str) -> NeuronGroup:
         """A NeuronGroup of ``size`` cells with the given SI parameter values."""
@@ -372,8 +386,8 @@ class Izhikevich(_NestCell, cells.Izhikevich):
 class _Source:
     """Spike sources: no receptors, nothing to inject, spikes only."""
 
-    receptor_targets: dict[str, str] = {}
-    recordable_map: dict[str, tuple[str, float]] = {}
+    receptor_targets: ClassVar[dict[str, str]] = {}
+    recordable_map: ClassVar[dict[str, tuple[str, float]]] = {}
     conductance_based = False
 
     def initial_state(self, variable: str, values) -> tuple[str, np.ndarray]:

@@ -15,8 +15,8 @@ time of the call (0 before the first run). See docs/pynn_models.md.
 from __future__ import annotations
 
 import numpy as np
-from pyNN.standardmodels import build_translations, electrodes
 from pyNN.parameters import ParameterSpace, Sequence
+from pyNN.standardmodels import build_translations, electrodes
 
 from ...errors import ConfigurationError
 from ...runtime.groups import NeuronGroup
@@ -27,7 +27,7 @@ from ...units import amp, second
 from ..errors import PyNNInvalidParameterValueError as _BadValue
 from .cells import group_seed
 
-__all__ = ["DCSource", "StepCurrentSource", "ACSource", "NoisyCurrentSource"]
+__all__ = ["ACSource", "DCSource", "NoisyCurrentSource", "StepCurrentSource"]
 
 _ROW = """I : amp
 noise : amp
@@ -260,7 +260,7 @@ class _CurrentSource:
                                      "before the run", code="E865")
         st = _state()
         dt = st.dt * 1e-3
-        n = int(round(st.t / st.dt)) + 1
+        n = round(st.t / st.dt) + 1
         t = np.arange(n) * dt
         i = np.zeros(n)
         for tt, vv in self._chunks + ([(np.asarray(self._monitor.t_, float),

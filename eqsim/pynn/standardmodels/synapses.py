@@ -17,13 +17,20 @@ import numpy as np
 from pyNN.standardmodels import build_translations, synapses
 
 from ...errors import ConfigurationError
-from ...models.nest.synapse_models import SYNAPSE_MODELS, _flush
+from ...models.nest.synapse_models import SYNAPSE_MODELS
 from ...units import second
 
-__all__ = ["StaticSynapse", "SimpleStochasticSynapse", "TsodyksMarkramSynapse", "STDPMechanism",
-           "AdditiveWeightDependence", "MultiplicativeWeightDependence",
-           "AdditivePotentiationMultiplicativeDepression", "GutigWeightDependence",
-           "SpikePairRule"]
+__all__ = [
+    "AdditivePotentiationMultiplicativeDepression",
+    "AdditiveWeightDependence",
+    "GutigWeightDependence",
+    "MultiplicativeWeightDependence",
+    "STDPMechanism",
+    "SimpleStochasticSynapse",
+    "SpikePairRule",
+    "StaticSynapse",
+    "TsodyksMarkramSynapse",
+]
 
 _MS = 1e-3
 
@@ -234,7 +241,7 @@ class STDPMechanism(synapses.STDPMechanism):
     def native_parameters(self):
         ps = super().native_parameters
         mu = self.weight_dependence.mu() if self.weight_dependence else None
-        if mu is not None and "mu_plus" not in ps.keys():
+        if mu is not None and "mu_plus" not in ps.keys():  # noqa: SIM118 (a ParameterSpace)
             ps.update(mu_plus=mu[0], mu_minus=mu[1])
         return ps
 
