@@ -88,10 +88,10 @@ def native(n: int, t: float) -> dict:
     net = eq.Network(g, se, si, mon)
     t1, c1 = time.perf_counter(), time.process_time()
     net.run(t * 1e-3 * second, report=None)
-    i, tt = mon.i, mon.t_   # the data read back, as get_data() does
+    i, _ = mon.i, mon.t_   # the data read back, as get_data() does
     t2, c2 = time.perf_counter(), time.process_time()
     return {"build_s": t1 - t0, "run_s": t2 - t1, "build_cpu_s": c1 - c0,
-            "run_cpu_s": c2 - c1, "spikes": int(len(i))}
+            "run_cpu_s": c2 - c1, "spikes": len(i)}
 
 
 def main() -> None:

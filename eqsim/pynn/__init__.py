@@ -10,25 +10,37 @@ eqsim/pynn/standardmodels (docs/pynn_models.md).
 import sys as _sys
 
 import pyNN as _pyNN
-from pyNN import errors, random, space                                  # noqa: F401
-from pyNN.network import Network                                        # noqa: F401
-from pyNN.random import GSLRNG, NumpyRNG, RandomDistribution            # noqa: F401
-from pyNN.space import Space                                            # noqa: F401
+from pyNN import errors, random, space  # noqa: F401
+from pyNN.network import Network  # noqa: F401
+from pyNN.random import GSLRNG, NumpyRNG, RandomDistribution  # noqa: F401
+from pyNN.space import Space  # noqa: F401
 from pyNN.standardmodels import StandardCellType as _StandardCellType
 
-from .connectors import *                                               # noqa: F401,F403
+from . import simulator
+from .connectors import *
 from .connectors import FixedProbabilityConnector as _FixedProbability
-from .control import (end, get_current_time, get_max_delay, get_min_delay,  # noqa: F401
-                      get_time_step, initialize, num_processes, rank, reset, run,
-                      run_for, run_until, setup)
-from .populations import Assembly, Population, PopulationView           # noqa: F401
-from .projections import Projection                                     # noqa: F401
-from . import simulator                                                 # noqa: F401
+from .control import (  # noqa: F401
+    end,
+    get_current_time,
+    get_max_delay,
+    get_min_delay,
+    get_time_step,
+    initialize,
+    num_processes,
+    rank,
+    reset,
+    run,
+    run_for,
+    run_until,
+    setup,
+)
+from .populations import Assembly, Population, PopulationView  # noqa: F401
+from .projections import Projection
 
 try:   # the standard models (cells, synapses, current sources)
-    from .standardmodels.cells import *                                 # noqa: F401,F403
-    from .standardmodels.synapses import *                              # noqa: F401,F403
-    from .standardmodels.electrodes import *                            # noqa: F401,F403
+    from .standardmodels.cells import *
+    from .standardmodels.electrodes import *
+    from .standardmodels.synapses import *
 except ModuleNotFoundError as _err:   # not there yet: structure only
     if _err.name is None or not _err.name.startswith(__name__ + ".standardmodels"):
         raise
@@ -36,7 +48,7 @@ except ModuleNotFoundError as _err:   # not there yet: structure only
 from pyNN import common as _common
 
 create = _common.build_create(Population)
-set = _common.set   # noqa: A001  (PyNN's name)
+set = _common.set
 record = _common.build_record(simulator)
 
 

@@ -496,9 +496,19 @@ def _connect(projection, connector, parts_i, parts_j, distance_map=None) -> None
     projection._connect_pairs(i, j, distance_map=distance_map, connector=connector)
 
 
-__all__ = ["AllToAllConnector", "OneToOneConnector", "FixedProbabilityConnector",
-           "DistanceDependentProbabilityConnector", "IndexBasedProbabilityConnector",
-           "DisplacementDependentProbabilityConnector", "FixedNumberPreConnector",
-           "FixedNumberPostConnector", "FixedTotalNumberConnector", "ArrayConnector",
-           "FromListConnector", "FromFileConnector", "CloneConnector",
-           "SmallWorldConnector"]
+__all__ = [
+    "AllToAllConnector",
+    "ArrayConnector",
+    "CloneConnector",
+    "DisplacementDependentProbabilityConnector",
+    "DistanceDependentProbabilityConnector",
+    "FixedNumberPostConnector",
+    "FixedNumberPreConnector",
+    "FixedProbabilityConnector",
+    "FixedTotalNumberConnector",
+    "FromFileConnector",
+    "FromListConnector",
+    "IndexBasedProbabilityConnector",
+    "OneToOneConnector",
+    "SmallWorldConnector",
+]

@@ -33,8 +33,7 @@ def setup(timestep: float = DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY,
         state.max_delay = float("inf")
     state.backend = backend
     state.threads = int(extra_params.get("threads", 1))
-    if extra_params.get("rng_seed") is not None:
-        state.rng_seed = int(extra_params["rng_seed"])
+    state.rng_seed = int(extra_params.get("rng_seed") or simulator.DEFAULT_SEED)
     return state.mpi_rank
 
 
@@ -52,6 +51,18 @@ initialize = common.initialize
 get_current_time, get_time_step, get_min_delay, get_max_delay, num_processes, rank = \
     common.build_state_queries(simulator)
 
-__all__ = ["setup", "end", "run", "run_until", "run_for", "reset", "initialize",
-           "get_current_time", "get_time_step", "get_min_delay", "get_max_delay",
-           "num_processes", "rank"]
+__all__ = [
+    "end",
+    "get_current_time",
+    "get_max_delay",
+    "get_min_delay",
+    "get_time_step",
+    "initialize",
+    "num_processes",
+    "rank",
+    "reset",
+    "run",
+    "run_for",
+    "run_until",
+    "setup",
+]

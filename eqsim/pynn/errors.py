@@ -50,4 +50,4 @@ def check_plain_numbers(parameter_space, model, what: str) -> None:
                 hint=f"give {name} as a number in {unit}")
 
 
-__all__ = ["check_plain_numbers", "PyNNConnectionError", "PyNNInvalidParameterValueError", "PyNNRecordingError"]
+__all__ = ["PyNNConnectionError", "PyNNInvalidParameterValueError", "PyNNRecordingError", "check_plain_numbers"]

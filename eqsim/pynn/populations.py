@@ -203,5 +203,10 @@ def eqsim_targets_by_group(cells) -> dict:
     return {g: np.concatenate(v) for g, v in out.items()}
 
 
-__all__ = ["Population", "PopulationView", "Assembly", "eqsim_targets_by_group",
-           "eqsim_targets_of"]
+__all__ = [
+    "Assembly",
+    "Population",
+    "PopulationView",
+    "eqsim_targets_by_group",
+    "eqsim_targets_of",
+]

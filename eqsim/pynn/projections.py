@@ -455,4 +455,4 @@ def _populations_of_group(cells, group):
     raise LookupError(group.name)
 
 
-__all__ = ["Projection", "Connection", "evaluate_at"]
+__all__ = ["Connection", "Projection", "evaluate_at"]

@@ -8,8 +8,8 @@ and ``t`` in ms, ``network`` (the eqsim Network), ``add(obj)``, ``min_delay``,
 from __future__ import annotations
 
 import logging
-import secrets
 
+import numpy as np
 from pyNN import common
 
 from ..errors import ConfigurationError
@@ -24,6 +24,7 @@ name = "eqsim"
 logger = logging.getLogger(__name__)
 
 START = "pynn-start"   # the stored state that reset() goes back to
+DEFAULT_SEED = 1234567  # setup(rng_seed=...) changes it
 
 
 class ID(int, common.IDMixin):
@@ -46,7 +47,7 @@ class State(common.control.BaseState):
         self._dt = 0.1
         self.backend = "c"
         self.threads = 1
-        self.rng_seed = secrets.randbits(32)
+        self.rng_seed = DEFAULT_SEED
         self.max_delay = "auto"
         self._min_delay = "auto"
         self.clear()
@@ -61,6 +62,7 @@ class State(common.control.BaseState):
         self.projections: list = []
         self.id_counter = 0
         self.n_objects = 0
+        self._n_seeded = 0
         self.segment_counter = -1
         self.write_on_end = []
         self.network = Network(name="pynn")
@@ -74,6 +76,13 @@ class State(common.control.BaseState):
         their own get the PyNN time step."""
         if isinstance(obj, (NeuronGroup, StateMonitor)) and obj.clock is None:
             object.__setattr__(obj, "clock", Clock(self._dt * 1e-3 * second))
+        if hasattr(obj, "seed") and obj not in self.network.objects:
+            # random numbers drawn at run time (Poisson sources, noise) follow rng_seed
+            # and the order of creation: a script gives the same run every time and on
+            # any number of MPI ranks (NEST's default seed is fixed too)
+            self._n_seeded += 1
+            seq = np.random.SeedSequence([self.rng_seed, self._n_seeded])
+            object.__setattr__(obj, "seed", int(seq.generate_state(1)[0]))
         self.network.add(obj)
 
     def next_name(self, kind: str) -> str:
@@ -173,4 +182,4 @@ def check_not_running(what: str) -> None:
 
 state = State()
 
-__all__ = ["ID", "State", "state", "name", "check_not_running"]
+__all__ = ["ID", "State", "check_not_running", "name", "state"]

@@ -21,6 +21,10 @@ def main(out: str) -> None:
                         receptor_type="excitatory")
     sim.Projection(inh, exc, sim.FixedNumberPreConnector(5, rng=rng),
                    StaticDouble(weight=-0.4, delay=1.0), receptor_type="inhibitory")
+    if sim.list_standard_models():   # Poisson input: random numbers at run time
+        noise = sim.Population(10, sim.SpikeSourcePoisson(rate=200.0), label="noise")
+        sim.Projection(noise, exc, sim.FixedProbabilityConnector(0.3, rng=rng),
+                       StaticDouble(weight=0.5, delay=0.5), receptor_type="excitatory")
     exc.record("spikes")
     exc[::10].record("v")
     sim.run(80.0)

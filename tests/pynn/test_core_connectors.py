@@ -9,11 +9,12 @@ import pytest
 pytest.importorskip("pyNN")
 pytest.importorskip("neo")
 
-import eqsim.pynn as sim                                   # noqa: E402
-from eqsim import EqsimError                               # noqa: E402
-from pyNN import errors as pynn_errors                     # noqa: E402
-from pyNN.space import Grid2D, Line                        # noqa: E402
-from tests.pynn.doubles import IFCurrExpDouble, StaticDouble   # noqa: E402
+from pyNN import errors as pynn_errors
+from pyNN.space import Grid2D, Line
+
+import eqsim.pynn as sim
+from eqsim import EqsimError
+from tests.pynn.doubles import IFCurrExpDouble, StaticDouble
 
 
 @pytest.fixture
@@ -220,6 +221,16 @@ def test_population_parameters_and_views(pops):
     assert [(g.name, list(idx)) for g, idx in asm._eqsim_targets()] == [
         (a._eqsim_name, [0, 1, 2]), (c._eqsim_name, [1, 2])]
     assert a.get("tau_syn_E") == 5.0   # homogeneous: one number, as PyNN gives it
+    # random cell parameters, at creation and with set()
+    rd = sim.RandomDistribution("normal", (20.0, 2.0), rng=sim.NumpyRNG(4))
+    d = sim.Population(500, IFCurrExpDouble(tau_m=rd))
+    tau = d.get("tau_m")
+    assert abs(tau.mean() - 20.0) < 0.3 and abs(tau.std() - 2.0) < 0.3
+    assert np.allclose(d._eqsim_group.arrays["tau_m"], tau * 1e-3)
+    d[::2].set(cm=sim.RandomDistribution("uniform", (0.5, 1.5), rng=sim.NumpyRNG(5)))
+    cm = d.get("cm")
+    assert np.all(cm[1::2] == 1.0) and 0.5 <= cm[::2].min() and cm[::2].max() <= 1.5
+    assert cm[::2].std() > 0.2
 
 
 def test_assembly_projection(pops):
@@ -264,7 +275,8 @@ def test_errors(pops):
 def test_values_with_units_are_refused(pops):
     """A quantity would be scaled twice by PyNN's translation (20 ms -> 0.02 ms)."""
     import quantities as pq
-    from eqsim.units import mV, ms
+
+    from eqsim.units import ms, mV
     a, b = pops
     with pytest.raises(pynn_errors.InvalidParameterValueError, match="E846"):
         sim.Population(2, IFCurrExpDouble(tau_m=20 * ms))

@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("pyNN")
 pytest.importorskip("neo")
 
-from ..conftest import ROOT   # noqa: E402
+from ..conftest import ROOT
 
 SCRIPT = Path(__file__).with_name("mpi_script.py")
 

@@ -6,9 +6,9 @@ import pytest
 pytest.importorskip("pyNN")
 neo = pytest.importorskip("neo")
 
-import eqsim.pynn as sim                                   # noqa: E402
-from eqsim import EqsimError                               # noqa: E402
-from tests.pynn.doubles import IFCurrExpDouble, StaticDouble   # noqa: E402
+import eqsim.pynn as sim
+from eqsim import EqsimError
+from tests.pynn.doubles import IFCurrExpDouble, StaticDouble
 
 TAU_M, CM, V_REST, V_TH, I_OFF, T_REF = 20.0, 1.0, -65.0, -50.0, 1.0, 2.0
 
@@ -122,7 +122,7 @@ def test_docs_example_runs(tmp_path, monkeypatch):
     if not sim.list_standard_models():
         pytest.skip("the standard models are not there")
     text = (Path(__file__).resolve().parents[2] / "docs" / "pynn.md").read_text()
-    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    code = re.search(r"```python\n(.*?)```", text, re.DOTALL).group(1)
     monkeypatch.chdir(tmp_path)
     scope: dict = {}
     exec(compile(code, "docs/pynn.md", "exec"), scope)
