@@ -113,5 +113,6 @@ def projection(pre, post, post_celltype, synapse_type, receptor: str, i, j):
         if name not in spec["per_synapse"]:
             setattr(S, name + "_", np.full(n, float(v)))
     spec["prepare"](S)
+    S._pynn_spec = spec
     state().add(S)
     return S

@@ -151,3 +151,67 @@ def test_current_sources_match_pynn_nest(runs):
     got, ref = runs
     v, v_ref = got["cs_v"], ref["cs_v"][:2000]
     assert np.max(np.abs(v - v_ref)) <= 1e-9 * np.max(np.abs(v_ref))
+
+
+def _plastic(weight: float):
+    """Pre/post pairs through STDP and a spike train through Tsodyks-Markram (C)."""
+    import eqsim as eq
+    from eqsim.pynn.standardmodels import cells as C, synapses as Syn
+    from benchmarks.reference import pynn_nest_models as R
+    st = _double.fresh(DT)
+    pre = _double.population(C.SpikeSourceArray(spike_times=R.PRE_TIMES), 1, "pre")
+    drive = _double.population(C.SpikeSourceArray(
+        spike_times=[t - 2.0 for t in R.POST_TIMES]), 1, "drive")
+    post_ct = C.IF_curr_exp(tau_refrac=2.0, tau_syn_E=0.5)
+    post = _double.population(post_ct, 1, "post")
+    _double.projection(drive, post, post_ct, Syn.StaticSynapse(weight=40.0, delay=1.0),
+                       "excitatory", [0], [0])
+    cls, params = R.WDEP["multiplicative"]
+    stdp_t = Syn.STDPMechanism(timing_dependence=Syn.SpikePairRule(**R.STDP_RULE),
+                               weight_dependence=getattr(Syn, cls)(**params),
+                               weight=weight, delay=R.STDP_DELAY)
+    S = _double.projection(pre, post, post_ct, stdp_t, "excitatory", [0], [0])
+    tm_src = _double.population(C.SpikeSourceArray(spike_times=R.TM_TIMES), 1, "tm_src")
+    ct = C.IF_curr_exp(tau_syn_E=3.0, v_thresh=0.0)
+    G = _double.population(ct, 1, "tm_cell")
+    tm_t = Syn.TsodyksMarkramSynapse(weight=2.0, delay=1.0, **R.TM["depressing"])
+    T = _double.projection(tm_src, G, ct, tm_t, "excitatory", [0], [0])
+    mon = eq.StateMonitor(G, "V_m", record=True)
+    st.add(mon)
+    return st, S, T, mon, (stdp_t, tm_t)
+
+
+def test_reset_restores_the_synaptic_state_and_keeps_the_weights():
+    """PyNN's reset(), as pynncore's State.reset does it (differential variables,
+    spike bookkeeping and the spec's "state" restored, everything else kept): the
+    second segment is a fresh run from the learned weight; Tsodyks-Markram's x, y, u
+    start over."""
+    from eqsim.units import ms
+    st, S, _, mon, _ = _plastic(0.4)
+    net = st.network
+    net.store("pynn-start")
+    net.run(T_RUN * ms, backend="c")
+    w1 = float(S.weight_[0])
+    v1 = mon.V_m_[0].copy()
+
+    def state_names(obj):
+        names = {eq.name for eq in obj.equations.equations if eq.kind == "differential"}
+        return names | {"lastspike", "not_refractory", "_spikes", "lastupdate"} | set(
+            getattr(obj, "_pynn_spec", {}).get("state", ()))
+    keep = [(obj, {k: a.copy() for k, a in obj.arrays.items() if a is not None and
+                   k not in state_names(obj)}) for obj in [*net.groups, *net.synapses]]
+    net.restore("pynn-start")
+    for obj, arrays in keep:
+        for k, a in arrays.items():
+            obj.arrays[k][...] = a
+    net.run(T_RUN * ms, backend="c")
+    w2 = float(S.weight_[0])
+    v2 = mon.V_m_[0][-len(v1):]
+    st2, S2, _, _, _ = _plastic(w1 * 1e9)
+    st2.network.run(T_RUN * ms, backend="c")
+    assert w1 != 0.4e-9
+    np.testing.assert_allclose(w2, float(S2.weight_[0]), rtol=1e-12)
+    np.testing.assert_allclose(v2, v1, rtol=0, atol=1e-12)
+
+
+T_RUN = 200.0

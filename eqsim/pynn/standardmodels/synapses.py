@@ -74,7 +74,7 @@ def _when_before_thresholds(S) -> None:
 
 def _spec(model: str, on_pre, on_post, post_cell_type, per_synapse: list,
           defaults: dict, prepare, delays: dict | None = None,
-          weight_like: tuple = ()) -> dict:
+          weight_like: tuple = (), state: tuple = ()) -> dict:
     bt = _before_threshold(post_cell_type)
     dt = _state().dt * 1e-3
 
@@ -87,7 +87,10 @@ def _spec(model: str, on_pre, on_post, post_cell_type, per_synapse: list,
     return {"model": model, "on_pre": on_pre, "on_post": on_post, "namespace": {},
             "per_synapse": list(per_synapse), "native_defaults": dict(defaults),
             "delays": dict(delays or {}), "weight_like": list(weight_like),
-            "delay_offset": -dt if bt else 0.0, "prepare": _prepare}
+            "delay_offset": -dt if bt else 0.0, "prepare": _prepare,
+            # synaptic state reset() returns to its value at the first run (as the
+            # differential equations); the weight keeps its learned value
+            "state": list(state)}
 
 
 class StaticSynapse(synapses.StaticSynapse):
@@ -145,7 +148,8 @@ class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
                 "tau_rec : second\ntau_fac : second\n"
         spec = _spec(model, code + "\n" + deliver.format(W="(weight*dy)"), None,
                      post_cell_type, ["U", "tau_rec", "tau_fac"],
-                     {"x": 1.0, "y": 0.0, "u": 0.0}, _tm_prepare)
+                     {"x": 1.0, "y": 0.0, "u": 0.0}, _tm_prepare,
+                     state=("x", "y", "u", "t_last"))
         if not has_tau:
             spec["namespace"]["tau_psc"] = 3e-3 * second   # NEST's default
         return spec
@@ -235,7 +239,7 @@ class STDPMechanism(synapses.STDPMechanism):
         return _spec(model, {"plast": plast, "pre": pre}, post, post_cell_type, per,
                      {"mu_plus": mu[0], "mu_minus": mu[1], "Kplus": 0.0},
                      _stdp_prepare, delays={"plast": 0.0 * second},
-                     weight_like=("w_max", "w_min"))
+                     weight_like=("w_max", "w_min"), state=_STDP_STATE)
 
     @property
     def native_parameters(self):
@@ -244,6 +248,11 @@ class STDPMechanism(synapses.STDPMechanism):
         if mu is not None and "mu_plus" not in ps.keys():  # noqa: SIM118 (a ParameterSpace)
             ps.update(mu_plus=mu[0], mu_minus=mu[1])
         return ps
+
+
+#: what reset() restores: traces, spike-time bookkeeping, the weights in flight
+_STDP_STATE = ("Kplus", "tp1", "tp2", "pend1", "pend2", "t_lastpre", "w_sent",
+               "w_sent_0", "w_sent_1", "n_sent", "n_delivered")
 
 
 def _stdp_prepare(S, dt: float) -> None:
