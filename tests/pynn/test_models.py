@@ -156,8 +156,9 @@ def test_current_sources_match_pynn_nest(runs):
 def _plastic(weight: float):
     """Pre/post pairs through STDP and a spike train through Tsodyks-Markram (C)."""
     import eqsim as eq
-    from eqsim.pynn.standardmodels import cells as C, synapses as Syn
     from benchmarks.reference import pynn_nest_models as R
+    from eqsim.pynn.standardmodels import cells as C
+    from eqsim.pynn.standardmodels import synapses as Syn
     st = _double.fresh(DT)
     pre = _double.population(C.SpikeSourceArray(spike_times=R.PRE_TIMES), 1, "pre")
     drive = _double.population(C.SpikeSourceArray(
