@@ -20,7 +20,8 @@ import numpy as np
 
 OUT = Path(__file__).resolve().parents[2] / "tests" / "data" / "pynn_nest_models.npz"
 DT = 0.1
-T = 200.0
+T = 400.0      # the noise statistics use 200-400 ms
+KEEP = 2001    # traces are kept (and compared) to 200 ms
 
 # type -> (parameters, excitatory weight, inhibitory weight)
 CELLS = {
@@ -35,6 +36,21 @@ CELLS = {
     "HH_cond_exp": ({"i_offset": 0.15}, 0.02, 0.02),
     "Izhikevich": ({"i_offset": 0.01}, 5.0, -5.0),
 }
+# an input that makes Izhikevich cross the threshold in the step it arrives (NEST adds
+# it to V_m before the threshold test): weight 120 (mV), no bias current
+IZH_KICK = ({"i_offset": 0.0}, 120.0, -5.0)
+# IF_cond_exp_gsfa_grr: pyNN.nest runs NEST's iaf_cond_exp_sfa_rr as a native type with
+# these parameters, PyNN's (GSFA_PYNN) translated by hand as pyNN.nest would
+GSFA_PYNN = ({"i_offset": 1.0, "tau_refrac": 2.0}, 0.02, 0.02)
+GSFA_NEST = {"E_L": -65.0, "V_reset": -65.0, "C_m": 1000.0, "g_L": 50.0, "t_ref": 2.0,
+             "tau_syn_ex": 5.0, "tau_syn_in": 5.0, "V_th": -50.0, "I_e": 1000.0,
+             "E_ex": 0.0, "E_in": -70.0, "tau_sfa": 100.0, "E_sfa": -75.0, "q_sfa": 15.0,
+             "tau_rr": 2.0, "E_rr": -75.0, "q_rr": 3000.0}
+# IF_curr_delta: pyNN.nest 0.13 cannot record its v (no variable_map), so NEST's
+# iaf_psc_delta runs as a native type (weights in mV: pyNN.nest's receptor_scale 1e-3)
+DELTA_PYNN = ({"i_offset": 0.8, "tau_refrac": 2.0}, 3.0, -2.0)
+DELTA_NEST = {"E_L": -65.0, "V_reset": -65.0, "C_m": 1000.0, "tau_m": 20.0, "t_ref": 2.0,
+              "V_th": -50.0, "I_e": 800.0}
 EXC_TIMES = [5.0, 12.3, 30.0, 30.5, 31.0, 60.2, 100.0, 140.7, 141.0]
 INH_TIMES = [8.0, 50.0, 90.1, 90.4, 120.0, 160.0]
 
@@ -53,6 +69,8 @@ WDEP = {"additive": ("AdditiveWeightDependence", {"w_min": 0.0, "w_max": 0.8}),
 STDP_W0 = 0.4
 STDP_DELAY = 1.5
 
+NOISE_CELLS = 200
+NOISE = {"mean": 0.2, "stdev": 0.5, "dt": 1.0, "start": 20.0, "stop": 1e12}
 SOURCES = {"dc": ("DCSource", {"amplitude": 0.5, "start": 20.0, "stop": 80.0}),
            "step": ("StepCurrentSource", {"times": [10.0, 40.0, 70.3],
                                           "amplitudes": [0.4, -0.2, 0.3]}),
@@ -61,10 +79,11 @@ SOURCES = {"dc": ("DCSource", {"amplitude": 0.5, "start": 20.0, "stop": 80.0}),
            "dc0": ("DCSource", {"amplitude": 0.25, "start": 0.0, "stop": 1e12})}
 
 
-def main() -> None:
-    import pyNN.nest as sim   # here: tests import the setups without NEST
+def build(sim, **setup) -> dict:
+    """Build and run every setup with the PyNN backend ``sim``; the results as arrays
+    (tests/pynn/test_models_pynn.py runs this same function with eqsim.pynn)."""
     out = {}
-    sim.setup(timestep=DT, min_delay=DT, spike_precision="on_grid")
+    sim.setup(timestep=DT, min_delay=DT, **setup)
     exc = sim.Population(1, sim.SpikeSourceArray(spike_times=EXC_TIMES))
     inh = sim.Population(1, sim.SpikeSourceArray(spike_times=INH_TIMES))
     pops = {}
@@ -76,6 +95,38 @@ def main() -> None:
         sim.Projection(inh, p, sim.AllToAllConnector(),
                        sim.StaticSynapse(weight=wi, delay=1.5), receptor_type="inhibitory")
         pops[name] = p
+    native = sim.__name__ == "pyNN.nest"
+    params, we, wi = GSFA_PYNN
+    p = sim.Population(1, sim.native_cell_type("iaf_cond_exp_sfa_rr")(**GSFA_NEST)
+                       if native else sim.IF_cond_exp_gsfa_grr(**params))
+    if native:
+        p.initialize(V_m=-65.0)
+    p.record(["V_m" if native else "v", "spikes"])
+    sim.Projection(exc, p, sim.AllToAllConnector(),
+                   sim.StaticSynapse(weight=we, delay=1.0), receptor_type="excitatory")
+    sim.Projection(inh, p, sim.AllToAllConnector(),
+                   sim.StaticSynapse(weight=wi, delay=1.5), receptor_type="inhibitory")
+    pops["IF_cond_exp_gsfa_grr"] = p
+    params, we, wi = DELTA_PYNN
+    p = sim.Population(1, sim.native_cell_type("iaf_psc_delta")(**DELTA_NEST)
+                       if native else sim.IF_curr_delta(**params))
+    if native:
+        p.initialize(V_m=-65.0)
+        we, wi = we * 1e-3, wi * 1e-3
+    p.record(["V_m" if native else "v", "spikes"])
+    sim.Projection(exc, p, sim.AllToAllConnector(),
+                   sim.StaticSynapse(weight=we, delay=1.0), receptor_type="excitatory")
+    sim.Projection(inh, p, sim.AllToAllConnector(),
+                   sim.StaticSynapse(weight=wi, delay=1.5), receptor_type="inhibitory")
+    pops["IF_curr_delta"] = p
+    params, we, wi = IZH_KICK
+    p = sim.Population(1, sim.Izhikevich(**params))
+    p.record(["v", "spikes"])
+    sim.Projection(exc, p, sim.AllToAllConnector(),
+                   sim.StaticSynapse(weight=we, delay=1.0), receptor_type="excitatory")
+    sim.Projection(inh, p, sim.AllToAllConnector(),
+                   sim.StaticSynapse(weight=wi, delay=1.5), receptor_type="inhibitory")
+    pops["Izhikevich_kick"] = p
     # (b) Tsodyks-Markram
     tm_src = sim.Population(1, sim.SpikeSourceArray(spike_times=TM_TIMES))
     tm_pops = {}
@@ -103,6 +154,10 @@ def main() -> None:
             weight=STDP_W0, delay=STDP_DELAY)
         stdp_prj[name] = sim.Projection(pre, post, sim.AllToAllConnector(), syn,
                                         receptor_type="excitatory")
+    # (e) NoisyCurrentSource into 200 passive cells: the mean and SD of V after 200 ms
+    noisy = sim.Population(NOISE_CELLS, sim.IF_curr_exp(v_thresh=1000.0, tau_m=10.0))
+    sim.NoisyCurrentSource(**NOISE).inject_into(noisy)
+    noisy.record("v")
     # (d) current sources into passive cells
     cs = sim.Population(3, sim.IF_curr_exp(v_thresh=1000.0))
     cs.record("v")
@@ -113,18 +168,29 @@ def main() -> None:
     sim.run(T)
     for name, p in pops.items():
         seg = p.get_data().segments[0]
-        out[f"cell_{name}_v"] = np.asarray(seg.filter(name="v")[0].magnitude)[:, 0]
-        out[f"cell_{name}_spikes"] = np.asarray(seg.spiketrains[0].magnitude)
+        v = seg.filter(name="v") or seg.filter(name="V_m")
+        out[f"cell_{name}_v"] = np.asarray(v[0].magnitude)[:KEEP, 0]
+        spikes = np.asarray(seg.spiketrains[0].magnitude)
+        out[f"cell_{name}_spikes"] = spikes[spikes <= (KEEP - 1) * DT + 1e-9]
     for name, p in tm_pops.items():
         seg = p.get_data().segments[0]
-        out[f"tm_{name}_v"] = np.asarray(seg.filter(name="v")[0].magnitude)[:, 0]
+        out[f"tm_{name}_v"] = np.asarray(seg.filter(name="v")[0].magnitude)[:KEEP, 0]
     for name, prj in stdp_prj.items():
         out[f"stdp_{name}_w"] = np.asarray(prj.get("weight", format="array"),
                                            dtype=float).ravel()
     out["stdp_post_spikes"] = np.asarray(post.get_data().segments[0].spiketrains[0].magnitude)
+    v = np.asarray(noisy.get_data().segments[0].filter(name="v")[0].magnitude)
+    out["noise_v_mean_sd"] = np.array([v[2000:].mean(), v[2000:].std()])
+    out["noise_first_change"] = np.array([np.argmax(np.any(v != v[0], axis=1))])
     seg = cs.get_data().segments[0]
-    out["cs_v"] = np.asarray(seg.filter(name="v")[0].magnitude)
+    out["cs_v"] = np.asarray(seg.filter(name="v")[0].magnitude)[:KEEP]
     sim.end()
+    return out
+
+
+def main() -> None:
+    import pyNN.nest as sim  # here: tests import the setups without NEST
+    out = build(sim, spike_precision="on_grid")
     np.savez_compressed(OUT, **out)
     for k, v in out.items():
         print(k, np.shape(v), v[:6] if "spikes" in k or "_w" in k else "")

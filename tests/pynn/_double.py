@@ -59,6 +59,19 @@ def state():
         return mod.state
 
 
+def fresh(dt: float = 0.1):
+    """A fresh network with time step dt (ms) and rng_seed 1, on either state."""
+    st = state()
+    if isinstance(st, _State):
+        st.clear(dt)
+    else:
+        st.clear()
+        st.dt = dt
+        st.min_delay = "auto"
+    st.rng_seed = 1
+    return st
+
+
 def native(model_type, n: int) -> dict:
     """The SI (native) parameter arrays of a PyNN model instance for n cells."""
     ps = model_type.native_parameters
@@ -100,5 +113,6 @@ def projection(pre, post, post_celltype, synapse_type, receptor: str, i, j):
         if name not in spec["per_synapse"]:
             setattr(S, name + "_", np.full(n, float(v)))
     spec["prepare"](S)
+    S._pynn_spec = spec
     state().add(S)
     return S

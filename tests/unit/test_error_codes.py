@@ -18,6 +18,7 @@ from ._experiment_triggers import EXPERIMENT_TRIGGERS
 from ._runs_triggers import RUNS_TRIGGERS
 from ._pynn_triggers import PYNN_TRIGGERS
 from ._drive_triggers import DRIVE_TRIGGERS
+from ._pynn_model_triggers import PYNN_MODEL_TRIGGERS
 
 M = "dv/dt = -v/tau : volt"
 NS = {"tau": 10 * ms}
@@ -384,6 +385,7 @@ TRIGGERS.update(DRIVE_TRIGGERS)   # E990-E998: eqsim.drives
 
 TRIGGERS.update(RUNS_TRIGGERS)   # E830-E849: runs in pieces, HDF5 run files, scans
 TRIGGERS.update(PYNN_TRIGGERS)   # E841-E855: eqsim.pynn (skipped without PyNN)
+TRIGGERS.update(PYNN_MODEL_TRIGGERS)   # E856-E865: eqsim.pynn.standardmodels (no E862)
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))

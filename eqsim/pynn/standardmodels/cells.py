@@ -14,7 +14,8 @@ SpikeGeneratorGroup). See docs/pynn_models.md.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+import zlib
+from typing import ClassVar
 
 import numpy as np
 from pyNN.standardmodels import build_translations, cells
@@ -24,17 +25,41 @@ from ...models.nest.neurons import MODELS, REFRACTORY, UNITS, NeuronModel
 from ...runtime.groups import NeuronGroup
 from ...runtime.inputs import SpikeGeneratorGroup, TimedArray
 from ...units import second
+from ..errors import PyNNInvalidParameterValueError as _BadValue
 
-__all__ = ["IF_curr_alpha", "IF_curr_exp", "IF_cond_alpha", "IF_cond_exp",
-           "IF_cond_exp_gsfa_grr", "EIF_cond_alpha_isfa_ista", "EIF_cond_exp_isfa_ista",
-           "HH_cond_exp", "Izhikevich", "SpikeSourcePoisson", "SpikeSourceArray",
-           "SpikeSourceGamma", "SpikeSourceInhGamma", "NEURON_MODELS"]
+__all__ = [
+    "NEURON_MODELS",
+    "EIF_cond_alpha_isfa_ista",
+    "EIF_cond_exp_isfa_ista",
+    "HH_cond_exp",
+    "IF_cond_alpha",
+    "IF_cond_exp",
+    "IF_cond_exp_gsfa_grr",
+    "IF_curr_alpha",
+    "IF_curr_delta",
+    "IF_curr_exp",
+    "Izhikevich",
+    "SpikeSourceArray",
+    "SpikeSourceGamma",
+    "SpikeSourceInhGamma",
+    "SpikeSourcePoisson",
+    "SpikeSourcePoissonRefractory",
+]
 
 
 def _state():
     """The PyNN simulator state (eqsim.pynn.simulator, imported when needed)."""
     from ..simulator import state
     return state
+
+
+def group_seed(name: str | None) -> int:
+    """The seed of a random group: from the simulator's rng_seed and the group's name,
+    so that a script gives the same spikes on every run and backend."""
+    seed = getattr(_state(), "rng_seed", None)
+    if seed is None:
+        return None
+    return zlib.crc32(f"{int(seed)}/{name}".encode()) & 0x7FFFFFFF
 
 
 # ---- two NEST models eqsim.models.nest does not have --------------------------------
@@ -113,6 +138,19 @@ def _nest_units(model: NeuronModel, native: dict) -> dict:
     return out
 
 
+#: parameters of the exact propagators (exp(-dt/tau_m), ...): one value for the group
+#: (``shared``) when homogeneous at creation, so that the propagators are computed once
+#: per step, not once per neuron (60x faster for iaf_psc_exp/alpha)
+_PROPAGATOR_PARAMS = ("tau_m", "C_m", "tau_syn_ex", "tau_syn_in")
+
+
+def _shared(m: NeuronModel, values: dict) -> frozenset:
+    if m.method != "exact":
+        return frozenset()
+    return frozenset(k for k in _PROPAGATOR_PARAMS if k in values and
+                     values[k].size and np.all(values[k] == values[k][0]))
+
+
 def _plain(values, n: int) -> np.ndarray:
     """A parameter value (a number or n numbers; lazyarray results) as n floats."""
     arr = np.asarray(values, dtype=float)
@@ -124,10 +162,10 @@ class _NestCell:
     """A PyNN cell type that runs NEST's model ``nest_model`` (eqsim.models.nest)."""
 
     nest_model: str = ""
-    receptor_targets: dict[str, str] = {}
-    recordable_map: dict[str, tuple[str, float]] = {}
+    receptor_targets: ClassVar[dict[str, str]] = {}
+    recordable_map: ClassVar[dict[str, tuple[str, float]]] = {}
     #: PyNN initial-value name -> (eqsim variable, factor PyNN unit -> SI)
-    state_map: dict[str, tuple[str, float]] = {}
+    state_map: ClassVar[dict[str, tuple[str, float]]] = {}
 
     def eqsim_group(self, size: int, native: dict, name: str) -> NeuronGroup:
         """A NeuronGroup of ``size`` cells with the given SI parameter values."""
@@ -145,16 +183,17 @@ class _NestCell:
         eqs = re.sub(r"\bI_stim\b", "i_inj", m.equations)
         if "i_inj" not in eqs:
             eqs += "i_inj : amp\n"
+        shared = _shared(m, values)
         eqs += "".join(
-            f"{k} : {UNITS[u][0]}\n" for k, (d, u) in m.params.items()
-            if not isinstance(d, bool))
+            f"{k} : {UNITS[u][0]}" + (" (shared)" if k in shared else "") + "\n"
+            for k, (d, u) in m.params.items() if not isinstance(d, bool))
         G = NeuronGroup(size, eqs, threshold=m.threshold, reset=m.reset,
                         refractory=REFRACTORY if m.refractory else False,
                         method=m.method, namespace={}, name=name)
         G._nest_model = m.name
         G._pynn_celltype = self
         for k, v in values.items():
-            G.arrays[k][...] = v
+            G.arrays[k][...] = v[:1] if k in shared else v
         if m.before_update:
             G.run_regularly(m.before_update, when="before_groups", order=0)
         return G
@@ -167,7 +206,7 @@ class _NestCell:
             except KeyError:
                 continue
             if not ok:
-                raise ConfigurationError(f"{where}: {message} (NEST's {m.name} requires "
+                raise _BadValue(f"{where}: {message} (NEST's {m.name} requires "
                                          "it)", code="E857")
 
     def set_native(self, group, index: np.ndarray, native: dict) -> None:
@@ -178,7 +217,20 @@ class _NestCell:
                 raise ConfigurationError(f"{type(self).__name__}: no native parameter "
                                          f"{k!r}", code="E856")
         for k, v in native.items():
-            group.arrays[k][index] = np.asarray(v, dtype=float)
+            arr = group.arrays[k]
+            if arr.size == 1 and group.N > 1:     # one value for the population
+                full = np.full(group.N, arr[0])
+                full[index] = np.asarray(v, dtype=float)
+                if np.any(full != full[0]):
+                    raise _BadValue(
+                        f"{type(self).__name__} population '{group.name}': {k} is one "
+                        "value for the whole population (it was homogeneous when the "
+                        "population was made, and eqsim then computes the exact "
+                        "propagators once per step); give per-cell values of it when "
+                        "creating the population", code="E866")
+                arr[0] = full[0]
+            else:
+                arr[index] = np.asarray(v, dtype=float)
         full = {k: group.arrays[k] for k in m.params if k in group.arrays}
         self._check(m, full, f"{type(self).__name__} population '{group.name}'")
 
@@ -227,6 +279,20 @@ class IF_curr_exp(_NestCell, cells.IF_curr_exp):
     receptor_targets = {"excitatory": "I_syn_ex", "inhibitory": "I_syn_in"}
     recordable_map = _CURR_REC
     state_map = _CURR_STATE
+
+
+class IF_curr_delta(_NestCell, cells.IF_curr_delta):
+    __doc__ = cells.IF_curr_delta.__doc__
+    nest_model = "iaf_psc_delta"
+    translations = build_translations(
+        ('v_rest', 'E_L', _MV), ('v_reset', 'V_reset', _MV), ('cm', 'C_m', _NF),
+        ('tau_m', 'tau_m', _MS), ('tau_refrac', 't_ref', _MS), ('v_thresh', 'V_th', _MV),
+        ('i_offset', 'I_e', _NA))
+    # a weight w (PyNN's nA) is a jump of w mV, as pyNN.nest's receptor_scale; input
+    # arriving during refractoriness is dropped (NEST's refractory_input=False)
+    receptor_targets = {"excitatory": "V_m", "inhibitory": "V_m"}
+    recordable_map = {"v": ("V_m", 1e3)}
+    state_map = {"v": ("V_m", _MV)}
 
 
 class IF_cond_alpha(_NestCell, cells.IF_cond_alpha):
@@ -320,8 +386,8 @@ class Izhikevich(_NestCell, cells.Izhikevich):
 class _Source:
     """Spike sources: no receptors, nothing to inject, spikes only."""
 
-    receptor_targets: dict[str, str] = {}
-    recordable_map: dict[str, tuple[str, float]] = {}
+    receptor_targets: ClassVar[dict[str, str]] = {}
+    recordable_map: ClassVar[dict[str, tuple[str, float]]] = {}
     conductance_based = False
 
     def initial_state(self, variable: str, values) -> tuple[str, np.ndarray]:
@@ -348,17 +414,43 @@ class SpikeSourcePoisson(_Source, cells.SpikeSourcePoisson):
 
     def eqsim_group(self, size: int, native: dict, name: str) -> NeuronGroup:
         G = NeuronGroup(size, "rate : Hz\nstart : second\nstop : second\n",
-                        threshold=f"rand() < rate*dt*{_WINDOW}", namespace={}, name=name)
+                        threshold=f"rand() < rate*dt*{_WINDOW}", namespace={}, name=name,
+                        seed=group_seed(name))
         G.arrays["stop"][...] = 1e30
         self.set_native(G, slice(None), native)
         _check_rates(G, "SpikeSourcePoisson")
         return G
 
 
+class SpikeSourcePoissonRefractory(_Source, cells.SpikeSourcePoissonRefractory):
+    __doc__ = cells.SpikeSourcePoissonRefractory.__doc__
+    # intervals tau_refrac + an exponential of mean 1/rate - tau_refrac (the mean
+    # interval is 1/rate): a Poisson threshold while not refractory, its probability per
+    # step chosen so that the mean interval on the grid is 1/rate exactly
+    translations = build_translations(
+        ('rate', 'rate'), ('tau_refrac', 'tau_refrac', _MS), ('start', 'start', _MS),
+        ('duration', 'stop', "(start + duration)*1e-3", "(stop - start)*1e3"))
+
+    def eqsim_group(self, size: int, native: dict, name: str) -> NeuronGroup:
+        p = "rate*dt/(1 - rate*(tau_refrac - dt*int(tau_refrac > 0.5*dt)))"
+        G = NeuronGroup(size, "rate : Hz\ntau_refrac : second\nstart : second\n"
+                        "stop : second\n", threshold=f"rand() < {p}*{_WINDOW}",
+                        refractory="tau_refrac", namespace={}, name=name,
+                        seed=group_seed(name))
+        G.arrays["stop"][...] = 1e30
+        self.set_native(G, slice(None), native)
+        _check_rates(G, "SpikeSourcePoissonRefractory")
+        if np.any(G.arrays["rate"] * G.arrays["tau_refrac"] >= 1):
+            raise _BadValue(f"SpikeSourcePoissonRefractory '{name}': rate*tau_refrac "
+                            "must be < 1 (the mean interval 1/rate includes the dead "
+                            "time)", code="E857")
+        return G
+
+
 def _check_rates(G, what: str) -> None:
     bad = ~np.isfinite(G.arrays["rate"]) | (G.arrays["rate"] < 0)
     if np.any(bad):
-        raise ConfigurationError(f"{what} '{G.name}': rates must be finite and >= 0",
+        raise _BadValue(f"{what} '{G.name}': rates must be finite and >= 0",
                                  code="E857")
 
 
@@ -376,10 +468,11 @@ class SpikeSourceGamma(_Source, cells.SpikeSourceGamma):
     def eqsim_group(self, size: int, native: dict, name: str) -> NeuronGroup:
         G = NeuronGroup(size, "alpha : 1\nbeta : Hz\nstart : second\nstop : second\n"
                         "phase : 1\n", threshold="phase > alpha - 0.5",
-                        reset="phase = 0", namespace={}, name=name)
+                        reset="phase = 0", namespace={}, name=name,
+                        seed=group_seed(name))
         G.arrays["stop"][...] = 1e30
         self.set_native(G, slice(None), native)
-        G.run_regularly(f"phase += int(rand() < -expm1(-beta*dt))*{_WINDOW}",
+        G.run_regularly(f"phase += int(rand() < beta*dt)*{_WINDOW}",
                         when="before_thresholds")
         G.phase = "floor(rand()*alpha)"
         return G
@@ -388,11 +481,11 @@ class SpikeSourceGamma(_Source, cells.SpikeSourceGamma):
         super().set_native(group, index, native)
         a = group.arrays["alpha"]
         if np.any(a < 1) or np.any(np.abs(a - np.round(a)) > 1e-9):
-            raise ConfigurationError(f"SpikeSourceGamma '{group.name}': alpha must be a "
+            raise _BadValue(f"SpikeSourceGamma '{group.name}': alpha must be a "
                                      "whole number >= 1 (as NEST's gamma_shape)",
                                      code="E857")
         if np.any(group.arrays["beta"] < 0) or not np.all(np.isfinite(group.arrays["beta"])):
-            raise ConfigurationError(f"SpikeSourceGamma '{group.name}': beta must be "
+            raise _BadValue(f"SpikeSourceGamma '{group.name}': beta must be "
                                      "finite and >= 0", code="E857")
 
 
@@ -436,7 +529,7 @@ class SpikeSourceArray(_Source, cells.SpikeSourceArray):
         for k, t in zip(index, times):
             if t.size and (np.any(np.diff(t) < 0) or not np.all(np.isfinite(t)) or
                            t[0] < 0):
-                raise ConfigurationError(
+                raise _BadValue(
                     f"SpikeSourceArray '{group.name}': spike times of cell {k} must be "
                     "finite, >= 0 and sorted", code="E859")
             group._pynn_times[k] = t
@@ -451,7 +544,7 @@ class SpikeSourceArray(_Source, cells.SpikeSourceArray):
         if steps.size:
             key = cells_ * (steps.max() + 1) + steps
             if np.unique(key).size != key.size:
-                raise ConfigurationError(
+                raise _BadValue(
                     f"SpikeSourceArray '{group.name}': two spikes of one cell in the same "
                     f"time step (dt = {dt*1e3} ms)", code="E859")
         group.set_spikes(cells_, steps * dt * second)
@@ -482,12 +575,12 @@ class SpikeSourceInhGamma(_Source, cells.SpikeSourceInhGamma):
         G = NeuronGroup(size, "start : second\nstop : second\nphase : 1\n"
                         "a_now = inh_a(t, i) : 1\nb_now = inh_b(t, i) : second\n",
                         threshold="phase > a_now - 0.5", reset="phase = 0",
-                        namespace=ns, name=name)
+                        namespace=ns, name=name, seed=group_seed(name))
         G.arrays["stop"][...] = 1e30
         G._pynn_hist = hist
         self.set_native(G, np.arange(size), {k: v for k, v in native.items()
                                              if k in ("start", "stop")})
-        G.run_regularly(f"phase += int(rand() < -expm1(-dt/b_now))*{_WINDOW}",
+        G.run_regularly(f"phase += int(rand() < dt/b_now)*{_WINDOW}",
                         when="before_thresholds")
         return G
 
@@ -515,10 +608,10 @@ def _inh_tables(h: dict, n_cells: int, name: str) -> dict:
     for cell in range(n_cells):
         a, b, tb = h["a"][cell], h["b"][cell], h["tbins"][cell]
         if not (a.size == b.size == tb.size) or a.size == 0:
-            raise ConfigurationError(f"SpikeSourceInhGamma '{name}': a, b and tbins of "
+            raise _BadValue(f"SpikeSourceInhGamma '{name}': a, b and tbins of "
                                      f"cell {cell} must have one length", code="E857")
         if np.any(np.abs(a - np.round(a)) > 1e-9) or np.any(a < 1) or np.any(b <= 0):
-            raise ConfigurationError(
+            raise _BadValue(
                 f"SpikeSourceInhGamma '{name}': eqsim takes whole-number shapes a >= 1 "
                 "and scales b > 0", code="E857")
         ends.append(tb[-1])

@@ -17,13 +17,20 @@ import numpy as np
 from pyNN.standardmodels import build_translations, synapses
 
 from ...errors import ConfigurationError
-from ...models.nest.synapse_models import SYNAPSE_MODELS, _flush
+from ...models.nest.synapse_models import SYNAPSE_MODELS
 from ...units import second
 
-__all__ = ["StaticSynapse", "TsodyksMarkramSynapse", "STDPMechanism",
-           "AdditiveWeightDependence", "MultiplicativeWeightDependence",
-           "AdditivePotentiationMultiplicativeDepression", "GutigWeightDependence",
-           "SpikePairRule"]
+__all__ = [
+    "AdditivePotentiationMultiplicativeDepression",
+    "AdditiveWeightDependence",
+    "GutigWeightDependence",
+    "MultiplicativeWeightDependence",
+    "STDPMechanism",
+    "SimpleStochasticSynapse",
+    "SpikePairRule",
+    "StaticSynapse",
+    "TsodyksMarkramSynapse",
+]
 
 _MS = 1e-3
 
@@ -44,8 +51,10 @@ def _target(post_cell_type, receptor_type: str, what: str) -> tuple[str, str]:
             f"{what}: {type(post_cell_type).__name__} has no receptor type "
             f"{receptor_type!r}", code="E860", hint="receptor types: " + ", ".join(targets))
     var = targets[receptor_type]
-    if var == "V_m":     # Izhikevich: a weight w (PyNN's nA) is a jump of w mV
-        return "V_m_post += {W}*(mV/nA)", "amp"
+    if var == "V_m":     # Izhikevich, IF_curr_delta: a weight w (PyNN's nA) is w mV
+        from .cells import nest_model
+        code = nest_model(post_cell_type.nest_model).on_pre   # (NEST's own delivery)
+        return re.sub(r"\bweight\b", "{W}*(mV/nA)", code), "amp"
     unit = "siemens" if post_cell_type.conductance_based else "amp"
     return f"{var}_post += {{W}}", unit
 
@@ -65,7 +74,7 @@ def _when_before_thresholds(S) -> None:
 
 def _spec(model: str, on_pre, on_post, post_cell_type, per_synapse: list,
           defaults: dict, prepare, delays: dict | None = None,
-          weight_like: tuple = ()) -> dict:
+          weight_like: tuple = (), state: tuple = ()) -> dict:
     bt = _before_threshold(post_cell_type)
     dt = _state().dt * 1e-3
 
@@ -78,7 +87,10 @@ def _spec(model: str, on_pre, on_post, post_cell_type, per_synapse: list,
     return {"model": model, "on_pre": on_pre, "on_post": on_post, "namespace": {},
             "per_synapse": list(per_synapse), "native_defaults": dict(defaults),
             "delays": dict(delays or {}), "weight_like": list(weight_like),
-            "delay_offset": -dt if bt else 0.0, "prepare": _prepare}
+            "delay_offset": -dt if bt else 0.0, "prepare": _prepare,
+            # synaptic state reset() returns to its value at the first run (as the
+            # differential equations); the weight keeps its learned value
+            "state": list(state)}
 
 
 class StaticSynapse(synapses.StaticSynapse):
@@ -93,6 +105,22 @@ class StaticSynapse(synapses.StaticSynapse):
         deliver, unit = _target(post_cell_type, receptor_type, "StaticSynapse")
         return _spec(f"weight : {unit}\n", deliver.format(W="weight"), None,
                      post_cell_type, [], {}, None)
+
+
+class SimpleStochasticSynapse(synapses.SimpleStochasticSynapse):
+    __doc__ = synapses.SimpleStochasticSynapse.__doc__
+    # NEST's bernoulli_synapse: each spike is transmitted with probability p
+    translations = build_translations(('weight', 'weight'), ('delay', 'delay'),
+                                      ('p', 'p_transmit'))
+
+    def _get_minimum_delay(self):
+        return _state().min_delay
+
+    def eqsim_synapse_spec(self, post_cell_type, receptor_type: str) -> dict:
+        deliver, unit = _target(post_cell_type, receptor_type, "SimpleStochasticSynapse")
+        return _spec(f"weight : {unit}\np_transmit : 1\n",
+                     deliver.format(W="(weight*int(rand() < p_transmit))"), None,
+                     post_cell_type, ["p_transmit"], {}, None)
 
 
 # ---- Tsodyks-Markram: NEST's tsodyks_synapse --------------------------------------------
@@ -120,7 +148,8 @@ class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
                 "tau_rec : second\ntau_fac : second\n"
         spec = _spec(model, code + "\n" + deliver.format(W="(weight*dy)"), None,
                      post_cell_type, ["U", "tau_rec", "tau_fac"],
-                     {"x": 1.0, "y": 0.0, "u": 0.0}, _tm_prepare)
+                     {"x": 1.0, "y": 0.0, "u": 0.0}, _tm_prepare,
+                     state=("x", "y", "u", "t_last"))
         if not has_tau:
             spec["namespace"]["tau_psc"] = 3e-3 * second   # NEST's default
         return spec
@@ -210,15 +239,20 @@ class STDPMechanism(synapses.STDPMechanism):
         return _spec(model, {"plast": plast, "pre": pre}, post, post_cell_type, per,
                      {"mu_plus": mu[0], "mu_minus": mu[1], "Kplus": 0.0},
                      _stdp_prepare, delays={"plast": 0.0 * second},
-                     weight_like=("w_max", "w_min"))
+                     weight_like=("w_max", "w_min"), state=_STDP_STATE)
 
     @property
     def native_parameters(self):
         ps = super().native_parameters
         mu = self.weight_dependence.mu() if self.weight_dependence else None
-        if mu is not None and "mu_plus" not in ps.keys():
+        if mu is not None and "mu_plus" not in ps.keys():  # noqa: SIM118 (a ParameterSpace)
             ps.update(mu_plus=mu[0], mu_minus=mu[1])
         return ps
+
+
+#: what reset() restores: traces, spike-time bookkeeping, the weights in flight
+_STDP_STATE = ("Kplus", "tp1", "tp2", "pend1", "pend2", "t_lastpre", "w_sent",
+               "w_sent_0", "w_sent_1", "n_sent", "n_delivered")
 
 
 def _stdp_prepare(S, dt: float) -> None:
