@@ -160,13 +160,18 @@ def _sample_rows(rng, counts: np.ndarray, pool: int, exclude: np.ndarray | None,
             vals = _permutation_prefix(rng, shape, pool, ex)
         else:
             vals = _draw_distinct(rng, shape, pool, k, ex, replace)
-        keep = np.arange(kmax)[None, :] < k[:, None]
-        row_parts.append(np.broadcast_to(np.arange(r0, r1)[:, None], shape)[keep])
-        val_parts.append(vals[keep])
+        if np.all(k == kmax):   # the same number for every row: no mask
+            row_parts.append(np.repeat(np.arange(r0, r1, dtype=np.int64), kmax))
+            val_parts.append(vals.ravel())
+        else:
+            keep = np.arange(kmax)[None, :] < k[:, None]
+            row_parts.append(np.broadcast_to(np.arange(r0, r1)[:, None], shape)[keep])
+            val_parts.append(vals[keep])
     if not row_parts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return (np.concatenate(row_parts).astype(np.int64),
-            np.concatenate(val_parts).astype(np.int64))
+    rows_out = row_parts[0] if len(row_parts) == 1 else np.concatenate(row_parts)
+    vals_out = val_parts[0] if len(val_parts) == 1 else np.concatenate(val_parts)
+    return rows_out.astype(np.int64, copy=False), vals_out.astype(np.int64, copy=False)
 
 
 def _draw_distinct(rng, shape, pool: int, k: np.ndarray, ex: np.ndarray,

@@ -120,6 +120,28 @@ def _index_map(cells) -> tuple[list, np.ndarray, np.ndarray]:
     return groups, np.concatenate(gid), np.concatenate(gidx).astype(np.int64)
 
 
+def stable_order(key: np.ndarray, key_max: int, major: np.ndarray | None = None,
+                 major_count: int = 1) -> np.ndarray:
+    """The permutation that sorts by (major, key) keeping the given order among equals,
+    as an LSD radix sort: one numpy stable sort (a radix sort) per 16-bit digit, O(n)."""
+    order = None
+    digits = [(key, int(key_max))]
+    if major is not None:
+        digits.append((major, int(major_count) - 1))
+    for values, top in digits:
+        shift = 0
+        while True:
+            part = values if order is None else values[order]
+            digit = part.astype(np.uint16) if top <= 0xFFFF else \
+                ((part.astype(np.int64) >> shift) & 0xFFFF).astype(np.uint16)
+            step = np.argsort(digit, kind="stable")
+            order = step if order is None else order[step]
+            shift += 16
+            if top >> shift == 0:
+                break
+    return order if order is not None else np.arange(key.size)
+
+
 def _column(pieces: list) -> np.ndarray | float:
     """One value per connection from (size, value or array) pieces; a number when all
     pieces give the same number."""
@@ -229,21 +251,35 @@ class Projection(common.Projection):
         post_groups, post_gid, post_gidx = _index_map(self.post)
         spec_cache = {}
         order_all, parts, start = [], [], 0
+        i = i.astype(np.int32, copy=False)   # half the memory traffic of int64
+        j = j.astype(np.int32, copy=False)
+        identity = len(pre_groups) == 1 and np.array_equal(
+            pre_gidx, np.arange(pre_gidx.size))
+        gi_all = i if identity else pre_gidx[i].astype(np.int32)
+        if len(post_groups) == 1 and np.array_equal(post_gidx, np.arange(post_gidx.size)):
+            post_gidx = None   # a whole population: its own indices
         if len(pre_groups) == len(post_groups) == 1:
-            keys, pair_key = [0], None
-        else:
-            pair_key = pre_gid[i].astype(np.int64) * len(post_groups) + post_gid[j]
-            keys = np.unique(pair_key)
-        for key in keys:
+            pair_key = None   # eqsim keeps synapses sorted by source: one stable sort
+            order = stable_order(gi_all, self.pre.size)
+            bounds = [(0, 0, i.size)]
+        else:   # ... by (group pair, source)
+            kind = np.uint8 if len(pre_groups) * len(post_groups) < 256 else np.int64
+            pair_key = (pre_gid.astype(kind)[i] * kind(len(post_groups)) +
+                        post_gid.astype(kind)[j])
+            order = stable_order(gi_all, self.pre.size, pair_key,
+                                 len(pre_groups) * len(post_groups))
+            counts = np.bincount(pair_key, minlength=len(pre_groups) * len(post_groups))
+            edges = np.concatenate([[0], np.cumsum(counts)])
+            bounds = [(k, edges[k], edges[k + 1]) for k in range(counts.size) if counts[k]]
+        for key, lo, hi in bounds:
             a, b = divmod(int(key), len(post_groups))
-            sel = np.arange(i.size) if pair_key is None else np.flatnonzero(pair_key == key)
-            gi, gj = pre_gidx[i[sel]], post_gidx[j[sel]]
-            order = np.argsort(gi, kind="stable")   # eqsim keeps synapses sorted by source
-            sel, gi, gj = sel[order], gi[order], gj[order]
+            sel = order[lo:hi]
+            gi = gi_all[sel]
+            gj = j[sel] if post_gidx is None else post_gidx[j[sel]].astype(np.int32)
             post_type = _populations_of_group(self.post, post_groups[b]).celltype
             S = self._make_synapses(pre_groups[a], post_groups[b], post_type, spec_cache,
                                     cols.get("delay"))
-            S.connect(i=gi.astype(np.int32), j=gj.astype(np.int32))
+            S.connect(i=gi, j=gj)
             order_all.append(sel)
             parts.append((S, slice(start, start + sel.size), gj))
             start += sel.size
