@@ -68,3 +68,16 @@ def test_noisy_current_statistics(runs):
     assert abs(m - m_ref) < 0.1 and abs(m - (-63.0)) < 0.1, (m, m_ref)
     assert abs(sd / sd_ref - 1) < 0.05, (sd, sd_ref)
     assert got["noise_first_change"][0] == ref["noise_first_change"][0]
+
+
+def test_docs_example_runs():
+    """The example at the top of docs/pynn_models.md runs as written: the STDP weight
+    moved from 0.02, V was recorded for 200 ms."""
+    import re
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[2] / "docs" / "pynn_models.md").read_text()
+    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    scope: dict = {}
+    exec(compile(code, "docs/pynn_models.md", "exec"), scope)
+    assert scope["v"].shape == (2001, 1)
+    assert np.asarray(scope["w"]).shape == (1, 1) and scope["w"][0, 0] != 0.02
