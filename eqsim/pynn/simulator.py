@@ -139,29 +139,40 @@ class State(common.control.BaseState):
             self.run(tstop - self.t)
 
     def reset(self) -> None:
-        """Back to t = 0: state variables and monitors as stored at the first run;
-        parameters (neuron and synapse) keep their present values (PyNN's reset)."""
+        """Back to t = 0: state and monitors as stored at the first run; PyNN's
+        parameters of cells and synapses (weights, delays included) keep their present
+        values (PyNN's reset; NEST keeps weights too)."""
         if self.network is not None and self.network._step > 0 and \
                 START in self.network._stored:
             net = self.network
-            keep = [(g, {k: a.copy() for k, a in g.arrays.items() if k not in
-                         _state_names(g)}) for g in net.groups]
-            syn_keep = [(S, {k: a.copy() for k, a in S.arrays.items()
-                             if a is not None and k not in _state_names(S)})
-                        for S in net.synapses]
+            keep = [(obj, {k: a.copy() for k, a in obj.arrays.items()
+                           if a is not None and k in names})
+                    for obj, names in self._parameters_of_objects().items()]
             net.restore(START)
-            for g, arrays in keep:
+            for obj, arrays in keep:
                 for k, a in arrays.items():
-                    g.arrays[k][...] = a
-            for S, arrays in syn_keep:
-                for k, a in arrays.items():
-                    if S.arrays.get(k) is not None and len(S.arrays[k]) == len(a):
-                        S.arrays[k][...] = a
+                    if obj.arrays.get(k) is not None and len(obj.arrays[k]) == len(a):
+                        obj.arrays[k][...] = a
             for recorder in self.recorders:
                 recorder._after_reset()
         self.running = False
         self.t_start = 0.0
         self.segment_counter += 1
+
+    def _parameters_of_objects(self) -> dict:
+        """{eqsim object: names of the arrays a reset keeps}: a population's native
+        parameters, a projection's synapse parameters (weight, delay, U, ...); for other
+        objects (current sources) every array that is not a differential equation's."""
+        out = {id(obj): (obj, set(obj.arrays) - _state_names(obj))
+               for obj in self.network.groups + self.network.synapses}
+        for pop in self.populations:
+            out[id(pop._eqsim_group)] = (pop._eqsim_group, set(pop._native))
+        for prj in self.projections:
+            names = set(prj.synapse_type.native_parameters.keys()) | {"weight", "delay"}
+            for S, _ in prj._parts:
+                out[id(S)] = (S, names | {n for n in S._pynn_spec.get("per_synapse", ())
+                                          if n in prj.synapse_type.native_parameters.keys()})
+        return dict(out.values())
 
 
 def _state_names(obj) -> set[str]:

@@ -130,3 +130,26 @@ def test_docs_example_runs(tmp_path, monkeypatch):
     assert sum(len(t) for t in seg.spiketrains) > 100
     assert seg.filter(name="v")[0].shape == (10001, 800)
     assert (tmp_path / "exc.pkl").exists()
+
+
+def test_reset_restores_synaptic_state_keeps_weights():
+    """After reset() a Tsodyks-Markram projection starts from its initial resources
+    again (the second segment repeats the first), while a weight set in between stays."""
+    if not sim.list_standard_models():
+        pytest.skip("the standard models are not there")
+    sim.setup(timestep=0.1)
+    src = sim.Population(1, sim.SpikeSourceArray(spike_times=[5.0, 10.0, 15.0, 20.0]))
+    cell = sim.Population(1, sim.IF_curr_exp())
+    prj = sim.Projection(src, cell, sim.AllToAllConnector(), sim.TsodyksMarkramSynapse(
+        U=0.5, tau_rec=800.0, weight=0.5, delay=1.0), receptor_type="excitatory")
+    cell.record("v")
+    sim.run(40.0)
+    sim.reset()
+    sim.run(40.0)
+    prj.set(weight=1.0)
+    sim.reset()
+    sim.run(40.0)
+    segs = cell.get_data().segments
+    a, b, c = (np.asarray(s.analogsignals[0].magnitude)[:, 0] + 65.0 for s in segs)
+    assert a.max() > 0.1 and np.array_equal(a, b)        # depression starts afresh
+    assert np.allclose(c, 2 * a, rtol=1e-9, atol=1e-12)   # the new weight is kept
