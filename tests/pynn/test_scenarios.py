@@ -39,15 +39,7 @@ KNOWN: dict[str, str] = {
 }
 # scenario -> what fails today in the standard models (branch pynnmodels): expected to
 # fail (strict: a fix makes the test fail until it is taken off this list)
-PENDING: dict[str, str] = {
-    **{name: "current sources: ID.inject() hands inject_into a list of IDs" for name in (
-        "test_issue321", "test_issue437", "test_issue442", "test_issue445",
-        "test_issue487", "test_issue_465_474_630", "test_issue497", "test_issue631",
-        "test_issue759", "test_issue499", "test_scenario2")},
-    "test_issue512": "current sources: PyNN expects ValueError for a bad parameter",
-    "test_record_with_filename": "current sources cannot be injected after run() (E862)",
-    "test_issue511": "SpikeSourceArray: spike times refused (E859)",
-}
+PENDING: dict[str, str] = {}
 SLOW: set[str] = set()   # all run in a few seconds
 
 
@@ -123,7 +115,7 @@ def _models_present(sim) -> bool:
 
 
 @pytest.mark.parametrize("module,name", collect())
-def test_pynn_scenario(module, name, request):
+def test_pynn_scenario(module, name, request, tmp_path, monkeypatch):
     import eqsim.pynn as sim
     if module == "unavailable":
         if os.environ.get("EQSIM_COMPAT_REQUIRE_SOURCES"):   # CI reaches PyPI
@@ -140,4 +132,5 @@ def test_pynn_scenario(module, name, request):
     if name == "<import>":
         pytest.fail(f"{module} does not import")
     fn = getattr(importlib.import_module(f"{PACKAGE}.{module}"), name)
+    monkeypatch.chdir(tmp_path)   # some scenarios write files (Results/...)
     fn(sim)
