@@ -127,6 +127,31 @@ def build(sim, **setup) -> dict:
     sim.Projection(inh, p, sim.AllToAllConnector(),
                    sim.StaticSynapse(weight=wi, delay=1.5), receptor_type="inhibitory")
     pops["Izhikevich_kick"] = p
+    # (f) composed neuron models: LIF with three exponential current receptors (NEST:
+    # iaf_psc_exp_multisynapse), AdExp with three alpha conductances
+    # (aeif_cond_alpha_multisynapse)
+    composed = {
+        "lif_multi": sim.PointNeuron(
+            sim.LIF(tau_m=10.0, v_rest=-60.0, i_offset=1.1, tau_refrac=2.0),
+            AMPA=sim.CurrExpPostSynapticResponse(tau_syn=1.0),
+            NMDA=sim.CurrExpPostSynapticResponse(tau_syn=20.0),
+            GABAA=sim.CurrExpPostSynapticResponse(tau_syn=1.5)),
+        "adexp_multi": sim.PointNeuron(
+            sim.AdExp(tau_m=10.0, v_rest=-60.0, i_offset=0.5, tau_refrac=2.0),
+            AMPA=sim.AlphaPSR(tau_syn=1.0, e_syn=0.0),
+            NMDA=sim.AlphaPSR(tau_syn=20.0, e_syn=0.0),
+            GABAA=sim.AlphaPSR(tau_syn=1.5, e_syn=-70.0))}
+    comp_pops = {}
+    for name, ct in composed.items():
+        p = sim.Population(1, ct, initial_values={"v": -60.0})
+        p.record(["v", "spikes"])
+        curr = name == "lif_multi"
+        for r, src, w in (("AMPA", exc, 0.5 if curr else 0.01),
+                          ("NMDA", exc, 0.2 if curr else 0.004),
+                          ("GABAA", inh, -0.8 if curr else 0.02)):
+            sim.Projection(src, p, sim.AllToAllConnector(),
+                           sim.StaticSynapse(weight=w, delay=1.5), receptor_type=r)
+        comp_pops[name] = p
     # (b) Tsodyks-Markram
     tm_src = sim.Population(1, sim.SpikeSourceArray(spike_times=TM_TIMES))
     tm_pops = {}
@@ -172,6 +197,11 @@ def build(sim, **setup) -> dict:
         out[f"cell_{name}_v"] = np.asarray(v[0].magnitude)[:KEEP, 0]
         spikes = np.asarray(seg.spiketrains[0].magnitude)
         out[f"cell_{name}_spikes"] = spikes[spikes <= (KEEP - 1) * DT + 1e-9]
+    for name, p in comp_pops.items():
+        seg = p.get_data().segments[0]
+        out[f"comp_{name}_v"] = np.asarray(seg.filter(name="v")[0].magnitude)[:KEEP, 0]
+        spikes = np.asarray(seg.spiketrains[0].magnitude)
+        out[f"comp_{name}_spikes"] = spikes[spikes <= (KEEP - 1) * DT + 1e-9]
     for name, p in tm_pops.items():
         seg = p.get_data().segments[0]
         out[f"tm_{name}_v"] = np.asarray(seg.filter(name="v")[0].magnitude)[:KEEP, 0]

@@ -70,6 +70,14 @@ def _e866():
     ct.set_native(G, np.array([0]), {"tau_m": np.array([0.015])})
 
 
+def _e867():
+    _m()
+    from pyNN.standardmodels.receptors import CondBetaPostSynapticResponse
+
+    from eqsim.pynn.standardmodels import composed
+    composed.PointNeuron(composed.LIF(), AMPA=CondBetaPostSynapticResponse())
+
+
 PYNN_MODEL_TRIGGERS = {
     # a native parameter the cell type's model does not have
     "E856": lambda tp, mp: _e856(),
@@ -91,4 +99,6 @@ PYNN_MODEL_TRIGGERS = {
     "E865": lambda tp, mp: _e865(),
     # per-cell values later for a propagator parameter that was homogeneous (shared)
     "E866": lambda tp, mp: _e866(),
+    # a PointNeuron with a receptor or neuron component eqsim has no equations for
+    "E867": lambda tp, mp: _e867(),
 }

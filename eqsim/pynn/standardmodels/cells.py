@@ -626,3 +626,27 @@ def _inh_tables(h: dict, n_cells: int, name: str) -> dict:
         A[:, cell] = np.where(before, 1.0, np.round(h["a"][cell][k]))
         B[:, cell] = np.where(before, 1e30, h["b"][cell][k])
     return {"inh_a": TimedArray(A, dt * second), "inh_b": TimedArray(B * second, dt * second)}
+
+
+# PyNN's composed neuron models (PointNeuron with post-synaptic responses)
+from .composed import (
+    LIF,
+    AdExp,
+    AlphaPSR,
+    CondAlphaPostSynapticResponse,
+    CondExpPostSynapticResponse,
+    CurrExpPostSynapticResponse,
+    ExpPSR,
+    PointNeuron,
+)
+
+__all__ += [
+    "LIF",
+    "AdExp",
+    "AlphaPSR",
+    "CondAlphaPostSynapticResponse",
+    "CondExpPostSynapticResponse",
+    "CurrExpPostSynapticResponse",
+    "ExpPSR",
+    "PointNeuron",
+]
