@@ -71,7 +71,8 @@ class Recorder(recording.Recorder):
                 var, _ = pop.celltype.recordable_map[name]
                 mon = StateMonitor(group, var, record=idx,
                                    dt=self.sampling_interval * 1e-3 * second,
-                                   name=simulator.state.next_name(name))
+                                   name=simulator.state.next_name(
+                                       name.replace(".", "_")))
             self._monitors[name] = mon
             simulator.state.add(mon)
 

@@ -32,8 +32,6 @@ PACKAGE = "pynn_system_scenarios"
 KNOWN: dict[str, str] = {
     "test_SpikeSourcePoissonRefractory": "SpikeSourcePoissonRefractory is not among the "
                                          "standard types eqsim.pynn provides",
-    "test_composed_neuron_model_homogeneous_receptors": "PyNN's composed neuron models "
-                                                        "(PointNeuron) are not provided",
     "test_simple_stochastic_synapse": "SimpleStochasticSynapse is not provided",
     "test_issue259": "spike_precision='off_grid': eqsim's spikes lie on the time grid",
 }
