@@ -16,10 +16,12 @@ from ..conftest import ROOT
 from ..sonata.error_triggers import SONATA_TRIGGERS
 from ._experiment_triggers import EXPERIMENT_TRIGGERS
 from ._runs_triggers import RUNS_TRIGGERS
+from ._pynn_triggers import PYNN_TRIGGERS
 from ._drive_triggers import DRIVE_TRIGGERS
 from ._spatial_triggers import SPATIAL_TRIGGERS
 from ._meanfield_triggers import MEANFIELD_TRIGGERS
 from ._zoo_triggers import ZOO_TRIGGERS
+from ._pynn_model_triggers import PYNN_MODEL_TRIGGERS
 
 M = "dv/dt = -v/tau : volt"
 NS = {"tau": 10 * ms}
@@ -397,6 +399,8 @@ TRIGGERS.update(MEANFIELD_TRIGGERS)   # E923-E931: eqsim.meanfield
 
 TRIGGERS.update(RUNS_TRIGGERS)   # E830-E849: runs in pieces, HDF5 run files, scans
 TRIGGERS.update(ZOO_TRIGGERS)   # E870-E879: eqsim.zoo
+TRIGGERS.update(PYNN_TRIGGERS)   # E841-E855: eqsim.pynn (skipped without PyNN)
+TRIGGERS.update(PYNN_MODEL_TRIGGERS)   # E856-E865: eqsim.pynn.standardmodels (no E862)
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))
