@@ -29,6 +29,7 @@ class RankPlan:
         from ..build.loader import enqueue_function
         self.comm = comm
         self.groups = net.groups
+        self._synapses = net.synapses
         check_ranks(sum(g.N for g in self.groups), comm.size)
         self.ranges = {id(g): block(g.N, comm.size, comm.rank) for g in self.groups}
         self._check(net, unit)
@@ -38,6 +39,10 @@ class RankPlan:
         self.codes = np.zeros(0, np.int64)
         self.enqueue = enqueue_function(run_fn) if self.exchanged else None
         self.spikes_exchanged = 0
+        # the compiled window loop (parallel/windows.py); None: windows run in Python
+        from ..parallel.windows import driver_function
+        self._driver_fn = driver_function(net.config, comm)
+        self.driver = None
 
     # ---- checks --------------------------------------------------------------------
     def _check(self, net, unit) -> None:
@@ -127,6 +132,33 @@ class RankPlan:
         data.set_i("_network/_x_width", int(self.bases[-1]))
         for k, g in enumerate(self.exchanged):
             data.set_i(f"{g.name}/_x_base", int(self.bases[k]))
+
+    def bind_driver(self, net, data) -> None:
+        """The compiled window loop's state for this run (after bind_exchange)."""
+        if self._driver_fn is not None:
+            from ..parallel.windows import WindowDriver
+            self.driver = WindowDriver(self._driver_fn, self, net, data)
+
+    def needed_sources(self) -> np.ndarray:
+        """1 for each exchanged neuron (index among all of them) that a synapse on this
+        rank has as its source: the spikes this rank needs."""
+        need = np.zeros(int(self.bases[-1]), np.uint8)
+        position = {id(g): k for k, g in enumerate(self.exchanged)}
+        for S in self._synapses:
+            k = position.get(id(group_of(S.source)))
+            if k is not None:
+                base = int(self.bases[k]) + offset_of(S.source)
+                need[base + np.flatnonzero(np.diff(S._rows) > 0)] = 1
+        return need
+
+    def owners(self) -> np.ndarray:
+        """The rank that owns each exchanged neuron (index among all of them)."""
+        owner = np.zeros(int(self.bases[-1]), np.int64)
+        for k, g in enumerate(self.exchanged):
+            for r in range(self.comm.size):
+                lo, hi = block(g.N, self.comm.size, r)
+                owner[self.bases[k] + lo:self.bases[k] + hi] = r
+        return owner
 
     def exchange(self, data, synapses, first_step: int) -> None:
         """Share the spikes of the window that began at ``first_step`` (one Allgather)

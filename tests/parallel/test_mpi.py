@@ -42,8 +42,9 @@ def _run(args: list[str], ranks: int | None, out: Path, timeout: float = 240,
     cmd = [sys.executable, str(SCRIPT), *args, str(out)]
     if ranks is not None:
         cmd = [_mpiexec(), "-n", str(ranks), *cmd]
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])   # this eqsim
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
-                          env={**os.environ, **(env or {})})
+                          env={**os.environ, "PYTHONPATH": path, **(env or {})})
     assert done.returncode == 0, done.stderr[-3000:]
     with np.load(out) as data:
         return {k: data[k] for k in data.files}
