@@ -129,6 +129,8 @@ def _mpicc_includes() -> list[str]:
 
 def find_mpi(include: str | None = None) -> tuple[MPIBuild | None, str]:
     """The MPI to build the driver against, or None and the reason."""
+    if include is not None and not (Path(include) / "mpi.h").is_file():
+        return None, f"no mpi.h in {include} (EQSIM_MPI_INCLUDE)"
     library = loaded_mpi_library()
     if library is None:
         return None, "mpi4py's MPI library was not found in this process"

@@ -155,6 +155,8 @@ def results(net) -> dict:
 
 
 def main(argv):
+    import logging
+    logging.basicConfig(level=logging.WARNING)   # eqsim's warnings on stderr
     name, backend, threads, path = argv
     if os.environ.get("EQSIM_TEST_SKEW_CHUNKS") and world().rank == 1:
         # rank 1 starts with other chunk sizes: windows must still line up

@@ -17,6 +17,7 @@ from ..sonata.error_triggers import SONATA_TRIGGERS
 from ._experiment_triggers import EXPERIMENT_TRIGGERS
 from ._runs_triggers import RUNS_TRIGGERS
 from ._drive_triggers import DRIVE_TRIGGERS
+from ._mpiwin_triggers import MPIWIN_TRIGGERS
 
 M = "dv/dt = -v/tau : volt"
 NS = {"tau": 10 * ms}
@@ -382,6 +383,7 @@ TRIGGERS.update(EXPERIMENT_TRIGGERS)   # E970-E989: labels, analysis, plots, spi
 TRIGGERS.update(DRIVE_TRIGGERS)   # E990-E998: eqsim.drives
 
 TRIGGERS.update(RUNS_TRIGGERS)   # E830-E849: runs in pieces, HDF5 run files, scans
+TRIGGERS.update(MPIWIN_TRIGGERS)   # E890-E899: the compiled MPI window loop
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))
