@@ -127,8 +127,10 @@ def _mpicc_includes() -> list[str]:
     return []
 
 
+@lru_cache(maxsize=8)
 def find_mpi(include: str | None = None) -> tuple[MPIBuild | None, str]:
-    """The MPI to build the driver against, or None and the reason."""
+    """The MPI to build the driver against, or None and the reason (once per process
+    and include directory)."""
     if include is not None and not (Path(include) / "mpi.h").is_file():
         return None, f"no mpi.h in {include} (EQSIM_MPI_INCLUDE)"
     library = loaded_mpi_library()
@@ -178,6 +180,9 @@ def _build(config, mpi: MPIBuild | None):
     return build_and_load(source, cfg, BuildInfo(), load_fn=_load)
 
 
+_WARNED: set = set()
+
+
 def driver_function(config, comm):
     """The compiled driver for this process (None: run the windows in Python). Collective
     under MPI: every rank gets a driver, or none does."""
@@ -201,7 +206,8 @@ def driver_function(config, comm):
                                  f"is not available: {why}", code="E890",
                                  hint="set EQSIM_MPI_INCLUDE to the directory of mpi.h "
                                       "of the MPI mpi4py uses, or EQSIM_MPI_WINDOWS=auto")
-    if fn is None and mode == "auto" and comm.rank == 0:
+    if fn is None and mode == "auto" and comm.rank == 0 and why not in _WARNED:
+        _WARNED.add(why)   # once per process and reason, not at every run()
         logger.warning("eqsim: the MPI windows run in Python (slower at short delays): "
                        "%s; set EQSIM_MPI_INCLUDE to the directory of mpi.h", why)
     return fn
