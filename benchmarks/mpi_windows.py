@@ -68,7 +68,7 @@ def run(cfg, duration: float, quiet: float, wait: float) -> dict:
     load = wait_quiet(quiet, wait)
     log("$", " ".join(cmd), f"(EQSIM_MPI_WINDOWS={loop or '-'}, busy cores {load:.2f})")
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, cwd=REPO,
-                          env=env)
+                          env=env, check=False)
     lines = [x for x in done.stdout.splitlines() if x.startswith("{")]
     if done.returncode != 0 or not lines:
         return {"error": done.stderr[-2000:], "busy_cores_before": load}
@@ -104,10 +104,11 @@ def main(argv=None) -> dict:
                    help="wait until other load is below this share of the cores")
     p.add_argument("--wait", type=float, default=120, help="longest wait per run (s)")
     p.add_argument("--models", default="cuba,cuba1,micro")
+    p.add_argument("--out", default=RESULTS, help="the JSON file to write")
     p.add_argument("--render", action="store_true", help="only print the stored table")
     args = p.parse_args(argv)
     if args.render:
-        with open(RESULTS) as f:
+        with open(args.out) as f:
             doc = json.load(f)
         print(table(doc["rows"]))
         return doc
@@ -131,11 +132,11 @@ def main(argv=None) -> dict:
         rows.append(row)
     doc = {"machine": machine_info(), "repeats": args.repeats,
            "duration_s": args.duration, "quiet_below": args.quiet_below, "rows": rows}
-    os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
-    with open(RESULTS, "w") as f:
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w") as f:
         json.dump(doc, f, indent=1)
     print(table(rows))
-    log(f"wrote {RESULTS}")
+    log(f"wrote {args.out}")
     return doc
 
 

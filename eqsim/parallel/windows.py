@@ -19,6 +19,7 @@ without mpiexec) the same driver is built without MPI.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import hashlib
 import logging
 import os
@@ -34,7 +35,7 @@ import numpy as np
 from ..build.cache import BuildInfo, build_and_load
 from ..codegen.templates import template_dir
 from ..codegen.unit import RUN_BUFFER_FULL, RUN_DONE, RUN_NOT_FINITE
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, EqsimError
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ def _mpicc_includes() -> list[str]:
         for flag in ("-show", "--showme:compile"):
             try:
                 out = subprocess.run([exe, flag], capture_output=True, text=True,
-                                     timeout=20).stdout
+                                     timeout=20, check=False).stdout
             except (OSError, subprocess.TimeoutExpired):
                 continue
             dirs = [a[2:] for a in shlex.split(out) if a.startswith("-I")]
@@ -175,7 +176,6 @@ def _load(path: Path):
 def _build(config, mpi: MPIBuild | None):
     source = (template_dir() / "c" / "windows.c").read_text()
     flags = mpi.flags() if mpi is not None else ()
-    import dataclasses
     cfg = dataclasses.replace(config, extra_cflags=tuple(config.extra_cflags) + flags)
     return build_and_load(source, cfg, BuildInfo(), load_fn=_load)
 
@@ -195,7 +195,7 @@ def driver_function(config, comm):
         if comm.size == 1 or mpi is not None:
             try:
                 fn = _build(config, mpi)
-            except Exception as exc:   # noqa: BLE001 - any build failure: fall back
+            except (EqsimError, OSError) as exc:   # gcc failed, or the load: fall back
                 fn, why = None, f"the driver did not build: {exc}"
     if comm.size > 1 and comm.allreduce_min(int(fn is not None)) == 0:
         if fn is not None:
@@ -221,7 +221,7 @@ class WindowDriver:
         comm = plan.comm
         module = net._backend.fn
         self.run_ptr = ctypes.cast(module, ctypes.c_void_p).value
-        self.enq_ptr = ctypes.cast(getattr(module._eqsim_lib, "eqsim_enqueue"),
+        self.enq_ptr = ctypes.cast(module._eqsim_lib.eqsim_enqueue,
                                    ctypes.c_void_p).value
         st = self.st = np.zeros(W_NSTATE, np.int64)
         slot = data._iidx
@@ -318,4 +318,4 @@ class WindowDriver:
         return RUN_DONE
 
 
-__all__ = ["WindowDriver", "driver_function", "find_mpi", "MPIBuild", "check_mode"]
+__all__ = ["MPIBuild", "WindowDriver", "check_mode", "driver_function", "find_mpi"]
