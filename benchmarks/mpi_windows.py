@@ -8,9 +8,10 @@ Runs (each its own process, benchmarks/mpi_worker.py; configurations alternate A
 C ..., medians reported): CUBA 16k without delays (a window of one step), CUBA 16k with
 delays of one step (windows of two), and a microcircuit of 7,717 neurons (scale 0.1;
 per-synapse delays down to one step; eqsim.zoo.potjans_diesmann, or
-benchmarks/microcircuit_like.py where the zoo has none). Before each run the script
-waits (up to --wait s) until the other processes on the machine use less than
---quiet-below of its cores, measured over 1 s from /proc/stat, and records that load.
+benchmarks/microcircuit_like.py where the zoo has none). Before each pass over the
+configurations the script waits (up to --wait s) until the machine's cores are busy less
+than --quiet-below of the time, measured over 1 s from /proc/stat; the load before every
+run is recorded and reported.
 
 Writes benchmarks/results/mpi_windows.json and prints a Markdown table.
 """
@@ -102,7 +103,11 @@ def main(argv=None) -> dict:
     p.add_argument("--duration", type=float, default=0.2)
     p.add_argument("--quiet-below", type=float, default=0.3,
                    help="wait until other load is below this share of the cores")
-    p.add_argument("--wait", type=float, default=120, help="longest wait per run (s)")
+    p.add_argument("--wait", type=float, default=120,
+                   help="longest wait for a quiet machine before each pass (s)")
+    p.add_argument("--deadline", type=float, default=3600,
+                   help="start no new pass after this many seconds (but --min-repeats)")
+    p.add_argument("--min-repeats", type=int, default=2)
     p.add_argument("--models", default="cuba,cuba1,micro")
     p.add_argument("--out", default=RESULTS, help="the JSON file to write")
     p.add_argument("--render", action="store_true", help="only print the stored table")
@@ -114,9 +119,15 @@ def main(argv=None) -> dict:
         return doc
     runs = [c for c in RUNS if c[0] in args.models.split(",")]
     samples: dict = {c: [] for c in runs}
-    for _ in range(args.repeats):
-        for cfg in runs:
-            samples[cfg].append(run(cfg, args.duration, args.quiet_below, args.wait))
+    stop = time.time() + args.deadline
+    for k in range(args.repeats):
+        if k >= args.min_repeats and time.time() > stop:
+            log(f"deadline: {k} repeats")
+            break
+        for cfg in runs:   # a pass: the first run waits for a quiet machine, the others
+            wait = args.wait if cfg == runs[0] else 5   # follow at once
+            samples[cfg].append(run(cfg, args.duration, args.quiet_below, wait))
+            log(f"  run {samples[cfg][-1].get('run_s', 'failed')} s")
     rows = []
     for cfg, got in samples.items():
         good = [r for r in got if "error" not in r]

@@ -47,21 +47,21 @@ SOURCE: dict = {}
 
 
 def microcircuit(scale: float):
-    """eqsim.zoo.potjans_diesmann where it exists, else benchmarks/microcircuit_like.py."""
+    """The zoo's Potjans-Diesmann network (eqsim.zoo.net_potjans_diesmann.build) where it
+    exists, else benchmarks/microcircuit_like.py."""
     try:
-        from eqsim.zoo import potjans_diesmann
+        from eqsim.zoo.net_potjans_diesmann import build as zoo_build
     except ImportError:
-        potjans_diesmann = None
-    if potjans_diesmann is None:
+        zoo_build = None
+    if zoo_build is None:
         import microcircuit_like
         SOURCE["micro"] = "benchmarks/microcircuit_like.py"
         return microcircuit_like.build(scale, seed=4242)
-    SOURCE["micro"] = "eqsim.zoo.potjans_diesmann"
-    out = potjans_diesmann(scale=scale, background="poisson")
-    net, mons = out[0], out[1]
-    mons = {k: m for k, m in mons.items() if hasattr(m, "num_spikes")} \
-        if isinstance(mons, dict) else {m.name: m for m in mons}
-    return net, mons, {k: m.source.N for k, m in mons.items()}
+    SOURCE["micro"] = "eqsim.zoo.net_potjans_diesmann"
+    net, mons, sizes = zoo_build(scale, "poisson", None, 4242)
+    if not isinstance(mons, dict):
+        mons = dict(zip(sizes, mons))
+    return net, mons, sizes
 
 
 def main(argv):
