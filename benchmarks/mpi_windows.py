@@ -125,7 +125,8 @@ def main(argv=None) -> dict:
             log(f"deadline: {k} repeats")
             break
         for cfg in runs:   # a pass: the first run waits for a quiet machine, the others
-            wait = args.wait if cfg == runs[0] else 5   # follow at once
+            wait = min(args.wait, max(5.0, stop - time.time())) if cfg == runs[0] \
+                else 5   # follow at once
             samples[cfg].append(run(cfg, args.duration, args.quiet_below, wait))
             log(f"  run {samples[cfg][-1].get('run_s', 'failed')} s")
     rows = []
