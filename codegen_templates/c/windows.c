@@ -20,6 +20,7 @@
 #include <time.h>
 #ifdef EQSIM_WITH_MPI
 #include <mpi.h>
+#include <sched.h>
 #endif
 
 typedef int64_t (*eqsim_run_t)(void **, const double *, int64_t *, int64_t, int64_t,
@@ -33,13 +34,13 @@ enum {
     W_SID, W_RESUME_SLOT, W_SPLIT_SLOT, W_XFIRST_SLOT, W_XCOUNT_SLOT, W_POS0_SLOT,
     W_POS1_SLOT, W_NBLOCKS, W_NTHREADS, W_MODE, W_WIDTH, W_LAST_STEP,
     W_EXCHANGES, W_ROUNDS, W_BYTES, W_SPIKES, W_WINDOWS, W_NS_COMPUTE, W_NS_EXCHANGE,
-    W_SLOTS_MIN, W_NSTATE
+    W_SLOTS_MIN, W_SEQ, W_SHM_CAP, W_SHM_WIN, W_SHM_COMM, W_NSTATE
 };
 /* returned to Python, beside the module's RUN_DONE (0), RUN_BUFFER_FULL (1) and
  * RUN_NOT_FINITE (2) */
 enum { W_QUEUE_FULL = 10, W_NEED_BUFFER = 11, W_OUT_OF_STEP = 12 };
 /* the buffers Python gives (void *[]) */
-enum { B_OUTBOX, B_SEND, B_RECV, B_MERGED, B_TMP, B_NEED, B_NBUF };
+enum { B_OUTBOX, B_SEND, B_RECV, B_MERGED, B_TMP, B_NEED, B_SHM, B_NBUF };
 
 static int64_t eqsim_ns(void) {
     struct timespec ts;
@@ -156,6 +157,82 @@ static int64_t eqsim_exchange(int64_t *st, void **buf, int64_t n, int64_t tag)
         return eqsim_merge(k, runs, lens, (int64_t *)buf[B_MERGED], (int64_t *)buf[B_TMP]);
     }
 }
+
+/* Ranks that share a node (all of them) exchange through one shared-memory segment per
+ * rank (MPI_Win_allocate_shared): a sequence number on its own cache line, then two
+ * slots (windows alternate between them) of [count, first step, codes...] with room for
+ * a whole outbox. A rank writes its slot, publishes the window's number (release), waits
+ * for every other rank's number (acquire; yielding the core while it waits) and merges
+ * their slots. The other slot is free again by then: a rank publishes window w + 1 only
+ * after it has merged window w - 1. Returns the number merged, or -2 (out of step). */
+static int64_t eqsim_shm_exchange(int64_t *st, void **buf, int64_t n, int64_t tag)
+{
+    const int64_t k = st[W_SIZE], me = st[W_RANK], cap = st[W_SHM_CAP];
+    int64_t *const *seg = (int64_t *const *)buf[B_SHM];
+    const int64_t seq = ++st[W_SEQ], slot = 8 + (seq & 1) * (cap + 2);
+    int64_t *mine = seg[me] + slot;
+    mine[0] = n;
+    mine[1] = tag;
+    memcpy(mine + 2, buf[B_OUTBOX], (size_t)n * sizeof(int64_t));
+    __atomic_store_n(&seg[me][0], seq, __ATOMIC_RELEASE);
+    const int64_t *runs[k];
+    int64_t lens[k];
+    for (int64_t r = 0; r < k; r++) {
+        for (int64_t spin = 0; __atomic_load_n(&seg[r][0], __ATOMIC_ACQUIRE) < seq; spin++)
+            if (spin > 200) sched_yield();
+        const int64_t *theirs = seg[r] + slot;
+        if (theirs[1] != tag) return -2;
+        runs[r] = theirs + 2;
+        lens[r] = theirs[0];
+    }
+    st[W_BYTES] += (n + 2) * 8;
+    return eqsim_merge(k, runs, lens, (int64_t *)buf[B_MERGED], (int64_t *)buf[B_TMP]);
+}
+
+/* Set up the shared-memory exchange (collective): 1 when every rank of the communicator
+ * is on this node and the segments exist (their addresses in buf[B_SHM]), else 0. */
+int64_t eqsim_shm_open(int64_t *st, void **buf, int64_t cap)
+{
+    MPI_Comm comm = MPI_Comm_f2c((MPI_Fint)st[W_COMM]), node;
+    MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    int size;
+    MPI_Comm_size(node, &size);
+    if (size != st[W_SIZE]) {
+        MPI_Comm_free(&node);
+        return 0;
+    }
+    int64_t *base;
+    MPI_Win win;
+    MPI_Win_allocate_shared((MPI_Aint)((8 + 2 * (cap + 2)) * sizeof(int64_t)),
+                            (int)sizeof(int64_t), MPI_INFO_NULL, node, &base, &win);
+    base[0] = 0;
+    int64_t **seg = (int64_t **)buf[B_SHM];
+    for (int r = 0; r < size; r++) {
+        MPI_Aint bytes;
+        int unit;
+        MPI_Win_shared_query(win, r, &bytes, &unit, &seg[r]);
+    }
+    MPI_Win_lock_all(MPI_MODE_NOCHECK, win);
+    MPI_Barrier(node);
+    st[W_SHM_CAP] = cap;
+    st[W_SEQ] = 0;
+    st[W_SHM_WIN] = (int64_t)MPI_Win_c2f(win);
+    st[W_SHM_COMM] = (int64_t)MPI_Comm_c2f(node);
+    st[W_MODE] = 2;
+    return 1;
+}
+
+/* Release the shared segments (collective). */
+void eqsim_shm_close(int64_t *st)
+{
+    if (st[W_MODE] != 2) return;
+    MPI_Win win = MPI_Win_f2c((MPI_Fint)st[W_SHM_WIN]);
+    MPI_Comm node = MPI_Comm_f2c((MPI_Fint)st[W_SHM_COMM]);
+    MPI_Win_unlock_all(win);
+    MPI_Win_free(&win);
+    MPI_Comm_free(&node);
+    st[W_MODE] = 0;
+}
 #endif
 
 /* Run the windows from st[W_STEP] to st[W_END] (and, with st[W_FINISH], the second half of
@@ -185,7 +262,8 @@ int64_t eqsim_windows(eqsim_run_t run, eqsim_enqueue_t enqueue, void **ptrs,
                 const int64_t n = ip[st[W_XCOUNT_SLOT]];
 #ifdef EQSIM_WITH_MPI
                 if (st[W_SIZE] > 1) {
-                    got = eqsim_exchange(st, buf, n, st[W_WSTART]);
+                    got = st[W_MODE] == 2 ? eqsim_shm_exchange(st, buf, n, st[W_WSTART])
+                                          : eqsim_exchange(st, buf, n, st[W_WSTART]);
                     if (got == -1) {
                         st[W_NS_EXCHANGE] += eqsim_ns() - t0;
                         return W_NEED_BUFFER;

@@ -39,16 +39,16 @@ from ..errors import ConfigurationError, EqsimError
 
 logger = logging.getLogger(__name__)
 
-MODES = ("auto", "c", "python")
+MODES = ("auto", "c", "mpi", "python")
 # the slots of the driver's state array: as the enum in windows.c
 (W_STEP, W_PENDING, W_END, W_FINISH, W_WINDOW, W_DONE, W_PHASE, W_NRECV, W_WSTART,
  W_COMM, W_SIZE, W_RANK, W_SLOTS, W_RECENT, W_SEEN, W_SENDCAP, W_RECVCAP, W_NEED,
  W_SID, W_RESUME_SLOT, W_SPLIT_SLOT, W_XFIRST_SLOT, W_XCOUNT_SLOT, W_POS0_SLOT,
  W_POS1_SLOT, W_NBLOCKS, W_NTHREADS, W_MODE, W_WIDTH, W_LAST_STEP,
  W_EXCHANGES, W_ROUNDS, W_BYTES, W_SPIKES, W_WINDOWS, W_NS_COMPUTE, W_NS_EXCHANGE,
- W_SLOTS_MIN, W_NSTATE) = range(39)
+ W_SLOTS_MIN, W_SEQ, W_SHM_CAP, W_SHM_WIN, W_SHM_COMM, W_NSTATE) = range(43)
 W_QUEUE_FULL, W_NEED_BUFFER, W_OUT_OF_STEP = 10, 11, 12
-B_OUTBOX, B_SEND, B_RECV, B_MERGED, B_TMP, B_NEED, B_NBUF = range(7)
+B_OUTBOX, B_SEND, B_RECV, B_MERGED, B_TMP, B_NEED, B_SHM, B_NBUF = range(8)
 SLOTS_START, SLOTS_MIN = 256, 16
 HEADER = 3               # count, window's first step, the sender's largest count
 NEIGHBOUR_SHARE = 0.5    # Alltoall of needed spikes when ranks need under half of them
@@ -74,7 +74,7 @@ def check_mode(mode: str) -> str:
     if mode not in MODES:
         raise ConfigurationError(f"EQSIM_MPI_WINDOWS={mode!r} is not a driver of MPI "
                                  "windows", code="E891",
-                                 hint="use auto (default), c or python")
+                                 hint="use auto (default), c, mpi or python")
     return mode
 
 
@@ -254,9 +254,26 @@ class WindowDriver:
                 st[W_MODE] = 1
                 self.keep["need"] = np.ascontiguousarray(need)
                 self.bufs[B_NEED] = self.keep["need"].ctypes.data
-        self.mode = "alltoall" if st[W_MODE] == 1 else "allgather"
         if comm.size > 1:
             self._buffers(SLOTS_START)
+        if comm.size > 1 and plan.exchanged and st[W_MODE] == 0 and \
+                net.config.mpi_windows != "mpi":   # one node: through shared memory
+            cap = -comm.allreduce_min(-len(self.keep["outbox"]))
+            self.keep["shm"] = np.zeros(comm.size, np.uint64)
+            self.bufs[B_SHM] = self.keep["shm"].ctypes.data
+            for b in (B_MERGED, B_TMP):   # room for every rank's whole outbox
+                self.keep[b] = np.zeros(comm.size * (cap + 2), np.int64)
+                self.bufs[b] = self.keep[b].ctypes.data
+            opened = fn._eqsim_lib.eqsim_shm_open
+            opened.restype = ctypes.c_int64
+            opened(ctypes.c_void_p(st.ctypes.data), ctypes.c_void_p(
+                ctypes.addressof(self.bufs)), ctypes.c_int64(cap))
+        self.mode = {0: "allgather", 1: "alltoall", 2: "shm"}[int(st[W_MODE])]
+
+    def close(self) -> None:
+        """Release the shared-memory segments (collective; at the end of a run)."""
+        if self.st[W_MODE] == 2:
+            self.fn._eqsim_lib.eqsim_shm_close(ctypes.c_void_p(self.st.ctypes.data))
 
     def _buffers(self, slots: int) -> None:
         k, block = self.plan.comm.size, slots + HEADER

@@ -184,6 +184,8 @@ class RankPlan:
 
     def gather_state(self) -> None:
         """Every rank gets every neuron's values (each rank computed its own block)."""
+        if self.driver is not None:   # the end of a run: the driver's shared memory
+            self.driver.close()
         for g in self.groups:
             lo, hi = self.range_of(g)
             for var in self.per_neuron(g):

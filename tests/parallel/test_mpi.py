@@ -96,10 +96,23 @@ def test_one_rank_python_windows_match_c(name, single, tmp_path):
     ("summed", 2, 2),
 ])
 def test_ranks_give_the_single_process_spikes(name, ranks, threads, single, tmp_path):
-    """The compiled window loop (C driver, MPI_Allgather) on 2 to 4 ranks."""
+    """The compiled window loop (C driver; one node: through shared memory) on 2 to 4
+    ranks."""
     if _mpiexec() is None:
         pytest.skip("mpi4py / mpiexec not installed")
     got, out, _ = _run_full([name, "mpi", str(threads)], ranks, tmp_path / "o.npz")
+    assert "windows: shm" in out, out
+    _same(single[name], got)
+
+
+@pytest.mark.parametrize("name, ranks", [("cuba", 2), ("stdp", 3)])
+def test_mpi_allgather_windows_give_the_same_spikes(name, ranks, single, tmp_path):
+    """The compiled loop through MPI_Allgather (EQSIM_MPI_WINDOWS=mpi: no shared memory,
+    as between nodes)."""
+    if _mpiexec() is None:
+        pytest.skip("mpi4py / mpiexec not installed")
+    got, out, _ = _run_full([name, "mpi", "1"], ranks, tmp_path / "o.npz",
+                            env={"EQSIM_MPI_WINDOWS": "mpi"})
     assert "windows: allgather" in out, out
     _same(single[name], got)
 
