@@ -29,13 +29,12 @@ from _bench_common import REPO, log, machine_info, median
 
 RESULTS = os.path.join(REPO, "benchmarks", "results", "mpi_windows.json")
 WORKER = os.path.join(REPO, "benchmarks", "mpi_worker.py")
-# (model, N, backend, ranks, window loop)
-RUNS = [("cuba", 16000, "c", 1, ""), ("cuba", 16000, "mpi", 2, "c"),
-        ("cuba", 16000, "mpi", 2, "python"),
-        ("cuba1", 16000, "c", 1, ""), ("cuba1", 16000, "mpi", 2, "c"),
-        ("cuba1", 16000, "mpi", 2, "python"),
-        ("micro", 7717, "c", 1, ""), ("micro", 7717, "mpi", 2, "c"),
-        ("micro", 7717, "mpi", 2, "python")]
+# (model, N, backend, ranks, window loop: EQSIM_MPI_WINDOWS; auto = C through shared
+# memory on one node, mpi = C through MPI_Allgather, python = the old loop)
+RUNS = [(model, N, backend, ranks, loop) for model, N in
+        (("cuba", 16000), ("cuba1", 16000), ("micro", 7717))
+        for backend, ranks, loop in (("c", 1, ""), ("mpi", 2, "auto"), ("mpi", 2, "mpi"),
+                                     ("mpi", 2, "python"))]
 
 
 def busy_cores(seconds: float = 1.0) -> float:

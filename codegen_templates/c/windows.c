@@ -11,9 +11,10 @@
  * that returned continues where it stopped.
  *
  * Built twice from this one file: with -DEQSIM_WITH_MPI against the MPI library mpi4py
- * loaded (the exchange is MPI_Allgather of fixed-size blocks, or MPI_Alltoall of blocks
- * holding only the spikes each rank needs), and without it for one process (the
- * exchange is the rank's own outbox). */
+ * loaded (the exchange goes through shared memory when all ranks share a node, else
+ * MPI_Allgather of fixed-size blocks, or MPI_Alltoall of blocks holding only the spikes
+ * each rank needs), and without it for one process (the exchange is the rank's own
+ * outbox). */
 #define _POSIX_C_SOURCE 200112L   /* clock_gettime under -std=c99 */
 #include <stdint.h>
 #include <string.h>

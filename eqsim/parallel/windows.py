@@ -13,8 +13,13 @@ library mpi4py loaded (found in this process's memory map) and the ``mpi.h`` bes
 windows run in Python as before and a warning says so. On one process (``backend="mpi"``
 without mpiexec) the same driver is built without MPI.
 
+Ranks on one node exchange through shared memory (a segment per rank, no collective);
+across nodes through MPI_Allgather, or MPI_Alltoall of only the spikes each rank needs
+when that is much less.
+
 ``EQSIM_MPI_WINDOWS``: ``auto`` (default: C when possible), ``c`` (C or an error E890),
-``python`` (the Python driver). Every rank must use the same driver: they agree on it.
+``mpi`` (C, MPI collectives only), ``python`` (the Python driver). Every rank must use
+the same driver: they agree on it.
 """
 from __future__ import annotations
 
