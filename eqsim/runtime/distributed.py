@@ -17,6 +17,7 @@ import numpy as np
 from ..errors import ConfigurationError
 from ..parallel.partition import block, check_ranks
 from .groups import group_of, offset_of
+from .pathways import delay_key
 
 
 MAX_WINDOW = 32   # steps; any window up to min-delay + 1 gives the same spikes
@@ -67,11 +68,12 @@ class RankPlan:
         for S in synapses:
             if not unit.pathways.get(S.name, {}).get("pre"):
                 continue
-            steps = S.delay_steps(dt)
-            if not isinstance(steps, np.ndarray):
-                local.append(int(steps))
-            elif len(steps):
-                local.append(int(steps.min()))
+            delays = S.arrays[delay_key("pre")]
+            if delays is None:
+                local.append(int(S.delay_steps(dt)))
+            elif len(delays):   # rounding is monotonic: round the shortest only (a
+                # per-synapse array of steps took 15 ms of every run() at 2.5 M synapses)
+                local.append(int(np.floor(delays.min() / dt + 0.5)))
         shortest = self.comm.allreduce_min(min(local) if local else MAX_WINDOW)
         return int(min(shortest + 1, MAX_WINDOW))
 
