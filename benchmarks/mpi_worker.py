@@ -2,7 +2,9 @@
 
     [mpiexec -n K] python benchmarks/mpi_worker.py MODEL N DURATION BACKEND
 
-MODEL is cuba or brunel (examples/), BACKEND c or mpi. Rank 0 prints one JSON line: the
+MODEL is cuba or brunel (examples/), cuba1 (CUBA with delays of one step) or micro (a
+microcircuit of N neurons: eqsim.zoo.potjans_diesmann, or benchmarks/microcircuit_like.py
+where the zoo has none), BACKEND c or mpi. Rank 0 prints one JSON line: the
 run time of the run phase (after a short warm-up run that also builds the module), the
 time each rank spent computing and exchanging (max and mean over ranks), the windows, the
 spikes and bytes exchanged, the synapse count and the rates.
@@ -17,6 +19,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "examples"))
+sys.path.insert(0, HERE)
 
 import numpy as np  # noqa: E402
 
@@ -25,12 +28,39 @@ from eqsim.units import second  # noqa: E402
 
 
 def build(model: str, N: int):
-    if model == "cuba":
+    if model in ("cuba", "cuba1"):
         import cuba
         net, mons, sizes = cuba.build(N=N, seed=4242)[:3]
+        if model == "cuba1":   # delays of one time step: windows of two steps
+            from eqsim.units import ms
+            for S in net.synapses:
+                S.delay = 0.1 * ms
+    elif model == "micro":   # microcircuit-like, N neurons (77169 at full scale)
+        net, mons, sizes = microcircuit(N / 77169)
     else:
         import brunel
         net, mons, sizes, _ = brunel.build(N=N, seed=4242, g=5.0, eta=2.0)
+    return net, mons, sizes
+
+
+SOURCE: dict = {}
+
+
+def microcircuit(scale: float):
+    """The zoo's Potjans-Diesmann network (eqsim.zoo.net_potjans_diesmann.build) where it
+    exists, else benchmarks/microcircuit_like.py."""
+    try:
+        from eqsim.zoo.net_potjans_diesmann import build as zoo_build
+    except ImportError:
+        zoo_build = None
+    if zoo_build is None:
+        import microcircuit_like
+        SOURCE["micro"] = "benchmarks/microcircuit_like.py"
+        return microcircuit_like.build(scale, seed=4242)
+    SOURCE["micro"] = "eqsim.zoo.net_potjans_diesmann"
+    net, mons, sizes = zoo_build(scale, "poisson", None, 4242)
+    if not isinstance(mons, dict):
+        mons = dict(zip(sizes, mons))
     return net, mons, sizes
 
 
@@ -69,6 +99,9 @@ def main(argv):
             "allgathers": int(exchanges), "bytes_sent_all_ranks": int(sent),
             "rates_hz": {k: spikes[k] / sizes[k] / duration for k in spikes},
             "peak_rss_mb_all_ranks": rss, "mpi": bool(c is not None),
+            "model_source": SOURCE.get(model, "examples/"),
+            "windows_driver": (plan.driver.mode if plan and plan.driver else
+                               "python" if plan else None),
         }
         print(json.dumps(out), flush=True)
 

@@ -44,6 +44,8 @@ class Config:
     cflags: tuple[str, ...] = DEFAULT_CFLAGS  # EQSIM_CFLAGS replaces them
     extra_cflags: tuple[str, ...] = ()     # EQSIM_EXTRA_CFLAGS adds to them
     cache_locations: tuple[Path, ...] = field(default_factory=tuple)
+    mpi_windows: str = "auto"              # EQSIM_MPI_WINDOWS: auto | c | python
+    mpi_include: str | None = None         # EQSIM_MPI_INCLUDE: the directory of mpi.h
 
     def cache_candidates(self) -> tuple[Path, ...]:
         """Cache directories to try, first writable one wins."""
@@ -66,4 +68,6 @@ def get_config() -> Config:
         extra_cflags=tuple(shlex.split(env.get("EQSIM_EXTRA_CFLAGS", ""))),
         cache_locations=(_user_cache_dir(),
                          Path(tempfile.gettempdir()) / f"eqsim-cache-{os.getuid()}"),
+        mpi_windows=env.get("EQSIM_MPI_WINDOWS", "auto").strip().lower() or "auto",
+        mpi_include=env.get("EQSIM_MPI_INCLUDE") or None,
     )

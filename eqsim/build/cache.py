@@ -143,8 +143,10 @@ def _build_into(root: Path | None, key: str, source: str, config: Config, info: 
     return final
 
 
-def build_and_load(source: str, config: Config, info: BuildInfo | None = None):
-    """Return the ``eqsim_run`` function for ``source``, compiling only on a cache miss.
+def build_and_load(source: str, config: Config, info: BuildInfo | None = None,
+                   load_fn=load):
+    """Return the ``eqsim_run`` function for ``source``, compiling only on a cache miss
+    (``load_fn(path)`` instead: another module's entry points).
 
     Concurrent processes asking for the same source wait on one lock; the first builds,
     the others load what it published."""
@@ -156,13 +158,13 @@ def build_and_load(source: str, config: Config, info: BuildInfo | None = None):
     if config.no_cache:
         entry = _build_into(None, key, source, config, info)
         info.module_path = entry / "module.so"
-        return load(info.module_path)
+        return load_fn(info.module_path)
     root = cache_root(config)
     entry = root / "modules" / key[:2] / key
     t0 = time.perf_counter()
     if entry.exists() and _valid(entry):
         try:
-            fn = load(entry / "module.so")
+            fn = load_fn(entry / "module.so")
             info.module_cache_hit = True
             info.module_path = entry / "module.so"
             info.timings["load"] = time.perf_counter() - t0
@@ -173,7 +175,7 @@ def build_and_load(source: str, config: Config, info: BuildInfo | None = None):
     with _locked(root, key):
         if entry.exists() and _valid(entry):
             try:
-                fn = load(entry / "module.so")
+                fn = load_fn(entry / "module.so")
                 info.module_cache_hit = True
                 info.module_path = entry / "module.so"
                 return fn
@@ -186,7 +188,7 @@ def build_and_load(source: str, config: Config, info: BuildInfo | None = None):
         logger.info("module cache miss %s: compiling", key[:12])
         entry = _build_into(root, key, source, config, info)
     info.module_path = entry / "module.so"
-    return load(info.module_path)
+    return load_fn(info.module_path)
 
 
 # ---- front cache: model text -> generated source ------------------------------------------

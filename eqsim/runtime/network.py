@@ -419,6 +419,7 @@ class Network:
             for S in self.synapses:
                 plan.bind_synapses(data, S)
             plan.bind_exchange(data)
+            plan.bind_driver(self, data)
         for p in self.poisson_inputs:
             prob, q0, approx = p.parameters()
             data.set_i(f"{p.name}/n", p.N)
@@ -614,7 +615,15 @@ class Network:
                     m._collect(spike_bufs[id(m)], count, self._dt_base)
                     data.set_i(f"{m.name}/count", 0)
 
-        for call0, n_calls, resume, split, window_start in self._calls(n, windows):
+        driver = self._plan.driver if windows else None
+        if driver is not None:   # every window of the chunk in one compiled call
+            if driver.run(self, data, n, drain) == RUN_NOT_FINITE:
+                self._step += 1  # the failing step's update has happened
+                self._collect_records(records, data)
+                self._sync_time()
+                self._raise_not_finite(data)
+        for call0, n_calls, resume, split, window_start in (
+                self._calls(n, windows) if driver is None else ()):
             done = 0
             t0 = time.perf_counter()
             while done < n_calls:

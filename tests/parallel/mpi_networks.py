@@ -157,6 +157,25 @@ def spatial():
     return eq.Network(src, cells, S, R, *mons), 50 * ms
 
 
+def local():
+    """A ring with local connectivity and no delays (one-step windows): each rank needs
+    the spikes of few neurons of the other ranks (the compiled loop sends only those);
+    600 neurons fire in synchronous bursts, more spikes in one window than the exchange's
+    first blocks hold."""
+    n = 2000
+    G = eq.NeuronGroup(n, """dv/dt = (v0 - v)/(10*ms) : volt
+                             v0 : volt""", threshold="v > 10*mV", reset="v = 0*mV",
+                       refractory=2 * ms, method="exact", name="ring", seed=41)
+    G.v0 = "(i < 600)*11*mV + (i >= 600)*(9.5*mV + 0.5*mV*rand())"
+    G.v = "(i >= 600)*rand()*10*mV"
+    S = eq.Synapses(G, G, "w : volt", on_pre="v_post += w", name="near", seed=42)
+    S.connect(condition="abs(i - j) < 8 and i != j", p=0.5)
+    S.w = "0.2*mV + 0.3*mV*rand()"
+    mons = [eq.SpikeMonitor(G, name="spikes"),
+            eq.StateMonitor(G, "v", record=[0, 700, 1999], name="trace")]
+    return eq.Network(G, S, *mons), 0.1 * second
+
+
 def results(net) -> dict:
     out = {}
     for m in net.spike_monitors:
@@ -184,17 +203,25 @@ def results(net) -> dict:
 
 
 def main(argv):
+    import logging
+    logging.basicConfig(level=logging.WARNING)   # eqsim's warnings on stderr
     name, backend, threads, path = argv
     if os.environ.get("EQSIM_TEST_SKEW_CHUNKS") and world().rank == 1:
         # rank 1 starts with other chunk sizes: windows must still line up
         eq.Network._initial_chunk = lambda self: 7
     net, duration = {"cuba": cuba, "brunel": brunel, "stdp": stdp, "replay": replay,
-                     "summed": summed, "spatial": spatial}[name]()
+                     "summed": summed, "spatial": spatial, "local": local}[name]()
     net.run(duration / 2, backend=backend, threads=int(threads))
     net.run(duration / 2, backend=backend, threads=int(threads))   # runs continue
     out = results(net)
     if world().rank == 0:
         np.savez(path, **out)
+        plan = getattr(net, "_plan", None)   # which window loop ran (tests check it)
+        driver = plan and plan.driver
+        comm = world()
+        print(f"windows: {driver.mode if driver else ('python' if plan else 'none')} "
+              f"rounds: {getattr(comm, 'rounds', 0)} "
+              f"exchanges: {getattr(comm, 'exchanges', 0)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -39,14 +39,22 @@ def _mpiexec() -> str | None:
 
 def _run(args: list[str], ranks: int | None, out: Path, timeout: float = 240,
          env: dict | None = None) -> dict:
+    return _run_full(args, ranks, out, timeout, env)[0]
+
+
+def _run_full(args: list[str], ranks: int | None, out: Path, timeout: float = 240,
+              env: dict | None = None) -> tuple[dict, str, str]:
+    """The arrays mpi_networks.py wrote, its stdout (rank 0 says which window loop ran:
+    'windows: allgather|alltoall|python') and its stderr."""
     cmd = [sys.executable, str(SCRIPT), *args, str(out)]
     if ranks is not None:
         cmd = [_mpiexec(), "-n", str(ranks), *cmd]
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])   # this eqsim
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
-                          env={**os.environ, **(env or {})})
+                          env={**os.environ, "PYTHONPATH": path, **(env or {})})
     assert done.returncode == 0, done.stderr[-3000:]
     with np.load(out) as data:
-        return {k: data[k] for k in data.files}
+        return {k: data[k] for k in data.files}, done.stdout, done.stderr
 
 
 def _same(a: dict, b: dict) -> None:
@@ -61,7 +69,7 @@ def single(tmp_path_factory):
     """Every network once on one process with backend='c' (the reference)."""
     tmp = tmp_path_factory.mktemp("single")
     return {name: _run([name, "c", "1"], None, tmp / f"{name}.npz")
-            for name in ("cuba", "brunel", "stdp", "replay", "summed", "spatial")}
+            for name in ("cuba", "brunel", "stdp", "replay", "summed", "spatial", "local")}
 
 
 @pytest.mark.parametrize("name", ["cuba", "brunel", "stdp", "replay", "summed"])
@@ -73,16 +81,79 @@ def test_one_rank_distributed_loop_matches_c(name, single, tmp_path):
     assert sum(len(got[k]) for k in spikes) > 100   # the networks are active
 
 
+@pytest.mark.parametrize("name", ["cuba", "stdp"])
+def test_one_rank_python_windows_match_c(name, single, tmp_path):
+    """The old driver (windows from Python, EQSIM_MPI_WINDOWS=python) on one process."""
+    got, out, _ = _run_full([name, "mpi", "1"], None, tmp_path / "o.npz",
+                            env={"EQSIM_MPI_WINDOWS": "python"})
+    assert "windows: python" in out
+    _same(single[name], got)
+
+
 @pytest.mark.parametrize("name, ranks, threads", [
     ("cuba", 2, 1), ("brunel", 2, 2), ("stdp", 2, 1),
     ("cuba", 4, 1), ("brunel", 4, 1), ("stdp", 4, 2), ("replay", 3, 1), ("summed", 3, 1),
     ("summed", 2, 2), ("spatial", 2, 1), ("spatial", 3, 1),
 ])
 def test_ranks_give_the_single_process_spikes(name, ranks, threads, single, tmp_path):
+    """The compiled window loop (C driver; one node: through shared memory) on 2 to 4
+    ranks."""
     if _mpiexec() is None:
         pytest.skip("mpi4py / mpiexec not installed")
-    got = _run([name, "mpi", str(threads)], ranks, tmp_path / "o.npz")
+    got, out, _ = _run_full([name, "mpi", str(threads)], ranks, tmp_path / "o.npz")
+    assert "windows: shm" in out, out
     _same(single[name], got)
+
+
+@pytest.mark.parametrize("name, ranks", [("cuba", 2), ("stdp", 3)])
+def test_mpi_allgather_windows_give_the_same_spikes(name, ranks, single, tmp_path):
+    """The compiled loop through MPI_Allgather (EQSIM_MPI_WINDOWS=mpi: no shared memory,
+    as between nodes)."""
+    if _mpiexec() is None:
+        pytest.skip("mpi4py / mpiexec not installed")
+    got, out, _ = _run_full([name, "mpi", "1"], ranks, tmp_path / "o.npz",
+                            env={"EQSIM_MPI_WINDOWS": "mpi"})
+    assert "windows: allgather" in out, out
+    _same(single[name], got)
+
+
+@pytest.mark.parametrize("ranks", [2, 3])
+def test_local_network_sends_only_needed_spikes(ranks, single, tmp_path):
+    """Local connectivity: the compiled loop sends each rank only the spikes of neurons
+    it holds targets of (MPI_Alltoall); bursts of 600 spikes overflow the first blocks
+    (more rounds than exchanges). Same spikes and traces as one process."""
+    if _mpiexec() is None:
+        pytest.skip("mpi4py / mpiexec not installed")
+    got, out, _ = _run_full(["local", "mpi", "1"], ranks, tmp_path / "o.npz")
+    assert "windows: alltoall" in out, out
+    words = out.split()
+    rounds, exchanges = (int(words[words.index(k) + 1]) for k in ("rounds:", "exchanges:"))
+    assert exchanges == 1000 and rounds > exchanges
+    assert len(got["spikes.i"]) > 3000
+    _same(single["local"], got)
+
+
+@pytest.mark.parametrize("name", ["cuba", "stdp"])
+def test_python_windows_on_ranks_give_the_same_spikes(name, single, tmp_path):
+    """The old driver under mpiexec (EQSIM_MPI_WINDOWS=python): still bitwise equal."""
+    if _mpiexec() is None:
+        pytest.skip("mpi4py / mpiexec not installed")
+    got, out, _ = _run_full([name, "mpi", "1"], 2, tmp_path / "o.npz",
+                            env={"EQSIM_MPI_WINDOWS": "python"})
+    assert "windows: python" in out, out
+    _same(single[name], got)
+
+
+def test_without_mpi_headers_the_windows_fall_back_to_python(single, tmp_path):
+    """No mpi.h where EQSIM_MPI_INCLUDE points: a warning, the Python driver, the same
+    spikes."""
+    if _mpiexec() is None:
+        pytest.skip("mpi4py / mpiexec not installed")
+    got, out, err = _run_full(["cuba", "mpi", "1"], 2, tmp_path / "o.npz",
+                              env={"EQSIM_MPI_INCLUDE": str(tmp_path / "nothing")})
+    assert "windows: python" in out, out
+    assert "the MPI windows run in Python" in err and "no mpi.h" in err, err[-2000:]
+    _same(single["cuba"], got)
 
 
 def test_windows_line_up_when_ranks_choose_other_chunks(single, tmp_path):
