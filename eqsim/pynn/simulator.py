@@ -151,8 +151,16 @@ class State(common.control.BaseState):
             net.restore(START)
             for obj, arrays in keep:
                 for k, a in arrays.items():
-                    if obj.arrays.get(k) is not None and len(obj.arrays[k]) == len(a):
-                        obj.arrays[k][...] = a
+                    now = obj.arrays.get(k)
+                    if now is None or len(now) != len(a):
+                        continue
+                    if k == "delay":   # through the setter: the delivery index follows
+                        if not np.array_equal(np.asarray(now), np.asarray(a)):
+                            obj.delay = np.asarray(a, dtype=float) * second
+                    elif isinstance(now, np.ndarray) and isinstance(a, np.ndarray):
+                        now[...] = a
+                    else:
+                        obj.arrays[k] = a
             for recorder in self.recorders:
                 recorder._after_reset()
         self.running = False

@@ -61,6 +61,14 @@ class StepDelays:
     def copy(self) -> StepDelays:
         return StepDelays(self.steps.copy(), self.dt)
 
+    def min(self) -> float:
+        """The shortest delay in seconds (the same bits as the float64 array's min)."""
+        return float(self.steps.min()) * self.dt
+
+    def max(self) -> float:
+        """The longest delay in seconds."""
+        return float(self.steps.max()) * self.dt
+
     @property
     def nbytes(self) -> int:
         return int(self.steps.nbytes)

@@ -1,5 +1,6 @@
 """`eqsim run --mpi` under mpiexec: each rank reads only the edges onto its neurons, and
 the spikes and membrane report equal PointNet's and the single-process run's."""
+import json
 import os
 import shutil
 import subprocess
@@ -33,13 +34,14 @@ def test_mpi_run_equals_pointnet(tmp_path):
             "from eqsim.parallel.comm import world; "
             f"r = sonata.run({str(SMALL / 'config.json')!r}, backend='mpi', "
             f"output_dir={str(tmp_path)!r}); "
-            "print(json.dumps([world().rank, sum(len(e) for e in "
-            "r.built.circuit.edges.values())]))")
+            f"open({str(tmp_path)!r} + f'/edges{{world().rank}}.json', 'w').write("
+            "json.dumps([world().rank, sum(len(e) for e in "
+            "r.built.circuit.edges.values())]))")   # a file per rank: no interleaved lines
     done = subprocess.run([_mpiexec(), "-n", "2", sys.executable, "-c", code],
                           capture_output=True, text=True, env=env, timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
-    edges = dict(tuple(map(int, line.strip("[]").split(", ")))
-                 for line in done.stdout.splitlines() if line.startswith("["))
+    edges = dict(tuple(json.loads((tmp_path / f"edges{r}.json").read_text()))
+                 for r in (0, 1))
     assert sorted(edges) == [0, 1] and sum(edges.values()) == 1299 + 366 + 241
     assert max(edges.values()) < 1100          # each rank read about half the edges
     ours = sonata.read_spikes(tmp_path / "spikes.h5")["cortex"]
