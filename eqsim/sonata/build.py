@@ -80,6 +80,26 @@ class Built:
         raise KeyError((population, model))
 
 
+
+def _synapses(sp, tp, model: str, i, j, w, d, params: dict, receptor, ename: str,
+              where: str):
+    """nest.synapses for one edge population's block; a source population with
+    generator copies (``layers``) repeats the block once per copy, each in source order."""
+    from ..models import nest
+    if sp.layers > 1:
+        nv = len(sp.rows)
+        i = np.concatenate([i + k * nv for k in range(sp.layers)])
+        j, w = (np.tile(a, sp.layers) for a in (j, w))
+        d = np.tile(d, sp.layers) if np.ndim(d) else d
+        params = {p: (np.tile(v, sp.layers) if np.ndim(v) else v)
+                  for p, v in params.items()}
+    try:
+        return nest.synapses(sp.group, tp.group, model, i=i, j=j, weight=w, delay=d,
+                             params=params or None, receptor=receptor,
+                             name=_name(ename, sp.group.name, tp.group.name, model))
+    except ConfigurationError as exc:
+        raise SonataError(f"{where}: {exc.message}", code="E911", hint=exc.hint) from exc
+
 def _name(*parts: str) -> str:
     return re.sub(r"\W", "_", "__".join(parts))
 
@@ -437,21 +457,8 @@ def _build_edges(built: Built, circuit: Circuit, reduction) -> None:
             d = delay if every or not np.ndim(delay) else delay[rows]
             if np.ndim(d) and d.size and d[0] == d.min() == d.max():
                 d = float(d[0])               # one delay: no per-synapse array
-            if sp.layers > 1:
-                nv = len(sp.rows)
-                i = np.concatenate([i + k2 * nv for k2 in range(sp.layers)])
-                j, w = (np.tile(a, sp.layers) for a in (j, w))
-                d = np.tile(d, sp.layers) if np.ndim(d) else d
-                params = {p: (np.tile(v, sp.layers) if np.ndim(v) else v)
-                          for p, v in params.items()}
-            try:
-                S = nest.synapses(sp.group, tp.group, model, i=i, j=j, weight=w, delay=d,
-                                  params=params or None, receptor=receptor,
-                                  name=_name(ename, sp.group.name, tp.group.name, model))
-            except ConfigurationError as exc:
-                raise SonataError(f"{ep.path} (edges '{ename}', {model}, edge row "
-                                  f"{first}): {exc.message}", code="E911",
-                                  hint=exc.hint) from exc
+            S = _synapses(sp, tp, model, i, j, w, d, params, receptor, ename,
+                          f"{ep.path} (edges '{ename}', {model}, edge row {first})")
             S._sonata_rows = (ename, rows)
             built.synapses.append(S)
 
@@ -564,20 +571,8 @@ def _build_edges_fast(built: Built, circuit: Circuit, ename: str, ep, srows, tro
         d = float(delay) if delay is not None else dtab[didx[sel]]
     if order is not None:
         params = {k: (v[order] if np.ndim(v) else v) for k, v in params.items()}
-    if sp.layers > 1:    # generator copies: blocks of sources, each in source order
-        nv = len(sp.rows)
-        i = np.concatenate([i + k * nv for k in range(sp.layers)])
-        j, w = (np.tile(a, sp.layers) for a in (j, w))
-        d = np.tile(d, sp.layers) if np.ndim(d) else d
-        params = {p: (np.tile(v, sp.layers) if np.ndim(v) else v)
-                  for p, v in params.items()}
-    try:
-        S = nest.synapses(sp.group, tp.group, model, i=i, j=j, weight=w, delay=d,
-                          params=params or None, receptor=receptor,
-                          name=_name(ename, sp.group.name, tp.group.name, model))
-    except ConfigurationError as exc:
-        raise SonataError(f"{ep.path} (edges '{ename}', {model}, edge row 0): "
-                          f"{exc.message}", code="E911", hint=exc.hint) from exc
+    S = _synapses(sp, tp, model, i, j, w, d, params, receptor, ename,
+                  f"{ep.path} (edges '{ename}', {model}, edge row 0)")
     S._sonata_rows = (ename, slice(None))
     built.synapses.append(S)
     return True
