@@ -121,6 +121,15 @@ def _library():
     return _lib or None
 
 
+def nondecreasing(a: np.ndarray, chunk: int = 1 << 22) -> bool:
+    """Is ``a`` sorted? (in chunks: no temporary the size of ``a``)"""
+    for start in range(0, len(a) - 1, chunk):
+        block = a[start:start + chunk + 1]
+        if np.any(block[1:] < block[:-1]):
+            return False
+    return True
+
+
 def stable_order(keys: np.ndarray, nkeys: int | None = None, sorted_keys: bool = False
                  ) -> tuple[np.ndarray, ...]:
     """``(order, ptr)``: ``order`` as ``np.argsort(keys, kind="stable")`` (int32 when

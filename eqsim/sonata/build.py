@@ -497,7 +497,7 @@ def _build_edges_fast(built: Built, circuit: Circuit, ename: str, ep, srows, tro
     without the per-edge arrays of group, model and use. Returns False (nothing built)
     for anything else, which the general path builds, with its checks."""
     from ..models import nest
-    from ..runtime.counting_sort import sort_edges, stable_order
+    from ..runtime.counting_sort import nondecreasing, sort_edges, stable_order
     sp, tp = _one_part(built, ep.source_population), _one_part(built, ep.target_population)
     if sp is None or tp is None or tp.model == "virtual" or tp.layers != 1 or \
             ep.size == 0 or \
@@ -551,7 +551,7 @@ def _build_edges_fast(built: Built, circuit: Circuit, ename: str, ep, srows, tro
     didx, dtab = (None, None) if delay is not None else (
         ep._type_rows, np.asarray(delay_types[0], dtype=float))
     order, fused = None, None
-    if i.size > 1 and not _nondecreasing(i):
+    if i.size > 1 and not nondecreasing(i):
         # one pass carries j, the weight and the delay along (a compiled counting sort)
         fused = sort_edges(i, len(sp.rows), j, _int32_view(widx), wtab,
                            None if nsyns == 1.0 else float(nsyns),
@@ -582,13 +582,6 @@ def _int32_view(a: np.ndarray) -> np.ndarray:
     """uint32 row indices as int32 (the same bits; the sort rejects one past 2**31)."""
     return a.view(np.int32) if a.dtype == np.uint32 else a
 
-
-def _nondecreasing(a: np.ndarray, chunk: int = 1 << 22) -> bool:
-    for start in range(0, len(a) - 1, chunk):
-        block = a[start:start + chunk + 1]
-        if np.any(block[1:] < block[:-1]):
-            return False
-    return True
 
 
 def local_edges(built: Built, circuit: Circuit):

@@ -8,6 +8,7 @@ import numpy as np
 
 from ...errors import ConfigurationError
 from ...runtime.clock import defaultclock
+from ...runtime.counting_sort import nondecreasing
 from ...runtime.groups import NeuronGroup, Subgroup, group_of
 from ...runtime.inputs import SpikeGeneratorGroup
 from ...runtime.synapses import Synapses
@@ -275,7 +276,7 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     # eqsim keeps synapses sorted by source: sort once here (connect then keeps the
     # order) and put every per-connection value in that order
     order = None
-    if n >= 2 and not _nondecreasing(i):
+    if n >= 2 and not nondecreasing(i):
         order, i = _stable_order(i)
     S.connect(i=i, j=j if order is None else j[order])
 
@@ -318,15 +319,6 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
             if part.kind == "synaptic pathway" and part.name == f"{S.name}_pre":
                 part.when = "before_thresholds"
     return S
-
-
-def _nondecreasing(a: np.ndarray, chunk: int = 1 << 22) -> bool:
-    """Is ``a`` sorted? (in chunks: no temporary of every connection)"""
-    for start in range(0, len(a) - 1, chunk):
-        block = a[start:start + chunk + 1]
-        if np.any(block[1:] < block[:-1]):
-            return False
-    return True
 
 
 def _stable_order(i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
