@@ -125,10 +125,12 @@ def test_pynn_potjans2014_rates_match_pynn_nest(tmp_path):
     """PyNN's example on eqsim at N_scaling = K_scaling = 0.1 (7,712 neurons, 3·10^6
     synapses), 1 s, seed 1: each population's rate over 0.2-1 s within RATE_TOL of the
     mean of pyNN.nest's runs of the same patched example (3 seeds). Measured (docs/pynn.md):
-    eqsim is 3-20 % lower in every population, most in L6E (-20 %) and L5E/L2/3E (-12 %);
-    in part because eqsim.pynn's SpikeSourcePoisson fires at most once per 0.1 ms step
+    eqsim is 2-19 % lower in every population, most in L6E (-19 %) and L2/3E/L5E (-12 %),
+    because eqsim.pynn's SpikeSourcePoisson fires at most once per 0.1 ms step
     (rand() < rate*dt: at the 1.3-2.3 kHz of the merged background trains the count
-    variance is 13-23 % short of NEST's Poisson count)."""
+    variance is 13-23 % short of NEST's Poisson count; benchmarks/pynn_poisson_count_check.py
+    shows it on single cells). A broken example run (wrong weights, signs, background,
+    scaling) misses by far more than 30 %."""
     rates, _ = run_example(tmp_path)
     nest = _nest_rates()
     for pop, mine in rates.items():
