@@ -34,6 +34,6 @@ cells[0:50].record("v")
 sim.run(T)
 seg = cells.get_data().segments[0]
 spikes = sum(int(np.count_nonzero(st.magnitude > 200.0)) for st in seg.spiketrains)
-v = np.asarray(seg.analogsignals[0].magnitude)[int(round(200.0 / dt)):]
+v = np.asarray(seg.analogsignals[0].magnitude)[round(200.0 / dt):]
 print(f"{simname} dt={dt} ms: rate {spikes / N / ((T - 200.0) / 1e3):.2f} Hz, "
       f"V mean {v.mean():.2f} mV, V s.d. {v.std():.2f} mV")

@@ -1,8 +1,9 @@
 """PyNN 0.13.0's own source files (scenarios, examples) for tests that run them unchanged.
 
 PyNN's code is never vendored: a folder of its sources is read from a bare git mirror of
-NeuralEnsemble/PyNN at /work/.mirror/NeuralEnsemble+PyNN/repo (tag 0.13.0) or from PyNN's
-sdist on PyPI (``pip download --no-deps --no-binary PyNN PyNN==0.13.0``), and cached in
+NeuralEnsemble/PyNN at /work/.mirror/NeuralEnsemble+PyNN/repo (tag 0.13.0), else from PyNN's
+sdist on PyPI (``pip download --no-deps --no-binary PyNN PyNN==0.13.0``; it holds the
+tests but not ``examples/``), else from GitHub's archive of the tag (ARCHIVE), and cached in
 ``$EQSIM_PYNN_SRC`` or ``~/.cache/eqsim/pynn-src``.
 """
 from __future__ import annotations
@@ -12,12 +13,23 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 PYNN_VERSION = "0.13.0"
 MIRROR = Path("/work/.mirror/NeuralEnsemble+PyNN/repo")
+ARCHIVE = f"https://github.com/NeuralEnsemble/PyNN/archive/refs/tags/{PYNN_VERSION}.tar.gz"
+
+
+def _extract(archive: Path, prefix: str, dest: Path) -> None:
+    """The files directly under ``prefix`` in a source tarball (one top folder)."""
+    with tarfile.open(archive) as tar:
+        for m in tar.getmembers():
+            parent = m.name.split("/", 1)[-1].rsplit("/", 1)[0] + "/"
+            if parent == prefix and m.isfile():
+                (dest / Path(m.name).name).write_bytes(tar.extractfile(m).read())
 
 
 def _cache() -> Path:
@@ -38,25 +50,29 @@ def pynn_source_dir(prefix: str, name: str, marker: str) -> Path:
         dest.mkdir()
         if MIRROR.exists():
             files = subprocess.run(["git", "-C", str(MIRROR), "ls-tree", "--name-only",
-                                    PYNN_VERSION, prefix], capture_output=True, text=True)
+                                    PYNN_VERSION, prefix], check=False, capture_output=True,
+                                   text=True)
             for path in files.stdout.split():
                 body = subprocess.run(["git", "-C", str(MIRROR), "show",
-                                       f"{PYNN_VERSION}:{path}"], capture_output=True)
+                                       f"{PYNN_VERSION}:{path}"], check=False, capture_output=True)
                 (dest / Path(path).name).write_bytes(body.stdout)
         else:
             proc = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps",
                                    "--no-binary", "PyNN", f"PyNN=={PYNN_VERSION}", "-d",
-                                   tmp], capture_output=True, text=True, timeout=600)
+                                   tmp], check=False, capture_output=True, text=True,
+                                  timeout=600)
             sdists = list(Path(tmp).glob("*.tar.gz"))
-            if proc.returncode != 0 or not sdists:
-                pytest.skip("PyNN's sdist could not be downloaded: "
-                            + (proc.stderr or proc.stdout).strip()[-200:])
-            with tarfile.open(sdists[0]) as tar:
-                for m in tar.getmembers():
-                    parent = m.name.split("/", 1)[-1].rsplit("/", 1)[0] + "/"
-                    if parent == prefix and m.isfile():
-                        f = tar.extractfile(m)
-                        (dest / Path(m.name).name).write_bytes(f.read())
+            if sdists:
+                _extract(sdists[0], prefix, dest)
+            if not (dest / marker).exists():
+                try:
+                    tarball = Path(tmp) / "github.tar.gz"
+                    with urllib.request.urlopen(ARCHIVE, timeout=120) as resp:
+                        tarball.write_bytes(resp.read())
+                    _extract(tarball, prefix, dest)
+                except OSError as exc:
+                    pytest.skip(f"PyNN's sources could not be downloaded: {exc}; "
+                                + (proc.stderr or proc.stdout).strip()[-200:])
         if not (dest / marker).exists():
             pytest.skip(f"{prefix} not found in PyNN's sources")
         os.replace(dest, root / name)
