@@ -122,7 +122,7 @@ _N_FULL = {"L23E": 20683, "L23I": 5834, "L4E": 21915, "L4I": 5479,
 
 
 def test_pynn_potjans2014_rates_match_pynn_nest(tmp_path):
-    """PyNN's example on eqsim at N_scaling = K_scaling = 0.1 (7,712 neurons, 3·10^6
+    """PyNN's example on eqsim at N_scaling = K_scaling = 0.1 (7,713 neurons, 2.99·10^6
     synapses), 1 s, seed 1: each population's rate over 0.2-1 s within RATE_TOL of the
     mean of pyNN.nest's runs of the same patched example (3 seeds). Measured (docs/pynn.md):
     eqsim is 2-19 % lower in every population, most in L6E (-19 %) and L2/3E/L5E (-12 %),
