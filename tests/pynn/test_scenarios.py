@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import importlib
 import os
-import subprocess
 import sys
-import tarfile
-import tempfile
 from pathlib import Path
 
 import pytest
 
+from tests.pynn.pynn_source import pynn_source_dir
+
 pytest.importorskip("pyNN")
 pytest.importorskip("neo")
 
-PYNN_VERSION = "0.13.0"
-MIRROR = Path("/work/.mirror/NeuralEnsemble+PyNN/repo")
 PACKAGE = "pynn_system_scenarios"
 
 # scenario -> why it cannot pass on eqsim.pynn (docs/pynn.md, "Scenarios")
@@ -41,45 +38,9 @@ PENDING: dict[str, str] = {}
 SLOW: set[str] = set()   # all run in a few seconds
 
 
-def _cache() -> Path:
-    env = os.environ.get("EQSIM_PYNN_SRC")
-    return Path(env) if env else Path.home() / ".cache" / "eqsim" / "pynn-src"
-
-
 def scenarios_root() -> Path:
     """A folder holding the package PACKAGE (PyNN's scenarios), made once."""
-    root = _cache() / f"pynn-{PYNN_VERSION}"
-    if (root / PACKAGE / "fixtures.py").exists():
-        return root
-    root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=root) as tmp:
-        dest = Path(tmp) / PACKAGE
-        dest.mkdir()
-        prefix = "test/system/scenarios/"
-        if MIRROR.exists():
-            files = subprocess.run(["git", "-C", str(MIRROR), "ls-tree", "--name-only",
-                                    PYNN_VERSION, prefix], capture_output=True, text=True)
-            for name in files.stdout.split():
-                body = subprocess.run(["git", "-C", str(MIRROR), "show",
-                                       f"{PYNN_VERSION}:{name}"], capture_output=True)
-                (dest / Path(name).name).write_bytes(body.stdout)
-        else:
-            proc = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps",
-                                   "--no-binary", "PyNN", f"PyNN=={PYNN_VERSION}", "-d",
-                                   tmp], capture_output=True, text=True, timeout=600)
-            sdists = list(Path(tmp).glob("*.tar.gz"))
-            if proc.returncode != 0 or not sdists:
-                pytest.skip("PyNN's sdist could not be downloaded: "
-                            + (proc.stderr or proc.stdout).strip()[-200:])
-            with tarfile.open(sdists[0]) as tar:
-                for m in tar.getmembers():
-                    if prefix in m.name and m.isfile():
-                        f = tar.extractfile(m)
-                        (dest / Path(m.name).name).write_bytes(f.read())
-        if not (dest / "fixtures.py").exists():
-            pytest.skip("PyNN's scenarios not found in its sources")
-        os.replace(dest, root / PACKAGE)
-    return root
+    return pynn_source_dir("test/system/scenarios/", PACKAGE, "fixtures.py")
 
 
 def collect() -> list[tuple[str, str]]:
