@@ -165,3 +165,18 @@ def test_poisson_refractory_and_stochastic_synapse():
         assert isi.min() >= 5.0 - 1e-9
         se = (1000.0 / rate - 5.0) / np.sqrt(isi.size)
         assert abs(isi.mean() - 1000.0 / rate) < 4 * se, (k, isi.mean())
+
+
+def test_poisson_source_warns_where_one_spike_per_step_lowers_the_variance():
+    """At rate*dt > 0.05 eqsim's SpikeSourcePoisson (at most one spike per step) has a
+    lower count variance than NEST's Poisson count: a warning says so; below, none."""
+    import warnings
+
+    import eqsim.pynn as sim
+    sim.setup(timestep=0.1)
+    with pytest.warns(UserWarning, match=r"rate\*dt up to 0\.23"):
+        sim.Population(3, sim.SpikeSourcePoisson(rate=2300.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sim.Population(3, sim.SpikeSourcePoisson(rate=400.0))   # rate*dt = 0.04
+    sim.end()

@@ -14,6 +14,7 @@ SpikeGeneratorGroup). See docs/pynn_models.md.
 from __future__ import annotations
 
 import re
+import warnings
 import zlib
 from typing import ClassVar
 
@@ -419,6 +420,7 @@ class SpikeSourcePoisson(_Source, cells.SpikeSourcePoisson):
         G.arrays["stop"][...] = 1e30
         self.set_native(G, slice(None), native)
         _check_rates(G, "SpikeSourcePoisson")
+        _warn_one_spike_per_step(G, "SpikeSourcePoisson")
         return G
 
 
@@ -452,6 +454,20 @@ def _check_rates(G, what: str) -> None:
     if np.any(bad):
         raise _BadValue(f"{what} '{G.name}': rates must be finite and >= 0",
                                  code="E857")
+
+
+def _warn_one_spike_per_step(G, what: str) -> None:
+    """eqsim's Poisson sources fire at most once per step (as Brian2's PoissonGroup);
+    NEST's poisson_generator (pyNN.nest) sends a Poisson count, several spikes in one step
+    when it draws them. The mean rate is the same; the count's variance per step is lower
+    by the fraction rate*dt, which matters at high rates (docs/pynn_models.md)."""
+    p = float(np.max(G.arrays["rate"], initial=0.0)) * _state().dt * 1e-3
+    if p > 0.05:
+        warnings.warn(f"{what} '{G.name}': rate*dt up to {p:.2f}: eqsim fires at most one "
+                      "spike per step, so the spike count's variance per step is "
+                      f"{100 * p:.0f} % lower than NEST's Poisson count (same mean rate); "
+                      "a smaller time step, or several sources of lower rate, bring it "
+                      "closer", stacklevel=3)
 
 
 class SpikeSourceGamma(_Source, cells.SpikeSourceGamma):
