@@ -27,9 +27,6 @@ PACKAGE = "pynn_system_scenarios"
 
 # scenario -> why it cannot pass on eqsim.pynn (docs/pynn.md, "Scenarios")
 KNOWN: dict[str, str] = {
-    "test_SpikeSourcePoissonRefractory": "SpikeSourcePoissonRefractory is not among the "
-                                         "standard types eqsim.pynn provides",
-    "test_simple_stochastic_synapse": "SimpleStochasticSynapse is not provided",
     "test_issue259": "spike_precision='off_grid': eqsim's spikes lie on the time grid",
 }
 # scenario -> what fails today in the standard models (branch pynnmodels): expected to
