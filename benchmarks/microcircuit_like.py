@@ -19,20 +19,11 @@ import numpy as np
 
 import eqsim as eq
 from eqsim.units import Hz, ms, mV, pA, pF
+from eqsim.zoo.net_potjans_diesmann import CONN_PROBS as P   # the paper's tables
+from eqsim.zoo.net_potjans_diesmann import FULL_MEAN_RATES as RATES_FULL
+from eqsim.zoo.net_potjans_diesmann import K_EXT, N_FULL
+from eqsim.zoo.net_potjans_diesmann import POPULATIONS as NAMES
 
-N_FULL = np.array([20683, 5834, 21915, 5479, 4850, 1065, 14395, 2948])
-P = np.array([   # connection probabilities, row = target, column = source
-    [0.1009, 0.1689, 0.0437, 0.0818, 0.0323, 0.0, 0.0076, 0.0],
-    [0.1346, 0.1371, 0.0316, 0.0515, 0.0755, 0.0, 0.0042, 0.0],
-    [0.0077, 0.0059, 0.0497, 0.135, 0.0067, 0.0003, 0.0453, 0.0],
-    [0.0691, 0.0029, 0.0794, 0.1597, 0.0033, 0.0, 0.1057, 0.0],
-    [0.1004, 0.0622, 0.0505, 0.0057, 0.0831, 0.3726, 0.0204, 0.0],
-    [0.0548, 0.0269, 0.0257, 0.0022, 0.06, 0.3158, 0.0086, 0.0],
-    [0.0156, 0.0066, 0.0211, 0.0166, 0.0572, 0.0197, 0.0396, 0.2252],
-    [0.0364, 0.001, 0.0034, 0.0005, 0.0277, 0.008, 0.0658, 0.1443]])
-K_EXT = np.array([1600, 1500, 2100, 1900, 2000, 1900, 2900, 2100])
-RATES_FULL = np.array([0.903, 2.965, 4.414, 5.876, 7.569, 8.633, 1.105, 7.829])  # Hz
-NAMES = ("L23E", "L23I", "L4E", "L4I", "L5E", "L5I", "L6E", "L6I")
 TAU_M, TAU_S, C_M = 10.0, 0.5, 250.0   # ms, ms, pF
 
 MODEL = """
