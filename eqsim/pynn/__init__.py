@@ -1,5 +1,5 @@
-"""eqsim as a PyNN 0.13 backend: ``import eqsim.pynn as sim`` (or, once eqsim.pynn has
-been imported, ``import pyNN.eqsim as sim``).
+"""eqsim as a PyNN 0.13 backend: ``import eqsim.pynn as sim`` or ``import pyNN.eqsim as sim``
+(the installed ``eqsim-pynn-alias.pth`` answers that name: eqsim/pynn_alias.py).
 
 Built on pyNN.common's Population, PopulationView, Assembly and Projection, as PyNN's own
 backends are; every population is one eqsim group, every projection one eqsim Synapses
@@ -73,6 +73,6 @@ def list_standard_models() -> list[str]:
             issubclass(obj, _StandardCellType) and obj is not _StandardCellType]
 
 
-# `import pyNN.eqsim` works once eqsim.pynn is imported (PyNN has no plugin mechanism)
+# the same module under PyNN's name (also where the .pth of eqsim/pynn_alias.py is absent)
 _sys.modules.setdefault("pyNN.eqsim", _sys.modules[__name__])
 _pyNN.eqsim = _sys.modules[__name__]
