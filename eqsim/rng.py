@@ -153,6 +153,45 @@ def _tail(seed, obj, index, step, stream, attempt, u):
     return out
 
 
+class StepsAhead:
+    """Draws for a whole group (indices ``offset .. offset + n - 1``) at consecutive steps,
+    computed several steps at a time.
+
+    Draws are pure functions of their counter, so the numbers of the next steps can be
+    made in one vectorised call and handed out step by step: the same numbers as one call
+    per step, without numpy's fixed cost per call, which dominates for small groups (one
+    neuron: ~250 us a step for ``normal``). The block grows from 8 steps, doubling while
+    the steps keep coming in order, up to ``ENTRIES`` numbers; groups of more than
+    ``ENTRIES // 8`` neurons are drawn step by step as before.
+    """
+
+    ENTRIES = 8192
+    FIRST_STEPS = 8
+    _blocks: dict = {}
+
+    @classmethod
+    def draw(cls, kind: str, seed: int, obj: int, offset: int, n: int, step: int,
+             stream: int) -> np.ndarray:
+        fn = uniform if kind == "uniform" else normal
+        if n * cls.FIRST_STEPS > cls.ENTRIES:
+            return fn(seed, obj, offset + np.arange(n, dtype=np.int64), step, stream)
+        step = int(step)
+        key = (kind, int(seed), obj, int(offset), n, int(stream))
+        hit = cls._blocks.get(key)
+        if hit is not None and hit[0] <= step < hit[0] + len(hit[1]):
+            return hit[1][step - hit[0]].copy()
+        steps = cls.FIRST_STEPS
+        if hit is not None and step == hit[0] + len(hit[1]):  # in order: a longer block
+            steps = min(2 * len(hit[1]), max(cls.ENTRIES // n, cls.FIRST_STEPS))
+        index = np.tile(np.arange(offset, offset + n, dtype=np.uint64), steps)
+        at = np.repeat(np.arange(step, step + steps, dtype=np.uint64), n)
+        block = fn(seed, obj, index, at, stream).reshape(steps, n)
+        if len(cls._blocks) > 256:
+            cls._blocks.clear()
+        cls._blocks[key] = (step, block)
+        return block[0].copy()
+
+
 def c_tables() -> dict[str, str]:
     """The ziggurat tables as C initialiser lists (17 significant digits)."""
     def fmt(values):

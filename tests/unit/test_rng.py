@@ -99,3 +99,30 @@ def test_distributions():
     for other in (rng.uniform(1, 2, idx, 6, 0), rng.uniform(1, 2, idx, 5, 1),
                   rng.uniform(2, 2, idx, 5, 0), rng.uniform(1, 2, idx + 1, 5, 0)):
         assert abs(np.corrcoef(u, other)[0, 1]) < 0.01
+
+
+@pytest.mark.parametrize("kind", ["uniform", "normal"])
+def test_steps_ahead_hands_out_the_numbers_of_each_step(kind):
+    """The numpy kernels draw whole small groups several steps at a time: bit for bit the
+    numbers of one call per step, also after a jump back, a restart, another seed or
+    stream, and for groups too large to draw ahead."""
+    from eqsim.rng import StepsAhead, normal, uniform
+    fn = uniform if kind == "uniform" else normal
+    StepsAhead._blocks.clear()
+    for seed, obj, offset, n in [(7, 11, 0, 1), (2**40 + 3, 5, 10, 3),
+                                 (7, 11, 0, StepsAhead.ENTRIES // 4)]:
+        steps = list(range(0, 300)) + [5, 6, 7, 1000, 1001, 299, 300]
+        for stream in (0, 1):
+            for s in steps:
+                got = StepsAhead.draw(kind, seed, obj, offset, n, s, stream)
+                want = fn(seed, obj, offset + np.arange(n), s, stream)
+                assert np.array_equal(got, want), (seed, n, s, stream)
+    # in order, blocks grow: 8, 16, 32, ... steps per vectorised call
+    for s in range(500):
+        StepsAhead.draw(kind, 9, 9, 0, 1, s, 0)
+    first, block = StepsAhead._blocks[(kind, 9, 9, 0, 1, 0)]
+    assert (first, len(block)) == (248, 256)
+    # handed-out rows are copies: a kernel writing into one does not change the next draw
+    a = StepsAhead.draw(kind, 3, 3, 0, 2, 0, 0)
+    a[:] = 99.0
+    assert np.array_equal(StepsAhead.draw(kind, 3, 3, 0, 2, 0, 0), fn(3, 3, np.arange(2), 0, 0))
