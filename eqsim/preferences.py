@@ -322,11 +322,13 @@ class Device:
         if self.backend is not None and not self._replaying:
             self._snapshots[id(net)] = _snapshot(net)
 
-    def run(self, directory=None, with_output: bool = True, run_args=None) -> None:
+    def run(self, directory=None, results_directory=None, with_output: bool = True,
+            run_args=None) -> None:
         """Brian2's standalone ``device.run(run_args={G.v: values, ...})``: run the
         simulation again from its start, with those values assigned just before the
         first run (E132 on the runtime device or before any run; E133 for a key that is
-        not a group's variable)."""
+        not a group's variable). ``directory`` and ``results_directory`` are accepted
+        and unused: the results stay in memory, in the monitors."""
         if self.backend is None or not self._runs:
             raise ConfigurationError(
                 "device.run() runs a standalone simulation again: "
@@ -359,13 +361,13 @@ class Device:
             for net, duration, kwargs, changes, constants in self._runs:
                 for obj, key, idx, values in changes:
                     obj.arrays[key].reshape(-1)[idx] = values
-                for ns, values in constants:   # the script's constants of that run()
-                    ns.maps.insert(0, values)
+                for obj, values in constants:   # the script's constants of that run()
+                    obj.namespace.maps.insert(0, values)
                 try:
                     _plain_run(net, duration, kwargs)
                 finally:
-                    for ns, _ in constants:
-                        ns.maps.pop(0)
+                    for obj, _ in constants:
+                        obj.namespace.maps.pop(0)
         finally:
             self._replaying = False
         self._pending = False
@@ -399,10 +401,12 @@ def _snapshot(net) -> list:
 
 
 def _constants_now(net) -> list:
-    """(namespace, {name: value}) of the constants each object of ``net`` takes from a
+    """(object, {name: value}) of the constants each object of ``net`` takes from a
     script's namespace (a ChainMap over the caller's frame), as they are at this run()
     call: a replayed run uses them even if the script changed them later (Brian2
-    resolves them when run() is called)."""
+    resolves them when run() is called). The object, not its namespace, is kept: a
+    pickled device (multiprocessing, as in Brian2's standalone_multiple_processes.py)
+    then holds the objects' own picklable namespaces, not the script's modules."""
     from collections import ChainMap
     out = []
     for obj in net.objects:
@@ -415,7 +419,7 @@ def _constants_now(net) -> list:
         values = {e.name: ns[e.name] for e in externals
                   if e.kind == "constant" and e.name in ns}
         if values:
-            out.append((ns, values))
+            out.append((obj, values))
     return out
 
 

@@ -69,3 +69,39 @@ def test_build_runs_what_was_recorded(standalone):
     with pytest.raises(ConfigurationError) as err:
         standalone.run(run_args={"tau": 1})
     assert err.value.code == "E133"
+
+
+DRIVE = 2.0   # a constant of the script's namespace, read by the model below
+
+
+class _Wrapper:
+    """Brian2's standalone_multiple_processes.py: the objects are made inside a method, so
+    their namespace is the method's locals over this module's globals (which hold modules:
+    pickle cannot take those)."""
+
+    def __init__(self):
+        G = b2.NeuronGroup(3, "dv/dt = (DRIVE - v)/tau : 1\ntau : second (constant)",
+                           threshold="v > 1", reset="v = 0", method="euler", name="cell")
+        M = b2.SpikeMonitor(G, name="spikes")
+        self.net = b2.Network(G, M)
+        self.net.run(50 * b2.ms)
+        self.device = b2.get_device()
+        self.device.build(run=False, directory=None)
+
+    def do_run(self, tau):
+        self.device.run(run_args={self.net["cell"].tau: tau}, results_directory="unused")
+        return self.net["spikes"].count[:].tolist()
+
+
+def test_device_made_in_a_function_pickles_with_its_constants(standalone):
+    global DRIVE
+    sim = _Wrapper()
+    copy = pickle.loads(pickle.dumps(sim))       # what Pool.map(sim.do_run, ...) sends
+    DRIVE = 5.0   # changed after the recorded run(): the replay uses the value it had
+    try:
+        taus = [2, 4, 6] * b2.ms
+        got, here = copy.do_run(taus), sim.do_run(taus)
+    finally:
+        DRIVE = 2.0
+    preferences.reinit_devices()
+    assert got == here == _direct(taus) and sum(got) > 0
