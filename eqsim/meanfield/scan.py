@@ -6,7 +6,9 @@ input gets, per neuron and time step, a Poisson number of spikes of mean
 ``K*nu*dt`` (one uniform number per neuron and step, compared with the Poisson CDF
 levels of that neuron, which are per-neuron parameters computed here): a compiled
 ``run_regularly`` adds ``Q`` times that number to the input variable. Spikes are counted
-by a SpikeMonitor without times, after a warm-up (3 adaptation time constants).
+by a SpikeMonitor after a warm-up (3 adaptation time constants); its spike times give
+the ISI CV of each grid point (the ISIs of its seeds pooled; NaN with fewer than
+``MIN_ISI``), the regularity of the cell's output that a renewal mean-field needs.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from .form import Cell, CellForm, cell_form
 
 _log = logging.getLogger(__name__)
 TAIL = 1e-12   # P(more spikes in one step than the CDF levels cover) per neuron and step
+MIN_ISI = 20   # ISIs a grid point needs for its CV
 
 
 @dataclass
@@ -30,7 +33,9 @@ class TFScan:
     """A transfer-function scan: ``rates`` {input: grid of presynaptic rates (Hz)},
     ``mean`` and ``std`` of the output rate over seeds (Hz), each of shape ``shape``;
     ``axes`` {scanned input: its values (Hz)}; the cell's ``form``; ``seconds``
-    {'build': , 'run': } wall-clock times."""
+    {'build': , 'run': } wall-clock times; ``cv`` the ISI CV of the output (NaN where
+    fewer than MIN_ISI intervals) and ``n_isi`` their number, per grid point (None for
+    a scan made without them)."""
 
     rates: dict
     mean: np.ndarray
@@ -40,6 +45,8 @@ class TFScan:
     n_seeds: int
     duration_s: float
     seconds: dict = field(default_factory=dict)
+    cv: np.ndarray | None = None
+    n_isi: np.ndarray | None = None
 
     @property
     def shape(self) -> tuple:
@@ -123,7 +130,7 @@ def transfer_function(cell: Cell, inputs: dict, *, fixed: dict | None = None,
     else:
         warm_s = float(warmup)
     G = poisson_group(cell, form, per_neuron, dt, name=f"tf_{cell.name}", seed=seed)
-    mon = SpikeMonitor(G, record=False, name=f"tf_{cell.name}_spikes")
+    mon = SpikeMonitor(G, record=True, name=f"tf_{cell.name}_spikes")
     net = Network(G, mon)
     t_built = time.perf_counter()
     net.run(warm_s * second, backend=backend)
@@ -134,10 +141,35 @@ def transfer_function(cell: Cell, inputs: dict, *, fixed: dict | None = None,
     mean = counts.mean(axis=1).reshape(shape)
     std = (counts.std(axis=1, ddof=1) if seeds > 1 else np.zeros(npts)).reshape(shape)
     rates = {name: per_neuron[name][::seeds].reshape(shape) for name in form.channels}
+    cv, n_isi = isi_cv(np.asarray(mon.i), np.asarray(mon.t_), warm_s - 0.5 * float(dt),
+                       npts, seeds)
     secs = {"build": t_built - t_start, "run": t_run - t_built}
     _log.info("transfer-function scan of %s: %d points x %d seeds, %.2f s", cell.name,
               npts, seeds, t_run - t_start)
-    return TFScan(rates, mean, std, axes, form, int(seeds), dur_s, secs)
+    return TFScan(rates, mean, std, axes, form, int(seeds), dur_s, secs,
+                  cv.reshape(shape), n_isi.reshape(shape))
+
+
+def isi_cv(i: np.ndarray, t: np.ndarray, t0: float, npts: int, seeds: int):
+    """ISI CV per grid point (neurons ``p*seeds .. p*seeds + seeds - 1``) from the spikes
+    (i, t) after ``t0``, the intervals of the seeds pooled; (cv, number of ISIs), cv NaN
+    with fewer than MIN_ISI intervals. Vectorised (one sort)."""
+    keep = t >= t0
+    i, t = np.asarray(i, dtype=np.int64)[keep], np.asarray(t, dtype=float)[keep]
+    order = np.lexsort((t, i))
+    i, t = i[order], t[order]
+    same = i[1:] == i[:-1]
+    isi = np.diff(t)[same]
+    pt = i[1:][same] // seeds
+    n = np.bincount(pt, minlength=npts).astype(float)
+    s1 = np.bincount(pt, isi, minlength=npts)
+    s2 = np.bincount(pt, isi * isi, minlength=npts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = s1 / n
+        var = s2 / n - mean ** 2
+        cv = np.sqrt(np.maximum(var, 0.0) * n / np.maximum(n - 1, 1)) / mean
+    cv = np.where(n >= MIN_ISI, cv, np.nan)
+    return cv, n.astype(np.int64)
 
 
 def poisson_group(cell: Cell, form: CellForm, rates: dict, dt=0.1 * ms,
