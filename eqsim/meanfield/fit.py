@@ -217,7 +217,8 @@ def fit_cv(scan, tau_m0: float, norm: dict = NORM, min_points: int = 10) -> dict
         return None
     rates = {n: np.asarray(v, dtype=float).ravel()[ok] for n, v in scan.rates.items()}
     nu = np.asarray(scan.mean, dtype=float).ravel()[ok]
-    m = moments(scan.form, rates, nu_out=nu)
+    qs = _q_scale(scan)
+    m = moments(scan.form, rates, nu_out=nu, q_scale=qs if np.isscalar(qs) else qs[ok])
     x, y, z = normalised(m, tau_m0, norm)
     w = np.sqrt(np.asarray(scan.n_isi, dtype=float).ravel()[ok])
     X = np.stack(poly_terms(x, y, z), axis=1)
@@ -268,7 +269,8 @@ def fit(scan, *, rate_max: float | None = None, rate_min: float = 1e-3,
     norm = dict(norm or NORM)
     rates = {n: np.asarray(v, dtype=float).ravel() for n, v in scan.rates.items()}
     nu = np.asarray(scan.mean, dtype=float).ravel()
-    m = moments(form, rates, nu_out=nu)
+    qs = _q_scale(scan)
+    m = moments(form, rates, nu_out=nu, q_scale=qs)
     tau_m0 = form.tau_m0
     ok = (nu > rate_min) & (2 * m["tauV"] * nu < 1)
     if rate_max is not None:
@@ -288,39 +290,46 @@ def fit(scan, *, rate_max: float | None = None, rate_min: float = 1e-3,
     clamp = clamp_of(rng, norm)
     coeffs, *_ = np.linalg.lstsq(X, v_eff, rcond=None)
     linear = coeffs
-    linear_mae = _mae(form, rates, nu, coeffs, norm, clamp)
+    linear_mae = _mae(form, rates, nu, coeffs, norm, clamp, qs)
     if refine:
-        coeffs = _levenberg_marquardt(form, rates, nu, coeffs, norm, clamp, floor_hz)
-    mae = _mae(form, rates, nu, coeffs, norm, clamp)
+        coeffs = _levenberg_marquardt(form, rates, nu, coeffs, norm, clamp, floor_hz, qs=qs)
+    mae = _mae(form, rates, nu, coeffs, norm, clamp, qs)
     if refine and mae > linear_mae:
         coeffs, mae = linear, linear_mae
-    for n, v in rates.items():
-        if n in scan.axes:
-            rng[n] = (float(v.min()), float(v.max()))
+    for n in rates:
+        if n in scan.axes:   # the nominal rates (with a noise axis, nu/s was simulated)
+            rng[n] = (float(np.min(scan.axes[n])), float(np.max(scan.axes[n])))
     info = {"points": int(nu.size), "points_linear": int(np.count_nonzero(ok)),
             "mae_linear_hz": float(linear_mae), "seeds": scan.n_seeds,
             "duration_s": scan.duration_s, "scan_seconds": scan.seconds,
-            "max_rate_hz": float(nu.max())}
+            "max_rate_hz": float(nu.max()),
+            "noise_axis": [float(v) for v in scan.axes["noise"]] if "noise" in scan.axes
+            else None}
     return TransferFunction(form, coeffs, norm, rng, float(mae), info,
                             fit_cv(scan, tau_m0, norm))
 
 
-def _predict(form, rates, nu, coeffs, norm, clamp):
-    m = moments(form, rates, nu_out=nu)
+def _q_scale(scan):
+    qs = getattr(scan, "q_scale", None)
+    return 1.0 if qs is None else np.asarray(qs, dtype=float).ravel()
+
+
+def _predict(form, rates, nu, coeffs, norm, clamp, qs=1.0):
+    m = moments(form, rates, nu_out=nu, q_scale=qs)
     return firing_rate(m, coeffs, form.tau_m0, norm, clamp=clamp)
 
 
-def _mae(form, rates, nu, coeffs, norm, clamp) -> float:
-    return float(np.mean(np.abs(_predict(form, rates, nu, coeffs, norm, clamp) - nu)))
+def _mae(form, rates, nu, coeffs, norm, clamp, qs=1.0) -> float:
+    return float(np.mean(np.abs(_predict(form, rates, nu, coeffs, norm, clamp, qs) - nu)))
 
 
 def _levenberg_marquardt(form, rates, nu, coeffs, norm, clamp, floor_hz=None,
-                         iterations: int = 60):
+                         iterations: int = 60, qs=1.0):
     """Least squares on the rates over every point (errors in Hz, or relative to
     rate + floor_hz); a numerical Jacobian."""
     c = np.array(coeffs, dtype=float)
     wgt = 1.0 if floor_hz is None else 1.0 / (nu + floor_hz)
-    r = (_predict(form, rates, nu, c, norm, clamp) - nu) * wgt
+    r = (_predict(form, rates, nu, c, norm, clamp, qs) - nu) * wgt
     cost = float(r @ r)
     lam = 1e-3
     for _ in range(iterations):
@@ -329,14 +338,14 @@ def _levenberg_marquardt(form, rates, nu, coeffs, norm, clamp, floor_hz=None,
             h = 1e-6
             dc = c.copy()
             dc[k] += h
-            J[:, k] = ((_predict(form, rates, nu, dc, norm, clamp) - nu) * wgt - r) / h
+            J[:, k] = ((_predict(form, rates, nu, dc, norm, clamp, qs) - nu) * wgt - r) / h
         A = J.T @ J
         g = J.T @ r
         improved = False
         for _ in range(10):
             step = np.linalg.solve(A + lam * np.diag(np.diag(A) + 1e-12), -g)
             c_new = c + step
-            r_new = (_predict(form, rates, nu, c_new, norm, clamp) - nu) * wgt
+            r_new = (_predict(form, rates, nu, c_new, norm, clamp, qs) - nu) * wgt
             cost_new = float(r_new @ r_new)
             if np.isfinite(cost_new) and cost_new < cost:
                 c, r, cost, lam, improved = c_new, r_new, cost_new, lam / 3, True

@@ -119,15 +119,19 @@ def _mean_input(form, rates):
 
 
 def moments(form, rates: dict, W: dict | None = None, nu_out=0.0, xp=NP,
-            cv: dict | None = None) -> dict:
+            cv: dict | None = None, q_scale=1.0) -> dict:
     """mu_V, sigma_V, gamma_V, tau_V (and mu_G, tau_m, W) of ``form`` for the presynaptic
     ``rates`` {input: rate in Hz} (arrays broadcast; sympy symbols with ``xp=SYM``).
     ``W`` {adaptation variable: value}; without it, the stationary adaptation for the
     output rate ``nu_out``. Every input of the form must have a rate.
     ``cv`` {input: ISI CV} (numpy only): those inputs are gamma renewal trains and
     sigma_V takes their spectrum (:mod:`eqsim.meanfield.renewal`); the others, and
-    mu_V, gamma_V and tau_V, are the Poisson (shot-noise) values."""
+    mu_V, gamma_V and tau_V, are the Poisson (shot-noise) values. ``q_scale``: every
+    increment Q times this factor (a scan's noise axis; broadcast)."""
     mu_g = _mean_input(form, rates)
+    qs = None if np.isscalar(q_scale) and q_scale == 1.0 else q_scale
+    if qs is not None:
+        mu_g = {n: v * qs for n, v in mu_g.items()}
     muG = form.leak
     num = form.drive
     for name, ch in form.channels.items():
@@ -153,6 +157,8 @@ def moments(form, rates: dict, W: dict | None = None, nu_out=0.0, xp=NP,
     cv = renewal_inputs(form, cv, xp)
     for name, ch in form.channels.items():
         a = (ch.B + ch.C * muV) * ch.Q
+        if qs is not None:
+            a = a * qs
         n = ch.K * rates[name]
         x2 = (a * ch.tau * tau_m) ** 2
         s2 = s2 + n * x2 / (2.0 * (ch.tau + tau_m))

@@ -127,7 +127,8 @@ def test_isi_cv_of_spike_trains():
 
 
 def test_scan_records_cv_and_renewal_rate_model(tmp_path):
-    """A small scan of a LIF cell records the ISI CV (in (0, 1.5) where it fires);
+    """A small scan of a LIF cell with a noise axis records the ISI CV (in (0, 1.5)
+    where it fires);
     the fit holds a CV model that survives JSON; the renewal fixed point differs from
     the Poisson one, its CV is the model's at its own (renewal) moments, and the numpy
     integration of the renewal equations reaches it."""
@@ -141,7 +142,17 @@ def test_scan_records_cv_and_renewal_rate_model(tmp_path):
                            "inh": mf.Input("gi", 4 * nS, 50)})
     scan = mf.transfer_function(cell, {"exc": np.linspace(0.5, 20, 8) * Hz,
                                        "inh": np.linspace(0, 40, 8) * Hz},
-                                seeds=2, duration=2 * second, warmup=0.2 * second)
+                                seeds=2, duration=2 * second, warmup=0.2 * second,
+                                noise=(0.5, 1.0, 2.0))
+    # the noise axis: rates nu/s with increments Q*s; more noise, more firing where the
+    # mean input is below threshold (mu_V is the same along the axis)
+    assert scan.shape == (8, 8, 3) and np.allclose(scan.q_scale[..., 2], 2.0)
+    assert np.allclose(scan.rates["exc"][:, 0, 2] * 2.0, np.linspace(0.5, 20, 8))
+    m = mf.moments(scan.form, scan.rates, q_scale=scan.q_scale)
+    assert np.allclose(m["muV"][..., 0], m["muV"][..., 2])
+    assert np.allclose(m["sV"][..., 2] / m["sV"][..., 0], 2.0, rtol=1e-3)
+    low = (scan.mean[..., 1] > 0.5) & (scan.mean[..., 1] < 5)
+    assert low.sum() >= 3 and np.all(scan.mean[..., 2][low] > scan.mean[..., 0][low])
     ok = np.isfinite(scan.cv)
     assert ok.sum() >= 15 and np.all((scan.cv[ok] > 0.05) & (scan.cv[ok] < 1.5))
     assert np.all(scan.n_isi[ok] >= 20)
