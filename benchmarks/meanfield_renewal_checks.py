@@ -12,7 +12,10 @@
    by a random circular offset and (C) Poisson trains at the same rates: simulated
    sigma_V against the predictions; (c) spiking copies (the replay of
    meanfield_rsfs_replay.py, B and C): their rates against the fitted transfer
-   function with Poisson and with renewal sigma_V.
+   function with Poisson and with renewal sigma_V, fitted on scans without and with
+   the noise axis; (d) spiking copies under Poisson input whose sigma_V is lowered to
+   the renewal value (each recurrent input's K and Q rescaled: same mean conductance,
+   mu_V and tau_V): how the cells' rate depends on sigma_V at fixed mu_V.
 
     PYTHONPATH=.:examples python benchmarks/meanfield_renewal_checks.py [--F 8] [--part sigma|replay|all]
 
@@ -26,15 +29,15 @@ import numpy as np
 
 sys.path.insert(0, "examples")
 sys.path.insert(0, "benchmarks")
-import meanfield_rsfs_checks as checks  # noqa: E402
-from adex_rsfs import COMMON, MODEL, POPULATIONS  # noqa: E402
-from meanfield_rsfs import cell  # noqa: E402
+import meanfield_rsfs_checks as checks
+from adex_rsfs import COMMON, MODEL, POPULATIONS
+from meanfield_rsfs import cell
 
-import eqsim as eq  # noqa: E402
-from eqsim import meanfield as mf  # noqa: E402
-from eqsim.meanfield.moments import firing_rate  # noqa: E402
-from eqsim.meanfield.renewal import renewal_excess  # noqa: E402
-from eqsim.units import Hz, mV, ms, nS, pA, pF, second  # noqa: E402
+import eqsim as eq
+from eqsim import meanfield as mf
+from eqsim.meanfield.moments import firing_rate
+from eqsim.meanfield.renewal import renewal_excess
+from eqsim.units import Hz, ms, mV, nS, pA, pF, second
 
 BLOCK = 2.0
 
@@ -210,6 +213,19 @@ def replay_passive(mode, spikes, sizes, rates, F, w_exc, n_rep=400, seed=7):
     return out
 
 
+def single_cells(c, rates, n=2000, seed=3):
+    """Mean rate of n unconnected cells under the scan's compiled Poisson input."""
+    from eqsim.meanfield.scan import poisson_group
+    G = poisson_group(c, mf.cell_form(c), {k: np.full(n, v) for k, v in rates.items()},
+                      name=f"g_{c.name}", seed=seed)
+    mon = eq.SpikeMonitor(G, record=False, name=f"m_{c.name}")
+    net = eq.Network(G, mon)
+    net.run(1.5 * second)
+    before = mon.counts.copy()
+    net.run(2 * second)
+    return float((mon.counts - before).mean() / 2)
+
+
 def stationary(tf, rates, extra_s2=0.0, cv=None):
     """The TF's stationary rate with sigma_V^2 + extra_s2 (bisection)."""
     lo, hi = 0.0, 300.0
@@ -230,11 +246,16 @@ def part_replay(F, scan_duration):
     out = {"part": "replay", "F": F, "network": {p: round(r, 3) for p, r in rates.items()},
            "isi_cv": {p: round(stats[p]["cv"], 3) for p in stats},
            "mean_w_pA": round(w_exc * 1e12, 2)}
-    tfs = {}
-    for pop in ("exc", "inh"):
-        grid = {"exc": np.linspace(0.5, 20, 20) * Hz, "inh": np.linspace(0, 40, 20) * Hz}
-        tfs[pop] = mf.fit(mf.transfer_function(cell(pop), grid, seeds=4,
-                                               duration=scan_duration * second, seed=1))
+    fits = {}
+    for label, noise in (("grid", None), ("noise_axis", (0.6, 1.0, 1.5))):
+        fits[label] = {}
+        for pop in ("exc", "inh"):
+            grid = {"exc": np.linspace(0.5, 20, 20) * Hz,
+                    "inh": np.linspace(0, 40, 20) * Hz}
+            fits[label][pop] = mf.fit(mf.transfer_function(
+                cell(pop), grid, seeds=4, duration=scan_duration * second, seed=1,
+                noise=noise))
+    tfs = fits["noise_axis"]
     r_in = {"exc": rates["exc"], "aff": F, "inh": rates["inh"]}
     # the CV model of each source population at its own inputs
     cv_model = {}
@@ -269,25 +290,51 @@ def part_replay(F, scan_duration):
            for mode in ("shifted", "poisson")}
     out["spiking"] = {}
     for tgt in ("exc", "inh"):
-        tf = tfs[tgt]
-        m = tf.moments(r_in, nu_out=rates[tgt])
-        extra = 0.0
-        for p in ("exc", "inh"):
-            ch = tf.form.channels[p]
-            a = (ch.B + ch.C * m["muV"]) * ch.Q
-            extra += ch.K * r_in[p] * (a * ch.tau * m["tau_m"]) ** 2 * j_empirical(
-                stats[p], ch.tau, m["tau_m"])
-        pred = {"poisson": stationary(tf, r_in),
-                "gamma_cv_measured": stationary(tf, r_in, cv={p: stats[p]["cv"]
-                                                                for p in ("exc", "inh")}),
-                "gamma_cv_model": stationary(tf, r_in, cv=cv_model),
-                "empirical": stationary(tf, r_in, extra)}
         out["spiking"][tgt] = {"sim_B": rep["shifted"][tgt], "sim_C": rep["poisson"][tgt],
                                "sim_B_over_C": round(rep["shifted"][tgt]
-                                                     / rep["poisson"][tgt], 3),
-                               "TF": {k: round(v, 3) for k, v in pred.items()},
-                               "TF_over_poisson": {k: round(v / pred["poisson"], 3)
-                                                   for k, v in pred.items()}}
+                                                     / rep["poisson"][tgt], 3)}
+        for label, fit_ in fits.items():
+            tf = fit_[tgt]
+            m = tf.moments(r_in, nu_out=rates[tgt])
+            extra = 0.0
+            for p in ("exc", "inh"):
+                ch = tf.form.channels[p]
+                a = (ch.B + ch.C * m["muV"]) * ch.Q
+                extra += ch.K * r_in[p] * (a * ch.tau * m["tau_m"]) ** 2 * j_empirical(
+                    stats[p], ch.tau, m["tau_m"])
+            pred = {"poisson": stationary(tf, r_in),
+                    "gamma_cv_measured": stationary(tf, r_in, cv={
+                        p: stats[p]["cv"] for p in ("exc", "inh")}),
+                    "gamma_cv_model": stationary(tf, r_in, cv=cv_model),
+                    "empirical": stationary(tf, r_in, extra)}
+            out["spiking"][tgt][f"TF_{label}"] = {k: round(v, 3) for k, v in pred.items()}
+            out["spiking"][tgt][f"TF_{label}_over_poisson"] = {
+                k: round(v / pred["poisson"], 3) for k, v in pred.items()}
+    # (d) Poisson input with sigma_V lowered to the renewal value (gamma, measured CVs)
+    out["sigma_equivalent"] = {}
+    for tgt in ("exc", "inh"):
+        c0 = cell(tgt)
+        m = tfs[tgt].moments(r_in, nu_out=rates[tgt])
+        inputs = dict(c0.inputs)
+        for p in ("exc", "inh"):
+            ch = tfs[tgt].form.channels[p]
+            s_ = 1 + float(renewal_excess(r_in[p], stats[p]["cv"], ch.tau, m["tau_m"])) \
+                * 2 * (ch.tau + m["tau_m"])
+            K0 = c0.inputs[p].K
+            K1 = int(round(K0 / s_))
+            inputs[p] = mf.Input(c0.inputs[p].var, c0.inputs[p].Q * K0 / K1, K1)
+        res = {}
+        for label, inp in (("poisson", c0.inputs), ("sigma_lowered", inputs)):
+            c = mf.Cell(c0.model, c0.threshold, c0.reset, c0.refractory, method=c0.method,
+                        namespace=c0.namespace, inputs=inp, name=f"{tgt}_{label}")
+            res[label] = round(single_cells(c, r_in), 3)
+            res[label + "_sV_mV"] = round(float(mf.moments(mf.cell_form(c), r_in,
+                                                           nu_out=res[label])["sV"]) * 1e3, 3)
+        res["ratio"] = round(res["sigma_lowered"] / res["poisson"], 3)
+        for label, fit_ in fits.items():
+            res[f"TF_{label}_ratio"] = round(stationary(fit_[tgt], r_in, cv={
+                p: stats[p]["cv"] for p in ("exc", "inh")}) / stationary(fit_[tgt], r_in), 3)
+        out["sigma_equivalent"][tgt] = res
     out["seconds"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(out))
 

@@ -8,7 +8,7 @@ from eqsim import meanfield as mf
 from eqsim.errors import EqsimError
 from eqsim.meanfield.renewal import gamma_spectrum, renewal_excess
 from eqsim.meanfield.scan import isi_cv
-from eqsim.units import Hz, mV, ms, nS, pA, pF, second
+from eqsim.units import Hz, ms, mV, nS, pA, pF, second
 
 CUBA = "dv/dt = (EL - v)/tau + I/C : volt\ndI/dt = -I/tau_s : amp"
 CUBA_NS = dict(EL=-65 * mV, tau=20 * ms, C=200 * pF, tau_s=5 * ms)
@@ -60,7 +60,7 @@ def _gamma_trains(n_trains, rate, cv, duration, dt, rng):
     i = np.broadcast_to(np.arange(n_trains)[:, None], t.shape)
     keep = (t >= 0) & (t < duration)
     steps = np.floor(t[keep] / dt).astype(np.int64)
-    key, first = np.unique(steps * n_trains + i[keep], return_index=True)
+    key = np.unique(steps * n_trains + i[keep])
     return key % n_trains, (key // n_trains) * dt
 
 
