@@ -22,6 +22,7 @@ import numpy as np
 
 from ..errors import ConfigurationError
 from .form import CellForm
+from .renewal import CV_MAX
 from .moments import (
     NORM,
     TERMS,
@@ -194,14 +195,14 @@ def _cv_from_dict(d):
 def cv_model(m: dict, cvfit: dict, tau_m0, norm: dict = NORM) -> np.ndarray:
     """The fitted output CV at the moments ``m``: the second-order polynomial of the
     normalised moments (held inside the range the CV was measured on), clipped to
-    the measured CVs' range."""
+    the measured CVs' range and to (0.01, CV_MAX]."""
     x, y, z = normalised(m, tau_m0, norm)
     x, y, z = (np.clip(u, lo, hi) for u, (lo, hi) in zip((x, y, z), cvfit["clamp"]))
     out = 0.0
     for c, term in zip(cvfit["coeffs"], poly_terms(x, y, z)):
         out = out + c * term
     lo, hi = cvfit["cv_range"]
-    return np.clip(out, lo, hi)
+    return np.clip(out, max(lo, 0.01), min(hi, CV_MAX))
 
 
 def fit_cv(scan, tau_m0: float, norm: dict = NORM, min_points: int = 10) -> dict | None:

@@ -127,7 +127,7 @@ def test_isi_cv_of_spike_trains():
 
 
 def test_scan_records_cv_and_renewal_rate_model(tmp_path):
-    """A small scan of a LIF cell with a noise axis records the ISI CV (in (0, 1.5)
+    """A small scan of a LIF cell with a noise axis records the ISI CV (in (0, 2.5)
     where it fires);
     the fit holds a CV model that survives JSON; the renewal fixed point differs from
     the Poisson one, its CV is the model's at its own (renewal) moments, and the numpy
@@ -154,7 +154,7 @@ def test_scan_records_cv_and_renewal_rate_model(tmp_path):
     low = (scan.mean[..., 1] > 0.5) & (scan.mean[..., 1] < 5)
     assert low.sum() >= 3 and np.all(scan.mean[..., 2][low] > scan.mean[..., 0][low])
     ok = np.isfinite(scan.cv)
-    assert ok.sum() >= 15 and np.all((scan.cv[ok] > 0.05) & (scan.cv[ok] < 1.5))
+    assert ok.sum() >= 15 and np.all((scan.cv[ok] > 0) & (scan.cv[ok] < 2.5))
     assert np.all(scan.n_isi[ok] >= 20)
     tf = mf.TransferFunction.load(mf.fit(scan).save(tmp_path / "tf.json"))
     assert tf.cv is not None and tf.cv["mae"] < 0.1
