@@ -4,7 +4,11 @@ Zerlaut et al. 2019): LIF cells (RecExc, RecInh, DsInh; Vthre -50/-53/-50 mV), Q
 afferent (p = 0.1 of 100; 7.5 onto DsInh), 25 DsInh -> RecInh. Mean-field (scans, fits,
 fixed points) against the network at F_aff = 10, 15, 20 Hz.
 
-    PYTHONPATH=. python benchmarks/meanfield_2018.py [--N 5500]
+    PYTHONPATH=. python benchmarks/meanfield_2018.py [--scale 1] [--noise 0.6,1,1.5]
+
+Scans with a noise axis (--noise; '' for none) and 3 s per point (the ISI CVs); the
+fixed points of the Poisson mean-field (first and second order) and of the renewal one
+(inputs='renewal': each population's trains gamma renewal trains with its fitted CV).
 
 Prints one JSON line (docs/meanfield.md quotes it)."""
 import argparse
@@ -79,6 +83,8 @@ def main():
     ap.add_argument("--rates", default="10,15,20")
     ap.add_argument("--grid-max", default="30,60",
                     help="largest RecExc, RecInh rates of the scans (Hz)")
+    ap.add_argument("--noise", default="0.6,1,1.5", help="the scans' noise axis")
+    ap.add_argument("--scan-duration", type=float, default=3.0)
     args = ap.parse_args()
     t0 = time.perf_counter()
     tfs = {}
@@ -91,14 +97,21 @@ def main():
             grid = {"RecExc": np.linspace(0.5, e_max, 20) * Hz,
                     "RecInh": np.linspace(0, i_max, 20) * Hz}
         fixed = {"AffExc": 20 * Hz} if pop != "DsInh" else {}
-        scan = mf.transfer_function(c, grid, fixed=fixed, seeds=4, duration=1 * second)
+        scan = mf.transfer_function(c, grid, fixed=fixed, seeds=4,
+                                    duration=args.scan_duration * second,
+                                    noise=[float(x) for x in args.noise.split(",")]
+                                    if args.noise else None)
         tfs[pop] = mf.fit(scan)
     t_fit = time.perf_counter() - t0
     out = {"fit_mae_hz": {p: round(tf.mae_hz, 3) for p, tf in tfs.items()},
+           "cv_fit_mae": {p: None if tf.cv is None else round(tf.cv["mae"], 3)
+                          for p, tf in tfs.items()},
            "scans_and_fits_s": round(t_fit, 1), "points": []}
     rates = [float(r) for r in args.rates.split(",")]
     model = mf.RateModel(tfs, afferent={"AffExc": 20 * Hz})
     model2 = mf.RateModel(tfs, afferent={"AffExc": 20 * Hz}, order=2, sizes=SIZES)
+    modelr = mf.RateModel(tfs, afferent={"AffExc": 20 * Hz}, inputs="renewal") \
+        if all(tf.cv is not None for tf in tfs.values()) else None
     for r in rates:
         fp = model.find_fixed_point(afferent={"AffExc": r},
                                     guess={"RecExc": 1, "RecInh": 5, "DsInh": 5})
@@ -109,13 +122,23 @@ def main():
             order2["stable"] = fp2.stable
         except eq.EqsimError as exc:   # e.g. no second-order fixed point near
             order2 = str(exc)
+        renewal = None
+        if modelr is not None:
+            try:
+                fpr = modelr.find_fixed_point(afferent={"AffExc": r}, guess=fp.rates)
+                renewal = {p: round(v, 3) for p, v in fpr.rates.items()}
+                renewal["stable"] = fpr.stable
+                renewal["cv"] = {p: round(float(v), 3) for p, v in fpr.cv.items()}
+            except eq.EqsimError as exc:
+                renewal = str(exc)
         net, mons, groups = network(args.scale, r)
         net.run(2 * second)
         ntw = {p: round(float(np.count_nonzero(np.asarray(m.t_) >= 1.0)) / groups[p].N, 3)
                for p, m in mons.items()}
         out["points"].append({"F_aff_hz": r, "network_hz": ntw,
                               "meanfield_hz": {p: round(v, 3) for p, v in fp.rates.items()},
-                              "stable": fp.stable, "order2_hz": order2})
+                              "stable": fp.stable, "order2_hz": order2,
+                              "renewal_hz": renewal})
     out["total_s"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(out))
 

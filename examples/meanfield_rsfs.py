@@ -1,9 +1,11 @@
 """Mean-field of the RS-FS AdExp network (../shared/models/adex_rsfs.md) from its own
 equations, compared with the network:
 
-1. transfer-function scans of the RS and FS cells (F_exc x F_inh grid, several seeds,
-   each scan ONE compiled network), fitted (erfc of a second-order effective threshold
-   in mu_V, sigma_V, tau_V) and saved as JSON;
+1. transfer-function scans of the RS and FS cells (F_exc x F_inh grid x a noise axis
+   that varies sigma_V at fixed mu_V, several seeds, each scan ONE compiled network,
+   recording each point's output ISI CV), fitted (erfc of a second-order effective
+   threshold in mu_V, sigma_V, tau_V; the CV as a polynomial of the same moments) and
+   saved as JSON;
 2. the rate equations (T = 5 ms, mean RS adaptation as a variable) compiled by eqsim,
    driven by the afferent rate F_aff(t) = 4 + 4*exp(-(t - 1 s)^2/(2*(100 ms)^2)) Hz
    (after a --warmup at 4 Hz, so that the network's adaptation has settled);
@@ -11,6 +13,10 @@ equations, compared with the network:
    trains per cell) with the same drive: rates at baseline and at the peak;
 4. a sweep of constant afferent rates: the mean-field's fixed points (with --order2
    also the second-order ones) against the network's stationary rates.
+
+Both mean-fields: Poisson inputs (compiled), and renewal inputs (each population's
+trains gamma renewal trains with its own fitted ISI CV; sigma_V from their spectrum;
+integrated in numpy): docs/meanfield.md.
 
     python examples/meanfield_rsfs.py                       # full size, a few minutes
     python examples/meanfield_rsfs.py --N 500 --grid 5 --seeds 1 --scan-duration 0.2 \\
@@ -93,7 +99,12 @@ def main(argv=None):
     parser = arguments(__doc__, 5000, 1.5)
     parser.add_argument("--grid", type=int, default=20, help="scan points per axis")
     parser.add_argument("--seeds", type=int, default=4, help="cells per scan point")
-    parser.add_argument("--scan-duration", type=float, default=1.0, help="s per scan")
+    parser.add_argument("--scan-duration", type=float, default=3.0,
+                        help="s per scan (the ISI CVs need a few intervals per point)")
+    parser.add_argument("--noise", default="0.6,1,1.5",
+                        help="factors s of the scans' noise axis (Q*s at nu/s; '' none)")
+    parser.add_argument("--renewal-dt", type=float, default=0.25,
+                        help="time step (ms) of the renewal mean-field's integration")
     parser.add_argument("--sweep", default="3,4,5,6,7,8", help="afferent rates (Hz)")
     parser.add_argument("--sweep-duration", type=float, default=2.0,
                         help="s per sweep run (the first half is skipped)")
@@ -114,7 +125,9 @@ def main(argv=None):
         with Timer() as t:
             scan = mf.transfer_function(cell(pop), grid, seeds=args.seeds,
                                         duration=args.scan_duration * second,
-                                        backend=args.backend, seed=args.seed)
+                                        backend=args.backend, seed=args.seed,
+                                        noise=[float(x) for x in args.noise.split(",")]
+                                        if args.noise else None)
         times[f"scan_{pop}_s"] = round(t.seconds, 2)
         with Timer() as t:
             tfs[pop] = mf.fit(scan)
@@ -123,6 +136,8 @@ def main(argv=None):
         tfs[pop] = mf.TransferFunction.load(path)     # what is saved is what is used
         result[f"fit_mae_{pop}_hz"] = round(tfs[pop].mae_hz, 3)
         result[f"scan_max_rate_{pop}_hz"] = round(float(scan.mean.max()), 2)
+        result[f"cv_fit_{pop}"] = None if tfs[pop].cv is None else {
+            "mae": round(tfs[pop].cv["mae"], 3), "points": tfs[pop].cv["points"]}
         print(f"{pop}: scan of {scan.mean.size} points x {args.seeds} seeds in "
               f"{times[f'scan_{pop}_s']} s, fit MAE {tfs[pop].mae_hz:.3f} Hz")
 
@@ -146,6 +161,19 @@ def main(argv=None):
     def mf_rate(pop, win):
         sel = (t_mf >= win[0]) & (t_mf < win[1])
         return float(np.mean(run.rates[pop][sel]))
+
+    renewal = all(tf.cv is not None for tf in tfs.values())
+    runr = None
+    if renewal:
+        with Timer() as t:
+            modelr = mf.RateModel(tfs, afferent={"aff": eq.TimedArray(F * Hz, dt=0.1 * ms)},
+                                  T=args.T * ms, inputs="renewal")
+            fpr = modelr.find_fixed_point(afferent={"aff": 4.0}, guess=fp.rates)
+            runr = modelr.run(T * second, init=fpr.rates, dt=args.renewal_dt * ms,
+                              record_dt=1 * ms)
+        times["meanfield_renewal_run_s"] = round(t.seconds, 2)
+    else:
+        print("renewal mean-field skipped: a scan had too few ISIs for a CV model")
 
     runs2 = None
     if args.order2:
@@ -172,12 +200,17 @@ def main(argv=None):
             table[f"{pop}_{name}"] = {"network_hz": round(ntw, 3),
                                       "meanfield_hz": round(mfr, 3),
                                       "error": round((mfr - ntw) / ntw, 3) if ntw else None}
-    if runs2 is not None:
+    for key, rr in (("order2_hz", runs2), ("renewal_hz", runr)):
+        if rr is None:
+            continue
         for pop in ("exc", "inh"):
             for name, win in (("baseline", base_win), ("peak", peak_win)):
-                sel = (runs2.t >= win[0]) & (runs2.t < win[1])
-                table[f"{pop}_{name}"]["order2_hz"] = round(
-                    float(np.mean(runs2.rates[pop][sel])), 3)
+                sel = (rr.t >= win[0]) & (rr.t < win[1])
+                table[f"{pop}_{name}"][key] = round(float(np.mean(rr.rates[pop][sel])), 3)
+                if key == "renewal_hz" and table[f"{pop}_{name}"]["network_hz"]:
+                    table[f"{pop}_{name}"]["renewal_error"] = round(
+                        table[f"{pop}_{name}"][key] / table[f"{pop}_{name}"]["network_hz"]
+                        - 1, 3)
     result["time_varying"] = table
     result["fixed_point_4hz"] = {p: round(v, 3) for p, v in fp.rates.items()}
     result["fixed_point_stable"] = fp.stable
@@ -191,12 +224,21 @@ def main(argv=None):
         msweep = mf.RateModel(tfs, afferent={"aff": np.array(rates) * Hz})
         m2sweep = mf.RateModel(tfs, afferent={"aff": np.array(rates) * Hz}, order=2,
                                sizes={"exc": 4000, "inh": 1000}) if args.order2 else None
+        mrsweep = mf.RateModel(tfs, afferent={"aff": np.array(rates) * Hz},
+                               inputs="renewal") if renewal else None
+        if mrsweep is not None:
+            sweep["renewal"] = {"exc": [], "inh": [], "cv_exc": [], "cv_inh": []}
         if m2sweep is not None:
             sweep["order2"] = {"exc": [], "inh": [], "stable": []}
         for r in rates:
             f = msweep.find_fixed_point(afferent={"aff": r})
             for pop in ("exc", "inh"):
                 sweep["meanfield"][pop].append(round(f.rates[pop], 3))
+            if mrsweep is not None:   # renewal inputs, from the Poisson fixed point
+                fr = mrsweep.find_fixed_point(afferent={"aff": r}, guess=f.rates)
+                for pop in ("exc", "inh"):
+                    sweep["renewal"][pop].append(round(fr.rates[pop], 3))
+                    sweep["renewal"][f"cv_{pop}"].append(round(float(fr.cv[pop]), 3))
             if m2sweep is not None:   # second-order fixed point (covariances)
                 f2 = m2sweep.find_fixed_point(afferent={"aff": r})
                 for pop in ("exc", "inh"):
@@ -211,14 +253,20 @@ def main(argv=None):
                                                                Ts / 2, Ts), 3))
     times["sweep_meanfield_s"] = round(t_sweep.seconds, 2)
     times["sweep_network_s"] = round(t_net.seconds, 2)
-    errs = {}
-    for pop in ("exc", "inh"):
-        n = np.array(sweep["network"][pop])
-        m = np.array(sweep["meanfield"][pop])
-        ok = n > 0
-        errs[pop] = round(float(np.max(np.abs(m[ok] - n[ok]) / n[ok])), 3) if ok.any() \
-            else None
-    sweep["max_relative_error"] = errs
+    for key in ("meanfield", "renewal"):
+        if key not in sweep:
+            continue
+        errs = {}
+        for pop in ("exc", "inh"):
+            n = np.array(sweep["network"][pop])
+            m = np.array(sweep[key][pop])
+            ok = n > 0
+            errs[pop] = round(float(np.max(np.abs(m[ok] - n[ok]) / n[ok])), 3) \
+                if ok.any() else None
+            sweep.setdefault(f"{key}_error", {})[pop] = [
+                round(float(a / b - 1), 3) if b > 0 else None for a, b in zip(m, n)]
+        sweep["max_relative_error" if key == "meanfield" else
+              "renewal_max_relative_error"] = errs
     result["sweep"] = sweep
     result["seconds"] = times
     print(json.dumps(result))
@@ -244,6 +292,9 @@ def main(argv=None):
         if runs2 is not None:
             ax.plot(runs2.t * 1e3, runs2.rates[pop], "--", color=colors[pop],
                     label=f"2nd order {pop}")
+        if runr is not None:
+            ax.plot(runr.t * 1e3, runr.rates[pop], ":", color=colors[pop], lw=2,
+                    label=f"renewal {pop}")
     ax.set(xlabel="time (ms)", ylabel="rate (Hz)", yscale="log",
            title=f"network ({args.N} neurons, 10 ms bins) vs mean-field")
     ax.legend(fontsize=7)
@@ -253,6 +304,9 @@ def main(argv=None):
                 label=f"network {pop}")
         ax.plot(rates, sweep["meanfield"][pop], "-", color=colors[pop],
                 label=f"mean-field {pop}")
+        if "renewal" in sweep:
+            ax.plot(rates, sweep["renewal"][pop], ":", color=colors[pop], lw=2,
+                    label=f"renewal {pop}")
     ax.set(xlabel="afferent rate (Hz)", ylabel="stationary rate (Hz)", yscale="log",
            title="sweep of constant drives")
     ax.legend(fontsize=7)

@@ -26,7 +26,7 @@ EXAMPLES = {
                      "--scan-duration", "0.05"],
     "sonata_pointnet.py": ["--duration", "300"],   # BMTK absent: the BioNet files
     "meanfield_rsfs.py": ["--N", "500", "--grid", "8", "--seeds", "1", "--scan-duration",
-                          "0.5", "--duration", "0.3", "--sweep", "4",
+                          "1.0", "--duration", "0.3", "--sweep", "4",
                           "--sweep-duration", "0.3", "--warmup", "0.1"],
     "potjans_diesmann.py": ["--scale", "0.05", "--presim", "0.1", "--duration", "0.2"],
     "hnn_l5_pyramidal.py": ["--duration", "60"],

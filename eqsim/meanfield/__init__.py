@@ -8,7 +8,9 @@ the model's own equations (Zerlaut et al. 2016, 2018; El Boustani & Destexhe 200
   one compiled network; :func:`fit`: the erfc transfer function and its effective
   threshold polynomial; :class:`TransferFunction` (JSON save/load);
 - :class:`RateModel`: the population-rate equations (first or second order), compiled
-  by eqsim; ``find_fixed_point`` with stability.
+  by eqsim; ``find_fixed_point`` with stability; ``inputs="renewal"``: the recurrent
+  trains as gamma renewal trains with each population's fitted output ISI CV
+  (:mod:`eqsim.meanfield.renewal`: sigma_V from their spectrum).
 
 See docs/meanfield.md.
 """

@@ -28,6 +28,9 @@ import types
 import numpy as np
 import sympy as sp
 
+from ..errors import ConfigurationError
+from .renewal import check_cv, renewal_excess
+
 SIGMA_FLOOR2 = 1e-12        # V^2 added to sigma_V^2: sigma_V >= 1 uV, never 0/0
 TAU_EPS = 1e-30             # keeps tau_V = tau_m without input, never 0/0
 # the normalisation of Zerlaut et al. 2018 (mu_V0, d_mu_V0, sigma_V0, d_sigma_V0 in V;
@@ -115,12 +118,20 @@ def _mean_input(form, rates):
     return mu_g
 
 
-def moments(form, rates: dict, W: dict | None = None, nu_out=0.0, xp=NP) -> dict:
+def moments(form, rates: dict, W: dict | None = None, nu_out=0.0, xp=NP,
+            cv: dict | None = None, q_scale=1.0) -> dict:
     """mu_V, sigma_V, gamma_V, tau_V (and mu_G, tau_m, W) of ``form`` for the presynaptic
     ``rates`` {input: rate in Hz} (arrays broadcast; sympy symbols with ``xp=SYM``).
     ``W`` {adaptation variable: value}; without it, the stationary adaptation for the
-    output rate ``nu_out``. Every input of the form must have a rate."""
+    output rate ``nu_out``. Every input of the form must have a rate.
+    ``cv`` {input: ISI CV} (numpy only): those inputs are gamma renewal trains and
+    sigma_V takes their spectrum (:mod:`eqsim.meanfield.renewal`); the others, and
+    mu_V, gamma_V and tau_V, are the Poisson (shot-noise) values. ``q_scale``: every
+    increment Q times this factor (a scan's noise axis; broadcast)."""
     mu_g = _mean_input(form, rates)
+    qs = None if np.isscalar(q_scale) and q_scale == 1.0 else q_scale
+    if qs is not None:
+        mu_g = {n: v * qs for n, v in mu_g.items()}
     muG = form.leak
     num = form.drive
     for name, ch in form.channels.items():
@@ -143,11 +154,16 @@ def moments(form, rates: dict, W: dict | None = None, nu_out=0.0, xp=NP) -> dict
             W_out[ad.var] = -(ad.alpha + ad.beta * muV + ad.b * nu_out) / ad.gamma
     tau_m = 1.0 / muG
     s2 = g3 = tnum = tden = 0.0
+    cv = renewal_inputs(form, cv, xp)
     for name, ch in form.channels.items():
         a = (ch.B + ch.C * muV) * ch.Q
+        if qs is not None:
+            a = a * qs
         n = ch.K * rates[name]
         x2 = (a * ch.tau * tau_m) ** 2
         s2 = s2 + n * x2 / (2.0 * (ch.tau + tau_m))
+        if name in cv:   # non-Poisson input: the excess of its spectrum
+            s2 = s2 + n * x2 * renewal_excess(rates[name], cv[name], ch.tau, tau_m)
         g3 = g3 + n * 2.0 * (a * ch.tau * tau_m) ** 3 / (
             3.0 * (ch.tau + 2.0 * tau_m) * (2.0 * ch.tau + tau_m))
         tnum = tnum + n * x2
@@ -156,6 +172,23 @@ def moments(form, rates: dict, W: dict | None = None, nu_out=0.0, xp=NP) -> dict
     tauV = (tnum + TAU_EPS * tau_m) / (tden + TAU_EPS)
     return {"muV": muV, "sV": sV, "gV": g3 / sV ** 3, "tauV": tauV, "muG": muG,
             "tau_m": tau_m, "W": W_out}
+
+
+def renewal_inputs(form, cv: dict | None, xp=NP) -> dict:
+    """{input: CV array} of the renewal inputs (checked: E932, E934); {} for Poisson."""
+    if not cv:
+        return {}
+    if xp.sympy:
+        raise ConfigurationError("renewal (non-Poisson) inputs have no closed form for "
+                                 "the compiled rate equations", code="E934",
+                                 hint="evaluate with numpy (RateModel integrates them "
+                                      "in numpy)")
+    unknown = sorted(set(cv) - set(form.channels))
+    if unknown:
+        raise ConfigurationError(f"cell '{form.name}' has no input(s) {unknown} to give "
+                                 "a CV", code="E933", hint="inputs: " + ", ".join(
+                                     form.channels))
+    return {n: check_cv(v, f"CV of input '{n}'") for n, v in cv.items()}
 
 
 def normalised(m: dict, tau_m0, norm: dict = NORM):

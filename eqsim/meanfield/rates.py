@@ -196,13 +196,15 @@ class MeanFieldRun:
 class FixedPoint:
     """A fixed point: ``rates`` {pop: Hz}, ``W`` {pop: {var: value}}, the eigenvalues of
     the Jacobian of the rate dynamics (1/s), ``stable`` (all real parts < 0) and, for
-    the second order, ``cov`` {(k, l): Hz^2}."""
+    the second order, ``cov`` {(k, l): Hz^2}; with renewal inputs ``cv`` {pop: the
+    output ISI CV}."""
 
     rates: dict
     W: dict
     eigenvalues: np.ndarray
     stable: bool
     cov: dict = field(default_factory=dict)
+    cv: dict = field(default_factory=dict)   # {pop: output ISI CV} (inputs='renewal')
 
 
 class RateModel:
@@ -211,11 +213,15 @@ class RateModel:
     ``order=2`` adds the covariances (needs ``sizes`` {pop: number of neurons});
     ``copies`` independent copies (default: the length of the per-copy afferent rates).
     The inputs of each transfer function are named after populations or afferents.
+    ``inputs='renewal'``: the trains of each population are gamma renewal trains with
+    that population's fitted output ISI CV at its current inputs (afferents stay
+    Poisson); sigma_V from their spectrum (:mod:`eqsim.meanfield.renewal`). That
+    quadrature has no closed form: ``run`` then integrates in numpy (explicit Euler).
     """
 
     def __init__(self, populations: dict, afferent: dict | None = None, T=5 * ms,
                  order: int = 1, sizes: dict | None = None, copies: int | None = None,
-                 name: str = "meanfield"):
+                 name: str = "meanfield", inputs: str = "poisson"):
         if not populations or not all(isinstance(tf, TransferFunction)
                                       for tf in populations.values()):
             raise ConfigurationError("populations must be {name: TransferFunction}",
@@ -225,6 +231,19 @@ class RateModel:
         if order not in (1, 2):
             raise ConfigurationError(f"order must be 1 or 2, got {order!r}", code="E929")
         self.order = order
+        if inputs not in ("poisson", "renewal"):
+            raise ConfigurationError(f"inputs must be 'poisson' or 'renewal', got "
+                                     f"{inputs!r}", code="E929")
+        self.inputs = inputs
+        if inputs == "renewal":
+            lacking = [p for p, tf in populations.items()
+                       if isinstance(tf, TransferFunction) and tf.cv is None]
+            if lacking:
+                raise ConfigurationError(
+                    f"inputs='renewal' needs the output ISI CV of every population; the "
+                    f"transfer function(s) of {', '.join(lacking)} have none", code="E933",
+                    hint="fit them from scans that recorded the CV (transfer_function "
+                         "does; fit(scan) fits the CV model)")
         if get_dimension(T) != get_dimension(second) or not float(T) > 0:
             raise ConfigurationError("T must be a time > 0 (e.g. 5*ms)", code="E929")
         self.T = float(T)
@@ -400,6 +419,8 @@ class RateModel:
             backend: str = "c", check: bool = True) -> MeanFieldRun:
         """Integrate the rate equations (compiled) for ``duration``; ``init`` {pop: Hz}.
         Warns (MeanFieldWarning) where the trajectory leaves the fitted range."""
+        if self.inputs == "renewal":
+            return self._run_numpy(duration, init, dt, record_dt, check)
         t0 = time.perf_counter()
         net, G, mon = self.network(init, record_dt, dt)
         t1 = time.perf_counter()
@@ -424,6 +445,58 @@ class RateModel:
             self._check_trajectory(out)
         return out
 
+    def _run_numpy(self, duration, init, dt, record_dt, check) -> MeanFieldRun:
+        """The rate equations by explicit Euler in numpy (renewal inputs: sigma_V by
+        quadrature, no closed form to compile); one copy after the other."""
+        t0 = time.perf_counter()
+        h = float(dt)
+        n = int(round(float(duration) / h))
+        every = max(1, int(round(float(record_dt) / h))) if record_dt is not None else 1
+        pops = list(self.populations)
+        init = dict(init or {})
+        x0 = [float(init.get(p, 1.0)) for p in pops]
+        for p, tf in self.populations.items():
+            for ad in tf.form.adaptation:   # stationary adaptation of the initial rate
+                x0.append(-(ad.alpha + ad.beta * tf.form.rest
+                            + ad.b * float(init.get(p, 1.0))) / ad.gamma)
+        x0 = np.array(x0)
+        if self.order == 2:
+            x0 = self._with_cov(x0, {a: float(np.ravel(v)[0]) for a, v in
+                                     self._afferent_values().items()})
+        steps = np.arange(0, n, every)
+        t = steps * h
+        out = np.empty((self.copies, steps.size, x0.size))
+        for c in range(self.copies):
+            x = x0.copy()
+            k = 0
+            for step in range(n):
+                if step % every == 0:
+                    out[c, k] = x
+                    k += 1
+                aff = {}
+                for a, value in self._aff.items():
+                    if isinstance(value, np.ndarray):
+                        aff[a] = float(value[c] if value.size > 1 else value[0])
+                    else:
+                        aff[a] = float(value._lookup(np.asarray(step * h)))
+                x = x + h * self._residual(x, aff, self.order)
+                x[:len(pops)] = np.maximum(x[:len(pops)], 0.0)
+        one = self.copies == 1
+        rates = {p: out[:, :, k][0] if one else out[:, :, k] for k, p in enumerate(pops)}
+        W, j = {}, len(pops)
+        for p, tf in self.populations.items():
+            W[p] = {}
+            for ad in tf.form.adaptation:
+                W[p][ad.var] = out[:, :, j][0] if one else out[:, :, j]
+                j += 1
+        cov = {pair: (out[:, :, j + m][0] if one else out[:, :, j + m])
+               for m, pair in enumerate(self._pairs())} if self.order == 2 else {}
+        run = MeanFieldRun(t, rates, W, cov, {"build": 0.0,
+                                              "run": time.perf_counter() - t0})
+        if check:
+            self._check_trajectory(run)
+        return run
+
     def _afferent_values(self, t=None) -> dict:
         out = {}
         for a, value in self._aff.items():
@@ -436,18 +509,43 @@ class RateModel:
 
     def _check_trajectory(self, run: MeanFieldRun) -> None:
         aff = self._afferent_values(run.t)
+        allr = dict(run.rates)
+        for n, v in aff.items():
+            allr[n] = v if np.ndim(v) == 0 or self.copies == 1 else np.asarray(v)[:, None]
+        cvs = self.population_cvs(allr, run.W)
         for p, tf in self.populations.items():
-            rates = {}
-            for n in tf.inputs:
-                rates[n] = run.rates[n] if n in run.rates else (
-                    aff[n] if np.ndim(aff[n]) == 0 or self.copies == 1
-                    else np.asarray(aff[n])[:, None])
+            rates = {n: allr[n] for n in tf.inputs}
             Wp = {v: x for v, x in run.W[p].items()}
             m = moments(tf.form, rates, W=Wp if Wp else None,
-                        nu_out=run.rates[p])
+                        nu_out=run.rates[p], cv=self._cv_of(tf, cvs))
             with warnings.catch_warnings():
                 warnings.simplefilter("always", MeanFieldWarning)
                 tf.check_range(m, None)
+
+    # ---- renewal inputs -----------------------------------------------------------------
+    def _cv_of(self, tf, cvs: dict | None) -> dict | None:
+        """{input: CV} of the inputs of ``tf`` that are populations (renewal), or None."""
+        if cvs is None:
+            return None
+        return {n: cvs[n] for n in tf.inputs if n in cvs}
+
+    def population_cvs(self, rates: dict, W: dict, passes: int = 3) -> dict | None:
+        """{pop: output ISI CV} at the presynaptic ``rates`` {input: Hz} and adaptation
+        ``W`` {pop: {var: value}}: each population's fitted CV at its moments, the
+        moments computed with the CVs of the previous pass (from Poisson; ``passes``
+        passes: the CVs change by < 1e-3 after the second on the RS-FS fits). None for
+        Poisson inputs."""
+        if self.inputs != "renewal":
+            return None
+        cvs = None
+        for _ in range(passes):
+            new = {}
+            for p, tf in self.populations.items():
+                m = moments(tf.form, {n: rates[n] for n in tf.inputs},
+                            W=W[p] if tf.form.adaptation else {}, cv=self._cv_of(tf, cvs))
+                new[p] = tf.output_cv(m)
+            cvs = new
+        return cvs
 
     # ---- fixed points -------------------------------------------------------------------
     def _pairs(self) -> list:
@@ -471,9 +569,10 @@ class RateModel:
 
         def tfs(r):
             out, mus = [], []
+            cvs = self.population_cvs(r, Ws)
             for p, tf in self.populations.items():
                 m = moments(tf.form, {n: r[n] for n in tf.inputs},
-                            W=Ws[p] if tf.form.adaptation else {})
+                            W=Ws[p] if tf.form.adaptation else {}, cv=self._cv_of(tf, cvs))
                 out.append(firing_rate(m, tf.coeffs, tf.form.tau_m0, tf.norm,
                                        clamp=tf.clamp))
                 mus.append(m["muV"])
@@ -643,9 +742,11 @@ class RateModel:
                 j += 1
         cov = {pair: float(x[j + n]) for n, pair in enumerate(self._pairs())} \
             if order == 2 else {}
+        rin = dict(aff, **rates)
+        cvs = self.population_cvs(rin, W)
         for p, tf in self.populations.items():
-            rin = dict(aff, **rates)
             tf.check_range(moments(tf.form, {n: rin[n] for n in tf.inputs},
-                                   W=W[p] if tf.form.adaptation else {}),
+                                   W=W[p] if tf.form.adaptation else {},
+                                   cv=self._cv_of(tf, cvs)),
                            {n: rin[n] for n in tf.inputs if n in tf.range})
-        return FixedPoint(rates, W, ev, bool(np.all(ev.real < 0)), cov)
+        return FixedPoint(rates, W, ev, bool(np.all(ev.real < 0)), cov, cvs or {})

@@ -1,11 +1,12 @@
-"""Triggers of the error codes E923-E931 (eqsim.meanfield), merged into
+"""Triggers of the error codes E923-E935 (eqsim.meanfield), merged into
 test_error_codes.TRIGGERS."""
 import json
 
 import numpy as np
 
 from eqsim import meanfield as mf
-from eqsim.units import ms, mV, nS, pF
+from eqsim.meanfield.moments import SYM
+from eqsim.units import Hz, ms, mV, nS, pF
 
 COBA = """
 dv/dt = (gL*(EL - v) + ge*(Ee - v))/C : volt
@@ -56,4 +57,14 @@ MEANFIELD_TRIGGERS = {
     .find_fixed_point(),
     # the transfer function never returns NaN silently
     "E931": lambda tp, mp: _tf(np.full(10, np.nan))({"exc": 5.0}),
+    # renewal inputs: a CV outside (0, 2]
+    "E932": lambda tp, mp: mf.moments(mf.cell_form(_cell()), {"exc": 5.0}, cv={"exc": 3.0}),
+    # renewal inputs without CV data (a transfer function without a CV model)
+    "E933": lambda tp, mp: mf.RateModel({"exc": _tf()}, inputs="renewal"),
+    # renewal inputs have no closed form for the compiled (sympy) equations
+    "E934": lambda tp, mp: mf.moments(mf.cell_form(_cell()), {"exc": 5.0}, xp=SYM,
+                                      cv={"exc": 0.5}),
+    # a scan's noise axis with a factor <= 0
+    "E935": lambda tp, mp: mf.transfer_function(_cell(), {"exc": np.arange(3.0) * Hz},
+                                                noise=[0.0, 1.0]),
 }

@@ -396,7 +396,7 @@ TRIGGERS.update(SONATA_TRIGGERS)   # E900-E939: SONATA files, tests/sonata/
 TRIGGERS.update(EXPERIMENT_TRIGGERS)   # E970-E989: labels, analysis, plots, spike files
 TRIGGERS.update(DRIVE_TRIGGERS)   # E990-E998: eqsim.drives
 TRIGGERS.update(SPATIAL_TRIGGERS)   # E947-E969: SpatialNeuron and morphologies
-TRIGGERS.update(MEANFIELD_TRIGGERS)   # E923-E931: eqsim.meanfield
+TRIGGERS.update(MEANFIELD_TRIGGERS)   # E923-E935: eqsim.meanfield
 
 TRIGGERS.update(RUNS_TRIGGERS)   # E830-E849: runs in pieces, HDF5 run files, scans
 TRIGGERS.update(ZOO_TRIGGERS)   # E870-E879: eqsim.zoo
