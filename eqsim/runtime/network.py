@@ -402,6 +402,8 @@ class Network:
                 data.set_array(f"{g.name}/_gen_step", g.arrays["_gen_step"])
                 data.set_i(f"{g.name}/_gen_n", n)
                 data.set_i(f"{g.name}/_gen_period", period)
+            if g.spec.counts:   # PoissonCountGroup: its count cap and spike buffer
+                g._bind_counts(data)
             data.set_i(f"{g.name}/N", g.N)
             data.set_i(f"{g.name}/every", every[id(g)])
             data.set_i(f"{g.name}/offset", 0)
