@@ -203,9 +203,10 @@ def poisson_counts(u: np.ndarray, mean: np.ndarray, kcap: int) -> np.ndarray:
     cdf = q.copy()
     k = np.zeros(u.shape)
     todo = (u > cdf) & (k < kcap)
-    while todo.any():
-        k = np.where(todo, k + 1, k)
-        q = np.where(todo, q * (mean / k), q)
-        cdf = np.where(todo, cdf + q, cdf)
-        todo &= (u > cdf) & (k < kcap)
+    with np.errstate(divide="ignore", invalid="ignore"):   # (k = 0 outside todo)
+        while todo.any():
+            k = np.where(todo, k + 1, k)
+            q = np.where(todo, q * (mean / k), q)
+            cdf = np.where(todo, cdf + q, cdf)
+            todo &= (u > cdf) & (k < kcap)
     return k.astype(np.int64)

@@ -125,7 +125,7 @@ def test_parameters_changed_between_runs():
     st.network.run(10 * ms)
     ssa_t.set_native(ssa, np.array([1]), {"spike_times": np.array([[15.0, 17.5]],
                                                                     dtype=float) * 1e-3})
-    pois_t.set_native(pois, np.arange(50), {"rate": np.full(50, 400.0)})
+    pois_t.set_native(pois, np.arange(50), {"rates": np.full(50, 400.0)})
     dc.amplitude = 1.5
     st.network.run(10 * ms)
     t = np.round((ms_[0].t_ + DT * 1e-3) * 1e3, 6)
