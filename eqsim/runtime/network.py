@@ -745,6 +745,9 @@ class Network:
         self._pos = 0
         for g in self.groups:
             for k, a in state["arrays"][g.name].items():
+                if g.arrays[k].shape != a.shape:   # a buffer that grew since (spike counts)
+                    g.arrays[k] = a.copy()
+                    continue
                 g.arrays[k][...] = a
         for m in self.state_monitors + self.spike_monitors:
             m._restore(state["monitors"][m.name])

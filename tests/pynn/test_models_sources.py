@@ -190,3 +190,29 @@ def test_poisson_source_sends_poisson_counts_and_records_every_spike():
     assert abs(counts.mean() - lam) < 4 * np.sqrt(lam / n), counts.mean()
     assert abs(counts.var() - lam) < 4 * np.sqrt((lam + 2 * lam ** 2) / n), counts.var()
     assert counts.max() >= 3        # several spikes of one cell at one recorded time
+
+
+def test_poisson_source_after_reset_and_with_a_higher_rate():
+    """reset() after a run at 3 kHz (the spike buffer grew to N x the count cap after
+    the state was stored) gives the same spikes again; a rate set to 9 kHz between runs
+    (a larger cap) takes effect: spike count within 4 standard errors."""
+    import eqsim.pynn as sim
+    sim.setup(timestep=0.1, rng_seed=3)
+    src = sim.Population(50, sim.SpikeSourcePoisson(rate=3000.0))
+    cell = sim.Population(50, sim.IF_curr_exp())
+    sim.Projection(src, cell, sim.OneToOneConnector(),
+                   sim.StaticSynapse(weight=0.01, delay=1.0))
+    src.record("spikes")
+    sim.run(20.0)
+    first = [np.asarray(st) for st in src.get_data().segments[0].spiketrains]
+    sim.reset()
+    sim.run(20.0)
+    again = [np.asarray(st) for st in src.get_data().segments[-1].spiketrains]
+    assert sum(map(len, first)) > 2000
+    assert all(np.array_equal(x, y) for x, y in zip(first, again))
+    src.set(rate=9000.0)
+    sim.run(20.0)
+    trains = src.get_data().segments[-1].spiketrains
+    n = sum(int(np.count_nonzero(np.asarray(st) > 20.0 + 1e-9)) for st in trains)
+    sim.end()
+    assert abs(n - 9000.0) < 4 * np.sqrt(9000.0), n
