@@ -9,7 +9,9 @@ for each source, as pyNN.nest does; iaf_psc_exp cells) and simulates it.
     python benchmarks/pynn_potjans2014_crosscheck.py dump SEED OUT.npz
     /root/.venvs/eqsim-nest/bin/python benchmarks/pynn_potjans2014_crosscheck.py dump_nest SEED NEST.npz
     /root/.venvs/eqsim-nest/bin/python benchmarks/pynn_potjans2014_crosscheck.py rerun NEST.npz
-    (nest, nest_ps, rerun, rerun_ps take a third argument: NEST's rng_seed, default 1)
+    /root/.venvs/eqsim-nest/bin/python benchmarks/pynn_potjans2014_crosscheck.py rerun_shuffled NEST.npz
+    (nest, nest_ps, rerun, rerun_ps, rerun_shuffled take a third argument: NEST's rng_seed,
+    default 1)
     /root/.venvs/eqsim-nest/bin/python benchmarks/pynn_potjans2014_crosscheck.py nest OUT.npz
     /root/.venvs/eqsim-nest/bin/python benchmarks/pynn_potjans2014_crosscheck.py nest_ps OUT.npz
 """
@@ -207,9 +209,13 @@ def dump_nest(seed: int, out: str) -> None:
     exec(compile(RUNNER, "<runner>", "exec"), {"__name__": "__main__"})
 
 
-def nest_rerun(path: str, precise: bool = False, seed: int = 1) -> None:
+def nest_rerun(path: str, precise: bool = False, seed: int = 1,
+               shuffle: bool = False) -> None:
     """pyNN.nest's own network (from ``dump_nest``) rebuilt node by node in NEST and
-    simulated on the time grid (precise=False) or with precise spike times."""
+    simulated on the time grid (precise=False) or with precise spike times. ``shuffle``:
+    the targets of each projection (source population -> target population) renumbered
+    by a permutation of its own, which keeps every projection's in-degrees but removes
+    their correlation across projections."""
     import nest
     nest.set_verbosity("M_ERROR")
     nest.ResetKernel()
@@ -234,7 +240,17 @@ def nest_rerun(path: str, precise: bool = False, seed: int = 1) -> None:
     parrots = [k + 1 for k, m in enumerate(models) if m.startswith("parrot")]
     nest.Connect(nest.NodeCollection(new_id[gens].tolist()),
                  nest.NodeCollection(new_id[parrots].tolist()), "one_to_one")
-    src, tgt = data["conn_source"], data["conn_target"]
+    src, tgt = data["conn_source"], data["conn_target"].copy()
+    if shuffle:
+        ids = data["cell_ids"]
+        starts = np.concatenate([[0], np.flatnonzero(np.diff(ids) != 1) + 1, [ids.size]])
+        pops = [(ids[a], ids[b - 1]) for a, b in zip(starts[:-1], starts[1:])]
+        rng = np.random.default_rng(seed)
+        for s_lo, s_hi in pops:
+            for t_lo, t_hi in pops:
+                m = (src >= s_lo) & (src <= s_hi) & (tgt >= t_lo) & (tgt <= t_hi)
+                perm = rng.permutation(t_hi - t_lo + 1)
+                tgt[m] = t_lo + perm[tgt[m] - t_lo]
     ok = keep[src - 1] & keep[tgt - 1]
     nest.Connect(new_id[src[ok]], new_id[tgt[ok]], "one_to_one",
                  {"synapse_model": "static_synapse",
@@ -251,14 +267,16 @@ def nest_rerun(path: str, precise: bool = False, seed: int = 1) -> None:
     edges = np.concatenate([[0], bounds, [data["cell_ids"].size]])
     rates = [round(float(np.count_nonzero(late & (pos >= a) & (pos < b))) / (b - a) /
                    ((T_SIM - T_SKIP) / 1e3), 3) for a, b in zip(edges[:-1], edges[1:])]
-    print(f"NEST{'_ps' if precise else ''} on pyNN.nest's network ({time.time() - t0:.0f} s):",
-          rates)
+    print(f"NEST{'_ps' if precise else ''} on pyNN.nest's network"
+          f"{' (targets shuffled per projection)' if shuffle else ''} "
+          f"({time.time() - t0:.0f} s):", rates)
 
 
 if __name__ == "__main__":
-    if sys.argv[1] in ("rerun", "rerun_ps"):
+    if sys.argv[1] in ("rerun", "rerun_ps", "rerun_shuffled"):
         nest_rerun(sys.argv[2], precise=sys.argv[1] == "rerun_ps",
-                   seed=int(sys.argv[3]) if len(sys.argv) > 3 else 1)
+                   seed=int(sys.argv[3]) if len(sys.argv) > 3 else 1,
+                   shuffle=sys.argv[1] == "rerun_shuffled")
     elif sys.argv[1] == "dump_nest":
         dump_nest(int(sys.argv[2]), sys.argv[3])
     elif sys.argv[1] == "dump":

@@ -129,12 +129,13 @@ def test_pynn_potjans2014_rates_match_pynn_nest(tmp_path):
     inhibitory populations, 20 % for the excitatory ones. Measured over seeds 1-5
     (docs/pynn.md, benchmarks/pynn_potjans2014_eqsim.py): inhibitory -4.3 % to +0.3 %
     (worst seed -6.6 %), excitatory -4.4 % to -10.9 % (worst seed -14.2 %). The rest of
-    the gap is not the simulation: NEST simulating the network eqsim.pynn built gives
-    eqsim's rates; pyNN.nest builds another realisation (PyNN's FixedTotalNumberConnector
-    draws every projection's targets from the same default-seeded stream, so a cell's
-    excitatory and inhibitory in-degrees are correlated, r = 0.4-0.65; eqsim.pynn's draw
-    leaves them uncorrelated) and simulates with precise spike times
-    (spike_precision='off_grid'), benchmarks/pynn_potjans2014_crosscheck.py."""
+    the gap is not the simulation but the network: NEST simulating the network eqsim.pynn
+    built gives eqsim's rates, NEST simulating pyNN.nest's gives pyNN.nest's. PyNN's
+    FixedTotalNumberConnector draws every projection's targets from the same
+    default-seeded stream, so on pyNN.nest a cell's excitatory and inhibitory in-degrees
+    are correlated (r = 0.42-0.65); eqsim.pynn's draw leaves them uncorrelated, and
+    pyNN.nest's network with that correlation shuffled away falls to eqsim's rates
+    (benchmarks/pynn_potjans2014_crosscheck.py)."""
     try:
         pynn_source_dir("examples/Potjans2014/", "potjans2014", "microcircuit.py")
     except pytest.skip.Exception as exc:
