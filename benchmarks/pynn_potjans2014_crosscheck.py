@@ -29,10 +29,8 @@ T_SIM, T_SKIP, DT = 1000.0, 200.0, 0.1
 
 def dump(seed: int, out: str) -> None:
     sys.path.insert(0, str(ROOT))
-    import runpy
     import shutil
 
-    import eqsim.pynn as sim_mod
     from eqsim.pynn import simulator
     from eqsim.runtime.poisson_counts import PoissonCountGroup
     from tests.pynn.test_potjans2014 import RUNNER, patches
@@ -75,9 +73,7 @@ def dump(seed: int, out: str) -> None:
     simulator.state.__class__.run = run_and_dump
     os.chdir(example)
     sys.argv = ["-c", "eqsim"]
-    code = RUNNER.replace("runpy.run_path", "__import__('runpy').run_path")
-    exec(compile(code, "<runner>", "exec"), {"__name__": "__main__"})
-    del sim_mod, runpy
+    exec(compile(RUNNER, "<runner>", "exec"), {"__name__": "__main__"})   # the test's runner
     print("eqsim.pynn:", _rates_from_files(example / "results"))
 
 
