@@ -22,6 +22,8 @@ import zlib
 
 import numpy as np
 
+from .elementary import exp as _elementary_exp
+
 _M0, _M1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)
 _W0, _W1 = 0x9E3779B9, 0xBB67AE85
 _MASK = np.uint64(0xFFFFFFFF)
@@ -225,3 +227,25 @@ def binomial(seed: int, obj: int, index, step: int, n: int, p: float, q0: float,
         cdf = np.where(todo, cdf + q, cdf)
         todo = todo & (u > cdf) & (k < n)
     return k
+
+
+#: the stream of PoissonCountGroup's count draw (beside the call sites 0, 1, ... of a model)
+COUNT_STREAM = 0xFFFFFF
+
+
+def poisson_counts(u: np.ndarray, mean: np.ndarray, kcap: int) -> np.ndarray:
+    """Poisson counts by inversion (the numpy twin of ``eqsim_poisson_count``): the same
+    floating-point operations in the same order, so both backends give the same counts."""
+    u = np.asarray(u, dtype=float)
+    mean = np.broadcast_to(np.asarray(mean, dtype=float), u.shape)
+    q = _elementary_exp(-mean)
+    cdf = q.copy()
+    k = np.zeros(u.shape)
+    todo = (u > cdf) & (k < kcap)
+    with np.errstate(divide="ignore", invalid="ignore"):   # (k = 0 outside todo)
+        while todo.any():
+            k = np.where(todo, k + 1, k)
+            q = np.where(todo, q * (mean / k), q)
+            cdf = np.where(todo, cdf + q, cdf)
+            todo &= (u > cdf) & (k < kcap)
+    return k.astype(np.int64)

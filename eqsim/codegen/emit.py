@@ -154,6 +154,10 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
         }
     else:
         ctx["threshold"] = None
+    ctx["counts"] = _counts_context(spec, k, arrays, vector_names, lay)
+    # the most spikes the group emits in one step (the room its spike lists need)
+    ctx["spike_cap"] = (f"_ip[{ctx['N_slot']}] * _ip[{ctx['counts']['kcap_slot']}]"
+                        if ctx["counts"] else f"_ip[{ctx['N_slot']}]")
     # reset: statements in order, each sees the previous ones (no cse across them)
     if k.reset:
         used = _symbols([e for _, _, e in k.reset]) | {t for t, _, _ in k.reset}
@@ -175,6 +179,34 @@ def _group_context(spec: NeuronSpec, k: GroupKernels, gid: int, lay: _Layout) ->
                             if "unless refractory" in e.flags) \
         if k.refractory is not None else []
     return ctx
+
+
+def _counts_context(spec: NeuronSpec, k: GroupKernels, arrays: list[dict],
+                    vector_names: set, lay: _Layout) -> dict | None:
+    """A PoissonCountGroup (runtime/poisson_counts.py): its threshold is 'mean > 0'; the
+    mean count per step, printed for both targets, and the slot of the count cap."""
+    if not spec.counts:
+        return None
+    cond = k.threshold
+    if not (isinstance(cond, sp.StrictGreaterThan) and cond.rhs == 0) or \
+            cond.lhs.atoms(*RANDOM_FUNCTIONS) or k.refractory is not None or k.reset:
+        raise CodegenError(f"group '{spec.name}': spike counts need a threshold "
+                           "'mean > 0' without random numbers, no reset and no "
+                           "refractoriness", code="E805")
+    scalars, vectors = optimise([("_mean", cond.lhs)], vector_names, prefix="_m",
+                                outputs=frozenset({"_mean"}))
+    used = _symbols([e for _, e in scalars + vectors])
+    return {
+        "loads": [a for a in arrays if a["name"] in used],
+        "index": "i" in used,
+        "stream": rng.COUNT_STREAM,
+        "kcap_slot": lay.iparam(f"{spec.name}/_kcap"),
+        "c": {"scalars": _printed(scalars, print_c),
+              "vectors": _printed(vectors[:-1], print_c), "mean": print_c(vectors[-1][1])},
+        "np": {"scalars": _printed(scalars, print_numpy),
+               "vectors": _printed(vectors[:-1], print_numpy),
+               "mean": print_numpy(vectors[-1][1])},
+    }
 
 
 def _shared_writes(k: GroupKernels, shared: list[dict], scalars: list) -> list[dict]:
@@ -333,7 +365,7 @@ def emit(groups: list[tuple[NeuronSpec, GroupKernels]],
         g["statemons"] = [m for m in smons if m["source"] == g["name"]]
         g["spikemons"] = [m for m in spmons if m["source"] == g["name"]]
         for m in g["spikemons"]:  # room needed per step: one count, or N spikes
-            m["need"] = "1" if m["rate"] else f"_ip[{g['N_slot']}]"
+            m["need"] = "1" if m["rate"] else g["spike_cap"]
     group_by_name = {g["name"]: g for g in gctx}
     sctx = [synapse_context(spec, k, sid, lay, group_by_name)
             for sid, (spec, k) in enumerate(synapses)]

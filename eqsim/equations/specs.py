@@ -45,11 +45,14 @@ class NeuronSpec:
     externals: tuple[ExternalName, ...]   # sorted by name
     generator: bool = False               # spikes come from a table (SpikeGeneratorGroup)
     spatial: bool = False                 # a SpatialNeuron: v is solved by the cable step
+    counts: bool = False                  # the threshold is 'mean > 0': a neuron emits
+    #                                       Poisson(mean) spikes a step (PoissonCountGroup)
 
     def key(self) -> str:
         parts = [self.name, self.equations.text, repr(self.threshold), repr(self.reset),
                  self.refractory_kind, repr(self.refractory), self.method,
-                 repr(self.generator)] + (["spatial"] if self.spatial else [])
+                 repr(self.generator)] + (["spatial"] if self.spatial else []) + \
+            (["counts"] if self.counts else [])
         return _digest(parts, self.externals)
 
     @property

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..codegen.unit import RUN_BUFFER_FULL, RUN_DONE, RUN_NOT_FINITE, SourceUnit
 from .groups import group_of
+from .poisson_counts import spike_multiplicity
 
 _DTYPES = {"double": np.float64, "float": np.float32, "int32_t": np.int32,
            "int64_t": np.int64, "uint8_t": np.uint8, "uint16_t": np.uint16}
@@ -115,6 +116,7 @@ class NumpyBackend:
             timed=[ta._lookup for _, ta in g.timed_arrays()],
             every=data.get_i(f"{name}/every"),
             gen_period=data.get_i(f"{name}/_gen_period") if g.spec.generator else 0,
+            kcap=data.get_i(f"{name}/_kcap") if g.spec.counts else 0,
             N=data.get_i(f"{name}/N"), dt=data.get_d(f"{name}/dt"),
             offset=data.get_i(f"{name}/offset"), seed=g.seed,
             object_id=rng.object_id(name), constants=consts, arrays=arrays)
@@ -296,14 +298,15 @@ class _StepRunner:
         data, b = self.data, self.b
         for m in b.spike_monitors:
             cap = data.get_i(f"{m.name}/capacity")
-            need = 1 if m.spec.rate else m.source.N
+            need = 1 if m.spec.rate else m.source.N * spike_multiplicity(m.source)
             if data.get_i(f"{m.name}/count") + need > cap:
                 return True
         for sid, S in enumerate(b.synapses):
             for path in b._paths(sid, "pre"):
                 key = f"{S.name}/{path['prefix']}"
                 if data.get_i(f"{key}_q_head") - data.get_i(f"{key}_q_tail") + \
-                        group_of(S.source).N > data.get_i(f"{key}_q_cap"):
+                        group_of(S.source).N * spike_multiplicity(S.source) > \
+                        data.get_i(f"{key}_q_cap"):
                     return True
         for m in b.state_monitors:
             m_every = data.get_i(f"{m.name}/every")

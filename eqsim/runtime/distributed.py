@@ -138,7 +138,9 @@ class RankPlan:
         """The outbox the compiled loop writes a window's spike codes into."""
         if not self.exchanged:
             return
-        cap = self.window * sum(np.diff(self.ranges[id(g)])[0] for g in self.exchanged) + 1
+        from .poisson_counts import spike_multiplicity   # (several spikes a step)
+        cap = self.window * sum(np.diff(self.ranges[id(g)])[0] * spike_multiplicity(g)
+                                for g in self.exchanged) + 1
         if len(self.codes) < cap:
             self.codes = np.zeros(cap, np.int64)
         data.set_array("_network/_x_codes", self.codes)

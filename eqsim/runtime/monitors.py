@@ -60,7 +60,8 @@ class SpikeMonitor(RecordsAtEvents, LabelledSpikes, Named):
 
     # buffers for one compiled call
     def _buffers(self, n_steps: int) -> dict[str, np.ndarray]:
-        cap = max(SPIKE_BUFFER_MIN, 4 * self.source.N)
+        from .poisson_counts import spike_multiplicity   # (several spikes a step)
+        cap = max(SPIKE_BUFFER_MIN, 4 * self.source.N * spike_multiplicity(self.source))
         bufs = getattr(self, "_bufs", None)   # reused: _collect copies what it keeps
         if bufs is None or bufs["capacity"] != cap:
             bufs = {"_i": np.zeros(cap, dtype=np.int32),

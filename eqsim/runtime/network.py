@@ -402,6 +402,8 @@ class Network:
                 data.set_array(f"{g.name}/_gen_step", g.arrays["_gen_step"])
                 data.set_i(f"{g.name}/_gen_n", n)
                 data.set_i(f"{g.name}/_gen_period", period)
+            if g.spec.counts:   # PoissonCountGroup: its count cap and spike buffer
+                g._bind_counts(data)
             data.set_i(f"{g.name}/N", g.N)
             data.set_i(f"{g.name}/every", every[id(g)])
             data.set_i(f"{g.name}/offset", 0)
@@ -743,6 +745,9 @@ class Network:
         self._pos = 0
         for g in self.groups:
             for k, a in state["arrays"][g.name].items():
+                if g.arrays[k].shape != a.shape:   # a buffer that grew since (spike counts)
+                    g.arrays[k] = a.copy()
+                    continue
                 g.arrays[k][...] = a
         for m in self.state_monitors + self.spike_monitors:
             m._restore(state["monitors"][m.name])

@@ -1083,7 +1083,8 @@ class Synapses(Named):
             st["restored"] = False
             st["index"], st["version"] = index, version
         if st["queue"] is None:
-            cap = max(1024, 4 * group_of(self.source).N)
+            from .poisson_counts import spike_multiplicity   # (several spikes a step)
+            cap = max(1024, 4 * group_of(self.source).N * spike_multiplicity(self.source))
             st["queue"] = {"pre": np.zeros(cap, np.int32), "step": np.zeros(cap, np.int64),
                            "cur": np.zeros(cap, np.int64), "head": 0, "tail": 0}
         index, q, key = st["index"], st["queue"], f"{name}/{prefix}"
@@ -1193,7 +1194,9 @@ class Synapses(Named):
         """Double the spike queues if the next step (or ``most`` new events) might not
         fit; keeps events in order."""
         if most is None:
-            most = group_of(self.source).N  # spikes one step may add (the C check uses this)
+            from .poisson_counts import spike_multiplicity
+            # spikes one step may add (the C check uses this)
+            most = group_of(self.source).N * spike_multiplicity(self.source)
         for path, prefix in self._pre_pathways():
             st = self._pw_state.get(path)
             q = st and st["queue"]

@@ -109,6 +109,25 @@ def summed():
     return eq.Network(P, G, S, R, *mons), 0.2 * second
 
 
+def counts():
+    """Poisson sources with several spikes a step (PoissonCountGroup at 2 kHz, dt = 0.1 ms)
+    onto LIF neurons through synapses with per-synapse delays, and recurrent inhibition."""
+    from eqsim.runtime.poisson_counts import PoissonCountGroup
+    src = PoissonCountGroup(200, 2000 * Hz, name="counts", seed=51)
+    G = eq.NeuronGroup(90, "dv/dt = -v/(10*ms) : volt", threshold="v > 12*mV",
+                       reset="v = 0*mV", refractory=2 * ms, method="exact", name="cells",
+                       seed=52)
+    S = eq.Synapses(src, G, "w : volt", on_pre="v_post += w", name="drive", seed=53)
+    S.connect(p=0.05, seed=54)
+    S.w = "0.1*mV + 0.2*mV*rand()"
+    S.delay = "0.5*ms + rand()*1.5*ms"
+    R = eq.Synapses(G, G, on_pre="v_post -= 0.5*mV", delay=1 * ms, name="recurrent")
+    R.connect(p=0.1, autapses=False, seed=55)
+    mons = [eq.SpikeMonitor(src, name="input"), eq.SpikeMonitor(G, name="output"),
+            eq.StateMonitor(G, "v", record=[0, 45, 89], name="trace")]
+    return eq.Network(src, G, S, R, *mons), 0.1 * second
+
+
 def spatial():
     """Five multicompartment cells in one SpatialNeuron (cells=5: a soma, an axon with a
     spike initiation zone, a dendrite): recorded spikes onto the dendrites, spikes of the
@@ -210,7 +229,8 @@ def main(argv):
         # rank 1 starts with other chunk sizes: windows must still line up
         eq.Network._initial_chunk = lambda self: 7
     net, duration = {"cuba": cuba, "brunel": brunel, "stdp": stdp, "replay": replay,
-                     "summed": summed, "spatial": spatial, "local": local}[name]()
+                     "summed": summed, "spatial": spatial, "local": local,
+                     "counts": counts}[name]()
     net.run(duration / 2, backend=backend, threads=int(threads))
     net.run(duration / 2, backend=backend, threads=int(threads))   # runs continue
     out = results(net)

@@ -125,7 +125,7 @@ def test_parameters_changed_between_runs():
     st.network.run(10 * ms)
     ssa_t.set_native(ssa, np.array([1]), {"spike_times": np.array([[15.0, 17.5]],
                                                                     dtype=float) * 1e-3})
-    pois_t.set_native(pois, np.arange(50), {"rate": np.full(50, 400.0)})
+    pois_t.set_native(pois, np.arange(50), {"rates": np.full(50, 400.0)})
     dc.amplitude = 1.5
     st.network.run(10 * ms)
     t = np.round((ms_[0].t_ + DT * 1e-3) * 1e3, 6)
@@ -167,16 +167,52 @@ def test_poisson_refractory_and_stochastic_synapse():
         assert abs(isi.mean() - 1000.0 / rate) < 4 * se, (k, isi.mean())
 
 
-def test_poisson_source_warns_where_one_spike_per_step_lowers_the_variance():
-    """At rate*dt > 0.05 eqsim's SpikeSourcePoisson (at most one spike per step) has a
-    lower count variance than NEST's Poisson count: a warning says so; below, none."""
+def test_poisson_source_sends_poisson_counts_and_records_every_spike():
+    """SpikeSourcePoisson at 2,300 Hz, dt = 0.1 ms (the Potjans2014 example's background):
+    the spikes recorded per (cell, step) have mean and variance rates*dt = 0.23 within 4
+    standard errors (n = 400,000; s.e. of the variance sqrt((lam + 2 lam^2)/n) = 0.0009;
+    at most one spike a step would give 0.177, 57 s.e. away), as NEST's poisson_generator
+    + parrot_neuron (several spikes in a step are recorded at the same time); no warning."""
     import warnings
 
     import eqsim.pynn as sim
-    sim.setup(timestep=0.1)
-    with pytest.warns(UserWarning, match=r"rate\*dt up to 0\.23"):
-        sim.Population(3, sim.SpikeSourcePoisson(rate=2300.0))
+    sim.setup(timestep=0.1, rng_seed=7)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        sim.Population(3, sim.SpikeSourcePoisson(rate=400.0))   # rate*dt = 0.04
+        src = sim.Population(200, sim.SpikeSourcePoisson(rate=2300.0))
+    src.record("spikes")
+    sim.run(200.0)
+    trains = src.get_data().segments[0].spiketrains
     sim.end()
+    steps = [np.round(np.asarray(st.magnitude) / 0.1).astype(int) for st in trains]
+    counts = np.stack([np.bincount(s, minlength=2002)[1:2001] for s in steps])
+    lam, n = 0.23, counts.size
+    assert abs(counts.mean() - lam) < 4 * np.sqrt(lam / n), counts.mean()
+    assert abs(counts.var() - lam) < 4 * np.sqrt((lam + 2 * lam ** 2) / n), counts.var()
+    assert counts.max() >= 3        # several spikes of one cell at one recorded time
+
+
+def test_poisson_source_after_reset_and_with_a_higher_rate():
+    """reset() after a run at 3 kHz (the spike buffer grew to N x the count cap after
+    the state was stored) gives the same spikes again; a rate set to 9 kHz between runs
+    (a larger cap) takes effect: spike count within 4 standard errors."""
+    import eqsim.pynn as sim
+    sim.setup(timestep=0.1, rng_seed=3)
+    src = sim.Population(50, sim.SpikeSourcePoisson(rate=3000.0))
+    cell = sim.Population(50, sim.IF_curr_exp())
+    sim.Projection(src, cell, sim.OneToOneConnector(),
+                   sim.StaticSynapse(weight=0.01, delay=1.0))
+    src.record("spikes")
+    sim.run(20.0)
+    first = [np.asarray(st) for st in src.get_data().segments[0].spiketrains]
+    sim.reset()
+    sim.run(20.0)
+    again = [np.asarray(st) for st in src.get_data().segments[-1].spiketrains]
+    assert sum(map(len, first)) > 2000
+    assert all(np.array_equal(x, y) for x, y in zip(first, again))
+    src.set(rate=9000.0)
+    sim.run(20.0)
+    trains = src.get_data().segments[-1].spiketrains
+    n = sum(int(np.count_nonzero(np.asarray(st) > 20.0 + 1e-9)) for st in trains)
+    sim.end()
+    assert abs(n - 9000.0) < 4 * np.sqrt(9000.0), n

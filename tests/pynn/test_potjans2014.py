@@ -32,8 +32,9 @@ T_SIM = 1000.0            # ms simulated
 T_SKIP = 200.0            # ms of the start-up transient left out of the rates
 POPS = [("L23", "E"), ("L23", "I"), ("L4", "E"), ("L4", "I"),
         ("L5", "E"), ("L5", "I"), ("L6", "E"), ("L6", "I")]
-#: relative tolerance of each population's rate against NEST's (see the test's docstring)
-RATE_TOL = 0.30
+#: relative tolerance of each population's rate against pyNN.nest's, for excitatory and
+#: inhibitory populations (see the test's docstring)
+RATE_TOL = {"E": 0.20, "I": 0.10}
 
 
 
@@ -124,12 +125,17 @@ _N_FULL = {"L23E": 20683, "L23I": 5834, "L4E": 21915, "L4I": 5479,
 def test_pynn_potjans2014_rates_match_pynn_nest(tmp_path):
     """PyNN's example on eqsim at N_scaling = K_scaling = 0.1 (7,713 neurons, 2.99·10^6
     synapses), 1 s, seed 1: each population's rate over 0.2-1 s within RATE_TOL of the
-    mean of pyNN.nest's runs of the same patched example (3 seeds). Measured (docs/pynn.md):
-    eqsim is 2-19 % lower in every population, most in L6E (-19 %) and L2/3E/L5E (-12 %),
-    because eqsim.pynn's SpikeSourcePoisson fires at most once per 0.1 ms step
-    (rand() < rate*dt: at the 1.3-2.3 kHz of the merged background trains the count
-    variance is 13-23 % short of NEST's Poisson count; benchmarks/pynn_poisson_count_check.py
-    shows it on single cells)."""
+    mean of pyNN.nest's runs of the same patched example (3 seeds): 10 % for the
+    inhibitory populations, 20 % for the excitatory ones. Measured over seeds 1-5
+    (docs/pynn.md, benchmarks/pynn_potjans2014_eqsim.py): inhibitory -4.3 % to +0.3 %
+    (worst seed -6.6 %), excitatory -4.4 % to -10.9 % (worst seed -14.2 %). The rest of
+    the gap is not the simulation but the network: NEST simulating the network eqsim.pynn
+    built gives eqsim's rates, NEST simulating pyNN.nest's gives pyNN.nest's. PyNN's
+    FixedTotalNumberConnector draws every projection's targets from the same
+    default-seeded stream, so on pyNN.nest a cell's excitatory and inhibitory in-degrees
+    are correlated (r = 0.42-0.65); eqsim.pynn's draw leaves them uncorrelated, and
+    pyNN.nest's network with that correlation shuffled away falls to eqsim's rates
+    (benchmarks/pynn_potjans2014_crosscheck.py)."""
     try:
         pynn_source_dir("examples/Potjans2014/", "potjans2014", "microcircuit.py")
     except pytest.skip.Exception as exc:
@@ -140,4 +146,4 @@ def test_pynn_potjans2014_rates_match_pynn_nest(tmp_path):
     nest = _nest_rates()
     for pop, mine in rates.items():
         ref = float(np.mean(nest[pop]))
-        assert abs(mine / ref - 1) < RATE_TOL, (pop, mine, ref, rates)
+        assert abs(mine / ref - 1) < RATE_TOL[pop[-1]], (pop, mine, ref, rates)

@@ -23,6 +23,7 @@ from ._meanfield_triggers import MEANFIELD_TRIGGERS
 from ._zoo_triggers import ZOO_TRIGGERS
 from ._pynn_model_triggers import PYNN_MODEL_TRIGGERS
 from ._mpiwin_triggers import MPIWIN_TRIGGERS
+from ._count_triggers import COUNT_TRIGGERS
 
 M = "dv/dt = -v/tau : volt"
 NS = {"tau": 10 * ms}
@@ -403,6 +404,7 @@ TRIGGERS.update(ZOO_TRIGGERS)   # E870-E879: eqsim.zoo
 TRIGGERS.update(PYNN_TRIGGERS)   # E841-E855: eqsim.pynn (skipped without PyNN)
 TRIGGERS.update(PYNN_MODEL_TRIGGERS)   # E856-E865: eqsim.pynn.standardmodels (no E862)
 TRIGGERS.update(MPIWIN_TRIGGERS)   # E890-E899: the compiled MPI window loop
+TRIGGERS.update(COUNT_TRIGGERS)   # E804-E805: PoissonCountGroup
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))

@@ -6,7 +6,8 @@ iaf_cond_exp_sfa_rr), with NEST's variable names and SI values. The translations
 PyNN's names and units straight to SI (``C_m`` in farad, ``tau_m`` in second). Every
 neuron model has ``i_inj`` (amp), the current that current sources drive.
 
-Spike sources are groups with compiled thresholds: Poisson (``rand() < rate*dt``), gamma
+Spike sources are groups with compiled thresholds: Poisson (a Poisson count of spikes
+per step, as NEST's poisson_generator: ``eqsim.runtime.poisson_counts``), gamma
 (an Erlang counter: ``alpha`` phases, each left with rate ``beta``), inhomogeneous gamma
 (the same with shape and scale from TimedArrays) and SpikeSourceArray (a
 SpikeGeneratorGroup). See docs/pynn_models.md.
@@ -14,7 +15,6 @@ SpikeGeneratorGroup). See docs/pynn_models.md.
 from __future__ import annotations
 
 import re
-import warnings
 import zlib
 from typing import ClassVar
 
@@ -25,7 +25,8 @@ from ...errors import ConfigurationError
 from ...models.nest.neurons import MODELS, REFRACTORY, UNITS, NeuronModel
 from ...runtime.groups import NeuronGroup
 from ...runtime.inputs import SpikeGeneratorGroup, TimedArray
-from ...units import second
+from ...runtime.poisson_counts import PoissonCountGroup
+from ...units import Hz, second
 from ..errors import PyNNInvalidParameterValueError as _BadValue
 
 __all__ = [
@@ -405,23 +406,28 @@ class _Source:
 
 # active while the reported (NEST) time t + dt lies in (start, stop]
 _WINDOW = "int(t > start - 0.5*dt)*int(t < stop - 0.5*dt)"
+_ACTIVE = "t > start - 0.5*dt and t < stop - 0.5*dt"
 
 
 class SpikeSourcePoisson(_Source, cells.SpikeSourcePoisson):
     __doc__ = cells.SpikeSourcePoisson.__doc__
+    # NEST's poisson_generator (pyNN.nest's, through a parrot neuron): k ~ Poisson(rate*dt)
+    # spikes per step, k may exceed 1; each target gets all k (runtime/poisson_counts.py)
     translations = build_translations(
-        ('rate', 'rate'), ('start', 'start', _MS),
+        ('rate', 'rates'), ('start', 'start', _MS),
         ('duration', 'stop', "(start + duration)*1e-3", "(stop - start)*1e3"))
 
     def eqsim_group(self, size: int, native: dict, name: str) -> NeuronGroup:
-        G = NeuronGroup(size, "rate : Hz\nstart : second\nstop : second\n",
-                        threshold=f"rand() < rate*dt*{_WINDOW}", namespace={}, name=name,
-                        seed=group_seed(name))
+        G = PoissonCountGroup(size, 0 * Hz, model="start : second\nstop : second\n",
+                              active=_ACTIVE, name=name, seed=group_seed(name))
         G.arrays["stop"][...] = 1e30
         self.set_native(G, slice(None), native)
-        _check_rates(G, "SpikeSourcePoisson")
-        _warn_one_spike_per_step(G, "SpikeSourcePoisson")
+        _check_rates(G, "SpikeSourcePoisson", "rates")
         return G
+
+    def set_native(self, group, index, native: dict) -> None:
+        super().set_native(group, index, native)
+        _check_rates(group, "SpikeSourcePoisson", "rates")
 
 
 class SpikeSourcePoissonRefractory(_Source, cells.SpikeSourcePoissonRefractory):
@@ -449,25 +455,11 @@ class SpikeSourcePoissonRefractory(_Source, cells.SpikeSourcePoissonRefractory):
         return G
 
 
-def _check_rates(G, what: str) -> None:
-    bad = ~np.isfinite(G.arrays["rate"]) | (G.arrays["rate"] < 0)
+def _check_rates(G, what: str, var: str = "rate") -> None:
+    bad = ~np.isfinite(G.arrays[var]) | (G.arrays[var] < 0)
     if np.any(bad):
         raise _BadValue(f"{what} '{G.name}': rates must be finite and >= 0",
                                  code="E857")
-
-
-def _warn_one_spike_per_step(G, what: str) -> None:
-    """eqsim's Poisson sources fire at most once per step (as Brian2's PoissonGroup);
-    NEST's poisson_generator (pyNN.nest) sends a Poisson count, several spikes in one step
-    when it draws them. The mean rate is the same; the count's variance per step is lower
-    by the fraction rate*dt, which matters at high rates (docs/pynn_models.md)."""
-    p = float(np.max(G.arrays["rate"], initial=0.0)) * _state().dt * 1e-3
-    if p > 0.05:
-        warnings.warn(f"{what} '{G.name}': rate*dt up to {p:.2f}: eqsim fires at most one "
-                      "spike per step, so the spike count's variance per step is "
-                      f"{100 * p:.0f} % lower than NEST's Poisson count (same mean rate); "
-                      "a smaller time step, or several sources of lower rate, bring it "
-                      "closer", stacklevel=3)
 
 
 class SpikeSourceGamma(_Source, cells.SpikeSourceGamma):
