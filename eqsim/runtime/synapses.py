@@ -510,7 +510,11 @@ class Synapses(Named):
                 raise ConfigurationError(
                     f"connect: index {name}={int(bad[0])} is out of range for group "
                     f"'{group.name}' of {size} neurons", code="E740")
-        return i_arr.astype(np.int32), j_arr.astype(np.int32)
+        # i is not kept (only the row pointer made from it): no copy; j is kept, so it
+        # is copied unless the caller hands its array over (``_adopt_j``, set by
+        # eqsim.models.nest.synapses for arrays made by SONATA's loader)
+        return i_arr.astype(np.int32, copy=False), j_arr.astype(
+            np.int32, copy=not self.__dict__.get("_adopt_j", False))
 
     def _resolver(self, extra: tuple[str, ...] = ()) -> SynapseResolver:
         base = SynapseResolver(self.equations, self.namespace,
@@ -829,8 +833,12 @@ class Synapses(Named):
         if order is not None and len(order) < 2 ** 31:
             order = order.astype(np.int32)   # (4 bytes a synapse while the arrays move)
         # the row pointer from the counts per source: no sorted copy of pre
-        self._rows = np.zeros(len(self._rows), np.int64)
-        np.cumsum(np.bincount(pre, minlength=len(self._rows) - 1), out=self._rows[1:])
+        if order is None and len(self._rows) < 2 ** 31:   # sorted: one binary search a row
+            self._rows = np.searchsorted(pre, np.arange(len(self._rows), dtype=pre.dtype))
+            self._rows = self._rows.astype(np.int64, copy=False)
+        else:
+            self._rows = np.zeros(len(self._rows), np.int64)
+            np.cumsum(np.bincount(pre, minlength=len(self._rows) - 1), out=self._rows[1:])
         del pre
         for key, arr in list(self.arrays.items()):
             if arr is None or key == "_number":   # (Brian2's numbers: below)

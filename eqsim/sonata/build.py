@@ -96,7 +96,8 @@ def _synapses(sp, tp, model: str, i, j, w, d, params: dict, receptor, ename: str
     try:
         return nest.synapses(sp.group, tp.group, model, i=i, j=j, weight=w, delay=d,
                              params=params or None, receptor=receptor,
-                             name=_name(ename, sp.group.name, tp.group.name, model))
+                             name=_name(ename, sp.group.name, tp.group.name, model),
+                             adopt=True)
     except ConfigurationError as exc:
         raise SonataError(f"{where}: {exc.message}", code="E911", hint=exc.hint) from exc
 

@@ -112,6 +112,17 @@ class TypesTable:
         type_ids = np.asarray(type_ids)
         if type_ids.dtype.kind not in "iu" or type_ids.dtype.itemsize > 4:
             type_ids = type_ids.astype(np.int64)
+        k = len(self.ids)
+        if k and type_ids.dtype.kind in "iu" and np.array_equal(
+                self.ids, np.arange(self.ids[0], self.ids[0] + k)) and \
+                0 <= self.ids[0] and self.ids[0] + k < 1 << 31:
+            # consecutive ids in table order (BMTK's 100, 101, ...): row = id - first,
+            # one subtraction (no index table, no int64 copy of the ids)
+            lo, hi = (int(type_ids.min()), int(type_ids.max())) if type_ids.size else (0, 0)
+            if not type_ids.size or (lo >= self.ids[0] and hi < self.ids[0] + k):
+                src = type_ids.view(np.int32) if type_ids.dtype == np.uint32 else type_ids
+                return np.subtract(src, np.int32(self.ids[0]), dtype=np.int32,
+                                   casting="unsafe")
         if len(self.ids) and 0 <= self.ids.min() and self.ids.max() < 1 << 20:
             # a table indexed by the id (one gather per member, not a binary search);
             # ids outside it land on the last entry, -1

@@ -205,13 +205,14 @@ def _steps(delay, dt_ms: float, where: str) -> np.ndarray | int:
 
 def synapses(source, target, model: str = "static_synapse", *, i, j, weight, delay,
              params: Mapping[str, Any] | None = None, receptor: str | None = None,
-             name: str | None = None) -> Synapses:
+             name: str | None = None, adopt: bool = False) -> Synapses:
     """Connections ``i[k] -> j[k]`` of the NEST synapse model ``model``.
 
     ``weight`` is in NEST's unit for the target (:func:`weight_unit`) and ``delay`` in
     ms, each a number or one per connection. ``params`` are the synapse model's NEST
     parameters (numbers or one per connection); the target's own (``tau_minus`` of
-    stdp_synapse) come from the target group.
+    stdp_synapse) come from the target group. ``adopt=True``: ``j`` (int32, sorted by
+    ``i``) becomes the synapses' own array without a copy: the caller must not change it.
     """
     syn = _synapse_model(model)
     tmodel = MODELS[model_of(target)]
@@ -278,7 +279,9 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     order = None
     if n >= 2 and not nondecreasing(i):
         order, i = _stable_order(i)
+    S._adopt_j = adopt or order is not None      # j[order] is a fresh array
     S.connect(i=i, j=j if order is None else j[order])
+    S._adopt_j = False
 
     def per_synapse(v, factor=1.0):
         if np.ndim(v) == 0:
