@@ -18,7 +18,8 @@ import numpy as np
 
 FAST = True              # False: always h5py's own read (tests compare the two)
 THREADS: int | None = None   # None: the CPUs this process may use, at most 4
-MIN_BYTES = 1 << 20      # smaller datasets: h5py's own read (no thread start-up)
+MIN_BYTES = 1 << 16      # smaller datasets: h5py's own read
+THREAD_BYTES = 1 << 21   # smaller datasets: inflated on this thread (no thread start-up)
 BATCH = 256              # chunks read, then inflated, at a time (bounds the raw copies)
 
 _lib = None
@@ -113,7 +114,7 @@ def _read_deflated(ds, lib, dtype=None) -> np.ndarray | None:
     if dsid.get_num_chunks() != count:
         return None               # unwritten chunks hold the fill value: h5py's read
     out = np.empty((n,), dtype=ds.dtype if dtype is None else dtype)
-    threads = _threads()
+    threads = _threads() if n * ds.dtype.itemsize >= THREAD_BYTES else 1
     inflaters = [_Inflater(lib) for _ in range(threads)]
     ok = True
     try:

@@ -211,8 +211,9 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     ``weight`` is in NEST's unit for the target (:func:`weight_unit`) and ``delay`` in
     ms, each a number or one per connection. ``params`` are the synapse model's NEST
     parameters (numbers or one per connection); the target's own (``tau_minus`` of
-    stdp_synapse) come from the target group. ``adopt=True``: ``j`` (int32, sorted by
-    ``i``) becomes the synapses' own array without a copy: the caller must not change it.
+    stdp_synapse) come from the target group. ``adopt=True``: the arrays ``j`` and
+    ``weight`` become the synapses' own without a copy (``weight`` scaled in place to SI
+    units): the caller must not use them afterwards.
     """
     syn = _synapse_model(model)
     tmodel = MODELS[model_of(target)]
@@ -293,7 +294,10 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     if np.ndim(w) and isinstance(weights, np.ndarray) and weights.dtype == np.float64 \
             and weights.shape == (n,):
         # what S.weight_ = per_synapse(w, ...) stores, without its three copies
-        if order is None:
+        if order is None and adopt and w.flags.c_contiguous and w.flags.writeable:
+            w *= wunit[1]            # the caller's array, scaled in place and kept
+            S.arrays["weight"] = w
+        elif order is None:
             np.multiply(w, wunit[1], out=weights)
         else:
             np.take(w, order, out=weights)
