@@ -161,7 +161,7 @@ def read_edge_file(path, types_path, populations=None, select=None
             pop = EdgePopulation(name, str(path), src, tgt, pops[0], pops[1],
                                  h5prefix=pre, type_ids=type_ids, group_ids=gid,
                                  group_index=gix, groups=groups, dynamics=dyn,
-                                 types=types)
+                                 types=types, own_type_ids=True)
             pop.edge_rows = rows
             out[name] = pop
     return out

@@ -137,3 +137,24 @@ def test_fast_build_equals_general_path(messy, monkeypatch, compiled):
             got = fast_circuit.edges[ename].to_dict()[key]
             assert np.array_equal(np.asarray(got, dtype=object) if value.dtype == object
                                   else got, value), (ename, key)
+
+
+@pytest.mark.parametrize("dataset, row, value, words", [
+    ("edge_type_id", 17, 99, ("E907", "edge_type_id 99", "row 17")),
+    ("edge_group_id", 5, 3, ("E908", "group 3 does not exist", "row 5")),
+    ("edge_group_index", 9, 10**6, ("E908", "past the end", "row 9")),
+    ("edge_group_index", 9, "dup", ("E908", "used by two", "row ")),
+])
+def test_bad_edges_in_one_group_files_name_the_row(tmp_path, monkeypatch, dataset, row,
+                                                   value, words):
+    """The shortcuts for BMTK's layout (consecutive type ids read as rows in place, one
+    group checked without masks) still report bad edges with the file, dataset and row."""
+    monkeypatch.setattr(inflate, "MIN_BYTES", 0)
+    cfg = write_messy(tmp_path)
+    with h5py.File(tmp_path / "network" / "edges.h5", "r+") as f:
+        ds = f[f"edges/b_to_b/{dataset}"]
+        ds[row] = ds[4] if value == "dup" else value
+    with pytest.raises(sonata.SonataError) as exc:
+        sonata.load(cfg)
+    message = f"{exc.value.code} {exc.value}"
+    assert "edges/b_to_b" in message and all(w in message for w in words), message
