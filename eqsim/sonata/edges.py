@@ -57,12 +57,13 @@ def _as_index(a: np.ndarray) -> np.ndarray:
     return _as_int64(a)
 
 
-def _read_rows(ds, rows: np.ndarray | None, narrow: bool = False) -> np.ndarray:
+def _read_rows(ds, rows: np.ndarray | None, narrow: bool = False,
+               constant: bool = False) -> np.ndarray:
     """Rows of a 1-d dataset: all (None), or the given sorted rows, read as contiguous
     runs (one run per target block in files sorted by target, as BMTK writes them) or,
     when scattered, as the hull that holds them."""
     if rows is None:
-        return read_array(ds, narrow)
+        return read_array(ds, narrow, constant)
     if rows.size == 0:
         return ds[0:0]
     cuts = np.flatnonzero(np.diff(rows) != 1) + 1
@@ -152,8 +153,10 @@ def read_edge_file(path, types_path, populations=None, select=None
                 return _as_int64(_read_rows(f[f"{pre}/{ds}"], rows, narrow=True))
 
             src = read("source_node_id")
-            type_ids, gid, gix = (_as_index(_read_rows(f[f"{pre}/{ds}"], rows)) for ds in
-                                  ("edge_type_id", "edge_group_id", "edge_group_index"))
+            type_ids, gid, gix = (_as_index(_read_rows(f[f"{pre}/{ds}"], rows,
+                                                       constant=ds == "edge_group_id"))
+                                  for ds in ("edge_type_id", "edge_group_id",
+                                             "edge_group_index"))
             if rows is None:
                 groups, dyn = GroupedTable.read_groups(f, pre, "edge")
             else:

@@ -91,20 +91,59 @@ class _Inflater:
             self.d, raw, len(raw), out.ctypes.data, out.nbytes, None) == 0
 
 
-def read_array(ds, narrow: bool = False) -> np.ndarray:
+def read_array(ds, narrow: bool = False, constant: bool = False) -> np.ndarray:
     """All of the 1-d dataset ``ds`` (an h5py Dataset) as a numpy array.
 
     ``narrow``: 64-bit integers (BMTK's node ids) come as int32 when every value lies
-    in [0, 2**31) and the fast path reads them (half the memory, no later copy)."""
+    in [0, 2**31) and the fast path reads them (half the memory, no later copy).
+    ``constant``: a dataset that holds one value everywhere (BMTK's ``edge_group_id``
+    of one group, ``nsyns`` = 1) comes as a read-only broadcast of that value, without
+    an array of every member; every chunk is still inflated and compared."""
     lib = _libdeflate() if FAST else None
     if lib is None or ds.size * ds.dtype.itemsize < MIN_BYTES or not _deflate_only(ds):
         return ds[()]
+    if constant:
+        one = _read_constant(ds, lib)
+        if one is not None:
+            return one
     out = None
     if narrow and ds.dtype.kind in "iu" and ds.dtype.itemsize == 8:
         out = _read_deflated(ds, lib, np.int32)
     if out is None:
         out = _read_deflated(ds, lib)
     return ds[()] if out is None else out
+
+
+def _read_constant(ds, lib) -> np.ndarray | None:
+    """The dataset as a broadcast of its one value, or None as soon as a chunk holds
+    another value (or cannot be read this way): chunks inflated one at a time into one
+    chunk-sized buffer."""
+    n, chunk = ds.shape[0], ds.chunks[0]
+    count = -(-n // chunk)
+    dsid = ds.id
+    if dsid.get_num_chunks() != count:
+        return None
+    buf = np.empty((chunk,), dtype=ds.dtype)
+    inflater = _Inflater(lib)
+    try:
+        first = None
+        for k in range(count):
+            mask, raw = dsid.read_direct_chunk((k * chunk,))
+            if mask or not inflater.into(raw, buf):
+                return None
+            values = buf[:min(chunk, n - k * chunk)]
+            if first is None:
+                first = values[0].copy()
+            if np.any(values != first):
+                return None
+    finally:
+        inflater.close()
+    return np.broadcast_to(first, (n,))
+
+
+def is_constant(a: np.ndarray) -> bool:
+    """Is ``a`` a broadcast of one value (as read_array gives for ``constant``)?"""
+    return a.ndim == 1 and a.size > 1 and a.strides == (0,)
 
 
 def _read_deflated(ds, lib, dtype=None) -> np.ndarray | None:

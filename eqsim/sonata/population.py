@@ -11,6 +11,7 @@ import numpy as np
 
 from .errors import SonataError, where
 from .h5 import dataset
+from .inflate import is_constant
 from .types import TypesTable
 
 DYNAMICS = "dynamics_params"
@@ -42,6 +43,14 @@ def _increasing(a: np.ndarray, chunk: int = 1 << 20) -> bool:
         if not np.all(block[1:] > block[:-1]):
             return False
     return True
+
+
+def _lo_hi(a: np.ndarray) -> tuple:
+    """(min, max) of a non-empty array as Python numbers (a broadcast of one value, as
+    read_array(constant=True) gives, without a pass over it)."""
+    if is_constant(a):
+        return (a[0].item(),) * 2
+    return a.min().item(), a.max().item()
 
 
 class GroupedTable:
@@ -91,11 +100,13 @@ class GroupedTable:
             cols, dcols = {}, {}
             for name, ds in obj.items():
                 if isinstance(ds, h5py.Dataset):
-                    cols[name] = dataset(f, f"{prefix}/{key}/{name}")
+                    cols[name] = dataset(f, f"{prefix}/{key}/{name}",
+                                         constant=kind == "edge")
                 elif name == DYNAMICS and isinstance(ds, h5py.Group):
                     for pname, pds in ds.items():
                         if isinstance(pds, h5py.Dataset):
-                            dcols[pname] = dataset(f, f"{prefix}/{key}/{DYNAMICS}/{pname}")
+                            dcols[pname] = dataset(f, f"{prefix}/{key}/{DYNAMICS}/{pname}",
+                                                   constant=kind == "edge")
             groups[int(key)] = cols
             dyn[int(key)] = dcols
         return groups, dyn
@@ -106,8 +117,7 @@ class GroupedTable:
         known = np.fromiter(self.groups, dtype=np.int64, count=len(self.groups))
         gids = self.group_ids
         # every member in the one group (BMTK's files): two reductions, no masks
-        whole = len(known) == 1 and (not gids.size or int(gids.min()) == known[0] ==
-                                     int(gids.max()))
+        whole = len(known) == 1 and (not gids.size or _lo_hi(gids) == (known[0],) * 2)
         masks = {} if whole else {g: gids == g for g in self.groups}
         bad = None if whole else ~masks[known[0]] if len(masks) == 1 else \
             ~np.isin(gids, known)
@@ -219,8 +229,8 @@ class GroupedTable:
                 return None
         else:
             return None
-        lo, hi = values.min(), values.max()
-        return lo.item() if lo == hi else None
+        lo, hi = _lo_hi(values)
+        return lo if lo == hi else None
 
     def types_used(self) -> np.ndarray:
         """The rows of the type table that some member has (computed once)."""

@@ -158,3 +158,27 @@ def test_bad_edges_in_one_group_files_name_the_row(tmp_path, monkeypatch, datase
         sonata.load(cfg)
     message = f"{exc.value.code} {exc.value}"
     assert "edges/b_to_b" in message and all(w in message for w in words), message
+
+
+def test_constant_datasets_come_as_one_value(tmp_path, monkeypatch):
+    """read_array(constant=True): one value everywhere -> a read-only broadcast of it;
+    another value in any chunk (the last one here, or a NaN) -> the whole array."""
+    if inflate._libdeflate() is None:
+        pytest.skip("no libdeflate on this system")
+    monkeypatch.setattr(inflate, "MIN_BYTES", 0)
+    other = np.ones(2500, np.uint32)
+    other[-1] = 2
+    nan = np.zeros(2500)
+    nan[1234] = np.nan
+    with h5py.File(tmp_path / "c.h5", "w") as f:
+        for name, data in (("ones", np.ones(2500, np.uint32)), ("other", other),
+                           ("nan", nan)):
+            f.create_dataset(name, data=data, chunks=(1000,), compression="gzip")
+    with h5py.File(tmp_path / "c.h5") as f:
+        ones = inflate.read_array(f["ones"], constant=True)
+        assert inflate.is_constant(ones) and not ones.flags.writeable
+        assert ones.dtype == np.uint32 and np.array_equal(ones, np.ones(2500))
+        for name, want in (("other", other), ("nan", nan)):
+            got = inflate.read_array(f[name], constant=True)
+            assert not inflate.is_constant(got)
+            assert np.array_equal(got, want, equal_nan=True) and got.dtype == want.dtype
