@@ -113,6 +113,7 @@ def read_edge_file(path, types_path, populations=None, select=None
     ``select(name, source_population, target_population, target_ids)`` may return a
     boolean mask of the edges to keep (an MPI rank's own): then only those rows of every
     dataset are read (``edge_rows`` of the population holds their row numbers)."""
+    import h5py
     types = TypesTable.read(types_path, "edge_type_id")
     out = {}
     with open_h5(path, "edges file") as f:
@@ -123,10 +124,21 @@ def read_edge_file(path, types_path, populations=None, select=None
             if populations is not None and name not in populations:
                 continue
             pre = f"/edges/{name}"
-            tgt = _as_int64(dataset(f, f"{pre}/target_node_id", narrow=True))
+            g = f[pre]
+            dsets = {}      # each dataset looked up once (h5py's lookups by name add up)
+            for ds in ("target_node_id", "source_node_id", "edge_type_id",
+                       "edge_group_id", "edge_group_index"):
+                obj = g.get(ds)
+                if not isinstance(obj, h5py.Dataset):
+                    raise SonataError(f"{where(path, f'{pre}/{ds}')}: missing"
+                                      + (" (a group, not a dataset)" if obj is not None
+                                         else ""), code="E903")
+                dsets[ds] = obj
+            tgt = _as_int64(dataset(f, f"{pre}/target_node_id", narrow=True,
+                                    obj=dsets["target_node_id"]))
             pops = []
             for ds in ("source_node_id", "target_node_id"):
-                pop = attr_str(f[f"{pre}/{ds}"], "node_population")
+                pop = attr_str(dsets[ds], "node_population")
                 if pop is None:
                     raise SonataError(f"{where(path, f'{pre}/{ds}')}: no attribute "
                                       "'node_population' (which nodes the ids refer to)",
@@ -135,12 +147,9 @@ def read_edge_file(path, types_path, populations=None, select=None
             n = len(tgt)
             for ds in ("source_node_id", "edge_type_id", "edge_group_id",
                        "edge_group_index"):
-                if ds not in f[pre]:
-                    raise SonataError(f"{where(path, f'{pre}/{ds}')}: missing",
-                                      code="E903")
-                if f[f"{pre}/{ds}"].shape[0] != n:
+                if dsets[ds].shape[0] != n:
                     raise SonataError(f"{where(path, f'{pre}/{ds}')}: "
-                                      f"{f[f'{pre}/{ds}'].shape[0]} rows, but "
+                                      f"{dsets[ds].shape[0]} rows, but "
                                       f"target_node_id has {n}", code="E908")
             rows = None
             if select is not None:
@@ -149,11 +158,8 @@ def read_edge_file(path, types_path, populations=None, select=None
                     rows = np.flatnonzero(mask)
                     tgt = tgt[rows]
 
-            def read(ds, rows=rows, pre=pre):
-                return _as_int64(_read_rows(f[f"{pre}/{ds}"], rows, narrow=True))
-
-            src = read("source_node_id")
-            type_ids, gid, gix = (_as_index(_read_rows(f[f"{pre}/{ds}"], rows,
+            src = _as_int64(_read_rows(dsets["source_node_id"], rows, narrow=True))
+            type_ids, gid, gix = (_as_index(_read_rows(dsets[ds], rows,
                                                        constant=ds == "edge_group_id"))
                                   for ds in ("edge_type_id", "edge_group_id",
                                              "edge_group_index"))

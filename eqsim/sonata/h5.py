@@ -40,12 +40,12 @@ def open_h5(path, what: str = "SONATA file"):
 
 
 def dataset(f, name: str, *, required: bool = True, dtype=None, narrow: bool = False,
-            constant: bool = False):
+            constant: bool = False, obj=None):
     """The dataset ``name`` of the open file ``f`` as a numpy array (None if absent and not
     required); ``narrow``: 64-bit ids may come as int32, ``constant``: one value
     everywhere as a read-only broadcast (inflate.read_array)."""
     import h5py
-    obj = f.get(name)
+    obj = f.get(name) if obj is None else obj      # (obj: looked up already)
     if obj is None or not isinstance(obj, h5py.Dataset):
         if not required:
             return None
