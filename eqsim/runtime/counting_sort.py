@@ -70,14 +70,38 @@ int64_t eqsim_counting_sort_edges(const int32_t *key, int64_t n, int64_t nkeys,
     int64_t *cur = (int64_t *)malloc((size_t)(nkeys + 1) * sizeof(int64_t));
     if (!cur) return -1;
     memcpy(cur, ptr, (size_t)(nkeys + 1) * sizeof(int64_t));
-    for (int64_t k = 0; k < n; k++) {
-        int64_t p = cur[key[k]]++;
-        out_j[p] = j[k];
-        out_w[p] = use_scale ? wtab[widx[k]] * scale : wtab[widx[k]];
-        if (dtab) out_d[p] = dtab[didx[k]];
-        if (order) order[p] = (int32_t)k;
+    /* few weights (delays): the scattered writes carry a one-byte code, written over the
+       start of out_w (out_d), expanded to doubles afterwards in order: 5 bytes an edge
+       written at random places instead of 12 */
+    const int small_w = nw <= 256, small_d = dtab && nd <= 256;
+    unsigned char *code_w = (unsigned char *)out_w, *code_d = (unsigned char *)out_d;
+    if (small_w && !dtab && !order) {
+        for (int64_t k = 0; k < n; k++) {
+            int64_t p = cur[key[k]]++;
+            out_j[p] = j[k];
+            code_w[p] = (unsigned char)widx[k];
+        }
+    } else {
+        for (int64_t k = 0; k < n; k++) {
+            int64_t p = cur[key[k]]++;
+            out_j[p] = j[k];
+            if (small_w) code_w[p] = (unsigned char)widx[k];
+            else out_w[p] = use_scale ? wtab[widx[k]] * scale : wtab[widx[k]];
+            if (small_d) code_d[p] = (unsigned char)didx[k];
+            else if (dtab) out_d[p] = dtab[didx[k]];
+            if (order) order[p] = (int32_t)k;
+        }
     }
     free(cur);
+    /* from the end: the double at p (bytes 8p..8p+7) only covers codes of positions
+       >= p, which are read already */
+    if (small_w) {
+        double table[256];
+        for (int64_t c = 0; c < nw; c++) table[c] = use_scale ? wtab[c] * scale : wtab[c];
+        for (int64_t p = n - 1; p >= 0; p--) out_w[p] = table[code_w[p]];
+    }
+    if (small_d)
+        for (int64_t p = n - 1; p >= 0; p--) out_d[p] = dtab[code_d[p]];
     for (int64_t v = 0; v < nkeys; v++)
         for (int64_t p = ptr[v]; p < ptr[v + 1]; p++) sorted[p] = (int32_t)v;
     return 0;
