@@ -83,12 +83,13 @@ class Built:
 
 
 def _synapses(sp, tp, model: str, i, j, w, d, params: dict, receptor, ename: str,
-              where: str):
+              where: str, rows=None):
     """nest.synapses for one edge population's block; a source population with
     generator copies (``copies``) adds, for each copy, the edges of its node (in the
-    block's order), after the block."""
+    block's order), after the block. ``rows``: sorted sources as their row pointer
+    (``i`` None; not with copies)."""
     from ..models import nest
-    if sp.copies is not None and sp.copies.size:
+    if rows is None and sp.copies is not None and sp.copies.size:
         edge, slot = _copied_edges(sp.copies, len(sp.rows), i)
         i = np.concatenate([i, (len(sp.rows) + slot).astype(i.dtype)])
         j = np.concatenate([j, j[edge]])
@@ -100,7 +101,7 @@ def _synapses(sp, tp, model: str, i, j, w, d, params: dict, receptor, ename: str
         return nest.synapses(sp.group, tp.group, model, i=i, j=j, weight=w, delay=d,
                              params=params or None, receptor=receptor,
                              name=_name(ename, sp.group.name, tp.group.name, model),
-                             adopt=True)
+                             adopt=True, rows=rows)
     except ConfigurationError as exc:
         raise SonataError(f"{where}: {exc.message}", code="E911", hint=exc.hint) from exc
 
@@ -580,18 +581,22 @@ def _build_edges_fast(built: Built, circuit: Circuit, ename: str, ep, srows, tro
     wtab = np.asarray(wtab, dtype=float)
     didx, dtab = (None, None) if delay is not None else (
         ep._type_rows, np.asarray(delay_types[0], dtype=float))
-    order, fused = None, None
+    order, fused, rows = None, None, None
     if i.size > 1 and not nondecreasing(i):
-        # one pass carries j, the weight and the delay along (a compiled counting sort)
+        # one pass carries j, the weight and the delay along (a compiled counting sort);
+        # the sorted sources as their row pointer (no array of them) unless generator
+        # copies need them
         fused = sort_edges(i, len(sp.rows), j, _int32_view(widx), wtab,
                            None if nsyns == 1.0 else float(nsyns),
                            None if didx is None else _int32_view(didx), dtab,
-                           want_order=any(np.ndim(v) for v in params.values()))
+                           want_order=any(np.ndim(v) for v in params.values()),
+                           want_keys=sp.copies is not None and sp.copies.size > 0)
         if fused is None:
             order, _, i = stable_order(i, len(sp.rows), sorted_keys=True)
             j = j[order]
     if fused is not None:
-        i, j, w, d, order = fused
+        i, j, w, d, order, *rest = fused
+        rows = rest[0] if rest else None
         d = float(delay) if d is None else d
     else:
         sel = slice(None) if order is None else order
@@ -602,7 +607,7 @@ def _build_edges_fast(built: Built, circuit: Circuit, ename: str, ep, srows, tro
     if order is not None:
         params = {k: (v[order] if np.ndim(v) else v) for k, v in params.items()}
     S = _synapses(sp, tp, model, i, j, w, d, params, receptor, ename,
-                  f"{ep.path} (edges '{ename}', {model}, edge row 0)")
+                  f"{ep.path} (edges '{ename}', {model}, edge row 0)", rows=rows)
     S._sonata_rows = (ename, slice(None))
     built.synapses.append(S)
     return True
