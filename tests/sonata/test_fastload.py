@@ -182,3 +182,31 @@ def test_constant_datasets_come_as_one_value(tmp_path, monkeypatch):
             got = inflate.read_array(f[name], constant=True)
             assert not inflate.is_constant(got)
             assert np.array_equal(got, want, equal_nan=True) and got.dtype == want.dtype
+
+
+def test_synapses_from_a_row_pointer_equal_those_from_sources():
+    """nest.synapses(rows=...) (sorted sources as their row pointer, as the loader's
+    sort gives them) makes the synapses connect(i, j) makes; a bad pointer or target
+    index is E740."""
+    from eqsim.errors import ConfigurationError
+    from eqsim.models import nest
+    rng = np.random.default_rng(3)
+    i = np.sort(rng.integers(0, 30, 500)).astype(np.int32)
+    j = rng.integers(0, 20, 500).astype(np.int32)
+    rows = np.zeros(31, np.int64)
+    np.cumsum(np.bincount(i, minlength=30), out=rows[1:])
+    w = rng.uniform(-50, 50, 500)
+    made = []
+    for kw in ({"i": i}, {"i": None, "rows": rows}):
+        G, H = nest.neuron_group("iaf_psc_alpha", 30), nest.neuron_group("iaf_psc_alpha", 20)
+        S = nest.synapses(G, H, i=kw.pop("i"), j=j.copy(), weight=w.copy(), delay=1.5,
+                          adopt=True, **kw)
+        made.append((np.asarray(S.i), np.asarray(S.j), S._rows, S.weight_))
+    for a, b in zip(*made):
+        assert np.array_equal(a, b)
+    G, H = nest.neuron_group("iaf_psc_alpha", 30), nest.neuron_group("iaf_psc_alpha", 20)
+    for bad_rows, bad_j in ((rows[::-1].copy(), j), (rows, np.where(j == 3, 20, j))):
+        with pytest.raises(ConfigurationError) as exc:
+            nest.synapses(G, H, i=None, rows=bad_rows, j=bad_j.astype(np.int32),
+                          weight=1.0, delay=1.5)
+        assert exc.value.code == "E740"
