@@ -30,10 +30,14 @@ def _datasets(path):
     return out
 
 
-@pytest.mark.parametrize("threads", [1, 2])
-def test_inflated_datasets_equal_h5pys(messy, monkeypatch, threads):
+@pytest.mark.parametrize("threads, compiled", [(1, True), (2, True), (2, False)])
+def test_inflated_datasets_equal_h5pys(messy, monkeypatch, threads, compiled):
+    """(compiled: a span of chunks inflated by one compiled call; else the Python loop
+    used without a compiler)"""
     if inflate._libdeflate() is None:
         pytest.skip("no libdeflate on this system (h5py reads everything)")
+    if not compiled:
+        monkeypatch.setattr(inflate, "_span", False)
     monkeypatch.setattr(inflate, "MIN_BYTES", 0)
     monkeypatch.setattr(inflate, "THREADS", threads)
     monkeypatch.setattr(inflate, "BATCH", 3)      # several batches per dataset
