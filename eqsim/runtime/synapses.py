@@ -844,9 +844,11 @@ class Synapses(Named):
             raise ConfigurationError(f"connect: index j={bad} is out of range for group "
                                      f"'{self.target.name}' of {self.target.N} neurons",
                                      code="E740")
+        if not self.__dict__.get("_adopt_j", False):
+            j = j.copy()          # kept: a copy unless the caller hands it over
         self._connect_calls += 1
         self.matrix_values = None
-        self._add(None, j, rows=rows)
+        self._add(None, j, rows=rows.copy())
 
     def _add(self, i_arr: np.ndarray | None, j_arr: np.ndarray,
              rows: np.ndarray | None = None) -> None:

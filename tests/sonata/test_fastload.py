@@ -209,6 +209,12 @@ def test_synapses_from_a_row_pointer_equal_those_from_sources():
     for a, b in zip(*made):
         assert np.array_equal(a, b)
     G, H = nest.neuron_group("iaf_psc_alpha", 30), nest.neuron_group("iaf_psc_alpha", 20)
+    for adopt in (False, True):     # the caller's arrays kept only when handed over
+        jj, ww = j.copy(), w.copy()
+        S = nest.synapses(G, H, i=None, rows=rows, j=jj, weight=ww, delay=1.5, adopt=adopt)
+        assert np.shares_memory(S.arrays["_post"], jj) == adopt
+        assert np.shares_memory(S.arrays["weight"], ww) == adopt
+        assert np.array_equal(S.j, j) and not np.shares_memory(S._rows, rows)
     for bad_rows, bad_j in ((rows[::-1].copy(), j), (rows, np.where(j == 3, 20, j))):
         with pytest.raises(ConfigurationError) as exc:
             nest.synapses(G, H, i=None, rows=bad_rows, j=bad_j.astype(np.int32),
