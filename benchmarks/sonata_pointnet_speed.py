@@ -421,8 +421,10 @@ def main() -> int:
     results = []
     for n in args.sizes:
         d, writer, t_write = prepare(args.workdir, n, args.indegree, args.writer)
-        row = {"nodes": n, "indegree": args.indegree, "edges": n * (args.indegree +
-                                                                     EXT_PER_CELL),
+        k_e = int(round(0.8 * args.indegree))   # (a rule takes at most every source)
+        per_cell = (min(k_e, int(0.8 * n)) + min(args.indegree - k_e, n - int(0.8 * n))
+                    + min(EXT_PER_CELL, N_EXT))
+        row = {"nodes": n, "indegree": args.indegree, "edges": n * per_cell,
                "writer": writer, "write_s": t_write, "runs": {s: [] for s in
                                                               args.simulators}}
         if "eqsim" in args.simulators and not args.no_first_run:

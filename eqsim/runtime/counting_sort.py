@@ -70,16 +70,41 @@ int64_t eqsim_counting_sort_edges(const int32_t *key, int64_t n, int64_t nkeys,
     int64_t *cur = (int64_t *)malloc((size_t)(nkeys + 1) * sizeof(int64_t));
     if (!cur) return -1;
     memcpy(cur, ptr, (size_t)(nkeys + 1) * sizeof(int64_t));
-    for (int64_t k = 0; k < n; k++) {
-        int64_t p = cur[key[k]]++;
-        out_j[p] = j[k];
-        out_w[p] = use_scale ? wtab[widx[k]] * scale : wtab[widx[k]];
-        if (dtab) out_d[p] = dtab[didx[k]];
-        if (order) order[p] = (int32_t)k;
+    /* few weights (delays): the scattered writes carry a one-byte code, written over the
+       start of out_w (out_d), expanded to doubles afterwards in order: 5 bytes an edge
+       written at random places instead of 12 */
+    const int small_w = nw <= 256, small_d = dtab && nd <= 256;
+    unsigned char *code_w = (unsigned char *)out_w, *code_d = (unsigned char *)out_d;
+    if (small_w && !dtab && !order) {
+        for (int64_t k = 0; k < n; k++) {
+            int64_t p = cur[key[k]]++;
+            out_j[p] = j[k];
+            code_w[p] = (unsigned char)widx[k];
+        }
+    } else {
+        for (int64_t k = 0; k < n; k++) {
+            int64_t p = cur[key[k]]++;
+            out_j[p] = j[k];
+            if (small_w) code_w[p] = (unsigned char)widx[k];
+            else out_w[p] = use_scale ? wtab[widx[k]] * scale : wtab[widx[k]];
+            if (small_d) code_d[p] = (unsigned char)didx[k];
+            else if (dtab) out_d[p] = dtab[didx[k]];
+            if (order) order[p] = (int32_t)k;
+        }
     }
     free(cur);
-    for (int64_t v = 0; v < nkeys; v++)
-        for (int64_t p = ptr[v]; p < ptr[v + 1]; p++) sorted[p] = (int32_t)v;
+    /* from the end: the double at p (bytes 8p..8p+7) only covers codes of positions
+       >= p, which are read already */
+    if (small_w) {
+        double table[256];
+        for (int64_t c = 0; c < nw; c++) table[c] = use_scale ? wtab[c] * scale : wtab[c];
+        for (int64_t p = n - 1; p >= 0; p--) out_w[p] = table[code_w[p]];
+    }
+    if (small_d)
+        for (int64_t p = n - 1; p >= 0; p--) out_d[p] = dtab[code_d[p]];
+    if (sorted)
+        for (int64_t v = 0; v < nkeys; v++)
+            for (int64_t p = ptr[v]; p < ptr[v + 1]; p++) sorted[p] = (int32_t)v;
     return 0;
 }
 
@@ -185,13 +210,16 @@ def _numpy_order(keys: np.ndarray) -> np.ndarray:
 
 def sort_edges(keys: np.ndarray, nkeys: int, j: np.ndarray, widx: np.ndarray,
                wtab: np.ndarray, scale: float | None, didx: np.ndarray | None = None,
-               dtab: np.ndarray | None = None, want_order: bool = False):
+               dtab: np.ndarray | None = None, want_order: bool = False,
+               want_keys: bool = True):
     """Connections sorted by source in one pass (the counting sort carrying values):
     ``(i, j, w, d, order)`` = ``keys``, ``j``, ``wtab[widx]`` (times ``scale`` unless
     None), ``dtab[didx]`` (None without ``dtab``) in the order of
     ``np.argsort(keys, kind="stable")`` (``order``: that permutation, None unless
     wanted). int32 keys, j and indices, float64 tables. None when the compiled helper is
-    missing, an input is of another type, or an index lies outside its table."""
+    missing, an input is of another type, or an index lies outside its table.
+    ``want_keys=False``: ``i`` is None and the row pointer of the sorted keys (int64,
+    ``nkeys + 1``) comes as a sixth element instead."""
     n = keys.size
     arrays = [keys, j, widx] + ([didx] if dtab is not None else [])
     lib = _library() if n >= MIN_SIZE and n < 2**31 - 1 else None
@@ -201,17 +229,20 @@ def sort_edges(keys: np.ndarray, nkeys: int, j: np.ndarray, widx: np.ndarray,
     wtab = np.ascontiguousarray(wtab, dtype=np.float64)
     dtab = None if dtab is None else np.ascontiguousarray(dtab, dtype=np.float64)
     ptr = np.empty(nkeys + 1, np.int64)
-    out_i, out_j, out_w = np.empty(n, np.int32), np.empty(n, np.int32), np.empty(n)
+    out_i = np.empty(n, np.int32) if want_keys else None
+    out_j, out_w = np.empty(n, np.int32), np.empty(n)
     out_d = np.empty(n) if dtab is not None else None
     order = np.empty(n, np.int32) if want_order else None
 
     def addr(a):
         return None if a is None else a.ctypes.data
     rc = lib.eqsim_counting_sort_edges(
-        keys.ctypes.data, n, nkeys, ptr.ctypes.data, out_i.ctypes.data, addr(order),
+        keys.ctypes.data, n, nkeys, ptr.ctypes.data, addr(out_i), addr(order),
         j.ctypes.data, out_j.ctypes.data, widx.ctypes.data, wtab.ctypes.data, wtab.size,
         1.0 if scale is None else float(scale), scale is not None, out_w.ctypes.data,
         addr(didx), addr(dtab), 0 if dtab is None else dtab.size, addr(out_d))
     if rc != 0:
         return None
+    if not want_keys:
+        return None, out_j, out_w, out_d, order, ptr
     return out_i, out_j, out_w, out_d, order

@@ -510,7 +510,11 @@ class Synapses(Named):
                 raise ConfigurationError(
                     f"connect: index {name}={int(bad[0])} is out of range for group "
                     f"'{group.name}' of {size} neurons", code="E740")
-        return i_arr.astype(np.int32), j_arr.astype(np.int32)
+        # i is not kept (only the row pointer made from it): no copy; j is kept, so it
+        # is copied unless the caller hands its array over (``_adopt_j``, set by
+        # eqsim.models.nest.synapses for arrays made by SONATA's loader)
+        return i_arr.astype(np.int32, copy=False), j_arr.astype(
+            np.int32, copy=not self.__dict__.get("_adopt_j", False))
 
     def _resolver(self, extra: tuple[str, ...] = ()) -> SynapseResolver:
         base = SynapseResolver(self.equations, self.namespace,
@@ -818,20 +822,60 @@ class Synapses(Named):
             i, j = i[mask], j[mask]
         return i.astype(np.int32), j.astype(np.int32)
 
-    def _add(self, i_arr: np.ndarray, j_arr: np.ndarray) -> None:
-        """Append synapses, keeping all arrays sorted by presynaptic index (stable)."""
+    def _connect_rows(self, rows: np.ndarray, j: np.ndarray) -> None:
+        """``connect(i=i, j=j)`` for sources ``i`` sorted, given as their row pointer
+        (the synapses of source k are ``rows[k]:rows[k + 1]``, int64, ``N_pre + 1``):
+        no array of the sources is made. ``j`` (int32) is checked and kept. The first
+        connect of whole groups on one process only; anything else expands ``i``."""
+        rows = np.asarray(rows)
+        whole = isinstance(self.source, NeuronGroup) and isinstance(self.target, NeuronGroup)
+        if len(self) or not whole or self._local_targets() != (0, self.target.N) or \
+                j.dtype != np.int32 or rows.dtype != np.int64 or \
+                rows.shape != (self.source.N + 1,):
+            i = np.repeat(np.arange(len(rows) - 1, dtype=np.int32), np.diff(rows))
+            return self.connect(i=i, j=j)
+        if rows[0] != 0 or rows[-1] != len(j) or (len(rows) > 1 and np.any(
+                rows[1:] < rows[:-1])):
+            raise ConfigurationError("connect: the row pointer of the sources must rise "
+                                     f"from 0 to the number of targets ({len(j)})",
+                                     code="E740")
+        if j.size and (j.min() < 0 or j.max() >= self.target.N):
+            bad = int(j[(j < 0) | (j >= self.target.N)][0])
+            raise ConfigurationError(f"connect: index j={bad} is out of range for group "
+                                     f"'{self.target.name}' of {self.target.N} neurons",
+                                     code="E740")
+        if not self.__dict__.get("_adopt_j", False):
+            j = j.copy()          # kept: a copy unless the caller hands it over
+        self._connect_calls += 1
+        self.matrix_values = None
+        self._add(None, j, rows=rows.copy())
+
+    def _add(self, i_arr: np.ndarray | None, j_arr: np.ndarray,
+             rows: np.ndarray | None = None) -> None:
+        """Append synapses, keeping all arrays sorted by presynaptic index (stable);
+        ``rows``: instead of ``i_arr``, the row pointer of sorted sources (first add)."""
         self._structure = _new_structure()
-        i_arr = i_arr.astype(np.int32, copy=False)
-        added = len(i_arr)
-        pre = np.concatenate([self._pre_indices(), i_arr]) if len(self) else i_arr
-        del i_arr
-        order = None if _is_sorted(pre) else np.argsort(pre, kind="stable")
-        if order is not None and len(order) < 2 ** 31:
-            order = order.astype(np.int32)   # (4 bytes a synapse while the arrays move)
-        # the row pointer from the counts per source: no sorted copy of pre
-        self._rows = np.zeros(len(self._rows), np.int64)
-        np.cumsum(np.bincount(pre, minlength=len(self._rows) - 1), out=self._rows[1:])
-        del pre
+        if rows is not None:
+            added, order = len(j_arr), None
+            self._rows = rows
+        else:
+            i_arr = i_arr.astype(np.int32, copy=False)
+            added = len(i_arr)
+            pre = np.concatenate([self._pre_indices(), i_arr]) if len(self) else i_arr
+            del i_arr
+            order = None if _is_sorted(pre) else np.argsort(pre, kind="stable")
+            if order is not None and len(order) < 2 ** 31:
+                order = order.astype(np.int32)   # (4 bytes a synapse while arrays move)
+            # the row pointer from the counts per source: no sorted copy of pre
+            if order is None and len(self._rows) < 2 ** 31:   # sorted: a binary search
+                self._rows = np.searchsorted(pre, np.arange(len(self._rows),
+                                                            dtype=pre.dtype))
+                self._rows = self._rows.astype(np.int64, copy=False)
+            else:
+                self._rows = np.zeros(len(self._rows), np.int64)
+                np.cumsum(np.bincount(pre, minlength=len(self._rows) - 1),
+                          out=self._rows[1:])
+            del pre
         for key, arr in list(self.arrays.items()):
             if arr is None or key == "_number":   # (Brian2's numbers: below)
                 continue

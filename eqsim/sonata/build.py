@@ -51,6 +51,7 @@ class Part:
     group: object
     layers: int = 1          # generators: copies that hold coincident spikes
     reduced: bool = False    # biophysical cells run as a point model
+    copies: np.ndarray | None = None   # generators: the node of each copy nv + e
 
 
 @dataclass
@@ -82,23 +83,45 @@ class Built:
 
 
 def _synapses(sp, tp, model: str, i, j, w, d, params: dict, receptor, ename: str,
-              where: str):
+              where: str, rows=None):
     """nest.synapses for one edge population's block; a source population with
-    generator copies (``layers``) repeats the block once per copy, each in source order."""
+    generator copies (``copies``) adds, for each copy, the edges of its node (in the
+    block's order), after the block. ``rows``: sorted sources as their row pointer
+    (``i`` None; not with copies)."""
     from ..models import nest
-    if sp.layers > 1:
-        nv = len(sp.rows)
-        i = np.concatenate([i + k * nv for k in range(sp.layers)])
-        j, w = (np.tile(a, sp.layers) for a in (j, w))
-        d = np.tile(d, sp.layers) if np.ndim(d) else d
-        params = {p: (np.tile(v, sp.layers) if np.ndim(v) else v)
+    if rows is None and sp.copies is not None and sp.copies.size:
+        edge, slot = _copied_edges(sp.copies, len(sp.rows), i)
+        i = np.concatenate([i, (len(sp.rows) + slot).astype(i.dtype)])
+        j = np.concatenate([j, j[edge]])
+        w = np.concatenate([w, w[edge]]) if np.ndim(w) else w
+        d = np.concatenate([d, d[edge]]) if np.ndim(d) else d
+        params = {p: (np.concatenate([v, v[edge]]) if np.ndim(v) else v)
                   for p, v in params.items()}
     try:
         return nest.synapses(sp.group, tp.group, model, i=i, j=j, weight=w, delay=d,
                              params=params or None, receptor=receptor,
-                             name=_name(ename, sp.group.name, tp.group.name, model))
+                             name=_name(ename, sp.group.name, tp.group.name, model),
+                             adopt=True, rows=rows)
     except ConfigurationError as exc:
         raise SonataError(f"{where}: {exc.message}", code="E911", hint=exc.hint) from exc
+
+def _copied_edges(copies: np.ndarray, nv: int, i: np.ndarray):
+    """(edge, slot): every edge of the block whose source node has generator copies,
+    once per copy (``slot`` e: the copy nv + e of node ``copies[e]``), ordered by slot
+    and, within a slot, as in the block (vectorised; only the copied edges are
+    gathered)."""
+    counts = np.bincount(copies, minlength=nv)
+    idx = np.flatnonzero((counts > 0)[i])          # the edges of copied nodes (few)
+    src = i[idx]
+    by_node = np.argsort(copies, kind="stable")    # slots grouped by node, ascending
+    first = np.searchsorted(copies[by_node], src)
+    reps = counts[src]
+    edge = np.repeat(idx, reps)
+    nth = np.arange(edge.size) - np.repeat(np.cumsum(reps) - reps, reps)
+    slot = by_node[np.repeat(first, reps) + nth]
+    order = np.argsort(slot, kind="stable")
+    return edge[order], slot[order]
+
 
 def _name(*parts: str) -> str:
     return re.sub(r"\W", "_", "__".join(parts))
@@ -312,12 +335,20 @@ def _build_generators(built: Built, circuit: Circuit, dt, dt_ms: float, bound: d
         layer = np.arange(local.size) - start
         layers = int(layer.max()) + 1 if layer.size else 1
         nv = virtual.size
-        group = nest.spike_generator(nv * layers, local + layer * nv, steps * dt_ms,
+        # copies only of the nodes that need them: copy nv + e holds the k-th (k >= 1)
+        # spikes of node copies[e], ordered by (k, node) as the layers were
+        later = layer > 0
+        key = layer[later].astype(np.int64) * nv + local[later]
+        copy_keys = np.unique(key)
+        index = local.copy()
+        index[later] = nv + np.searchsorted(copy_keys, key)
+        group = nest.spike_generator(nv + copy_keys.size, index, steps * dt_ms,
                                      name=_name(pname, "virtual"), dt=dt)
         part_of, local_of = built.part_of[pname], built.local_of[pname]
         part_of[virtual] = len(built.parts)
         local_of[virtual] = np.arange(nv)
-        built.parts.append(Part(pname, "virtual", virtual, group, layers))
+        built.parts.append(Part(pname, "virtual", virtual, group, layers,
+                                copies=copy_keys % nv))
 
 
 def _edge_rows_msg(ep, row) -> str:
@@ -550,18 +581,22 @@ def _build_edges_fast(built: Built, circuit: Circuit, ename: str, ep, srows, tro
     wtab = np.asarray(wtab, dtype=float)
     didx, dtab = (None, None) if delay is not None else (
         ep._type_rows, np.asarray(delay_types[0], dtype=float))
-    order, fused = None, None
+    order, fused, rows = None, None, None
     if i.size > 1 and not nondecreasing(i):
-        # one pass carries j, the weight and the delay along (a compiled counting sort)
+        # one pass carries j, the weight and the delay along (a compiled counting sort);
+        # the sorted sources as their row pointer (no array of them) unless generator
+        # copies need them
         fused = sort_edges(i, len(sp.rows), j, _int32_view(widx), wtab,
                            None if nsyns == 1.0 else float(nsyns),
                            None if didx is None else _int32_view(didx), dtab,
-                           want_order=any(np.ndim(v) for v in params.values()))
+                           want_order=any(np.ndim(v) for v in params.values()),
+                           want_keys=sp.copies is not None and sp.copies.size > 0)
         if fused is None:
             order, _, i = stable_order(i, len(sp.rows), sorted_keys=True)
             j = j[order]
     if fused is not None:
-        i, j, w, d, order = fused
+        i, j, w, d, order, *rest = fused
+        rows = rest[0] if rest else None
         d = float(delay) if d is None else d
     else:
         sel = slice(None) if order is None else order
@@ -572,7 +607,7 @@ def _build_edges_fast(built: Built, circuit: Circuit, ename: str, ep, srows, tro
     if order is not None:
         params = {k: (v[order] if np.ndim(v) else v) for k, v in params.items()}
     S = _synapses(sp, tp, model, i, j, w, d, params, receptor, ename,
-                  f"{ep.path} (edges '{ename}', {model}, edge row 0)")
+                  f"{ep.path} (edges '{ename}', {model}, edge row 0)", rows=rows)
     S._sonata_rows = (ename, slice(None))
     built.synapses.append(S)
     return True

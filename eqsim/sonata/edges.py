@@ -57,12 +57,13 @@ def _as_index(a: np.ndarray) -> np.ndarray:
     return _as_int64(a)
 
 
-def _read_rows(ds, rows: np.ndarray | None, narrow: bool = False) -> np.ndarray:
+def _read_rows(ds, rows: np.ndarray | None, narrow: bool = False,
+               constant: bool = False) -> np.ndarray:
     """Rows of a 1-d dataset: all (None), or the given sorted rows, read as contiguous
     runs (one run per target block in files sorted by target, as BMTK writes them) or,
     when scattered, as the hull that holds them."""
     if rows is None:
-        return read_array(ds, narrow)
+        return read_array(ds, narrow, constant)
     if rows.size == 0:
         return ds[0:0]
     cuts = np.flatnonzero(np.diff(rows) != 1) + 1
@@ -112,6 +113,7 @@ def read_edge_file(path, types_path, populations=None, select=None
     ``select(name, source_population, target_population, target_ids)`` may return a
     boolean mask of the edges to keep (an MPI rank's own): then only those rows of every
     dataset are read (``edge_rows`` of the population holds their row numbers)."""
+    import h5py
     types = TypesTable.read(types_path, "edge_type_id")
     out = {}
     with open_h5(path, "edges file") as f:
@@ -122,10 +124,21 @@ def read_edge_file(path, types_path, populations=None, select=None
             if populations is not None and name not in populations:
                 continue
             pre = f"/edges/{name}"
-            tgt = _as_int64(dataset(f, f"{pre}/target_node_id", narrow=True))
+            g = f[pre]
+            dsets = {}      # each dataset looked up once (h5py's lookups by name add up)
+            for ds in ("target_node_id", "source_node_id", "edge_type_id",
+                       "edge_group_id", "edge_group_index"):
+                obj = g.get(ds)
+                if not isinstance(obj, h5py.Dataset):
+                    raise SonataError(f"{where(path, f'{pre}/{ds}')}: missing"
+                                      + (" (a group, not a dataset)" if obj is not None
+                                         else ""), code="E903")
+                dsets[ds] = obj
+            tgt = _as_int64(dataset(f, f"{pre}/target_node_id", narrow=True,
+                                    obj=dsets["target_node_id"]))
             pops = []
             for ds in ("source_node_id", "target_node_id"):
-                pop = attr_str(f[f"{pre}/{ds}"], "node_population")
+                pop = attr_str(dsets[ds], "node_population")
                 if pop is None:
                     raise SonataError(f"{where(path, f'{pre}/{ds}')}: no attribute "
                                       "'node_population' (which nodes the ids refer to)",
@@ -134,12 +147,9 @@ def read_edge_file(path, types_path, populations=None, select=None
             n = len(tgt)
             for ds in ("source_node_id", "edge_type_id", "edge_group_id",
                        "edge_group_index"):
-                if ds not in f[pre]:
-                    raise SonataError(f"{where(path, f'{pre}/{ds}')}: missing",
-                                      code="E903")
-                if f[f"{pre}/{ds}"].shape[0] != n:
+                if dsets[ds].shape[0] != n:
                     raise SonataError(f"{where(path, f'{pre}/{ds}')}: "
-                                      f"{f[f'{pre}/{ds}'].shape[0]} rows, but "
+                                      f"{dsets[ds].shape[0]} rows, but "
                                       f"target_node_id has {n}", code="E908")
             rows = None
             if select is not None:
@@ -148,12 +158,11 @@ def read_edge_file(path, types_path, populations=None, select=None
                     rows = np.flatnonzero(mask)
                     tgt = tgt[rows]
 
-            def read(ds, rows=rows, pre=pre):
-                return _as_int64(_read_rows(f[f"{pre}/{ds}"], rows, narrow=True))
-
-            src = read("source_node_id")
-            type_ids, gid, gix = (_as_index(_read_rows(f[f"{pre}/{ds}"], rows)) for ds in
-                                  ("edge_type_id", "edge_group_id", "edge_group_index"))
+            src = _as_int64(_read_rows(dsets["source_node_id"], rows, narrow=True))
+            type_ids, gid, gix = (_as_index(_read_rows(dsets[ds], rows,
+                                                       constant=ds == "edge_group_id"))
+                                  for ds in ("edge_type_id", "edge_group_id",
+                                             "edge_group_index"))
             if rows is None:
                 groups, dyn = GroupedTable.read_groups(f, pre, "edge")
             else:
@@ -161,7 +170,7 @@ def read_edge_file(path, types_path, populations=None, select=None
             pop = EdgePopulation(name, str(path), src, tgt, pops[0], pops[1],
                                  h5prefix=pre, type_ids=type_ids, group_ids=gid,
                                  group_index=gix, groups=groups, dynamics=dyn,
-                                 types=types)
+                                 types=types, own_type_ids=True)
             pop.edge_rows = rows
             out[name] = pop
     return out

@@ -39,11 +39,13 @@ def open_h5(path, what: str = "SONATA file"):
     return f
 
 
-def dataset(f, name: str, *, required: bool = True, dtype=None, narrow: bool = False):
+def dataset(f, name: str, *, required: bool = True, dtype=None, narrow: bool = False,
+            constant: bool = False, obj=None):
     """The dataset ``name`` of the open file ``f`` as a numpy array (None if absent and not
-    required); ``narrow``: 64-bit ids may come as int32 (inflate.read_array)."""
+    required); ``narrow``: 64-bit ids may come as int32, ``constant``: one value
+    everywhere as a read-only broadcast (inflate.read_array)."""
     import h5py
-    obj = f.get(name)
+    obj = f.get(name) if obj is None else obj      # (obj: looked up already)
     if obj is None or not isinstance(obj, h5py.Dataset):
         if not required:
             return None
@@ -51,7 +53,7 @@ def dataset(f, name: str, *, required: bool = True, dtype=None, narrow: bool = F
                           + (" (a group, not a dataset)" if obj is not None else ""),
                           code="E903")
     from .inflate import read_array
-    data = read_array(obj, narrow)
+    data = read_array(obj, narrow, constant)
     if data.dtype.kind in "SO":
         data = np.asarray(data.astype(str) if data.dtype.kind == "S" else
                           [x.decode() if isinstance(x, bytes) else x for x in

@@ -11,6 +11,7 @@ import numpy as np
 
 from .errors import SonataError, where
 from .h5 import dataset
+from .inflate import is_constant
 from .types import TypesTable
 
 DYNAMICS = "dynamics_params"
@@ -35,6 +36,23 @@ def _merge(parts: list[tuple[np.ndarray, np.ndarray]], n: int) -> np.ndarray:
     return out
 
 
+def _increasing(a: np.ndarray, chunk: int = 1 << 20) -> bool:
+    """Is ``a`` strictly increasing? (in blocks: no temporary the size of ``a``)"""
+    for start in range(0, len(a) - 1, chunk):
+        block = a[start:start + chunk + 1]
+        if not np.all(block[1:] > block[:-1]):
+            return False
+    return True
+
+
+def _lo_hi(a: np.ndarray) -> tuple:
+    """(min, max) of a non-empty array as Python numbers (a broadcast of one value, as
+    read_array(constant=True) gives, without a pass over it)."""
+    if is_constant(a):
+        return (a[0].item(),) * 2
+    return a.min().item(), a.max().item()
+
+
 class GroupedTable:
     """Members (nodes or edges) with ``type_ids``, ``group_ids``, ``group_index``, the
     datasets of each group, and a types table. ``kind`` is "node" or "edge"."""
@@ -44,18 +62,30 @@ class GroupedTable:
     def __init__(self, name: str, path: str, h5prefix: str, type_ids: np.ndarray,
                  group_ids: np.ndarray, group_index: np.ndarray,
                  groups: dict[int, dict[str, np.ndarray]],
-                 dynamics: dict[int, dict[str, np.ndarray]], types: TypesTable):
+                 dynamics: dict[int, dict[str, np.ndarray]], types: TypesTable,
+                 own_type_ids: bool = False):
         self.name, self.path, self.h5prefix = name, path, h5prefix
-        self.type_ids = type_ids
+        self._type_ids, self._type_dtype = type_ids, type_ids.dtype
         self.group_ids = group_ids
         self.group_index = group_index
         self.groups = groups
         self.dynamics = dynamics
         self.types = types
         self.size = len(type_ids)
-        self._type_rows = types.lookup(type_ids, path, f"{h5prefix}/{self.kind}_type_id")
-        self._masks = {g: group_ids == g for g in groups}
+        # own_type_ids: the reader's fresh array may become the type rows (no new array
+        # of every member); the type ids are then computed back when asked for
+        self._type_rows = types.lookup(type_ids, path, f"{h5prefix}/{self.kind}_type_id",
+                                       inplace=own_type_ids)
+        if np.may_share_memory(self._type_rows, type_ids):
+            self._type_ids = None
         self._check_groups()
+
+    @property
+    def type_ids(self) -> np.ndarray:
+        """The type id of every member (as the file stores them)."""
+        if self._type_ids is None:
+            return self.types.ids[self._type_rows].astype(self._type_dtype)
+        return self._type_ids
 
     # -- reading -------------------------------------------------------------------
     @staticmethod
@@ -70,11 +100,13 @@ class GroupedTable:
             cols, dcols = {}, {}
             for name, ds in obj.items():
                 if isinstance(ds, h5py.Dataset):
-                    cols[name] = dataset(f, f"{prefix}/{key}/{name}")
+                    cols[name] = dataset(f, f"{prefix}/{key}/{name}",
+                                         constant=kind == "edge")
                 elif name == DYNAMICS and isinstance(ds, h5py.Group):
                     for pname, pds in ds.items():
                         if isinstance(pds, h5py.Dataset):
-                            dcols[pname] = dataset(f, f"{prefix}/{key}/{DYNAMICS}/{pname}")
+                            dcols[pname] = dataset(f, f"{prefix}/{key}/{DYNAMICS}/{pname}",
+                                                   constant=kind == "edge")
             groups[int(key)] = cols
             dyn[int(key)] = dcols
         return groups, dyn
@@ -83,11 +115,13 @@ class GroupedTable:
         gid_ds = f"{self.h5prefix}/{self.kind}_group_id"
         gix_ds = f"{self.h5prefix}/{self.kind}_group_index"
         known = np.fromiter(self.groups, dtype=np.int64, count=len(self.groups))
-        if len(self._masks) == 1:
-            bad = ~next(iter(self._masks.values()))
-        else:
-            bad = ~np.isin(self.group_ids, known)
-        if np.any(bad):
+        gids = self.group_ids
+        # every member in the one group (BMTK's files): two reductions, no masks
+        whole = len(known) == 1 and (not gids.size or _lo_hi(gids) == (known[0],) * 2)
+        masks = {} if whole else {g: gids == g for g in self.groups}
+        bad = None if whole else ~masks[known[0]] if len(masks) == 1 else \
+            ~np.isin(gids, known)
+        if bad is not None and np.any(bad):
             row = int(np.flatnonzero(bad)[0])
             raise SonataError(f"{where(self.path, gid_ds, row)}: group "
                               f"{int(self.group_ids[row])} does not exist (groups: "
@@ -101,27 +135,29 @@ class GroupedTable:
             if len(set(sizes.values())) > 1:
                 raise SonataError(f"{where(self.path, f'{self.h5prefix}/{g}')}: its "
                                   f"datasets differ in length ({sizes})", code="E908")
-            mask = self._masks[g]
+            mask = None if whole else masks[g]
             size = next(iter(sizes.values())) if sizes else None
             if size is None:
                 continue
-            whole = len(self._masks) == 1 and bool(mask.all())
-            if whole and (not mask.size or int(self.group_index.max()) < size):
+            if whole and (not self.size or int(self.group_index.max()) < size):
                 over = None      # every member in this group, all indices in range
             else:
-                over = mask & (self.group_index >= size)
+                over = self.group_index >= size
+                if mask is not None:
+                    over &= mask
             if over is not None and np.any(over):
                 row = int(np.flatnonzero(over)[0])
                 raise SonataError(f"{where(self.path, gix_ds, row)}: index "
                                   f"{int(self.group_index[row])} is past the end of group "
                                   f"{g}, which holds {size} rows", code="E908")
             idx = self.group_index if whole else self.group_index[mask]
-            if idx.size > 1 and np.all(idx[1:] > idx[:-1]):
+            if idx.size > 1 and _increasing(idx):
                 continue         # increasing (BMTK writes 0, 1, 2, ...): no duplicates
             counts = np.bincount(idx, minlength=size) if idx.size else idx
             if idx.size and counts.max() > 1:
                 dup = int(np.argmax(counts > 1))
-                row = int(np.flatnonzero(mask & (self.group_index == dup))[1])
+                same = self.group_index == dup
+                row = int(np.flatnonzero(same if mask is None else mask & same)[1])
                 raise SonataError(f"{where(self.path, gix_ds, row)}: index {dup} of group "
                                   f"{g} is used by two {self.kind}s", code="E908")
 
@@ -193,8 +229,8 @@ class GroupedTable:
                 return None
         else:
             return None
-        lo, hi = values.min(), values.max()
-        return lo.item() if lo == hi else None
+        lo, hi = _lo_hi(values)
+        return lo if lo == hi else None
 
     def types_used(self) -> np.ndarray:
         """The rows of the type table that some member has (computed once)."""

@@ -106,12 +106,27 @@ class TypesTable:
         return cls(path, id_column, ids_arr,
                    {name: column_array(vals) for name, vals in cells.items()})
 
-    def lookup(self, type_ids: np.ndarray, h5path: str, dataset: str) -> np.ndarray:
+    def lookup(self, type_ids: np.ndarray, h5path: str, dataset: str,
+               inplace: bool = False) -> np.ndarray:
         """The row of each type id; an id missing from the table is an error naming the
-        h5 file, its dataset and the first row that has it."""
+        h5 file, its dataset and the first row that has it. ``inplace``: the rows may be
+        written over ``type_ids`` (32-bit ids; the caller's array then holds rows)."""
         type_ids = np.asarray(type_ids)
         if type_ids.dtype.kind not in "iu" or type_ids.dtype.itemsize > 4:
             type_ids = type_ids.astype(np.int64)
+        k = len(self.ids)
+        if k and type_ids.dtype.kind in "iu" and np.array_equal(
+                self.ids, np.arange(self.ids[0], self.ids[0] + k)) and \
+                0 <= self.ids[0] and self.ids[0] + k < 1 << 31:
+            # consecutive ids in table order (BMTK's 100, 101, ...): row = id - first,
+            # one subtraction (no index table, no int64 copy of the ids)
+            lo, hi = (int(type_ids.min()), int(type_ids.max())) if type_ids.size else (0, 0)
+            if not type_ids.size or (lo >= self.ids[0] and hi < self.ids[0] + k):
+                src = type_ids.view(np.int32) if type_ids.dtype == np.uint32 else type_ids
+                out = src if inplace and src.dtype == np.int32 and \
+                    src.flags.writeable and src.flags.c_contiguous else None
+                return np.subtract(src, np.int32(self.ids[0]), out=out, dtype=np.int32,
+                                   casting="unsafe")
         if len(self.ids) and 0 <= self.ids.min() and self.ids.max() < 1 << 20:
             # a table indexed by the id (one gather per member, not a binary search);
             # ids outside it land on the last entry, -1

@@ -30,10 +30,14 @@ def _datasets(path):
     return out
 
 
-@pytest.mark.parametrize("threads", [1, 2])
-def test_inflated_datasets_equal_h5pys(messy, monkeypatch, threads):
+@pytest.mark.parametrize("threads, compiled", [(1, True), (2, True), (2, False)])
+def test_inflated_datasets_equal_h5pys(messy, monkeypatch, threads, compiled):
+    """(compiled: a span of chunks inflated by one compiled call; else the Python loop
+    used without a compiler)"""
     if inflate._libdeflate() is None:
         pytest.skip("no libdeflate on this system (h5py reads everything)")
+    if not compiled:
+        monkeypatch.setattr(inflate, "_span", False)
     monkeypatch.setattr(inflate, "MIN_BYTES", 0)
     monkeypatch.setattr(inflate, "THREADS", threads)
     monkeypatch.setattr(inflate, "BATCH", 3)      # several batches per dataset
@@ -137,3 +141,82 @@ def test_fast_build_equals_general_path(messy, monkeypatch, compiled):
             got = fast_circuit.edges[ename].to_dict()[key]
             assert np.array_equal(np.asarray(got, dtype=object) if value.dtype == object
                                   else got, value), (ename, key)
+
+
+@pytest.mark.parametrize("dataset, row, value, words", [
+    ("edge_type_id", 17, 99, ("E907", "edge_type_id 99", "row 17")),
+    ("edge_group_id", 5, 3, ("E908", "group 3 does not exist", "row 5")),
+    ("edge_group_index", 9, 10**6, ("E908", "past the end", "row 9")),
+    ("edge_group_index", 9, "dup", ("E908", "used by two", "row ")),
+])
+def test_bad_edges_in_one_group_files_name_the_row(tmp_path, monkeypatch, dataset, row,
+                                                   value, words):
+    """The shortcuts for BMTK's layout (consecutive type ids read as rows in place, one
+    group checked without masks) still report bad edges with the file, dataset and row."""
+    monkeypatch.setattr(inflate, "MIN_BYTES", 0)
+    cfg = write_messy(tmp_path)
+    with h5py.File(tmp_path / "network" / "edges.h5", "r+") as f:
+        ds = f[f"edges/b_to_b/{dataset}"]
+        ds[row] = ds[4] if value == "dup" else value
+    with pytest.raises(sonata.SonataError) as exc:
+        sonata.load(cfg)
+    message = f"{exc.value.code} {exc.value}"
+    assert "edges/b_to_b" in message and all(w in message for w in words), message
+
+
+def test_constant_datasets_come_as_one_value(tmp_path, monkeypatch):
+    """read_array(constant=True): one value everywhere -> a read-only broadcast of it;
+    another value in any chunk (the last one here, or a NaN) -> the whole array."""
+    if inflate._libdeflate() is None:
+        pytest.skip("no libdeflate on this system")
+    monkeypatch.setattr(inflate, "MIN_BYTES", 0)
+    other = np.ones(2500, np.uint32)
+    other[-1] = 2
+    nan = np.zeros(2500)
+    nan[1234] = np.nan
+    with h5py.File(tmp_path / "c.h5", "w") as f:
+        for name, data in (("ones", np.ones(2500, np.uint32)), ("other", other),
+                           ("nan", nan)):
+            f.create_dataset(name, data=data, chunks=(1000,), compression="gzip")
+    with h5py.File(tmp_path / "c.h5") as f:
+        ones = inflate.read_array(f["ones"], constant=True)
+        assert inflate.is_constant(ones) and not ones.flags.writeable
+        assert ones.dtype == np.uint32 and np.array_equal(ones, np.ones(2500))
+        for name, want in (("other", other), ("nan", nan)):
+            got = inflate.read_array(f[name], constant=True)
+            assert not inflate.is_constant(got)
+            assert np.array_equal(got, want, equal_nan=True) and got.dtype == want.dtype
+
+
+def test_synapses_from_a_row_pointer_equal_those_from_sources():
+    """nest.synapses(rows=...) (sorted sources as their row pointer, as the loader's
+    sort gives them) makes the synapses connect(i, j) makes; a bad pointer or target
+    index is E740."""
+    from eqsim.errors import ConfigurationError
+    from eqsim.models import nest
+    rng = np.random.default_rng(3)
+    i = np.sort(rng.integers(0, 30, 500)).astype(np.int32)
+    j = rng.integers(0, 20, 500).astype(np.int32)
+    rows = np.zeros(31, np.int64)
+    np.cumsum(np.bincount(i, minlength=30), out=rows[1:])
+    w = rng.uniform(-50, 50, 500)
+    made = []
+    for kw in ({"i": i}, {"i": None, "rows": rows}):
+        G, H = nest.neuron_group("iaf_psc_alpha", 30), nest.neuron_group("iaf_psc_alpha", 20)
+        S = nest.synapses(G, H, i=kw.pop("i"), j=j.copy(), weight=w.copy(), delay=1.5,
+                          adopt=True, **kw)
+        made.append((np.asarray(S.i), np.asarray(S.j), S._rows, S.weight_))
+    for a, b in zip(*made):
+        assert np.array_equal(a, b)
+    G, H = nest.neuron_group("iaf_psc_alpha", 30), nest.neuron_group("iaf_psc_alpha", 20)
+    for adopt in (False, True):     # the caller's arrays kept only when handed over
+        jj, ww = j.copy(), w.copy()
+        S = nest.synapses(G, H, i=None, rows=rows, j=jj, weight=ww, delay=1.5, adopt=adopt)
+        assert np.shares_memory(S.arrays["_post"], jj) == adopt
+        assert np.shares_memory(S.arrays["weight"], ww) == adopt
+        assert np.array_equal(S.j, j) and not np.shares_memory(S._rows, rows)
+    for bad_rows, bad_j in ((rows[::-1].copy(), j), (rows, np.where(j == 3, 20, j))):
+        with pytest.raises(ConfigurationError) as exc:
+            nest.synapses(G, H, i=None, rows=bad_rows, j=bad_j.astype(np.int32),
+                          weight=1.0, delay=1.5)
+        assert exc.value.code == "E740"

@@ -205,13 +205,18 @@ def _steps(delay, dt_ms: float, where: str) -> np.ndarray | int:
 
 def synapses(source, target, model: str = "static_synapse", *, i, j, weight, delay,
              params: Mapping[str, Any] | None = None, receptor: str | None = None,
-             name: str | None = None) -> Synapses:
+             name: str | None = None, adopt: bool = False,
+             rows: np.ndarray | None = None) -> Synapses:
     """Connections ``i[k] -> j[k]`` of the NEST synapse model ``model``.
 
     ``weight`` is in NEST's unit for the target (:func:`weight_unit`) and ``delay`` in
     ms, each a number or one per connection. ``params`` are the synapse model's NEST
     parameters (numbers or one per connection); the target's own (``tau_minus`` of
-    stdp_synapse) come from the target group.
+    stdp_synapse) come from the target group. ``adopt=True``: the arrays ``j`` and
+    ``weight`` become the synapses' own without a copy (``weight`` scaled in place to SI
+    units): the caller must not use them afterwards. ``rows`` (with ``i=None``): the
+    sources sorted, given as their row pointer (int64, ``source.N + 1``; the
+    connections of source k are ``rows[k]:rows[k + 1]``), without an array of them.
     """
     syn = _synapse_model(model)
     tmodel = MODELS[model_of(target)]
@@ -223,8 +228,12 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     if syn.name != "static_synapse" and tmodel.kind == "parrot":
         raise ConfigurationError(f"{where}: {syn.name} onto a parrot_neuron: use "
                                  "static_synapse (a parrot repeats spikes)", code="E946")
-    i = np.asarray(i)
     j = np.asarray(j)
+    if rows is not None:      # sorted sources as a row pointer (no array of them)
+        if i is not None:
+            raise ConfigurationError(f"{where}: give i or rows, not both", code="E944")
+        i = np.broadcast_to(np.int32(0), j.shape)     # (stands in for the checks)
+    i = np.asarray(i)
     if i.ndim != 1 or j.ndim != 1 or i.shape != j.shape or (
             i.size and not (np.issubdtype(i.dtype, np.integer)
                             and np.issubdtype(j.dtype, np.integer))):
@@ -276,9 +285,14 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     # eqsim keeps synapses sorted by source: sort once here (connect then keeps the
     # order) and put every per-connection value in that order
     order = None
-    if n >= 2 and not nondecreasing(i):
+    if rows is None and n >= 2 and not nondecreasing(i):
         order, i = _stable_order(i)
-    S.connect(i=i, j=j if order is None else j[order])
+    S._adopt_j = adopt or order is not None      # j[order] is a fresh array
+    if rows is not None:
+        S._connect_rows(rows, j)
+    else:
+        S.connect(i=i, j=j if order is None else j[order])
+    S._adopt_j = False
 
     def per_synapse(v, factor=1.0):
         if np.ndim(v) == 0:
@@ -290,7 +304,10 @@ def synapses(source, target, model: str = "static_synapse", *, i, j, weight, del
     if np.ndim(w) and isinstance(weights, np.ndarray) and weights.dtype == np.float64 \
             and weights.shape == (n,):
         # what S.weight_ = per_synapse(w, ...) stores, without its three copies
-        if order is None:
+        if order is None and adopt and w.flags.c_contiguous and w.flags.writeable:
+            w *= wunit[1]            # the caller's array, scaled in place and kept
+            S.arrays["weight"] = w
+        elif order is None:
             np.multiply(w, wunit[1], out=weights)
         else:
             np.take(w, order, out=weights)
