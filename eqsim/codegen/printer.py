@@ -163,7 +163,7 @@ class CPrinter(_SharedRules, C99CodePrinter):
 
     def _print_clip_(self, expr):
         x, lo, hi = (self._print(a) for a in expr.args)
-        return f"fmin(fmax({x}, {lo}), {hi})"
+        return f"eqsim_fmin(eqsim_fmax({x}, {lo}), {hi})"
 
     def _print_rand_(self, expr):
         if self.random_blocks:  # drawn for a block of neurons before the loop body

@@ -94,3 +94,21 @@ def test_c_and_numpy_agree(name):
         assert np.array_equal(sc[0], sn[0])
         assert np.array_equal(sc[1], sn[1])
         assert len(sc[0]) > 0 or name == "heun_multiplicative"
+
+
+def test_clip_edge_values(backend):
+    """clip(x, lo, hi) is fmin(fmax(x, lo), hi) with the C library's rules, bit for bit
+    (C prints it inline, so that loops with clip are vectorised): a NaN operand gives the
+    other one, equal operands (+0.0 and -0.0) give the second."""
+    nan, inf = np.nan, np.inf
+    cases = [(-0.0, 0.0, 1.0, 0.0), (0.0, -0.0, 1.0, -0.0), (nan, -1.0, 1.0, -1.0),
+             (0.5, nan, 1.0, 0.5), (2.0, -1.0, nan, 2.0), (inf, -1.0, 1.0, 1.0),
+             (-inf, -1.0, 1.0, -1.0), (0.0, -1.0, -0.0, -0.0), (3.0, -1.0, 1.0, 1.0)]
+    x, lo, hi, want = (np.array(c) for c in zip(*cases))
+    G = eq.NeuronGroup(len(cases), "x : 1\nlo : 1\nhi : 1\ny = clip(x, lo, hi) : 1",
+                       name="g")
+    G.x, G.lo, G.hi = x, lo, hi
+    mon = eq.StateMonitor(G, "y", record=True, name="m")
+    eq.Network(G, mon).run(0.1 * ms, backend=backend)
+    got = np.asarray(mon.y)[:, 0]
+    assert np.array_equal(got.view(np.uint64), want.view(np.uint64)), got

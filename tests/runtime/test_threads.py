@@ -13,7 +13,8 @@ SPLIT_ALL = ("-DEQSIM_PAR_NEURONS=1", "-DEQSIM_PAR_SCAN=1", "-DEQSIM_PAR_EVENTS=
 
 
 def network(config):
-    """Noise, refractoriness, homogeneous and per-synapse delays, PoissonInput, STDP
+    """Noise, refractoriness, homogeneous and per-synapse delays (rows stored by delay or
+    not), PoissonInput, STDP
     (writes presynaptic traces: delivered by one thread), clock-driven synapses and a
     summed variable, subgroups."""
     from eqsim.models import STDP
@@ -42,9 +43,14 @@ def network(config):
                                           I_gap_post = 0.1*c*(v_pre - v_post) : volt (summed)""",
                       on_pre="c += 1", name="gap")
     gap.connect(p=0.1, seed=11)
+    # per-synapse delays with every source's row stored by delay (no order array, as
+    # the microcircuit's): split by target neuron as well
+    byd = eq.Synapses(G[200:], G, on_pre="ge += 0.5*mV", name="bydelay")
+    byd.connect(i=np.repeat(np.arange(100), 8), j=(np.arange(800) * 37) % 300)
+    byd.delay = np.tile(np.arange(8) * 0.3, 100) * ms
     mon = eq.SpikeMonitor(G, name="spk")
     trace = eq.StateMonitor(G, ["v", "ge"], record=[0, 150, 299], name="tr")
-    net = eq.Network(G, P, exc, inh, plastic, gap, mon, trace, config=config)
+    net = eq.Network(G, P, exc, inh, plastic, gap, byd, mon, trace, config=config)
     return net, mon, trace, plastic
 
 
