@@ -13,12 +13,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import pyNN.mock as mock  # noqa: E402
-from pyNN.random import NumpyRNG  # noqa: E402
-from pyNN.space import Line  # noqa: E402
+from pyNN import mock
+from pyNN.random import NumpyRNG
+from pyNN.space import Line
 
-import eqsim.pynn as sim  # noqa: E402
-from tests.pynn.doubles import IFCurrExpDouble, StaticDouble  # noqa: E402
+import eqsim.pynn as sim
+from tests.pynn.doubles import IFCurrExpDouble, StaticDouble
 
 CASES = {
     "FixedProbabilityConnector": lambda m, r: m.FixedProbabilityConnector(0.2, rng=r),

@@ -10,7 +10,8 @@ connections at once.
 
 The random numbers come from the connector's ``rng`` (PyNN's NumpyRNG by default, seeded
 as PyNN seeds it), drawn for all targets on every MPI rank, so the connectivity does not
-depend on the number of ranks; the choices are not PyNN's draw for draw.
+depend on the number of ranks; the choices are not PyNN's draw for draw, except
+FixedTotalNumberConnector's with a NumpyRNG (PyNN's own connections, numpy_stream.py).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pyNN import connectors as _pc
 from pyNN.parameters import LazyArray
 from pyNN.random import RandomDistribution
 
+from ..runtime.counting_sort import stable_order
 from .errors import PyNNConnectionError
 from .numpy_stream import is_legacy_mt, total_number_pairs
 
@@ -385,7 +387,7 @@ class FixedTotalNumberConnector(_pc.FixedTotalNumberConnector):
         n = int(RandomDistribution("binomial", (n, 1.0), rng=self.rng).next())
         n_pre, n_post = projection.shape
         i, j = total_number_pairs(self.rng.rng, n, n_pre, n_post, same)
-        order = np.argsort(j, kind="stable")
+        order = stable_order(j, n_post)[0]   # = np.argsort(j, kind="stable"), O(n)
         projection._connect_pairs(i[order], j[order], connector=self)
 
 
