@@ -350,7 +350,7 @@ class FixedTotalNumberConnector(_pc.FixedTotalNumberConnector):
             raise PyNNConnectionError("FixedTotalNumberConnector: no pair of cells may be "
                                       "connected", code="E851")
         if self.with_replacement and is_legacy_mt(self.rng) and \
-                max(n_pre, n_post) < 2**32 - 1:
+                max(n_pre, n_post) < 2**31 - 1:
             self._connect_as_pynn(projection, n, same)
             return
         total = n_pre * n_post

@@ -35,7 +35,7 @@ int64_t eqsim_run(void **a, double *d, int64_t *i, int64_t s0, int64_t s1, int64
    Stops after n pairs. Returns the number of words used. */
 int64_t eqsim_pynn_total_pairs(const uint64_t *w, int64_t nw, int64_t *st,
         uint64_t rp, uint64_t mp, uint64_t rq, uint64_t mq, const int64_t *same,
-        int64_t n, int64_t *oi, int64_t *oj) {
+        int64_t n, int32_t *oi, int32_t *oj) {
     int64_t k = st[0], phase = st[1], src = st[2], p = 0;
     while (k < n) {
         if (phase == 0) {
@@ -56,7 +56,7 @@ int64_t eqsim_pynn_total_pairs(const uint64_t *w, int64_t nw, int64_t *st,
         }
         phase = 0;
         if (same && same[tgt] == src) continue;
-        oi[k] = src; oj[k] = tgt; k++;
+        oi[k] = (int32_t)src; oj[k] = (int32_t)tgt; k++;
     }
 out:
     st[0] = k; st[1] = phase; st[2] = src;
@@ -106,16 +106,17 @@ def is_legacy_mt(rng) -> bool:
 
 def total_number_pairs(rs: np.random.RandomState, n: int, n_pre: int, n_post: int,
                        same: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """``(i, j)`` in draw order: the n pairs that alternating ``rs.randint(0, n_pre)``
-    and ``rs.randint(0, n_post)`` give, pairs with ``same[j] == i`` skipped (``same``:
-    None keeps all). ``rs`` is left as those draws leave it. Sizes below 2**32."""
-    oi = np.empty(n, np.int64)
-    oj = np.empty(n, np.int64)
+    """``(i, j)`` (int32) in draw order: the n pairs that alternating
+    ``rs.randint(0, n_pre)`` and ``rs.randint(0, n_post)`` give, pairs with
+    ``same[j] == i`` skipped (``same``: None keeps all). ``rs`` is left as those draws
+    leave it. Sizes below 2**31."""
+    oi = np.empty(n, np.int32)
+    oj = np.empty(n, np.int32)
     if n == 0:
         return oi, oj
     rp, rq = n_pre - 1, n_post - 1
-    if rp < 0 or rq < 0 or max(rp, rq) >= 2**32 - 1:
-        raise ValueError("population sizes must lie in [1, 2**32 - 1)")
+    if rp < 0 or rq < 0 or max(rp, rq) >= 2**31 - 1:
+        raise ValueError("population sizes must lie in [1, 2**31 - 1)")
     mp, mq = _mask(rp), _mask(rq)
     same = None if same is None else np.ascontiguousarray(same, np.int64)
     if rp == 0 and rq == 0:   # no word is drawn
