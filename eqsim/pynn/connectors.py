@@ -10,7 +10,8 @@ connections at once.
 
 The random numbers come from the connector's ``rng`` (PyNN's NumpyRNG by default, seeded
 as PyNN seeds it), drawn for all targets on every MPI rank, so the connectivity does not
-depend on the number of ranks; the choices are not PyNN's draw for draw.
+depend on the number of ranks; the choices are not PyNN's draw for draw, except
+FixedTotalNumberConnector's with a NumpyRNG (PyNN's own connections, numpy_stream.py).
 """
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from pyNN import connectors as _pc
 from pyNN.parameters import LazyArray
 from pyNN.random import RandomDistribution
 
+from ..runtime.counting_sort import stable_order
 from .errors import PyNNConnectionError
+from .numpy_stream import is_legacy_mt, total_number_pairs
 
 BLOCK = 1 << 21   # candidate pairs looked at together
 
@@ -346,6 +349,10 @@ class FixedTotalNumberConnector(_pc.FixedTotalNumberConnector):
         if n > 0 and pairs == 0:
             raise PyNNConnectionError("FixedTotalNumberConnector: no pair of cells may be "
                                       "connected", code="E851")
+        if self.with_replacement and is_legacy_mt(self.rng) and \
+                max(n_pre, n_post) < 2**31 - 1:
+            self._connect_as_pynn(projection, n, same)
+            return
         total = n_pre * n_post
         if not self.with_replacement and n > total // 4:
             keys = _uniform(self.rng, total)
@@ -371,6 +378,17 @@ class FixedTotalNumberConnector(_pc.FixedTotalNumberConnector):
             k = np.sort(k)
         j, i = np.divmod(k, n_pre)
         projection._connect_pairs(i, j, connector=self)
+
+    def _connect_as_pynn(self, projection, n: int, same) -> None:
+        """PyNN's own draw with a NumpyRNG on one process: one binomial draw (all n
+        synapses on this process), then a source and a target per synapse; connections
+        target-major, in draw order within a target. With allow_self_connections
+        False, a drawn self-connection is dropped and the draw goes on (PyNN keeps it)."""
+        n = int(RandomDistribution("binomial", (n, 1.0), rng=self.rng).next())
+        n_pre, n_post = projection.shape
+        i, j = total_number_pairs(self.rng.rng, n, n_pre, n_post, same)
+        order = stable_order(j, n_post)[0]   # = np.argsort(j, kind="stable"), O(n)
+        projection._connect_pairs(i[order], j[order], connector=self)
 
 
 class ArrayConnector(_pc.ArrayConnector):
