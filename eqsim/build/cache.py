@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .._version import __version__
 from ..atomic import atomic_write
-from ..config import Config
+from ..config import Config, get_config
 from ..errors import CacheError, CompileError
 from .compiler import compile_module, gcc_failed
 from .loader import load
@@ -262,3 +262,19 @@ def clear_cache(config: Config) -> int:
     for sub in ("modules", "front", "kernels", "tmp", "failed", "locks"):
         shutil.rmtree(root / sub, ignore_errors=True)
     return n
+
+
+_HELPERS: dict[str, object] = {}
+
+
+def helper_library(source: str):
+    """The ctypes library of a small C helper (counting sort, inflate, PyNN's stream):
+    compiled through the module cache like any network, loaded once per process; None
+    when it cannot be built (no compiler: callers fall back to numpy)."""
+    if source not in _HELPERS:
+        try:
+            _HELPERS[source] = build_and_load(source, get_config())._eqsim_lib
+        except Exception as exc:  # noqa: BLE001  (no compiler, no cache directory)
+            logger.info("C helper unavailable (%s); using the numpy fallback", exc)
+            _HELPERS[source] = None
+    return _HELPERS[source]

@@ -14,11 +14,8 @@ tests/pynn/test_pynn_exact.py checks the result against PyNN's own code.
 from __future__ import annotations
 
 import ctypes
-import logging
 
 import numpy as np
-
-log = logging.getLogger(__name__)
 
 SOURCE = r"""
 #include <stdint.h>
@@ -74,18 +71,15 @@ def _library():
     global _lib
     if _lib is None:
         _lib = False
-        try:
-            from ..build.cache import build_and_load
-            from ..config import get_config
-            lib = build_and_load(SOURCE, get_config())._eqsim_lib
+        from ..build.cache import helper_library
+        lib = helper_library(SOURCE)   # None without a compiler: the numpy version
+        if lib is not None:
             fn = lib.eqsim_pynn_total_pairs
             fn.restype = ctypes.c_int64
             fn.argtypes = ([ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p]
                            + [ctypes.c_uint64] * 4 + [ctypes.c_void_p, ctypes.c_int64,
                                                       ctypes.c_void_p, ctypes.c_void_p])
             _lib = lib
-        except Exception as exc:  # noqa: BLE001  (no compiler: the numpy version)
-            log.info("PyNN stream helper unavailable (%s); using numpy", exc)
     return _lib or None
 
 

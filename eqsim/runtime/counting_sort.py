@@ -10,11 +10,8 @@ code); without a compiler numpy's sort is used, with the same result.
 from __future__ import annotations
 
 import ctypes
-import logging
 
 import numpy as np
-
-log = logging.getLogger(__name__)
 
 SOURCE = r"""
 #include <stdint.h>
@@ -123,10 +120,9 @@ def _library():
     global _lib
     if _lib is None:
         _lib = False
-        try:
-            from ..build.cache import build_and_load
-            from ..config import get_config
-            lib = build_and_load(SOURCE, get_config())._eqsim_lib
+        from ..build.cache import helper_library
+        lib = helper_library(SOURCE)   # None without a compiler: numpy's sort
+        if lib is not None:
             for key in ("i32", "i64"):
                 for out in ("o32", "o64"):
                     fn = getattr(lib, f"eqsim_counting_order_{key}_{out}")
@@ -141,8 +137,6 @@ def _library():
                                                       ctypes.c_void_p, ctypes.c_void_p,
                                                       ctypes.c_int64, ctypes.c_void_p])
             _lib = lib
-        except Exception as exc:  # noqa: BLE001  (no compiler, no cache: numpy's sort)
-            log.info("counting sort helper unavailable (%s); using numpy's sort", exc)
     return _lib or None
 
 

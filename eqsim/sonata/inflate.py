@@ -103,17 +103,14 @@ def _span_helper():
     global _span
     if _span is None:
         _span = False
-        try:
-            from ..build.cache import build_and_load
-            from ..config import get_config
-            lib = build_and_load(SPAN_SOURCE, get_config())._eqsim_lib
+        from ..build.cache import helper_library
+        lib = helper_library(SPAN_SOURCE)   # None without a compiler: the Python loop
+        if lib is not None:
             fn = lib.eqsim_inflate_span
             fn.restype = ctypes.c_int64
             fn.argtypes = ([ctypes.c_void_p] * 4 + [ctypes.c_int64] * 6
                            + [ctypes.c_void_p] * 2)
             _span = fn
-        except Exception:  # noqa: BLE001  (no compiler, no cache: the Python loop)
-            pass
     return _span or None
 
 
