@@ -51,7 +51,8 @@ static int64_t eqsim_ns(void) {
 
 #ifdef EQSIM_WITH_MPI
 /* Merge the k sorted runs run[r][0:len[r]] into out (tmp: room for as many): pairwise,
- * bottom-up; equal codes cannot occur (a neuron spikes once per step). */
+ * bottom-up. A rank's run is sorted because the exchange numbers the groups in the order
+ * their thresholds run (runtime/distributed.py); unsorted runs would give another order. */
 static int64_t eqsim_merge(int64_t k, const int64_t *const *run, const int64_t *len,
                            int64_t *out, int64_t *tmp)
 {

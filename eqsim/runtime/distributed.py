@@ -44,7 +44,12 @@ class RankPlan:
         check_ranks(sum(g.N for g in self.groups), comm.size)
         self.ranges = {id(g): _block_of(g, comm) for g in self.groups}
         self._check(net, unit)
-        self.exchanged = [g for g in self.groups if f"{g.name}/_x_base" in unit.iparams]
+        # the bases follow the order in which the groups' thresholds run in a step (the
+        # schedule sorts them by name, not by creation): a rank's outbox is then sorted
+        # by code, as the compiled driver's merge of the ranks' runs requires
+        at = {e["owner"]: k for k, e in enumerate(unit.schedule) if e["kind"] == "threshold"}
+        self.exchanged = sorted((g for g in self.groups if f"{g.name}/_x_base" in unit.iparams),
+                                key=lambda g: at.get(g.name, len(at)))
         self.bases = np.cumsum([0] + [g.N for g in self.exchanged]).astype(np.int64)
         self.window = self._window(net.synapses, dt, unit)
         self.codes = np.zeros(0, np.int64)

@@ -128,6 +128,30 @@ def counts():
     return eq.Network(src, G, S, R, *mons), 0.1 * second
 
 
+def twogroups():
+    """The minimal network whose sums once depended on the number of ranks: Poisson
+    sources and recurrent synapses of the cells feed one variable (homogeneous delays of
+    0.5 ms, one window). The thresholds run by name (cells before poisson), not in the
+    order the groups were made. ``o`` shows the order of a step's events onto a cell:
+    each event appends a three-digit code (1xx, 2xx: a Poisson source; 3xx: a cell) and
+    the update clears it (exp(-dt/1 ns) is 0); recorded at the end of every step."""
+    src = eq.PoissonGroup(200, 2000 * Hz, name="poisson", seed=61)
+    G = eq.NeuronGroup(90, """dv/dt = -v/(10*ms) : volt
+                              do/dt = -o/(1e-9*second) : 1""", threshold="v > 12*mV",
+                       reset="v = 0*mV", refractory=2 * ms, method="exact", name="cells",
+                       seed=62)
+    S = eq.Synapses(src, G, "w : volt", on_pre="v_post += w\no_post = o_post*1000 + 100 + i",
+                    delay=0.5 * ms, name="drive", seed=63)
+    S.connect(p=0.05, seed=64)
+    S.w = "0.1*mV + 0.2*mV*rand()"
+    R = eq.Synapses(G, G, on_pre="v_post -= 0.5*mV\no_post = o_post*1000 + 300 + i",
+                    delay=0.5 * ms, name="recurrent")
+    R.connect(p=0.1, autapses=False, seed=65)
+    mons = [eq.SpikeMonitor(G, name="output"),
+            eq.StateMonitor(G, "v", record=[0, 45, 89], name="trace"),
+            eq.StateMonitor(G, "o", record=True, when="end", name="order")]
+    return eq.Network(src, G, S, R, *mons), 0.06 * second
+
 def spatial():
     """Five multicompartment cells in one SpatialNeuron (cells=5: a soma, an axon with a
     spike initiation zone, a dendrite): recorded spikes onto the dendrites, spikes of the
@@ -230,7 +254,7 @@ def main(argv):
         eq.Network._initial_chunk = lambda self: 7
     net, duration = {"cuba": cuba, "brunel": brunel, "stdp": stdp, "replay": replay,
                      "summed": summed, "spatial": spatial, "local": local,
-                     "counts": counts}[name]()
+                     "counts": counts, "twogroups": twogroups}[name]()
     net.run(duration / 2, backend=backend, threads=int(threads))
     net.run(duration / 2, backend=backend, threads=int(threads))   # runs continue
     out = results(net)
