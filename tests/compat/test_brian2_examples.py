@@ -190,9 +190,10 @@ SUPPORTED: dict[str, Expect] = {
             "{neurons.v: v0}) of one recorded 20 ms run (set_device(build_on_run=False)); "
             "deterministic"),
     "synapses/synapses.py": Expect(
-        exact=False, rtol=0.15,
-        why="random delays (randn) shape one trace: its mean has sd 0.034 / 0.039, its "
-            "standard deviation 0.001 / 0.003 (range 0.97)"),
+        exact=False, spread_k=4, seed=1,
+        why="random synapses (p=0.75) and delays (randn) shape the traces: v's mean "
+            "0.268 +- 0.048 in Brian2 (30 runs); unseeded, one eqsim run fell 3.6 sd low "
+            "(0.098) in a suite run, so it runs as if seeded like the other random ones"),
     # deterministic since the summed variables of clock-driven synapses run in Brian2's slot
     "frompapers/Tsodyks_Pawelzik_Markram_1998.py": Expect(
         exact=True, why="one neuron, 100 Tsodyks-Markram synapses (summed current)"),
