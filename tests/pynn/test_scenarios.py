@@ -89,4 +89,21 @@ def test_pynn_scenario(module, name, request, tmp_path, monkeypatch):
         pytest.fail(f"{module} does not import")
     fn = getattr(importlib.import_module(f"{PACKAGE}.{module}"), name)
     monkeypatch.chdir(tmp_path)   # some scenarios write files (Results/...)
+    _seed_unseeded_rngs(monkeypatch)
     fn(sim)
+
+
+def _seed_unseeded_rngs(monkeypatch) -> None:
+    """PyNN's RandomDistribution without an rng makes ``NumpyRNG()``, seeded from the
+    operating system, so a statistical scenario (scenario3's t-test at p < 0.01) could fail
+    at random in CI; here every unseeded NumpyRNG of a scenario gets the next of a fixed
+    sequence of seeds, so each scenario draws the same numbers in every run."""
+    from itertools import count
+
+    import pyNN.random
+    seeds = count(20251130)
+    init = pyNN.random.NumpyRNG.__init__
+
+    def seeded(self, seed=None, parallel_safe=True):
+        init(self, next(seeds) if seed is None else seed, parallel_safe)
+    monkeypatch.setattr(pyNN.random.NumpyRNG, "__init__", seeded)
