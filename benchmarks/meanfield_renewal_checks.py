@@ -30,6 +30,7 @@ import numpy as np
 sys.path.insert(0, "examples")
 sys.path.insert(0, "benchmarks")
 import meanfield_rsfs_checks as checks
+import meanfield_rsfs_replay as replay
 from adex_rsfs import COMMON, MODEL, POPULATIONS
 from meanfield_rsfs import cell
 
@@ -189,19 +190,8 @@ def replay_passive(mode, spikes, sizes, rates, F, w_exc, n_rep=400, seed=7):
         model, ns = passive(tgt, w_exc if tgt == "exc" else 0 * pA)
         G = eq.NeuronGroup(n_rep, model, method="euler", namespace=ns, name=f"p_{tgt}")
         G.V = COMMON["El"]
-        objs += [G, eq.PoissonInput(G, "G_aff", 200, F * Hz, COMMON["Q_aff"],
-                                    seed=seed + 5 + k)]
-        for src, var, q in (("exc", "G_exc", "Q_exc"), ("inh", "G_inh", "Q_inh")):
-            kin = checks.K[src]
-            if mode == "poisson":
-                objs.append(eq.PoissonInput(G, var, kin, rates[src] * Hz, COMMON[q],
-                                            seed=seed + 10 + 2 * k + (src == "inh")))
-            else:
-                S = eq.Synapses(gens[src], G, on_pre=f"{var}_post += {q}",
-                                namespace=COMMON, name=f"p_{src}_{tgt}")
-                pre = rng.integers(0, sizes[src], size=(n_rep, kin))
-                S.connect(i=pre.ravel(), j=np.repeat(np.arange(n_rep), kin))
-                objs.append(S)
+        objs += [G] + replay.inputs(G, tgt, k, mode, gens, sizes, rates, F, rng, seed,
+                                    prefix="p_")
         mons[tgt] = eq.StateMonitor(G, "V", record=True, dt=0.5 * ms, name=f"pv_{tgt}")
         objs.append(mons[tgt])
     eq.Network(*objs).run(BLOCK * second)

@@ -35,6 +35,26 @@ def replicas(label, n, seed):
     return G
 
 
+def inputs(G, tgt, k, mode, gens, sizes, rates, F, rng, seed, prefix=""):
+    """The inputs of ``G``, the copies of population ``tgt`` (number ``k``): the afferent
+    Poisson drive, and the recurrent inputs as Poisson trains at ``rates`` (mode
+    "poisson") or from the generators ``gens`` replaying the network's trains."""
+    n_rep = G.N
+    out = [eq.PoissonInput(G, "G_aff", 200, F * Hz, COMMON["Q_aff"], seed=seed + 5 + k)]
+    for src, var, q in (("exc", "G_exc", "Q_exc"), ("inh", "G_inh", "Q_inh")):
+        kin = checks.K[src]
+        if mode == "poisson":
+            out.append(eq.PoissonInput(G, var, kin, rates[src] * Hz, COMMON[q],
+                                       seed=seed + 10 + 2 * k + (src == "inh")))
+        else:
+            S = eq.Synapses(gens[src], G, on_pre=f"{var}_post += {q}",
+                            namespace=COMMON, name=f"{prefix}{src}_{tgt}")
+            pre = rng.integers(0, sizes[src], size=(n_rep, kin))
+            S.connect(i=pre.ravel(), j=np.repeat(np.arange(n_rep), kin))
+            out.append(S)
+    return out
+
+
 def run(mode, spikes, sizes, rates, F, n_rep, seed):
     objs, mons = [], {}
     rng = np.random.default_rng(seed)
@@ -56,19 +76,7 @@ def run(mode, spikes, sizes, rates, F, n_rep, seed):
     for k, tgt in enumerate(("exc", "inh")):
         G = replicas(tgt, n_rep, seed + 1 + k)
         objs.append(G)
-        objs.append(eq.PoissonInput(G, "G_aff", 200, F * Hz, COMMON["Q_aff"],
-                                    seed=seed + 5 + k))
-        for src, var, q in (("exc", "G_exc", "Q_exc"), ("inh", "G_inh", "Q_inh")):
-            kin = checks.K[src]
-            if mode == "poisson":
-                objs.append(eq.PoissonInput(G, var, kin, rates[src] * Hz, COMMON[q],
-                                            seed=seed + 10 + 2 * k + (src == "inh")))
-            else:
-                S = eq.Synapses(gens[src], G, on_pre=f"{var}_post += {q}",
-                                namespace=COMMON, name=f"{src}_{tgt}")
-                pre = rng.integers(0, sizes[src], size=(n_rep, kin))
-                S.connect(i=pre.ravel(), j=np.repeat(np.arange(n_rep), kin))
-                objs.append(S)
+        objs += inputs(G, tgt, k, mode, gens, sizes, rates, F, rng, seed)
         mons[tgt] = eq.SpikeMonitor(G, name=f"m_{tgt}")
         objs.append(mons[tgt])
     eq.Network(*objs).run(2 * BLOCK * second)
