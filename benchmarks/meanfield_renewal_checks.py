@@ -29,7 +29,6 @@ import numpy as np
 
 sys.path.insert(0, "examples")
 sys.path.insert(0, "benchmarks")
-import meanfield_rsfs_checks as checks
 import meanfield_rsfs_replay as replay
 from adex_rsfs import COMMON, MODEL, POPULATIONS
 from meanfield_rsfs import cell
@@ -99,18 +98,6 @@ def part_sigma():
                                 "renewal_err": round(th / sim - 1, 4),
                                 "poisson_err": round(po / sim - 1, 4)})
     print(json.dumps(out))
-
-
-def record(F, N=5000):
-    net, mons, sizes, groups = checks.network(N, F, "fixed")
-    net.run((1 + BLOCK) * second)
-    spikes, rates = {}, {}
-    for p in ("exc", "inh"):
-        t, i = np.asarray(mons[p].t_), np.asarray(mons[p].i)
-        sel = t >= 1
-        spikes[p] = (i[sel], t[sel] - 1)
-        rates[p] = float(sel.sum() / sizes[p] / BLOCK)
-    return spikes, rates, sizes, float(np.mean(np.asarray(groups["exc"].w_)))
 
 
 def train_stats(i, t, n, L=0.5, ds=2.5e-4):
@@ -231,7 +218,7 @@ def stationary(tf, rates, extra_s2=0.0, cv=None):
 def part_replay(F, scan_duration):
     import meanfield_rsfs_replay as replay
     t0 = time.perf_counter()
-    spikes, rates, sizes, w_exc = record(F)
+    spikes, rates, sizes, w_exc = replay.record(F)
     stats = {p: train_stats(*spikes[p], sizes[p]) for p in ("exc", "inh")}
     out = {"part": "replay", "F": F, "network": {p: round(r, 3) for p, r in rates.items()},
            "isi_cv": {p: round(stats[p]["cv"], 3) for p in stats},

@@ -35,6 +35,20 @@ def replicas(label, n, seed):
     return G
 
 
+def record(F, N=5000):
+    """The network's trains over BLOCK seconds after 1 s: (spikes {pop: (i, t)}, rates
+    (Hz), population sizes, mean excitatory weight)."""
+    net, mons, sizes, groups = checks.network(N, F, "fixed")
+    net.run((1 + BLOCK) * second)
+    spikes, rates = {}, {}
+    for p in ("exc", "inh"):
+        t, i = np.asarray(mons[p].t_), np.asarray(mons[p].i)
+        sel = t >= 1
+        spikes[p] = (i[sel], t[sel] - 1)
+        rates[p] = float(sel.sum() / sizes[p] / BLOCK)
+    return spikes, rates, sizes, float(np.mean(np.asarray(groups["exc"].w_)))
+
+
 def inputs(G, tgt, k, mode, gens, sizes, rates, F, rng, seed, prefix=""):
     """The inputs of ``G``, the copies of population ``tgt`` (number ``k``): the afferent
     Poisson drive, and the recurrent inputs as Poisson trains at ``rates`` (mode
@@ -90,14 +104,7 @@ def main():
     ap.add_argument("--N", type=int, default=5000)
     ap.add_argument("--replicas", type=int, default=2000)
     a = ap.parse_args()
-    net, mons, sizes, _ = checks.network(a.N, a.F, "fixed")
-    net.run((1 + BLOCK) * second)
-    spikes, rates = {}, {}
-    for p in ("exc", "inh"):
-        t, i = np.asarray(mons[p].t_), np.asarray(mons[p].i)
-        sel = t >= 1
-        spikes[p] = (i[sel], t[sel] - 1)
-        rates[p] = sel.sum() / sizes[p] / BLOCK
+    spikes, rates, sizes, _ = record(a.F, a.N)
     out = {"F": a.F, "network": {p: round(float(r), 3) for p, r in rates.items()}}
     for mode in ("recorded", "shifted", "poisson"):
         out[mode] = run(mode, spikes, sizes, rates, a.F, a.replicas, 7)
